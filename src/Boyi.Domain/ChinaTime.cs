@@ -1,0 +1,9 @@
+namespace Boyi.Domain;
+
+/// <summary>Dates in the programme are local dates in China (UTC+8, no daylight saving).</summary>
+public static class ChinaTime
+{
+    private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(Offset).DateTime);
+}

@@ -1,0 +1,29 @@
+namespace Boyi.Domain.Registry;
+
+/// <summary>
+/// Identifier arithmetic. Towns and villages are identified by their statistical division
+/// codes (county 6 digits, town 9, village 12); households extend the village code by a
+/// 5-digit sequence; cadres, pairings and proposals extend the county code by a sequence.
+/// So the county (and village) of any row is known from its key alone.
+/// </summary>
+public static class Ids
+{
+    public const long HouseholdSeqFactor = 100_000;          // 5 digits
+    public const long CadreSeqFactor = 10_000_000;           // 7 digits
+    public const long PairingSeqFactor = 10_000_000_000;     // 10 digits
+    public const long ProposalSeqFactor = 1_000_000;         // 6 digits
+
+    public static int CountyOfTown(long townId) => (int)(townId / 1_000);
+    public static long TownOfVillage(long villageId) => villageId / 1_000;
+    public static int CountyOfVillage(long villageId) => (int)(villageId / 1_000_000);
+    public static long VillageOfHousehold(long householdId) => householdId / HouseholdSeqFactor;
+    public static int CountyOfHousehold(long householdId) => CountyOfVillage(VillageOfHousehold(householdId));
+    public static int CountyOfCadre(long cadreId) => (int)(cadreId / CadreSeqFactor);
+    public static int CountyOfPairing(long pairingId) => (int)(pairingId / PairingSeqFactor);
+    public static int CountyOfProposal(long proposalId) => (int)(proposalId / ProposalSeqFactor);
+
+    public static bool IsCountyCode(long id) => id is >= 110_000 and <= 829_999;
+    public static bool IsTownCode(long id) => IsCountyCode(CountyOfTown(id)) && id % 1_000 != 0;
+    public static bool IsVillageCode(long id) => IsTownCode(TownOfVillage(id)) && id % 1_000 != 0;
+    public static bool IsHouseholdId(long id) => IsVillageCode(VillageOfHousehold(id)) && id % HouseholdSeqFactor != 0;
+}

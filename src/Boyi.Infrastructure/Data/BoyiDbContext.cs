@@ -1,0 +1,200 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boyi.Infrastructure.Data;
+
+public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbContext(options)
+{
+    public DbSet<CountyRow> Counties => Set<CountyRow>();
+    public DbSet<QuotaRuleRow> QuotaRules => Set<QuotaRuleRow>();
+    public DbSet<TownRow> Towns => Set<TownRow>();
+    public DbSet<VillageRow> Villages => Set<VillageRow>();
+    public DbSet<HouseholdRow> Households => Set<HouseholdRow>();
+    public DbSet<HouseholdMemberRow> HouseholdMembers => Set<HouseholdMemberRow>();
+    public DbSet<HouseholdStatusChangeRow> HouseholdStatusChanges => Set<HouseholdStatusChangeRow>();
+    public DbSet<CadreRow> Cadres => Set<CadreRow>();
+    public DbSet<PairingRow> Pairings => Set<PairingRow>();
+    public DbSet<PairingProposalRow> PairingProposals => Set<PairingProposalRow>();
+    public DbSet<IdCounterRow> IdCounters => Set<IdCounterRow>();
+    public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<CountyRow>(e =>
+        {
+            e.ToTable("counties");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.DisplayName).HasMaxLength(64);
+        });
+
+        b.Entity<QuotaRuleRow>(e =>
+        {
+            e.ToTable("quota_rules");
+            e.HasKey(x => new { x.CountyId, x.Rank });
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+        });
+
+        b.Entity<TownRow>(e =>
+        {
+            e.ToTable("towns");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.DisplayName).HasMaxLength(64);
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+            e.HasIndex(x => new { x.CountyId, x.DisplayName }).IsUnique();
+        });
+
+        b.Entity<VillageRow>(e =>
+        {
+            e.ToTable("villages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.DisplayName).HasMaxLength(64);
+            e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.TownId);
+            e.HasIndex(x => new { x.TownId, x.DisplayName }).IsUnique();
+            e.HasIndex(x => x.CountyId);
+        });
+
+        b.Entity<HouseholdRow>(e =>
+        {
+            e.ToTable("households");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.HeadName).HasMaxLength(64);
+            e.Property(x => x.Phone).HasMaxLength(20);
+            e.Property(x => x.DeleteReason).HasMaxLength(500);
+            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
+            e.HasIndex(x => new { x.VillageId, x.Id });
+            e.HasIndex(x => new { x.TownId, x.Id });
+            e.HasIndex(x => new { x.CountyId, x.Id });
+            // The uncovered list and the planner read exactly these rows.
+            e.HasIndex(x => new { x.CountyId, x.Id })
+                .HasDatabaseName("ix_households_uncovered")
+                .HasFilter("delete_time IS NULL AND NOT is_paired AND status IN (1, 3)");
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_households_income", "per_capita_income_fen >= 0");
+                t.HasCheckConstraint("ck_households_lifted_year",
+                    "(status = 1) = (lifted_year IS NULL)");
+            });
+        });
+
+        b.Entity<HouseholdMemberRow>(e =>
+        {
+            e.ToTable("household_members");
+            e.HasKey(x => new { x.HouseholdId, x.MemberId });
+            e.Property(x => x.FullName).HasMaxLength(64);
+            e.Property(x => x.IdCardNumber).HasMaxLength(18).IsFixedLength(false);
+            e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
+            // One person is on one live household card.
+            e.HasIndex(x => x.IdCardNumber)
+                .IsUnique()
+                .HasDatabaseName("ux_household_members_id_card_live")
+                .HasFilter("NOT household_deleted");
+        });
+
+        b.Entity<HouseholdStatusChangeRow>(e =>
+        {
+            e.ToTable("household_status_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
+            e.HasIndex(x => new { x.HouseholdId, x.Id });
+        });
+
+        b.Entity<CadreRow>(e =>
+        {
+            e.ToTable("cadres");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.FullName).HasMaxLength(64);
+            e.Property(x => x.Unit).HasMaxLength(128);
+            e.Property(x => x.Phone).HasMaxLength(20);
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+            e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.LinkedTownId);
+            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.LinkedVillageId);
+            e.HasIndex(x => new { x.CountyId, x.Id });
+            e.HasIndex(x => new { x.LinkedTownId, x.Id });
+            e.HasIndex(x => new { x.LinkedVillageId, x.Id });
+            e.ToTable(t => t.HasCheckConstraint("ck_cadres_active_pairings", "active_pairings >= 0"));
+        });
+
+        b.Entity<PairingRow>(e =>
+        {
+            e.ToTable("pairings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.ContactCardNumber).HasMaxLength(32);
+            e.Property(x => x.EndReason).HasMaxLength(500);
+            e.HasOne<CadreRow>().WithMany().HasForeignKey(x => x.CadreId);
+            e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
+            e.HasIndex(x => x.ContactCardNumber).IsUnique();
+            // A household has at most one cadre at a time.
+            e.HasIndex(x => x.HouseholdId)
+                .IsUnique()
+                .HasDatabaseName("ux_pairings_active_household")
+                .HasFilter("end_date IS NULL");
+            e.HasIndex(x => new { x.HouseholdId, x.Id });
+            e.HasIndex(x => new { x.CadreId, x.Id });
+            e.HasIndex(x => new { x.CountyId, x.Id });
+        });
+
+        b.Entity<PairingProposalRow>(e =>
+        {
+            e.ToTable("pairing_proposals");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+        });
+
+        b.Entity<IdCounterRow>(e =>
+        {
+            e.ToTable("id_counters");
+            e.HasKey(x => new { x.CountyId, x.Kind });
+            e.Property(x => x.Kind).HasMaxLength(32);
+        });
+
+        b.Entity<IdempotencyRow>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(x => new { x.Caller, x.RequestId });
+            e.Property(x => x.Caller).HasMaxLength(200);
+            e.Property(x => x.Method).HasMaxLength(200);
+            e.HasIndex(x => x.CreateTime);
+        });
+
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(SnakeCase(property.Name));
+            foreach (var key in entity.GetKeys())
+                key.SetName(SnakeCase(key.GetName()!));
+            foreach (var fk in entity.GetForeignKeys())
+                fk.SetConstraintName(SnakeCase(fk.GetConstraintName()!));
+            foreach (var index in entity.GetIndexes())
+                index.SetDatabaseName(SnakeCase(index.GetDatabaseName()!));
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                    sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+}

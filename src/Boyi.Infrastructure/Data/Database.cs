@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Boyi.Infrastructure.Data;
+
+/// <summary>
+/// The one way to reach PostgreSQL: a shared <see cref="NpgsqlDataSource"/> for raw SQL on hot
+/// paths, and EF contexts bound to a connection and transaction for the rest.
+/// </summary>
+public sealed class Database(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var csb = builder.ConnectionStringBuilder;
+        // Hot reads repeat the same statements; preparing them saves a parse/plan per call.
+        if (csb.MaxAutoPrepare == 0)
+            csb.MaxAutoPrepare = 64;
+        return builder.Build();
+    }
+
+    public static DbContextOptions<BoyiDbContext> Options(NpgsqlConnection connection) =>
+        new DbContextOptionsBuilder<BoyiDbContext>()
+            .UseNpgsql(connection, o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            .Options;
+
+    public static DbContextOptions<BoyiDbContext> Options(NpgsqlDataSource dataSource) =>
+        new DbContextOptionsBuilder<BoyiDbContext>()
+            .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            .Options;
+
+    /// <summary>A context with its own pooled connection, for reads and migrations.</summary>
+    public BoyiDbContext CreateContext() => new(Options(DataSource));
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; any exception rolls everything back.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<BoyiDbContext, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var db = new BoyiDbContext(Options(conn));
+        await db.Database.UseTransactionAsync(tx, ct);
+        var result = await work(db, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var db = CreateContext();
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>Lets `dotnet ef` build the model without starting the server.</summary>
+public sealed class DesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<BoyiDbContext>
+{
+    public BoyiDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<BoyiDbContext>()
+            .UseNpgsql("Host=localhost;Database=boyi_design", o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            .Options);
+}

@@ -1,0 +1,168 @@
+using Boyi.Domain.Registry;
+
+namespace Boyi.Infrastructure.Data;
+
+// Persistence shapes. Keys carry administrative meaning (see docs/data-model.md):
+// towns and villages use their statistical division codes, and every other id starts
+// with its county code, so a row's county is known from its key and tables can be
+// partitioned by county without changing keys.
+
+public sealed class CountyRow
+{
+    public int Id { get; set; }
+    public required string DisplayName { get; set; }
+    public int PolicyVersion { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime PolicyUpdateTime { get; set; }
+}
+
+public sealed class QuotaRuleRow
+{
+    public int CountyId { get; set; }
+    public CadreRank Rank { get; set; }
+    public PairingScope Scope { get; set; }
+    public int Households { get; set; }
+}
+
+public sealed class TownRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public required string DisplayName { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+public sealed class VillageRow
+{
+    public long Id { get; set; }
+    public long TownId { get; set; }
+    public int CountyId { get; set; }
+    public required string DisplayName { get; set; }
+    public bool Poor { get; set; }
+    public int? ExitTargetYear { get; set; }
+    public DateOnly? ExitDate { get; set; }
+    /// <summary>Next household sequence number within the village (household id = village id × 10^5 + seq).</summary>
+    public int NextHouseholdSeq { get; set; } = 1;
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+public sealed class HouseholdRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public long TownId { get; set; }
+    public long VillageId { get; set; }
+    public required string HeadName { get; set; }
+    public short MemberCount { get; set; }
+    /// <summary>The number the next new member gets; numbers of removed members are not reused.</summary>
+    public short NextMemberId { get; set; } = 1;
+    public string? Phone { get; set; }
+    public short[] PovertyCauses { get; set; } = [];
+    public long PerCapitaIncomeFen { get; set; }
+    public bool HasLabourCapacity { get; set; }
+    public bool WillingToRunIndustry { get; set; }
+    public HouseholdClassification Classification { get; set; }
+    public HouseholdStatus Status { get; set; }
+    public int? LiftedYear { get; set; }
+    /// <summary>Kept in step with pairings in the same transaction; makes coverage a single scan.</summary>
+    public bool IsPaired { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+    public DateTime? DeleteTime { get; set; }
+    public string? DeleteReason { get; set; }
+}
+
+public sealed class HouseholdMemberRow
+{
+    public long HouseholdId { get; set; }
+    public short MemberId { get; set; }
+    public int CountyId { get; set; }
+    public required string FullName { get; set; }
+    public Relation Relation { get; set; }
+    public required string IdCardNumber { get; set; }
+    public DateOnly BirthDate { get; set; }
+    public HealthStatus Health { get; set; }
+    public LabourCapacity LabourCapacity { get; set; }
+    /// <summary>Copied from the household so the ID-number uniqueness index can skip deleted households.</summary>
+    public bool HouseholdDeleted { get; set; }
+}
+
+public sealed class HouseholdStatusChangeRow
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public int CountyId { get; set; }
+    public HouseholdStatus? FromStatus { get; set; }
+    public HouseholdStatus ToStatus { get; set; }
+    public int? LiftedYear { get; set; }
+    public required string Reason { get; set; }
+    public DateTime ChangeTime { get; set; }
+}
+
+public sealed class CadreRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public required string FullName { get; set; }
+    public required string Unit { get; set; }
+    public CadreRank Rank { get; set; }
+    public long LinkedTownId { get; set; }
+    public long? LinkedVillageId { get; set; }
+    public string? Phone { get; set; }
+    /// <summary>Kept in step with pairings under the cadre's row lock; the quota check reads it.</summary>
+    public int ActivePairings { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+public sealed class PairingRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public long CadreId { get; set; }
+    public long HouseholdId { get; set; }
+    public required string ContactCardNumber { get; set; }
+    public DateOnly StartDate { get; set; }
+    public DateOnly? EndDate { get; set; }
+    public string? EndReason { get; set; }
+    public long? ProposalId { get; set; }
+    public DateTime CreateTime { get; set; }
+}
+
+public sealed class PairingProposalRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public required string Scope { get; set; }
+    public bool Accepted { get; set; }
+    /// <summary>The proposal as the API returns it (serialised protobuf), so Get returns exactly what Create did.</summary>
+    public required byte[] Payload { get; set; }
+    /// <summary>The proposed pairings, position by position: cadre_ids[i] takes household_ids[i].</summary>
+    public long[] CadreIds { get; set; } = [];
+    public long[] HouseholdIds { get; set; } = [];
+    public DateTime CreateTime { get; set; }
+    public DateTime? AcceptTime { get; set; }
+}
+
+public sealed class IdCounterRow
+{
+    public int CountyId { get; set; }
+    public required string Kind { get; set; }
+    public long Next { get; set; }
+}
+
+public sealed class IdempotencyRow
+{
+    public required string Caller { get; set; }
+    public Guid RequestId { get; set; }
+    public required string Method { get; set; }
+    public required byte[] RequestHash { get; set; }
+    public byte[]? Response { get; set; }
+    public DateTime CreateTime { get; set; }
+}

@@ -1,0 +1,454 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Boyi.Infrastructure.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "counties",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    policy_version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    policy_update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_counties", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "id_counters",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    next = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_id_counters", x => new { x.county_id, x.kind });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    caller = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    method = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    response = table.Column<byte[]>(type: "bytea", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_keys", x => new { x.caller, x.request_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pairing_proposals",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    scope = table.Column<string>(type: "text", nullable: false),
+                    accepted = table.Column<bool>(type: "boolean", nullable: false),
+                    payload = table.Column<byte[]>(type: "bytea", nullable: false),
+                    cadre_ids = table.Column<long[]>(type: "bigint[]", nullable: false),
+                    household_ids = table.Column<long[]>(type: "bigint[]", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    accept_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pairing_proposals", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_pairing_proposals_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "quota_rules",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    rank = table.Column<int>(type: "integer", nullable: false),
+                    scope = table.Column<int>(type: "integer", nullable: false),
+                    households = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_quota_rules", x => new { x.county_id, x.rank });
+                    table.ForeignKey(
+                        name: "fk_quota_rules_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "towns",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_towns", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_towns_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "villages",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    poor = table.Column<bool>(type: "boolean", nullable: false),
+                    exit_target_year = table.Column<int>(type: "integer", nullable: true),
+                    exit_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    next_household_seq = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_villages", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_villages_towns_town_id",
+                        column: x => x.town_id,
+                        principalTable: "towns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cadres",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    full_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    unit = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    rank = table.Column<int>(type: "integer", nullable: false),
+                    linked_town_id = table.Column<long>(type: "bigint", nullable: false),
+                    linked_village_id = table.Column<long>(type: "bigint", nullable: true),
+                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    active_pairings = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cadres", x => x.id);
+                    table.CheckConstraint("ck_cadres_active_pairings", "active_pairings >= 0");
+                    table.ForeignKey(
+                        name: "fk_cadres_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_cadres_towns_linked_town_id",
+                        column: x => x.linked_town_id,
+                        principalTable: "towns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_cadres_villages_linked_village_id",
+                        column: x => x.linked_village_id,
+                        principalTable: "villages",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "households",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    head_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    member_count = table.Column<short>(type: "smallint", nullable: false),
+                    next_member_id = table.Column<short>(type: "smallint", nullable: false),
+                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    poverty_causes = table.Column<short[]>(type: "smallint[]", nullable: false),
+                    per_capita_income_fen = table.Column<long>(type: "bigint", nullable: false),
+                    has_labour_capacity = table.Column<bool>(type: "boolean", nullable: false),
+                    willing_to_run_industry = table.Column<bool>(type: "boolean", nullable: false),
+                    classification = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    lifted_year = table.Column<int>(type: "integer", nullable: true),
+                    is_paired = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    delete_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    delete_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_households", x => x.id);
+                    table.CheckConstraint("ck_households_income", "per_capita_income_fen >= 0");
+                    table.CheckConstraint("ck_households_lifted_year", "(status = 1) = (lifted_year IS NULL)");
+                    table.ForeignKey(
+                        name: "fk_households_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "household_members",
+                columns: table => new
+                {
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    full_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    relation = table.Column<int>(type: "integer", nullable: false),
+                    id_card_number = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    birth_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    health = table.Column<int>(type: "integer", nullable: false),
+                    labour_capacity = table.Column<int>(type: "integer", nullable: false),
+                    household_deleted = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_members", x => new { x.household_id, x.member_id });
+                    table.ForeignKey(
+                        name: "fk_household_members_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "household_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    from_status = table.Column<int>(type: "integer", nullable: true),
+                    to_status = table.Column<int>(type: "integer", nullable: false),
+                    lifted_year = table.Column<int>(type: "integer", nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_household_status_changes_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pairings",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    cadre_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    contact_card_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    start_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    end_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    proposal_id = table.Column<long>(type: "bigint", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pairings", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_pairings_cadres_cadre_id",
+                        column: x => x.cadre_id,
+                        principalTable: "cadres",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_pairings_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cadres_county_id_id",
+                table: "cadres",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cadres_linked_town_id_id",
+                table: "cadres",
+                columns: new[] { "linked_town_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cadres_linked_village_id_id",
+                table: "cadres",
+                columns: new[] { "linked_village_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_household_members_id_card_live",
+                table: "household_members",
+                column: "id_card_number",
+                unique: true,
+                filter: "NOT household_deleted");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_household_status_changes_household_id_id",
+                table: "household_status_changes",
+                columns: new[] { "household_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_households_town_id_id",
+                table: "households",
+                columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_households_uncovered",
+                table: "households",
+                columns: new[] { "county_id", "id" },
+                filter: "delete_time IS NULL AND NOT is_paired AND status IN (1, 3)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_households_village_id_id",
+                table: "households",
+                columns: new[] { "village_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_keys_create_time",
+                table: "idempotency_keys",
+                column: "create_time");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pairing_proposals_county_id",
+                table: "pairing_proposals",
+                column: "county_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pairings_cadre_id_id",
+                table: "pairings",
+                columns: new[] { "cadre_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pairings_contact_card_number",
+                table: "pairings",
+                column: "contact_card_number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pairings_county_id_id",
+                table: "pairings",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pairings_household_id_id",
+                table: "pairings",
+                columns: new[] { "household_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_pairings_active_household",
+                table: "pairings",
+                column: "household_id",
+                unique: true,
+                filter: "end_date IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_towns_county_id_display_name",
+                table: "towns",
+                columns: new[] { "county_id", "display_name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_villages_county_id",
+                table: "villages",
+                column: "county_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_villages_town_id_display_name",
+                table: "villages",
+                columns: new[] { "town_id", "display_name" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "household_members");
+
+            migrationBuilder.DropTable(
+                name: "household_status_changes");
+
+            migrationBuilder.DropTable(
+                name: "id_counters");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "pairing_proposals");
+
+            migrationBuilder.DropTable(
+                name: "pairings");
+
+            migrationBuilder.DropTable(
+                name: "quota_rules");
+
+            migrationBuilder.DropTable(
+                name: "cadres");
+
+            migrationBuilder.DropTable(
+                name: "households");
+
+            migrationBuilder.DropTable(
+                name: "villages");
+
+            migrationBuilder.DropTable(
+                name: "towns");
+
+            migrationBuilder.DropTable(
+                name: "counties");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Data;
+using Npgsql;
+
+namespace Boyi.Infrastructure.Households;
+
+/// <summary>A household row with its members, as read together.</summary>
+public sealed record HouseholdRecord(HouseholdRow Household, IReadOnlyList<HouseholdMemberRow> Members);
+
+/// <summary>Column lists and readers for the raw-SQL household paths (reads are hot, so no EF here).</summary>
+internal static class HouseholdSql
+{
+    public const string Columns =
+        "h.id, h.county_id, h.town_id, h.village_id, h.head_name, h.member_count, h.phone, h.poverty_causes, " +
+        "h.per_capita_income_fen, h.has_labour_capacity, h.willing_to_run_industry, h.classification, h.status, " +
+        "h.lifted_year, h.is_paired, h.version, h.create_time, h.update_time, h.delete_time, h.delete_reason, h.next_member_id";
+
+    public const string MemberColumns =
+        "m.household_id, m.member_id, m.county_id, m.full_name, m.relation, m.id_card_number, m.birth_date, " +
+        "m.health, m.labour_capacity, m.household_deleted";
+
+    public static HouseholdRow ReadHousehold(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        CountyId = r.GetInt32(1),
+        TownId = r.GetInt64(2),
+        VillageId = r.GetInt64(3),
+        HeadName = r.GetString(4),
+        MemberCount = r.GetInt16(5),
+        Phone = r.IsDBNull(6) ? null : r.GetString(6),
+        PovertyCauses = r.GetFieldValue<short[]>(7),
+        PerCapitaIncomeFen = r.GetInt64(8),
+        HasLabourCapacity = r.GetBoolean(9),
+        WillingToRunIndustry = r.GetBoolean(10),
+        Classification = (HouseholdClassification)r.GetInt32(11),
+        Status = (HouseholdStatus)r.GetInt32(12),
+        LiftedYear = r.IsDBNull(13) ? null : r.GetInt32(13),
+        IsPaired = r.GetBoolean(14),
+        Version = r.GetInt32(15),
+        CreateTime = r.GetDateTime(16),
+        UpdateTime = r.GetDateTime(17),
+        DeleteTime = r.IsDBNull(18) ? null : r.GetDateTime(18),
+        DeleteReason = r.IsDBNull(19) ? null : r.GetString(19),
+        NextMemberId = r.GetInt16(20),
+    };
+
+    public static HouseholdMemberRow ReadMember(NpgsqlDataReader r) => new()
+    {
+        HouseholdId = r.GetInt64(0),
+        MemberId = r.GetInt16(1),
+        CountyId = r.GetInt32(2),
+        FullName = r.GetString(3),
+        Relation = (Relation)r.GetInt32(4),
+        IdCardNumber = r.GetString(5),
+        BirthDate = r.GetFieldValue<DateOnly>(6),
+        Health = (HealthStatus)r.GetInt32(7),
+        LabourCapacity = (LabourCapacity)r.GetInt32(8),
+        HouseholdDeleted = r.GetBoolean(9),
+    };
+
+    /// <summary>Reads households, then their members, from a batch whose second statement returns members ordered by household and member.</summary>
+    public static async Task<List<HouseholdRecord>> ReadWithMembersAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var households = new List<HouseholdRow>();
+        while (await reader.ReadAsync(ct))
+            households.Add(ReadHousehold(reader));
+        await reader.NextResultAsync(ct);
+        var members = new Dictionary<long, List<HouseholdMemberRow>>();
+        while (await reader.ReadAsync(ct))
+        {
+            var m = ReadMember(reader);
+            if (!members.TryGetValue(m.HouseholdId, out var list))
+                members[m.HouseholdId] = list = [];
+            list.Add(m);
+        }
+        return households.Select(h => new HouseholdRecord(h, members.GetValueOrDefault(h.Id) ?? [])).ToList();
+    }
+}

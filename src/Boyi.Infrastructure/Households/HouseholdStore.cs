@@ -1,0 +1,372 @@
+using Boyi.Infrastructure.Common;
+using Boyi.Domain;
+using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Registry;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Boyi.Infrastructure.Households;
+
+/// <summary>Which households a list, count or export is about.</summary>
+public sealed record HouseholdQuery(
+    int CountyId,
+    long? TownId = null,
+    long? VillageId = null,
+    HouseholdStatus? Status = null,
+    bool? Paired = null,
+    HouseholdClassification? Classification = null,
+    bool? HasLabourCapacity = null,
+    bool? WillingToRunIndustry = null,
+    bool ShowDeleted = false);
+
+public sealed class HouseholdStore(Database database, TimeProvider clock)
+{
+    public async Task<HouseholdRecord> GetAsync(long id, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        return await GetAsync(conn, id, forUpdate: false, ct) ?? throw DomainException.NotFound("household", $"households/{id}");
+    }
+
+    /// <summary>One round trip: the household and its members in a batch.</summary>
+    internal static async Task<HouseholdRecord?> GetAsync(NpgsqlConnection conn, long id, bool forUpdate, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT {HouseholdSql.Columns} FROM households h WHERE h.id = $1" + (forUpdate ? " FOR UPDATE" : ""))
+                    { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand($"SELECT {HouseholdSql.MemberColumns} FROM household_members m WHERE m.household_id = $1 ORDER BY m.member_id")
+                    { Parameters = { new() { Value = id } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var list = await HouseholdSql.ReadWithMembersAsync(reader, ct);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async Task<(List<HouseholdRecord> Page, int Total)> ListAsync(HouseholdQuery q, long? after, int take, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var (where, parameters) = Where(q);
+        int total;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM households h WHERE {where}", conn))
+        {
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            total = (int)(long)(await count.ExecuteScalarAsync(ct))!;
+        }
+        var page = await ReadPageAsync(conn, where, parameters, after, take, ct);
+        return (page, total);
+    }
+
+    /// <summary>Streams every matching household with members, in pages of <paramref name="batchSize"/>.</summary>
+    public async IAsyncEnumerable<List<HouseholdRecord>> ExportAsync(HouseholdQuery q, int batchSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var (where, parameters) = Where(q);
+        long? after = null;
+        while (true)
+        {
+            var page = await ReadPageAsync(conn, where, parameters, after, batchSize, ct);
+            if (page.Count == 0)
+                yield break;
+            yield return page;
+            if (page.Count < batchSize)
+                yield break;
+            after = page[^1].Household.Id;
+        }
+    }
+
+    private static async Task<List<HouseholdRecord>> ReadPageAsync(NpgsqlConnection conn, string where,
+        List<NpgsqlParameter> parameters, long? after, int take, CancellationToken ct)
+    {
+        var households = new List<HouseholdRow>(take);
+        await using (var cmd = new NpgsqlCommand(
+            $"SELECT {HouseholdSql.Columns} FROM households h WHERE {where} AND h.id > ${parameters.Count + 1} ORDER BY h.id LIMIT ${parameters.Count + 2}", conn))
+        {
+            cmd.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            cmd.Parameters.AddWithValue(after ?? 0L);
+            cmd.Parameters.AddWithValue(take);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                households.Add(HouseholdSql.ReadHousehold(r));
+        }
+        if (households.Count == 0)
+            return [];
+        var members = new Dictionary<long, List<HouseholdMemberRow>>();
+        await using (var cmd = new NpgsqlCommand(
+            $"SELECT {HouseholdSql.MemberColumns} FROM household_members m WHERE m.household_id = ANY($1) ORDER BY m.household_id, m.member_id", conn))
+        {
+            cmd.Parameters.AddWithValue(households.Select(h => h.Id).ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var m = HouseholdSql.ReadMember(r);
+                if (!members.TryGetValue(m.HouseholdId, out var list))
+                    members[m.HouseholdId] = list = [];
+                list.Add(m);
+            }
+        }
+        return households.Select(h => new HouseholdRecord(h, members.GetValueOrDefault(h.Id) ?? [])).ToList();
+    }
+
+    private static (string Where, List<NpgsqlParameter> Parameters) Where(HouseholdQuery q)
+    {
+        var clauses = new List<string>();
+        var ps = new List<NpgsqlParameter>();
+        void Add(string clause, object value)
+        {
+            ps.Add(new NpgsqlParameter { Value = value });
+            clauses.Add(clause.Replace("@", "$" + ps.Count, StringComparison.Ordinal));
+        }
+        Add("h.county_id = @", q.CountyId);
+        if (q.TownId is { } town)
+            Add("h.town_id = @", town);
+        if (q.VillageId is { } village)
+            Add("h.village_id = @", village);
+        if (q.Status is { } status)
+            Add("h.status = @", (int)status);
+        if (q.Paired is { } paired)
+            Add("h.is_paired = @", paired);
+        if (q.Classification is { } c)
+            Add("h.classification = @", (int)c);
+        if (q.HasLabourCapacity is { } labour)
+            Add("h.has_labour_capacity = @", labour);
+        if (q.WillingToRunIndustry is { } willing)
+            Add("h.willing_to_run_industry = @", willing);
+        if (!q.ShowDeleted)
+            clauses.Add("h.delete_time IS NULL");
+        return (string.Join(" AND ", clauses), ps);
+    }
+
+    public async Task<HouseholdRecord> CreateAsync(BoyiDbContext db, long villageId, HouseholdCard card, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var village = await db.Villages.AsNoTracking().FirstOrDefaultAsync(v => v.Id == villageId, ct)
+            ?? throw DomainException.NotFound("village", $"villages/{villageId}");
+        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: null, ct);
+
+        var seq = await ReserveHouseholdSeqAsync(conn, villageId, 1, ct);
+        var now = clock.UtcNow();
+        var row = new HouseholdRow
+        {
+            Id = villageId * Ids.HouseholdSeqFactor + seq,
+            CountyId = village.CountyId,
+            TownId = village.TownId,
+            VillageId = villageId,
+            HeadName = card.HeadName,
+            Status = HouseholdStatus.Poor,
+            Version = 1,
+            CreateTime = now,
+            UpdateTime = now,
+        };
+        ApplyCard(row, card);
+        db.Households.Add(row);
+        var members = MemberRows(row, card);
+        db.HouseholdMembers.AddRange(members);
+        db.HouseholdStatusChanges.Add(new HouseholdStatusChangeRow
+        {
+            HouseholdId = row.Id, CountyId = row.CountyId, FromStatus = null, ToStatus = HouseholdStatus.Poor,
+            Reason = "registered", ChangeTime = now,
+        });
+        await SaveMembersAsync(db, ct);
+        return new HouseholdRecord(row, members);
+    }
+
+    /// <param name="merge">Builds the new card from the current record; new members get numbers from <see cref="HouseholdRow.NextMemberId"/>.</param>
+    public async Task<HouseholdRecord> UpdateAsync(BoyiDbContext db, long id, int? expectedVersion,
+        Func<HouseholdRecord, HouseholdCard> merge, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var current = await LockAsync(conn, id, ct);
+        RegistryStore.CheckVersion(expectedVersion, current.Household.Version, $"households/{id}");
+        if (current.Household.DeleteTime is not null)
+            throw DomainException.Precondition("HOUSEHOLD_DELETED", "A deleted household cannot be edited; undelete it first.");
+        var card = merge(current);
+        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: id, ct);
+
+        var row = current.Household;
+        db.Households.Attach(row);
+        ApplyCard(row, card);
+        row.HeadName = card.HeadName;
+        row.Version++;
+        row.UpdateTime = clock.UtcNow();
+        await db.HouseholdMembers.Where(m => m.HouseholdId == id).ExecuteDeleteAsync(ct);
+        var members = MemberRows(row, card);
+        db.HouseholdMembers.AddRange(members);
+        await SaveMembersAsync(db, ct);
+        return new HouseholdRecord(row, members);
+    }
+
+    public async Task<HouseholdRecord> ChangeStatusAsync(BoyiDbContext db, long id, int? expectedVersion,
+        HouseholdStatus to, int? liftedYear, string reason, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var current = await LockAsync(conn, id, ct);
+        var row = current.Household;
+        RegistryStore.CheckVersion(expectedVersion, row.Version, $"households/{id}");
+        if (row.DeleteTime is not null)
+            throw DomainException.Precondition("HOUSEHOLD_DELETED", "A deleted household's status cannot change; undelete it first.");
+        var now = clock.UtcNow();
+        HouseholdRules.CheckStatusChange(row.Status, to, liftedYear, ChinaTime.Today(clock).Year);
+        db.Households.Attach(row);
+        var from = row.Status;
+        row.Status = to;
+        // A household at risk of relapse keeps the year it was lifted; one back in poverty has none.
+        row.LiftedYear = to switch
+        {
+            HouseholdStatus.Lifted => liftedYear,
+            HouseholdStatus.AtRiskOfRelapse => row.LiftedYear,
+            _ => null,
+        };
+        row.Version++;
+        row.UpdateTime = now;
+        db.HouseholdStatusChanges.Add(new HouseholdStatusChangeRow
+        {
+            HouseholdId = id, CountyId = row.CountyId, FromStatus = from, ToStatus = to, LiftedYear = row.LiftedYear,
+            Reason = reason, ChangeTime = now,
+        });
+        await db.SaveChangesAsync(ct);
+        return current;
+    }
+
+    /// <summary>Soft delete: the record and its history stay; an active pairing is ended.</summary>
+    public async Task<HouseholdRecord> DeleteAsync(BoyiDbContext db, long id, int? expectedVersion, string reason,
+        Func<BoyiDbContext, long, string, CancellationToken, Task> endActivePairing, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var current = await LockAsync(conn, id, ct);
+        var row = current.Household;
+        RegistryStore.CheckVersion(expectedVersion, row.Version, $"households/{id}");
+        if (row.DeleteTime is not null)
+            throw DomainException.Precondition("HOUSEHOLD_ALREADY_DELETED", "The household is already deleted.");
+        if (row.IsPaired)
+            await endActivePairing(db, id, $"household deleted: {reason}", ct);
+        db.Households.Attach(row);
+        var now = clock.UtcNow();
+        row.DeleteTime = now;
+        row.DeleteReason = reason;
+        row.IsPaired = false;
+        row.Version++;
+        row.UpdateTime = now;
+        await db.SaveChangesAsync(ct);
+        await db.HouseholdMembers.Where(m => m.HouseholdId == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.HouseholdDeleted, true), ct);
+        foreach (var m in current.Members)
+            m.HouseholdDeleted = true;
+        return current;
+    }
+
+    public async Task<HouseholdRecord> UndeleteAsync(BoyiDbContext db, long id, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var current = await LockAsync(conn, id, ct);
+        var row = current.Household;
+        if (row.DeleteTime is null)
+            throw DomainException.Precondition("HOUSEHOLD_NOT_DELETED", "The household is not deleted.");
+        await EnsureIdCardsFreeAsync(conn, current.Members.Select(m => m.IdCardNumber).ToArray(), exceptHousehold: id, ct);
+        db.Households.Attach(row);
+        row.DeleteTime = null;
+        row.DeleteReason = null;
+        row.Version++;
+        row.UpdateTime = clock.UtcNow();
+        await db.SaveChangesAsync(ct);
+        await db.HouseholdMembers.Where(m => m.HouseholdId == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.HouseholdDeleted, false), ct);
+        foreach (var m in current.Members)
+            m.HouseholdDeleted = false;
+        return current;
+    }
+
+    public async Task<List<HouseholdStatusChangeRow>> ListStatusChangesAsync(long householdId, long? after, int take, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        if (!await db.Households.AnyAsync(h => h.Id == householdId, ct))
+            throw DomainException.NotFound("household", $"households/{householdId}");
+        return await db.HouseholdStatusChanges.AsNoTracking()
+            .Where(c => c.HouseholdId == householdId && (after == null || c.Id > after))
+            .OrderBy(c => c.Id).Take(take).ToListAsync(ct);
+    }
+
+    internal static async Task<HouseholdRecord> LockAsync(NpgsqlConnection conn, long id, CancellationToken ct) =>
+        await GetAsync(conn, id, forUpdate: true, ct) ?? throw DomainException.NotFound("household", $"households/{id}");
+
+    internal static async Task<long> ReserveHouseholdSeqAsync(NpgsqlConnection conn, long villageId, int count, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE villages SET next_household_seq = next_household_seq + $2 WHERE id = $1 RETURNING next_household_seq - $2", conn);
+        cmd.Parameters.AddWithValue(villageId);
+        cmd.Parameters.AddWithValue(count);
+        var first = (int)(await cmd.ExecuteScalarAsync(ct) ?? throw DomainException.NotFound("village", $"villages/{villageId}"));
+        if (first + count > Ids.HouseholdSeqFactor)
+            throw DomainException.Precondition("VILLAGE_FULL", "The village has used all 99,999 household numbers.");
+        return first;
+    }
+
+    /// <summary>
+    /// Reports which ID-card numbers already stand on another live household card. The unique index is the
+    /// guard against races; this query exists to name the fields in the error.
+    /// </summary>
+    internal static async Task EnsureIdCardsFreeAsync(NpgsqlConnection conn, string[] numbers, long? exceptHousehold, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id_card_number FROM household_members WHERE id_card_number = ANY($1) AND NOT household_deleted AND household_id <> $2", conn);
+        cmd.Parameters.AddWithValue(numbers);
+        cmd.Parameters.AddWithValue(exceptHousehold ?? 0L);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                taken.Add(r.GetString(0));
+        if (taken.Count == 0)
+            return;
+        var v = new List<FieldViolation>();
+        for (var i = 0; i < numbers.Length; i++)
+            if (taken.Contains(numbers[i]))
+                v.Add(new FieldViolation($"members[{i}].id_card_number", "ID_CARD_NUMBER_TAKEN", "is already on another household's card"));
+        throw DomainException.Conflict("ID_CARD_NUMBER_TAKEN", "A member's ID-card number is already on another household's card.", v);
+    }
+
+    private static void ApplyCard(HouseholdRow row, HouseholdCard card)
+    {
+        // Member numbers are never reused, even for a member removed from the card.
+        row.NextMemberId = (short)Math.Max(row.NextMemberId, card.Members.Max(m => m.MemberId) + 1);
+        row.HeadName = card.HeadName;
+        row.MemberCount = (short)card.Members.Count;
+        row.Phone = card.Phone;
+        row.PovertyCauses = card.PovertyCauses.Select(c => (short)c).ToArray();
+        row.PerCapitaIncomeFen = card.PerCapitaIncomeFen;
+        row.HasLabourCapacity = card.HasLabourCapacity;
+        row.WillingToRunIndustry = card.WillingToRunIndustry;
+        row.Classification = card.Classification;
+    }
+
+    private static List<HouseholdMemberRow> MemberRows(HouseholdRow row, HouseholdCard card) =>
+        card.Members.Select(m => new HouseholdMemberRow
+        {
+            HouseholdId = row.Id,
+            MemberId = (short)m.MemberId,
+            CountyId = row.CountyId,
+            FullName = m.FullName,
+            Relation = m.Relation,
+            IdCardNumber = m.IdCard.Value,
+            BirthDate = m.IdCard.BirthDate,
+            Health = m.Health,
+            LabourCapacity = m.LabourCapacity,
+        }).ToList();
+
+    private static async Task SaveMembersAsync(BoyiDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw DomainException.Conflict("ID_CARD_NUMBER_TAKEN", "A member's ID-card number is already on another household's card.");
+        }
+    }
+}

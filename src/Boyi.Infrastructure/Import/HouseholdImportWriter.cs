@@ -1,0 +1,170 @@
+using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Households;
+using Npgsql;
+
+namespace Boyi.Infrastructure.Import;
+
+/// <summary>What an import wrote.</summary>
+public sealed record ImportSummary(int Households, int Members);
+
+/// <summary>
+/// The database side of the household import, on the caller's connection and transaction: the county's
+/// villages, the check of ID-card numbers against live households, and the write through binary COPY.
+/// A fixed number of statements per file (one per village for household numbers), none per row, and no EF
+/// change tracking.
+/// </summary>
+public static class HouseholdImportWriter
+{
+    public const string IdCardTakenReason = "ID_CARD_NUMBER_TAKEN";
+    public const string ImportedReason = "imported";
+
+    /// <summary>The county's villages with their towns' names, by village code; null when the county does not exist.</summary>
+    public static async Task<IReadOnlyDictionary<long, VillageInfo>?> LoadVillagesAsync(NpgsqlConnection conn, int countyId, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT 1 FROM counties WHERE id = $1") { Parameters = { new() { Value = countyId } } },
+                new NpgsqlBatchCommand(
+                    "SELECT v.id, v.county_id, v.town_id, t.display_name, v.display_name " +
+                    "FROM villages v JOIN towns t ON t.id = v.town_id WHERE v.county_id = $1")
+                    { Parameters = { new() { Value = countyId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        await reader.NextResultAsync(ct);
+        var villages = new Dictionary<long, VillageInfo>();
+        while (await reader.ReadAsync(ct))
+        {
+            var v = new VillageInfo(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4));
+            villages[v.Id] = v;
+        }
+        return villages;
+    }
+
+    /// <summary>
+    /// Reports, on their rows, the members whose ID-card number already stands on a live household card.
+    /// One query for the whole file. Empty when all are free.
+    /// </summary>
+    public static async Task<ImportProblems> FindTakenIdCardNumbersAsync(NpgsqlConnection conn, HouseholdImportResult parsed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var numbers = parsed.Households.SelectMany(h => h.Card.Members.Select(m => m.IdCard.Value)).ToArray();
+        if (numbers.Length == 0)
+            return ImportProblems.None;
+
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT id_card_number FROM household_members WHERE id_card_number = ANY($1) AND NOT household_deleted", conn))
+        {
+            cmd.Parameters.AddWithValue(numbers);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                taken.Add(reader.GetString(0));
+        }
+        if (taken.Count == 0)
+            return ImportProblems.None;
+
+        var errors = new List<ImportError>();
+        foreach (var h in parsed.Households)
+        {
+            for (var i = 0; i < h.Card.Members.Count; i++)
+            {
+                if (taken.Contains(h.Card.Members[i].IdCard.Value))
+                {
+                    errors.Add(new ImportError(h.MemberRows[i], parsed.IdCardColumn, IdCardTakenReason,
+                        "is already on another household's card; a person is on one household card"));
+                }
+            }
+        }
+        errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+        return new ImportProblems(errors.Take(ImportProblems.MaxListed).ToList(), errors.Count);
+    }
+
+    /// <summary>
+    /// Writes the households of a file that passed <see cref="HouseholdImportParser"/> and
+    /// <see cref="FindTakenIdCardNumbersAsync"/>: reserves household numbers (one statement per village, villages in
+    /// code order so concurrent imports cannot deadlock) and copies households, members and their first status entry.
+    /// A number taken concurrently after the check fails the COPY on the unique index: ALREADY_EXISTS, and the
+    /// caller's transaction must roll back.
+    /// </summary>
+    public static async Task<ImportSummary> WriteAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        if (parsed.HasProblems)
+            throw new InvalidOperationException("A file with problems must not be written.");
+        if (nowUtc.Kind != DateTimeKind.Utc)
+            throw new ArgumentException("Must be a UTC time.", nameof(nowUtc));
+
+        var firstSeq = new Dictionary<long, long>();
+        foreach (var village in parsed.Households.GroupBy(h => h.Village.Id).OrderBy(g => g.Key))
+            firstSeq[village.Key] = await HouseholdBulkWriter.ReserveSeqAsync(conn, village.Key, village.Count(), ct);
+
+        var records = BuildRecords(parsed.Households, firstSeq, nowUtc);
+        try
+        {
+            await HouseholdBulkWriter.WriteAsync(conn, records, ImportedReason, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw DomainException.Conflict(IdCardTakenReason,
+                "A member's ID-card number was put on another household's card while the file was being imported; import the file again to see which.");
+        }
+        return new ImportSummary(records.Count, records.Sum(r => r.Members.Count));
+    }
+
+    /// <summary>
+    /// The rows to write, filled as <see cref="HouseholdStore.CreateAsync"/> fills a single household: ids from the
+    /// reserved numbers in file order within each village, classification from the card, version 1, not paired.
+    /// </summary>
+    public static List<HouseholdRecord> BuildRecords(IReadOnlyList<ImportedHousehold> households, IReadOnlyDictionary<long, long> firstSeqByVillage, DateTime nowUtc)
+    {
+        var next = new Dictionary<long, long>(firstSeqByVillage);
+        var records = new List<HouseholdRecord>(households.Count);
+        foreach (var h in households)
+        {
+            var seq = next[h.Village.Id]++;
+            var card = h.Card;
+            var row = new HouseholdRow
+            {
+                Id = h.Village.Id * Ids.HouseholdSeqFactor + seq,
+                CountyId = h.Village.CountyId,
+                TownId = h.Village.TownId,
+                VillageId = h.Village.Id,
+                HeadName = card.HeadName,
+                MemberCount = (short)card.Members.Count,
+                Phone = card.Phone,
+                PovertyCauses = card.PovertyCauses.Select(c => (short)c).ToArray(),
+                PerCapitaIncomeFen = card.PerCapitaIncomeFen,
+                HasLabourCapacity = card.HasLabourCapacity,
+                WillingToRunIndustry = card.WillingToRunIndustry,
+                Classification = card.Classification,
+                Status = h.Status,
+                LiftedYear = h.LiftedYear,
+                IsPaired = false,
+                Version = 1,
+                CreateTime = nowUtc,
+                UpdateTime = nowUtc,
+            };
+            var members = card.Members.Select(m => new HouseholdMemberRow
+            {
+                HouseholdId = row.Id,
+                MemberId = (short)m.MemberId,
+                CountyId = row.CountyId,
+                FullName = m.FullName,
+                Relation = m.Relation,
+                IdCardNumber = m.IdCard.Value,
+                BirthDate = m.IdCard.BirthDate,
+                Health = m.Health,
+                LabourCapacity = m.LabourCapacity,
+            }).ToList();
+            records.Add(new HouseholdRecord(row, members));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Boyi.Infrastructure.Postgres;
+
+public sealed record EmbeddedPostgresOptions
+{
+    /// <summary>Folder owned by Boyi: the cluster lives in <c>data/</c> below it, with its password, port and log beside it.</summary>
+    public required string BaseDirectory { get; init; }
+    /// <summary>Durable keeps fsync on (the run command); tests turn it off for speed.</summary>
+    public bool Durable { get; init; } = true;
+    public string Database { get; init; } = "boyi";
+    /// <summary>Where to write progress lines (initdb, start, install).</summary>
+    public Action<string> Log { get; init; } = _ => { };
+}
+
+/// <summary>
+/// A private PostgreSQL cluster that Boyi creates, starts and stops itself, so that a fresh
+/// machine with the .NET SDK runs Boyi with no configuration. PostgreSQL refuses to run as
+/// root, so as root the cluster belongs to the <c>postgres</c> system user.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string UserName = "boyi";
+    private readonly EmbeddedPostgresOptions _options;
+    private readonly string _bin;
+    private bool _startedByUs;
+
+    private EmbeddedPostgres(EmbeddedPostgresOptions options, string bin)
+    {
+        _options = options;
+        _bin = bin;
+    }
+
+    public string DataDirectory => Path.Combine(_options.BaseDirectory, "data");
+    public int Port { get; private set; }
+    public string ConnectionString { get; private set; } = "";
+
+    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default)
+    {
+        var bin = PostgresBinaries.Find() ?? await PostgresBinaries.InstallAsync(options.Log, ct);
+        var pg = new EmbeddedPostgres(options, bin);
+        await pg.StartCoreAsync(ct);
+        return pg;
+    }
+
+    private bool RunAsPostgresUser => Environment.IsPrivilegedProcess;
+
+    private async Task StartCoreAsync(CancellationToken ct)
+    {
+        var baseDir = Path.GetFullPath(_options.BaseDirectory);
+        Directory.CreateDirectory(baseDir);
+        if (RunAsPostgresUser)
+            PostgresBinaries.EnsureTraversableByOthers(baseDir);
+
+        var passwordFile = Path.Combine(baseDir, "password");
+        var portFile = Path.Combine(baseDir, "port");
+        var runDir = Path.Combine(baseDir, "run");   // log and pid helpers, writable by the server's user
+        Directory.CreateDirectory(runDir);
+        if (RunAsPostgresUser)
+            await ChownAsync(runDir, ct);
+
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+            await InitDbAsync(passwordFile, runDir, ct);
+
+        var password = (await File.ReadAllTextAsync(passwordFile, ct)).Trim();
+        Port = File.Exists(portFile) && int.TryParse(await File.ReadAllTextAsync(portFile, ct), out var p) ? p : FreePort();
+        await File.WriteAllTextAsync(portFile, Port.ToString(), ct);
+
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = UserName,
+            Password = password,
+            Database = _options.Database,
+        }.ConnectionString;
+
+        // A cluster left running by an earlier run that did not shut down cleanly is still ours to stop.
+        _startedByUs = true;
+        if (!await IsAcceptingAsync(ct))
+        {
+            if (!IsPortFree(Port))
+            {
+                // Another program took our remembered port while we were down.
+                Port = FreePort();
+                await File.WriteAllTextAsync(portFile, Port.ToString(), ct);
+                ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = Port }.ConnectionString;
+            }
+            var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                + (_options.Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                + " -c max_connections=200 -c shared_buffers=256MB";
+            _options.Log($"Starting PostgreSQL on 127.0.0.1:{Port} (data in {DataDirectory})");
+            await RunAsync(Path.Combine(_bin, "pg_ctl"),
+                ["-D", DataDirectory, "-l", Path.Combine(runDir, "postgres.log"), "-o", settings, "-w", "-t", "60", "start"], ct);
+        }
+
+        await EnsureDatabaseAsync(ct);
+    }
+
+    private async Task InitDbAsync(string passwordFile, string runDir, CancellationToken ct)
+    {
+        _options.Log($"Creating a private PostgreSQL cluster in {DataDirectory}");
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        await File.WriteAllTextAsync(passwordFile, password, ct);
+        Restrict(passwordFile);
+
+        // initdb reads the password from a file the server's user can read; it is removed right after.
+        var pwFileForInitDb = Path.Combine(runDir, "initdb-pw");
+        await File.WriteAllTextAsync(pwFileForInitDb, password, ct);
+        Restrict(pwFileForInitDb);
+        Directory.CreateDirectory(DataDirectory);
+        if (RunAsPostgresUser)
+        {
+            await ChownAsync(pwFileForInitDb, ct);
+            await ChownAsync(DataDirectory, ct);
+        }
+        try
+        {
+            await RunAsync(Path.Combine(_bin, "initdb"),
+                ["-D", DataDirectory, "-U", UserName, "--auth=scram-sha-256", $"--pwfile={pwFileForInitDb}",
+                 "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"], ct);
+        }
+        finally
+        {
+            File.Delete(pwFileForInitDb);
+        }
+    }
+
+    private async Task EnsureDatabaseAsync(CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync(ct);
+        await using var check = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
+        check.Parameters.AddWithValue(_options.Database);
+        if (await check.ExecuteScalarAsync(ct) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_options.Database}\"", conn);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private async Task<bool> IsAcceptingAsync(CancellationToken ct)
+    {
+        if (!File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            return false;
+        try
+        {
+            var cs = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false, Timeout = 3 };
+            await using var conn = new NpgsqlConnection(cs.ConnectionString);
+            await conn.OpenAsync(ct);
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_startedByUs)
+            return;
+        _startedByUs = false;
+        await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static void Restrict(string file)
+    {
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    private Task ChownAsync(string path, CancellationToken ct) =>
+        PostgresBinaries.RunProcessAsync("chown", ["-R", "postgres:postgres", path], ct);
+
+    private Task RunAsync(string program, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        if (!RunAsPostgresUser)
+            return PostgresBinaries.RunProcessAsync(program, args, ct);
+        // cd to a directory postgres may read, or pg_ctl complains about the current directory.
+        return PostgresBinaries.RunProcessAsync("runuser", ["-u", "postgres", "--", program, .. args], ct, workingDirectory: "/tmp");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var l = new TcpListener(IPAddress.Loopback, port);
+            l.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+internal static class PostgresBinaries
+{
+    /// <summary>The bin folder holding initdb and pg_ctl: the newest /usr/lib/postgresql/N/bin, else PATH.</summary>
+    public static string? Find()
+    {
+        var env = Environment.GetEnvironmentVariable("BOYI_PG_BIN");
+        if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, "initdb")))
+            return env;
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            var best = Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (dir: Path.Combine(d, "bin"), ver: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(x => File.Exists(Path.Combine(x.dir, "initdb")))
+                .OrderByDescending(x => x.ver)
+                .FirstOrDefault();
+            if (best.dir is not null)
+                return best.dir;
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
+                return dir;
+        }
+        return null;
+    }
+
+    public static async Task<string> InstallAsync(Action<string> log, CancellationToken ct)
+    {
+        const string help =
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them, e.g. on Debian/Ubuntu " +
+            "`sudo apt-get install -y postgresql`, on Fedora `sudo dnf install postgresql-server`, on macOS " +
+            "`brew install postgresql@15`; or set BOYI_PG_BIN to their folder; or give Boyi an existing database " +
+            "with ConnectionStrings__Boyi.";
+        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/bin/apt-get"))
+            throw new InvalidOperationException(help);
+        log("PostgreSQL binaries not found: installing Debian's postgresql package (apt-get)…");
+        await RunProcessAsync("apt-get", ["update"], ct);
+        await RunProcessAsync("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], ct,
+            environment: new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
+        return Find() ?? throw new InvalidOperationException(help);
+    }
+
+    /// <summary>As root the cluster runs as 'postgres', which must be able to reach the folder.</summary>
+    public static void EnsureTraversableByOthers(string dir)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        for (var d = new DirectoryInfo(dir).Parent; d is not null; d = d.Parent)
+        {
+            var mode = File.GetUnixFileMode(d.FullName);
+            if ((mode & UnixFileMode.OtherExecute) == 0)
+                throw new InvalidOperationException(
+                    $"Running as root, the private PostgreSQL runs as the 'postgres' user, which cannot enter {d.FullName}. " +
+                    $"Run Boyi from a folder others may enter, or set Boyi__DataDirectory to one (e.g. /var/lib/boyi).");
+        }
+    }
+
+    public static async Task RunProcessAsync(string program, IReadOnlyList<string> args, CancellationToken ct,
+        string? workingDirectory = null, Dictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? [])
+            psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {program}.");
+        // pg_ctl start leaves the server holding its stdout; read only until pg_ctl itself exits.
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            var err = await stderr;
+            throw new InvalidOperationException(
+                $"{program} {string.Join(' ', args.Where(a => !a.StartsWith("--pwfile", StringComparison.Ordinal)))} failed with exit code {process.ExitCode}: {err.Trim()}");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.Idempotency;
+using Boyi.Infrastructure.Pairing;
+using Boyi.Infrastructure.Postgres;
+using Boyi.Infrastructure.Registry;
+using Boyi.Infrastructure.Seeding;
+using Boyi.Server.Grpc;
+using Boyi.Server.Hosting;
+using Boyi.Server.Services;
+using Npgsql;
+
+namespace Boyi.Server.Extensions;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// Uses ConnectionStrings:Boyi when configured; otherwise starts Boyi's own PostgreSQL in the data
+    /// folder (git-ignored `.boyi/` in a checkout) and, unless Boyi:Demo is false, seeds the demo county.
+    /// </summary>
+    public static async Task<string> AddBoyiDataAsync(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Boyi");
+        var embedded = string.IsNullOrWhiteSpace(connectionString);
+        if (embedded)
+        {
+            var dataDir = builder.Configuration["Boyi:DataDirectory"] ?? DataDirectory.Default();
+            var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions
+            {
+                BaseDirectory = Path.Combine(dataDir, "postgres"),
+                Log = line => Console.WriteLine($"[boyi] {line}"),
+            });
+            builder.Services.AddSingleton(pg);
+            builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+            connectionString = pg.ConnectionString;
+        }
+
+        builder.Services.AddSingleton(new BoyiStartupOptions
+        {
+            SeedDemo = builder.Configuration.GetValue("Boyi:Demo", embedded),
+            Migrate = builder.Configuration.GetValue("Boyi:Migrate", true),
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
+        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<IdempotentWriter>();
+        builder.Services.AddSingleton<Mutations>();
+        builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddSingleton<HouseholdStore>();
+        builder.Services.AddSingleton<CadreStore>();
+        builder.Services.AddSingleton<PolicyStore>();
+        builder.Services.AddSingleton<PairingStore>();
+        builder.Services.AddSingleton<HouseholdImporter>();
+        return connectionString!;
+    }
+
+    /// <summary>Migrates the schema and seeds the demo county before the server takes calls.</summary>
+    public static async Task PrepareBoyiDatabaseAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        var options = app.Services.GetRequiredService<BoyiStartupOptions>();
+        var database = app.Services.GetRequiredService<Database>();
+        if (options.Migrate)
+            await database.MigrateAsync(ct);
+        if (options.SeedDemo)
+        {
+            var seeded = await DemoCountySeeder.SeedAsync(database, new DemoCountyOptions
+            {
+                Log = line => Console.WriteLine($"[boyi] {line}"),
+            }, app.Services.GetRequiredService<TimeProvider>(), ct);
+            Console.WriteLine(seeded
+                ? "[boyi] Seeded the demo county 博白县 (counties/450923)."
+                : "[boyi] Demo county already present; keeping the data.");
+        }
+    }
+}
+
+public sealed class BoyiStartupOptions
+{
+    public bool SeedDemo { get; init; }
+    public bool Migrate { get; init; } = true;
+}

@@ -1,0 +1,35 @@
+using Boyi.Server.Grpc;
+using Boyi.Server.Hosting;
+using Boyi.Server.Services;
+
+namespace Boyi.Server.Extensions;
+
+public static class GrpcExtensions
+{
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    public static IServiceCollection AddBoyiGrpc(this IServiceCollection services)
+    {
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = MaxMessageBytes;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks(o => o.Services.Map("", _ => true))
+            .AddCheck<DatabaseHealthCheck>("database");
+        return services;
+    }
+
+    public static WebApplication MapBoyiGrpc(this WebApplication app)
+    {
+        app.MapGrpcService<RegistryGrpcService>();
+        app.MapGrpcService<HouseholdGrpcService>();
+        app.MapGrpcService<CadreGrpcService>();
+        app.MapGrpcService<PairingGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,142 @@
+using Boyi.Domain.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Npgsql;
+
+namespace Boyi.Server.Grpc;
+
+/// <summary>
+/// The one place failures become gRPC statuses: always a google.rpc.Status with an ErrorInfo
+/// (domain "boyi", UPPER_SNAKE reason) and, for bad input, BadRequest field violations.
+/// Exception text and stack traces never reach the client.
+/// </summary>
+public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public const string Domain = "boyi";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        switch (e)
+        {
+            case DomainException d:
+                return ToRpc(d);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled or its deadline passed.");
+            case NpgsqlException { InnerException: TimeoutException } or TimeoutException:
+                logger.LogWarning(e, "Database timeout in {Method}", context.Method);
+                return ToRpc(StatusCode.Unavailable, "DATABASE_TIMEOUT", "The database did not answer in time; retry later.");
+            case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
+                return ToRpc(StatusCode.Aborted, "CONCURRENT_UPDATE", "A concurrent change conflicted with this one; retry.");
+            case NpgsqlException when !e.Message.Contains("violates", StringComparison.Ordinal):
+                logger.LogError(e, "Database unavailable in {Method}", context.Method);
+                return ToRpc(StatusCode.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later.");
+            default:
+                logger.LogError(e, "Unhandled failure in {Method}", context.Method);
+                return ToRpc(StatusCode.Internal, "INTERNAL", "An internal error occurred.");
+        }
+    }
+
+    public static RpcException ToRpc(DomainException d)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)CodeFor(d.Kind),
+            Message = d.Message,
+        };
+        var info = new ErrorInfo { Reason = d.Reason, Domain = Domain };
+        foreach (var (k, v) in d.Metadata)
+            info.Metadata[k] = v;
+        status.Details.Add(Any.Pack(info));
+        if (d.Violations.Count > 0)
+        {
+            var bad = new BadRequest();
+            foreach (var v in d.Violations)
+            {
+                bad.FieldViolations.Add(new BadRequest.Types.FieldViolation
+                {
+                    Field = v.Field,
+                    Description = v.Description,
+                    Reason = v.Reason,
+                });
+            }
+            status.Details.Add(Any.Pack(bad));
+        }
+        return status.ToRpcException();
+    }
+
+    private static RpcException ToRpc(StatusCode code, string reason, string message)
+    {
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }));
+        return status.ToRpcException();
+    }
+
+    public static Code CodeFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => Code.InvalidArgument,
+        ErrorKind.NotFound => Code.NotFound,
+        ErrorKind.AlreadyExists => Code.AlreadyExists,
+        ErrorKind.FailedPrecondition => Code.FailedPrecondition,
+        ErrorKind.Aborted => Code.Aborted,
+        ErrorKind.PermissionDenied => Code.PermissionDenied,
+        ErrorKind.ResourceExhausted => Code.ResourceExhausted,
+        _ => Code.Internal,
+    };
+}

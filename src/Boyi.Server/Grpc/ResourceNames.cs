@@ -1,0 +1,102 @@
+using System.Globalization;
+using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
+
+namespace Boyi.Server.Grpc;
+
+public enum AreaKind { County, Town, Village }
+
+/// <summary>An area a query is about: a county, a town or a village.</summary>
+public readonly record struct AreaRef(AreaKind Kind, long Id)
+{
+    public int CountyId => Kind switch
+    {
+        AreaKind.County => (int)Id,
+        AreaKind.Town => Ids.CountyOfTown(Id),
+        _ => Ids.CountyOfVillage(Id),
+    };
+
+    public string Name => Kind switch
+    {
+        AreaKind.County => ResourceNames.County((int)Id),
+        AreaKind.Town => ResourceNames.Town(Id),
+        _ => ResourceNames.Village(Id),
+    };
+}
+
+/// <summary>Parses and formats resource names; a malformed name is INVALID_ARGUMENT on the field that carried it.</summary>
+public static class ResourceNames
+{
+    public static string County(int id) => $"counties/{id}";
+    public static string Town(long id) => $"towns/{id}";
+    public static string Village(long id) => $"villages/{id}";
+    public static string Household(long id) => $"households/{id}";
+    public static string Cadre(long id) => $"cadres/{id}";
+    public static string Pairing(long id) => $"pairings/{id}";
+    public static string Proposal(long id) => $"pairingProposals/{id}";
+    public static string Policy(int countyId) => $"counties/{countyId}/pairingPolicy";
+
+    public static int ParseCounty(string? name, string field) =>
+        (int)Parse(name, field, "counties", 6, id => Ids.IsCountyCode(id));
+
+    public static long ParseTown(string? name, string field) =>
+        Parse(name, field, "towns", 9, Ids.IsTownCode);
+
+    public static long ParseVillage(string? name, string field) =>
+        Parse(name, field, "villages", 12, Ids.IsVillageCode);
+
+    public static long ParseHousehold(string? name, string field) =>
+        Parse(name, field, "households", 17, Ids.IsHouseholdId);
+
+    public static long ParseCadre(string? name, string field) =>
+        Parse(name, field, "cadres", 13, id => Ids.IsCountyCode(Ids.CountyOfCadre(id)));
+
+    public static long ParsePairing(string? name, string field) =>
+        Parse(name, field, "pairings", 16, id => Ids.IsCountyCode(Ids.CountyOfPairing(id)));
+
+    public static long ParseProposal(string? name, string field) =>
+        Parse(name, field, "pairingProposals", 12, id => Ids.IsCountyCode(Ids.CountyOfProposal(id)));
+
+    public static int ParsePolicy(string? name, string field)
+    {
+        const string suffix = "/pairingPolicy";
+        if (name is null || !name.EndsWith(suffix, StringComparison.Ordinal))
+            throw Invalid(field, name, "counties/{county}/pairingPolicy");
+        return ParseCounty(name[..^suffix.Length], field);
+    }
+
+    /// <summary>`counties/…`, `towns/…` or `villages/…`, limited to the kinds the caller allows.</summary>
+    public static AreaRef ParseArea(string? name, string field, params AreaKind[] allowed)
+    {
+        var collection = name?.Split('/', 2)[0];
+        AreaRef? area = collection switch
+        {
+            "counties" when allowed.Contains(AreaKind.County) => new AreaRef(AreaKind.County, ParseCounty(name, field)),
+            "towns" when allowed.Contains(AreaKind.Town) => new AreaRef(AreaKind.Town, ParseTown(name, field)),
+            "villages" when allowed.Contains(AreaKind.Village) => new AreaRef(AreaKind.Village, ParseVillage(name, field)),
+            _ => null,
+        };
+        return area ?? throw Invalid(field, name, string.Join(" or ", allowed.Select(k => k switch
+        {
+            AreaKind.County => "counties/{county}",
+            AreaKind.Town => "towns/{town}",
+            _ => "villages/{village}",
+        })));
+    }
+
+    private static long Parse(string? name, string field, string collection, int digits, Func<long, bool> valid)
+    {
+        var prefix = collection + "/";
+        if (string.IsNullOrEmpty(name))
+            throw DomainException.Invalid(field, "REQUIRED", "is required");
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
+            throw Invalid(field, name, $"{collection}/{{id}}");
+        var idText = name.AsSpan(prefix.Length);
+        if (idText.Length != digits || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !valid(id))
+            throw Invalid(field, name, $"{collection}/{{id}} with a {digits}-digit id");
+        return id;
+    }
+
+    private static DomainException Invalid(string field, string? value, string expected) =>
+        DomainException.Invalid(field, "INVALID_NAME", $"must have the form {expected}");
+}

@@ -1,0 +1,36 @@
+using Boyi.Server.Extensions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Boyi.Server.Hosting;
+
+/// <summary>Builds the whole server; Program.cs and the functional tests both start it this way.</summary>
+public static class BoyiServer
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        await builder.AddBoyiDataAsync();
+        builder.AddBoyiKestrel();
+        builder.Services.AddBoyiGrpc();
+
+        var app = builder.Build();
+        app.MapBoyiGrpc();
+        app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
+        await app.PrepareBoyiDatabaseAsync(ct);
+        app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app, builder.Configuration));
+        return app;
+    }
+
+    private static void PrintAddresses(WebApplication app, IConfiguration config)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var list = addresses.ToList();
+        if (list.Count >= 2)
+        {
+            Console.WriteLine($"[boyi] gRPC (h2c, reflection + health): {list[0]}");
+            Console.WriteLine($"[boyi] HTTP:                             {list[1]}");
+            Console.WriteLine($"[boyi] Try: npx buf curl --http2-prior-knowledge --list-services {list[0]}");
+        }
+    }
+}

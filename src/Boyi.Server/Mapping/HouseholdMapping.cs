@@ -1,0 +1,74 @@
+using Boyi.Contracts.V1;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Households;
+using Boyi.Server.Grpc;
+using Reg = Boyi.Domain.Registry;
+
+namespace Boyi.Server.Mapping;
+
+public static class HouseholdMapping
+{
+    public static Household ToProto(this HouseholdRecord record)
+    {
+        var h = record.Household;
+        var proto = new Household
+        {
+            Name = ResourceNames.Household(h.Id),
+            Village = ResourceNames.Village(h.VillageId),
+            Town = ResourceNames.Town(h.TownId),
+            HeadName = h.HeadName,
+            Phone = h.Phone ?? "",
+            PerCapitaIncomeFen = h.PerCapitaIncomeFen,
+            HasLabourCapacity = h.HasLabourCapacity,
+            WillingToRunIndustry = h.WillingToRunIndustry,
+            Classification = (HouseholdClassification)(int)h.Classification,
+            Status = (HouseholdStatus)(int)h.Status,
+            LiftedYear = h.LiftedYear ?? 0,
+            Paired = h.IsPaired,
+            CreateTime = Wire.Time(h.CreateTime),
+            UpdateTime = Wire.Time(h.UpdateTime),
+            DeleteTime = Wire.Time(h.DeleteTime),
+            Etag = Wire.Etag(h.Version),
+        };
+        proto.PovertyCauses.AddRange(h.PovertyCauses.Select(c => (PovertyCause)c));
+        proto.Members.AddRange(record.Members.Select(ToProto));
+        return proto;
+    }
+
+    public static HouseholdMember ToProto(this HouseholdMemberRow m) => new()
+    {
+        MemberId = m.MemberId,
+        FullName = m.FullName,
+        Relation = (Relation)(int)m.Relation,
+        IdCardNumber = m.IdCardNumber,
+        BirthDate = Wire.Date(m.BirthDate),
+        Health = (HealthStatus)(int)m.Health,
+        LabourCapacity = (LabourCapacity)(int)m.LabourCapacity,
+    };
+
+    public static Reg.MemberInput ToInput(this HouseholdMember m) => new(
+        m.MemberId, m.FullName, (Reg.Relation)(int)m.Relation, m.IdCardNumber,
+        (Reg.HealthStatus)(int)m.Health, (Reg.LabourCapacity)(int)m.LabourCapacity);
+
+    public static Reg.MemberInput ToInput(this HouseholdMemberRow m) => new(
+        m.MemberId, m.FullName, m.Relation, m.IdCardNumber, m.Health, m.LabourCapacity);
+
+    public static Reg.HouseholdCardInput ToInput(this Household h) => new(
+        h.Members.Select(ToInput).ToList(),
+        h.Phone,
+        h.PovertyCauses.Select(c => (Reg.PovertyCause)(int)c).ToList(),
+        h.PerCapitaIncomeFen,
+        h.HasLabourCapacity,
+        h.WillingToRunIndustry);
+
+    public static Reg.HouseholdCardInput ToInput(this HouseholdRecord r) => new(
+        r.Members.Select(ToInput).ToList(),
+        r.Household.Phone,
+        r.Household.PovertyCauses.Select(c => (Reg.PovertyCause)c).ToList(),
+        r.Household.PerCapitaIncomeFen,
+        r.Household.HasLabourCapacity,
+        r.Household.WillingToRunIndustry);
+
+    public static Reg.HouseholdStatus? ToDomain(this HouseholdStatus s) =>
+        s == HouseholdStatus.Unspecified ? null : (Reg.HouseholdStatus)(int)s;
+}

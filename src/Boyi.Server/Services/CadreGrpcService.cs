@@ -1,0 +1,117 @@
+using Boyi.Contracts.V1;
+using Boyi.Domain.Errors;
+using Boyi.Domain.Validation;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Registry;
+using Boyi.Server.Grpc;
+using Boyi.Server.Mapping;
+using Grpc.Core;
+
+namespace Boyi.Server.Services;
+
+public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : CadreService.CadreServiceBase
+{
+    private static readonly string[] UpdatableFields = ["full_name", "unit", "rank", "linked_town", "linked_village", "phone"];
+    private static readonly string[] RankNames = Enum.GetValues<Boyi.Domain.Registry.CadreRank>()
+        .Select(r => r.ToProto().ToString()).Select(ToUpperSnake).ToArray();
+
+    public override Task<CreateCadreResponse> CreateCadre(CreateCadreRequest request, ServerCallContext context)
+    {
+        var countyId = ResourceNames.ParseCounty(request.Parent, "parent");
+        var input = request.Cadre ?? throw DomainException.Invalid("cadre", "REQUIRED", "is required");
+        var row = new CadreRow { CountyId = countyId, FullName = "", Unit = "" };
+        Apply(row, input, UpdateMask.Resolve(null, UpdatableFields, _ => true));
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new CreateCadreResponse { Cadre = (await store.CreateAsync(db, row, ct)).ToProto() });
+    }
+
+    public override async Task<GetCadreResponse> GetCadre(GetCadreRequest request, ServerCallContext context) =>
+        new() { Cadre = (await store.GetAsync(ResourceNames.ParseCadre(request.Name, "name"), context.CancellationToken)).ToProto() };
+
+    public override async Task<ListCadresResponse> ListCadres(ListCadresRequest request, ServerCallContext context)
+    {
+        var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]>
+        {
+            ["rank"] = RankNames,
+            ["has_capacity"] = Filter.Booleans,
+        });
+        var size = Paging.Size(request.PageSize);
+        var key = $"cadres|{area.Name}|{filter}";
+        var query = new CadreQuery(
+            area.CountyId,
+            TownId: area.Kind == AreaKind.Town ? area.Id : null,
+            VillageId: area.Kind == AreaKind.Village ? area.Id : null,
+            Rank: filter.Get("rank") is { } rank ? (Boyi.Domain.Registry.CadreRank)(Array.IndexOf(RankNames, rank) + 1) : null,
+            HasCapacity: filter.GetBool("has_capacity"));
+        var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var response = new ListCadresResponse();
+        response.Cadres.AddRange(rows.Take(size).Select(c => c.ToProto()));
+        if (rows.Count > size)
+            response.NextPageToken = Paging.Next(rows[size - 1].Cadre.Id, key);
+        return response;
+    }
+
+    public override Task<UpdateCadreResponse> UpdateCadre(UpdateCadreRequest request, ServerCallContext context)
+    {
+        var input = request.Cadre ?? throw DomainException.Invalid("cadre", "REQUIRED", "is required");
+        var id = ResourceNames.ParseCadre(input.Name, "cadre.name");
+        var mask = UpdateMask.Resolve(request.UpdateMask, UpdatableFields, p => p switch
+        {
+            "full_name" => input.FullName != "",
+            "unit" => input.Unit != "",
+            "rank" => input.Rank != CadreRank.Unspecified,
+            "linked_town" => input.LinkedTown != "",
+            "linked_village" => input.LinkedVillage != "",
+            _ => input.Phone != "",
+        });
+        var version = Wire.Version(input.Etag, "cadre.etag");
+        // Validate the request's own fields before opening a transaction.
+        Apply(new CadreRow { FullName = "x", Unit = "x", LinkedTownId = 0 }, input, mask, checkComplete: false);
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new UpdateCadreResponse { Cadre = (await store.UpdateAsync(db, id, version, c => Apply(c, input, mask), ct)).ToProto() });
+    }
+
+    private static void Apply(CadreRow row, Cadre input, UpdateMask mask, bool checkComplete = true)
+    {
+        var v = new Violations();
+        if (mask.Has("full_name"))
+        {
+            v.Required("cadre.full_name", input.FullName);
+            v.MaxLength("cadre.full_name", input.FullName.Trim(), 64);
+            row.FullName = input.FullName.Trim();
+        }
+        if (mask.Has("unit"))
+        {
+            v.Required("cadre.unit", input.Unit);
+            v.MaxLength("cadre.unit", input.Unit.Trim(), 128);
+            row.Unit = input.Unit.Trim();
+        }
+        if (mask.Has("rank"))
+        {
+            if (!Enum.IsDefined(input.Rank) || input.Rank == CadreRank.Unspecified)
+                v.Add("cadre.rank", "REQUIRED", "must be one of the cadre ranks");
+            else
+                row.Rank = input.Rank.ToDomain();
+        }
+        if (mask.Has("linked_town"))
+            v.Capture(() => row.LinkedTownId = ResourceNames.ParseTown(input.LinkedTown, "cadre.linked_town"));
+        if (mask.Has("linked_village"))
+            v.Capture(() => row.LinkedVillageId = input.LinkedVillage == "" ? null : ResourceNames.ParseVillage(input.LinkedVillage, "cadre.linked_village"));
+        if (mask.Has("phone"))
+        {
+            if (input.Phone == "")
+                row.Phone = null;
+            else if (PhoneNumber.TryNormalize(input.Phone, out var phone, out var reason))
+                row.Phone = phone;
+            else
+                v.Add("cadre.phone", reason, "must be a mainland mobile (11 digits) or a landline with its area code");
+        }
+        if (checkComplete && row.LinkedVillageId is { } village && Boyi.Domain.Registry.Ids.TownOfVillage(village) != row.LinkedTownId)
+            v.Add("cadre.linked_village", "NOT_IN_LINKED_TOWN", "must be a village of the linked town");
+        v.ThrowIfAny();
+    }
+
+    private static string ToUpperSnake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+}

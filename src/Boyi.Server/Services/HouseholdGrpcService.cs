@@ -1,0 +1,191 @@
+using Boyi.Contracts.V1;
+using Boyi.Domain;
+using Boyi.Domain.Errors;
+using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.Pairing;
+using Boyi.Server.Grpc;
+using Boyi.Server.Mapping;
+using Grpc.Core;
+using Reg = Boyi.Domain.Registry;
+
+namespace Boyi.Server.Services;
+
+public sealed partial class HouseholdGrpcService(
+    HouseholdStore store, PairingStore pairings, Mutations mutations, HouseholdImporter importer, TimeProvider clock)
+    : HouseholdService.HouseholdServiceBase
+{
+    private const int MaxReasonLength = 500;
+    private static readonly string[] UpdatableFields =
+        ["members", "phone", "poverty_causes", "per_capita_income_fen", "has_labour_capacity", "willing_to_run_industry"];
+
+    internal static readonly Dictionary<string, string[]> FilterFields = new()
+    {
+        ["status"] = ["POOR", "LIFTED", "AT_RISK_OF_RELAPSE"],
+        ["paired"] = Filter.Booleans,
+        ["classification"] = ["INDUSTRY_SUPPORT", "EMPLOYMENT_SUPPORT", "SOCIAL_SECURITY"],
+        ["has_labour_capacity"] = Filter.Booleans,
+        ["willing_to_run_industry"] = Filter.Booleans,
+    };
+
+    public override Task<CreateHouseholdResponse> CreateHousehold(CreateHouseholdRequest request, ServerCallContext context)
+    {
+        var villageId = ResourceNames.ParseVillage(request.Parent, "parent");
+        var input = request.Household ?? throw DomainException.Invalid("household", "REQUIRED", "is required");
+        if (input.Village != "" && input.Village != request.Parent)
+            throw DomainException.Invalid("household.village", "NOT_PARENT", "must be empty or equal to parent");
+        var card = Validate(input.ToInput());
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new CreateHouseholdResponse { Household = (await store.CreateAsync(db, villageId, card, ct)).ToProto() });
+    }
+
+    public override async Task<GetHouseholdResponse> GetHousehold(GetHouseholdRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseHousehold(request.Name, "name");
+        return new GetHouseholdResponse { Household = (await store.GetAsync(id, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<ListHouseholdsResponse> ListHouseholds(ListHouseholdsRequest request, ServerCallContext context)
+    {
+        var query = Query(request.Parent, request.Filter, request.ShowDeleted);
+        var size = Paging.Size(request.PageSize);
+        var key = $"households|{request.Parent}|{query}";
+        var (page, total) = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var response = new ListHouseholdsResponse { TotalSize = total };
+        response.Households.AddRange(page.Take(size).Select(h => h.ToProto()));
+        if (page.Count > size)
+            response.NextPageToken = Paging.Next(page[size - 1].Household.Id, key);
+        return response;
+    }
+
+    public override Task<UpdateHouseholdResponse> UpdateHousehold(UpdateHouseholdRequest request, ServerCallContext context)
+    {
+        var input = request.Household ?? throw DomainException.Invalid("household", "REQUIRED", "is required");
+        var id = ResourceNames.ParseHousehold(input.Name, "household.name");
+        var mask = UpdateMask.Resolve(request.UpdateMask, UpdatableFields, p => p switch
+        {
+            "members" => input.Members.Count > 0,
+            "phone" => input.Phone != "",
+            "poverty_causes" => input.PovertyCauses.Count > 0,
+            "per_capita_income_fen" => input.PerCapitaIncomeFen != 0,
+            "has_labour_capacity" => input.HasLabourCapacity,
+            _ => input.WillingToRunIndustry,
+        });
+        var version = Wire.Version(input.Etag, "household.etag");
+        var requested = input.ToInput();
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var updated = await store.UpdateAsync(db, id, version, current =>
+            {
+                var now = current.ToInput();
+                var memberIds = current.Members.Select(m => (int)m.MemberId).ToHashSet();
+                return Validate(new Reg.HouseholdCardInput(
+                    mask.Has("members") ? requested.Members : now.Members,
+                    mask.Has("phone") ? requested.Phone : now.Phone,
+                    mask.Has("poverty_causes") ? requested.PovertyCauses : now.PovertyCauses,
+                    mask.Has("per_capita_income_fen") ? requested.PerCapitaIncomeFen : now.PerCapitaIncomeFen,
+                    mask.Has("has_labour_capacity") ? requested.HasLabourCapacity : now.HasLabourCapacity,
+                    mask.Has("willing_to_run_industry") ? requested.WillingToRunIndustry : now.WillingToRunIndustry),
+                    memberIds, current.Household.NextMemberId);
+            }, ct);
+            return new UpdateHouseholdResponse { Household = updated.ToProto() };
+        });
+    }
+
+    public override Task<DeleteHouseholdResponse> DeleteHousehold(DeleteHouseholdRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseHousehold(request.Name, "name");
+        var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
+        var version = Wire.Version(request.Etag, "etag");
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new DeleteHouseholdResponse
+            {
+                Household = (await store.DeleteAsync(db, id, version, reason, pairings.EndActiveForHouseholdAsync, ct)).ToProto(),
+            });
+    }
+
+    public override Task<UndeleteHouseholdResponse> UndeleteHousehold(UndeleteHouseholdRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseHousehold(request.Name, "name");
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new UndeleteHouseholdResponse { Household = (await store.UndeleteAsync(db, id, ct)).ToProto() });
+    }
+
+    public override Task<ChangeHouseholdStatusResponse> ChangeHouseholdStatus(ChangeHouseholdStatusRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseHousehold(request.Name, "name");
+        var to = request.Status.ToDomain() ?? throw DomainException.Invalid("status", "REQUIRED", "is required");
+        var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
+        var version = Wire.Version(request.Etag, "etag");
+        int? liftedYear = request.LiftedYear == 0 ? null : request.LiftedYear;
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new ChangeHouseholdStatusResponse
+            {
+                Household = (await store.ChangeStatusAsync(db, id, version, to, liftedYear, reason, ct)).ToProto(),
+            });
+    }
+
+    public override async Task<ListHouseholdStatusChangesResponse> ListHouseholdStatusChanges(
+        ListHouseholdStatusChangesRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseHousehold(request.Parent, "parent");
+        var size = Paging.Size(request.PageSize);
+        var key = $"status|{id}";
+        var rows = await store.ListStatusChangesAsync(id, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var response = new ListHouseholdStatusChangesResponse();
+        response.StatusChanges.AddRange(rows.Take(size).Select(c => new HouseholdStatusChange
+        {
+            FromStatus = c.FromStatus is { } f ? (HouseholdStatus)(int)f : HouseholdStatus.Unspecified,
+            ToStatus = (HouseholdStatus)(int)c.ToStatus,
+            LiftedYear = c.LiftedYear ?? 0,
+            Reason = c.Reason,
+            ChangeTime = Wire.Time(c.ChangeTime),
+        }));
+        if (rows.Count > size)
+            response.NextPageToken = Paging.Next(rows[size - 1].Id, key);
+        return response;
+    }
+
+    public override async Task ExportHouseholds(ExportHouseholdsRequest request,
+        IServerStreamWriter<ExportHouseholdsResponse> responseStream, ServerCallContext context)
+    {
+        var query = Query(request.Parent, request.Filter, showDeleted: false);
+        await foreach (var batch in store.ExportAsync(query, 500, context.CancellationToken))
+        {
+            var message = new ExportHouseholdsResponse();
+            message.Households.AddRange(batch.Select(h => h.ToProto()));
+            await responseStream.WriteAsync(message, context.CancellationToken);
+        }
+    }
+
+    public override Task<ImportHouseholdsResponse> ImportHouseholds(IAsyncStreamReader<ImportHouseholdsRequest> requestStream, ServerCallContext context) =>
+        importer.ImportAsync(requestStream, context);
+
+    private Reg.HouseholdCard Validate(Reg.HouseholdCardInput input, IReadOnlySet<int>? memberIds = null, int nextMemberId = 1)
+    {
+        try
+        {
+            return Reg.HouseholdCard.Validate(input, ChinaTime.Today(clock), memberIds, nextMemberId);
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.InvalidArgument)
+        {
+            throw new DomainException(e.Kind, e.Reason, e.Message,
+                e.Violations.Select(v => v with { Field = $"household.{v.Field}" }).ToArray(), e.Metadata);
+        }
+    }
+
+    internal static HouseholdQuery Query(string parent, string filterText, bool showDeleted)
+    {
+        var area = ResourceNames.ParseArea(parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var filter = Filter.Parse(filterText, FilterFields);
+        return new HouseholdQuery(
+            area.CountyId,
+            TownId: area.Kind == AreaKind.Town ? area.Id : null,
+            VillageId: area.Kind == AreaKind.Village ? area.Id : null,
+            Status: filter.GetEnum("status", v => Enum.Parse<HouseholdStatus>(v.Replace("_", ""), ignoreCase: true).ToDomain()!.Value),
+            Paired: filter.GetBool("paired"),
+            Classification: filter.GetEnum("classification", v => (Reg.HouseholdClassification)(int)Enum.Parse<HouseholdClassification>(v.Replace("_", ""), ignoreCase: true)),
+            HasLabourCapacity: filter.GetBool("has_labour_capacity"),
+            WillingToRunIndustry: filter.GetBool("willing_to_run_industry"),
+            ShowDeleted: showDeleted);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Boyi.Contracts.V1;
+using Boyi.Domain;
+using Boyi.Domain.Errors;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Idempotency;
+using Boyi.Infrastructure.Import;
+using Boyi.Server.Grpc;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Boyi.Server.Services;
+
+/// <summary>
+/// ImportHouseholds: a header message, then the file (CSV or XLSX, docs/import-format.md) in chunks. The whole
+/// file is checked before anything is written, and written in one transaction, so a file is all-or-nothing; a
+/// retry with the same request_id returns the first response and imports nothing twice.
+/// </summary>
+public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock, ILogger<HouseholdImporter> logger)
+{
+    public const int MaxFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>Header included. A client sending 64 KiB chunks needs about a thousand for the largest file.</summary>
+    public const int MaxMessages = 65_536;
+
+    /// <summary>Problems listed in the error status; gRPC trailers are small, the total is in the metadata.</summary>
+    public const int MaxViolationsInStatus = 100;
+
+    public const string RejectedReason = "IMPORT_REJECTED";
+
+    public async Task<ImportHouseholdsResponse> ImportAsync(IAsyncStreamReader<ImportHouseholdsRequest> stream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        if (!await stream.MoveNext(ct) || stream.Current.PayloadCase != ImportHouseholdsRequest.PayloadOneofCase.Header)
+            throw DomainException.Invalid("header", "HEADER_REQUIRED", "the first message must carry the header; the file follows in chunks");
+        var header = stream.Current.Header;
+        var countyId = ResourceNames.ParseCounty(header.Parent, "header.parent");
+        var format = header.Format switch
+        {
+            ImportFormat.Csv => ImportFileFormat.Csv,
+            ImportFormat.Xlsx => ImportFileFormat.Xlsx,
+            _ => throw DomainException.Invalid("header.format", "REQUIRED", "must be CSV or XLSX"),
+        };
+        // Checked before the file is received, not after 64 MiB of it.
+        if (!header.ValidateOnly && header.RequestId.Length > 0 && !Guid.TryParse(header.RequestId, out _))
+            throw DomainException.Invalid("header.request_id", "INVALID_FORMAT", "must be a UUID");
+
+        var file = await ReceiveFileAsync(stream, ct);
+
+        IReadOnlyDictionary<long, VillageInfo> villages;
+        await using (var conn = await database.DataSource.OpenConnectionAsync(ct))
+        {
+            villages = await HouseholdImportWriter.LoadVillagesAsync(conn, countyId, ct)
+                ?? throw DomainException.NotFound("county", ResourceNames.County(countyId));
+        }
+
+        var watch = Stopwatch.StartNew();
+        var rows = ImportFileReader.Read(file, format);
+        var parsed = HouseholdImportParser.Parse(rows, villages, ChinaTime.Today(clock));
+        logger.LogInformation("Household import for county {County}: {Bytes} bytes, {Rows} rows read and checked in {Ms} ms, {Problems} problems",
+            countyId, file.Length, parsed.RowsRead, watch.ElapsedMilliseconds, parsed.Problems.TotalCount);
+        if (parsed.HasProblems)
+            throw Rejected(parsed.Problems);
+
+        if (header.ValidateOnly)
+        {
+            await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+            var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+            if (taken.Any)
+                throw Rejected(taken);
+            return Response(parsed, new ImportSummary(parsed.Households.Count, parsed.MembersRead), validateOnly: true);
+        }
+
+        var requestBytes = new byte[header.CalculateSize() + SHA256.HashSizeInBytes];
+        header.WriteTo(requestBytes.AsSpan(0, requestBytes.Length - SHA256.HashSizeInBytes));
+        SHA256.HashData(file.Span, requestBytes.AsSpan(requestBytes.Length - SHA256.HashSizeInBytes));
+
+        return await writer.ExecuteAsync(
+            context.GetHttpContext().User.Identity?.Name ?? "",
+            context.Method,
+            header.RequestId,
+            requestBytes,
+            async (db, token) =>
+            {
+                var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, token);
+                if (taken.Any)
+                    throw Rejected(taken);
+                var summary = await HouseholdImportWriter.WriteAsync(conn, parsed, clock.GetUtcNow().UtcDateTime, token);
+                logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members",
+                    countyId, summary.Households, summary.Members);
+                return Response(parsed, summary, validateOnly: false);
+            },
+            response => response.ToByteArray(),
+            ImportHouseholdsResponse.Parser.ParseFrom,
+            ct);
+    }
+
+    /// <summary>The file's problems as INVALID_ARGUMENT: each a field violation <c>row N, column C</c>, at most <see cref="MaxViolationsInStatus"/>.</summary>
+    public static DomainException Rejected(ImportProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var violations = problems.Errors.Take(MaxViolationsInStatus)
+            .Select(e => new FieldViolation($"row {e.Row}, column {e.Column}", e.Reason, e.Message))
+            .ToArray();
+        var n = problems.TotalCount;
+        return new DomainException(ErrorKind.InvalidArgument, RejectedReason,
+            $"{n} {(n == 1 ? "problem" : "problems")} in the file; nothing was imported.",
+            violations,
+            new Dictionary<string, string>
+            {
+                ["error_count"] = n.ToString(CultureInfo.InvariantCulture),
+                ["errors_listed"] = violations.Length.ToString(CultureInfo.InvariantCulture),
+            });
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReceiveFileAsync(IAsyncStreamReader<ImportHouseholdsRequest> stream, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        var messages = 1;
+        while (await stream.MoveNext(ct))
+        {
+            if (++messages > MaxMessages)
+            {
+                throw new DomainException(ErrorKind.ResourceExhausted, "IMPORT_TOO_LARGE",
+                    $"The import was sent in more than {MaxMessages:N0} messages; send the file in larger chunks (for example 64 KiB).");
+            }
+            var message = stream.Current;
+            if (message.PayloadCase == ImportHouseholdsRequest.PayloadOneofCase.Header)
+                throw DomainException.Invalid("header", "UNEXPECTED_HEADER", "only the first message may carry a header");
+            if (message.PayloadCase != ImportHouseholdsRequest.PayloadOneofCase.Chunk)
+                continue;
+            if (buffer.Length + message.Chunk.Length > MaxFileBytes)
+            {
+                throw new DomainException(ErrorKind.ResourceExhausted, "IMPORT_TOO_LARGE",
+                    $"The file is larger than {MaxFileBytes / (1024 * 1024)} MiB; split it (for example by town).",
+                    metadata: new Dictionary<string, string> { ["max_bytes"] = MaxFileBytes.ToString(CultureInfo.InvariantCulture) });
+            }
+            buffer.Write(message.Chunk.Span);
+        }
+        if (buffer.Length == 0)
+            throw DomainException.Invalid("chunk", "REQUIRED", "the file is empty; send its bytes in chunk messages after the header");
+        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static ImportHouseholdsResponse Response(HouseholdImportResult parsed, ImportSummary summary, bool validateOnly) => new()
+    {
+        HouseholdsImported = summary.Households,
+        MembersImported = summary.Members,
+        RowsRead = parsed.RowsRead,
+        ValidateOnly = validateOnly,
+    };
+}

@@ -1,0 +1,210 @@
+using Boyi.Contracts.V1;
+using Boyi.Domain.Errors;
+using Boyi.Domain.Planning;
+using Boyi.Infrastructure.Common;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Pairing;
+using Boyi.Server.Grpc;
+using Boyi.Server.Mapping;
+using Google.Protobuf;
+using Grpc.Core;
+using Domain = Boyi.Domain;
+
+namespace Boyi.Server.Services;
+
+public sealed class PairingGrpcService(PairingStore store, PolicyStore policies, Mutations mutations, TimeProvider clock, ILogger<PairingGrpcService> logger)
+    : PairingService.PairingServiceBase
+{
+    private const int MaxReasonLength = 500;
+
+    public override Task<CreatePairingResponse> CreatePairing(CreatePairingRequest request, ServerCallContext context)
+    {
+        var input = request.Pairing ?? throw DomainException.Invalid("pairing", "REQUIRED", "is required");
+        var v = new Violations();
+        long cadre = 0, household = 0;
+        DateOnly? start = null;
+        v.Capture(() => cadre = ResourceNames.ParseCadre(input.Cadre, "pairing.cadre"));
+        v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "pairing.household"));
+        v.Capture(() => start = Wire.Date(input.StartDate, "pairing.start_date"));
+        v.ThrowIfAny();
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new CreatePairingResponse { Pairing = (await store.CreateAsync(db, cadre, household, start, ct)).ToProto() });
+    }
+
+    public override async Task<GetPairingResponse> GetPairing(GetPairingRequest request, ServerCallContext context) =>
+        new() { Pairing = (await store.GetAsync(ResourceNames.ParsePairing(request.Name, "name"), context.CancellationToken)).ToProto() };
+
+    public override async Task<ListPairingsResponse> ListPairings(ListPairingsRequest request, ServerCallContext context)
+    {
+        var collection = request.Parent.Split('/', 2)[0];
+        var query = collection switch
+        {
+            "cadres" => ResourceNames.ParseCadre(request.Parent, "parent") is var c
+                ? new PairingQuery(Domain.Registry.Ids.CountyOfCadre(c), CadreId: c) : null,
+            "households" => ResourceNames.ParseHousehold(request.Parent, "parent") is var h
+                ? new PairingQuery(Domain.Registry.Ids.CountyOfHousehold(h), HouseholdId: h) : null,
+            _ => new PairingQuery(ResourceNames.ParseCounty(request.Parent, "parent")),
+        };
+        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["state"] = ["ACTIVE", "ENDED"] });
+        query = query! with { Active = filter.Get("state") is { } s ? s == "ACTIVE" : null };
+        var size = Paging.Size(request.PageSize);
+        var key = $"pairings|{request.Parent}|{filter}";
+        var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var response = new ListPairingsResponse();
+        response.Pairings.AddRange(rows.Take(size).Select(p => p.ToProto()));
+        if (rows.Count > size)
+            response.NextPageToken = Paging.Next(rows[size - 1].Id, key);
+        return response;
+    }
+
+    public override Task<EndPairingResponse> EndPairing(EndPairingRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParsePairing(request.Name, "name");
+        var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
+        var end = Wire.Date(request.EndDate, "end_date");
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new EndPairingResponse { Pairing = (await store.EndAsync(db, id, reason, end, ct)).ToProto() });
+    }
+
+    public override async Task<GetPairingPolicyResponse> GetPairingPolicy(GetPairingPolicyRequest request, ServerCallContext context)
+    {
+        var countyId = ResourceNames.ParsePolicy(request.Name, "name");
+        return new GetPairingPolicyResponse { Policy = (await policies.GetAsync(countyId, context.CancellationToken)).ToProto() };
+    }
+
+    public override Task<UpdatePairingPolicyResponse> UpdatePairingPolicy(UpdatePairingPolicyRequest request, ServerCallContext context)
+    {
+        var input = request.Policy ?? throw DomainException.Invalid("policy", "REQUIRED", "is required");
+        var countyId = ResourceNames.ParsePolicy(input.Name, "policy.name");
+        var version = Wire.Version(input.Etag, "policy.etag");
+        Domain.Pairing.PairingPolicy policy;
+        try
+        {
+            policy = Domain.Pairing.PairingPolicy.Create(input.Rules.Select(r => r.ToDomain()).ToList());
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.InvalidArgument)
+        {
+            throw new DomainException(e.Kind, e.Reason, e.Message, e.Violations.Select(f => f with { Field = $"policy.{f.Field}" }).ToArray());
+        }
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+            new UpdatePairingPolicyResponse { Policy = (await policies.UpdateAsync(db, countyId, version, policy, ct)).ToProto() });
+    }
+
+    public override async Task<GetCoverageResponse> GetCoverage(GetCoverageRequest request, ServerCallContext context)
+    {
+        var area = ResourceNames.ParseArea(request.Scope, "scope", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var (total, breakdown) = await store.CoverageAsync(ToArea(area), context.CancellationToken);
+        var response = new GetCoverageResponse { Coverage = total.ToProto(area.Name) };
+        var childName = area.Kind == AreaKind.County ? (Func<long, string>)ResourceNames.Town : ResourceNames.Village;
+        response.Breakdown.AddRange(breakdown.Select(b => b.ToProto(childName(b.Id))));
+        return response;
+    }
+
+    public override async Task<ListUncoveredHouseholdsResponse> ListUncoveredHouseholds(ListUncoveredHouseholdsRequest request, ServerCallContext context)
+    {
+        var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var size = Paging.Size(request.PageSize);
+        var key = $"uncovered|{area.Name}";
+        var (page, total) = await store.ListUncoveredAsync(ToArea(area), Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var response = new ListUncoveredHouseholdsResponse { TotalSize = total };
+        response.Households.AddRange(page.Take(size).Select(u => new UncoveredHousehold
+        {
+            Household = ResourceNames.Household(u.HouseholdId),
+            Village = ResourceNames.Village(u.VillageId),
+            Town = ResourceNames.Town(u.TownId),
+            HeadName = u.HeadName,
+            MemberCount = u.MemberCount,
+        }));
+        if (page.Count > size)
+            response.NextPageToken = Paging.Next(page[size - 1].HouseholdId, key);
+        return response;
+    }
+
+    public override async Task<CreatePairingProposalResponse> CreatePairingProposal(CreatePairingProposalRequest request, ServerCallContext context)
+    {
+        var area = ResourceNames.ParseArea(request.Scope, "scope", AreaKind.County, AreaKind.Town);
+        var ct = context.CancellationToken;
+        // Plan outside the transaction: it only reads, and the stored plan is re-checked under lock on acceptance.
+        var (cadres, households) = await store.LoadPlannerInputAsync(ToArea(area), ct);
+        var plan = PairingPlanner.Plan(cadres, households);
+        plan.Validate(cadres, households);
+        var (before, _) = await store.CoverageAsync(ToArea(area), ct);
+        logger.LogInformation("Planned {Scope}: {Covered} of {Uncovered} uncovered households coverable", area.Name, plan.MaxCoverable, plan.Unpaired);
+
+        var villageOf = households.ToDictionary(h => h.HouseholdId, h => h.VillageId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, token) =>
+        {
+            var row = await store.SaveProposalAsync(db, area.CountyId, area.Name,
+                id => BuildProposal(id, area, plan, villageOf, before, now).ToByteArray(), plan.Pairings, token);
+            return new CreatePairingProposalResponse { Proposal = PairingProposal.Parser.ParseFrom(row.Payload) };
+        });
+    }
+
+    public override async Task<GetPairingProposalResponse> GetPairingProposal(GetPairingProposalRequest request, ServerCallContext context)
+    {
+        var row = await store.GetProposalAsync(ResourceNames.ParseProposal(request.Name, "name"), context.CancellationToken);
+        return new GetPairingProposalResponse { Proposal = WithState(row) };
+    }
+
+    public override Task<AcceptPairingProposalResponse> AcceptPairingProposal(AcceptPairingProposalRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseProposal(request.Name, "name");
+        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var (row, created) = await store.AcceptProposalAsync(db, id, ct);
+            return new AcceptPairingProposalResponse { Proposal = WithState(row), PairingsCreated = created };
+        });
+    }
+
+    private static PairingProposal WithState(PairingProposalRow row)
+    {
+        var proposal = PairingProposal.Parser.ParseFrom(row.Payload);
+        proposal.State = row.Accepted ? PairingProposalState.Accepted : PairingProposalState.Open;
+        proposal.AcceptTime = Wire.Time(row.AcceptTime);
+        return proposal;
+    }
+
+    private static PairingProposal BuildProposal(long id, AreaRef area, PlannerResult plan,
+        Dictionary<long, long> villageOf, CoverageFigures before, DateTime now)
+    {
+        var proposal = new PairingProposal
+        {
+            Name = ResourceNames.Proposal(id),
+            Scope = area.Name,
+            State = PairingProposalState.Open,
+            UncoveredBefore = plan.Unpaired,
+            MaxCoverable = plan.MaxCoverable,
+            UpperBound = plan.UpperBound,
+            CoverageBefore = before.ToProto(area.Name),
+            CoverageAfter = (before with { Paired = before.Paired + plan.MaxCoverable }).ToProto(area.Name),
+            CreateTime = Wire.Time(now),
+        };
+        proposal.Pairings.AddRange(plan.Pairings.Select(p => new Contracts.V1.ProposedPairing
+        {
+            Cadre = ResourceNames.Cadre(p.CadreId),
+            Household = ResourceNames.Household(p.HouseholdId),
+            Village = ResourceNames.Village(villageOf[p.HouseholdId]),
+        }));
+        proposal.Bounds.AddRange(plan.Certificate.Select(t => new CoverageBound
+        {
+            Scope = t.VillageId is { } v ? ResourceNames.Village(v) : ResourceNames.Town(t.TownId),
+            Amount = t.Capacity,
+            Explanation = t.Description,
+        }));
+        proposal.Shortfalls.AddRange(plan.Shortfalls.Select(s => new Contracts.V1.VillageShortfall
+        {
+            Village = ResourceNames.Village(s.VillageId),
+            Town = ResourceNames.Town(s.TownId),
+            MissingSlots = s.Missing,
+        }));
+        return proposal;
+    }
+
+    private static Area ToArea(AreaRef area) => area.Kind switch
+    {
+        AreaKind.County => new Area(area.CountyId),
+        AreaKind.Town => new Area(area.CountyId, TownId: area.Id),
+        _ => new Area(area.CountyId, TownId: Domain.Registry.Ids.TownOfVillage(area.Id), VillageId: area.Id),
+    };
+}

@@ -1,0 +1,189 @@
+using System.Text;
+using Boyi.Domain.Errors;
+using Boyi.Infrastructure.Import;
+using DocumentFormat.OpenXml.Spreadsheet;
+using static Boyi.Infrastructure.Tests.Import.TestFiles;
+
+namespace Boyi.Infrastructure.Tests.Import;
+
+public class ImportFileReaderTests
+{
+    private static string[] Texts(ImportRow row) => row.Cells.Select(c => c.Text).ToArray();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadCsv_ReadsUtf8Chinese_WithOrWithoutBom(bool bom)
+    {
+        var rows = ImportFileReader.ReadCsv(Csv([["户编号", "姓名"], ["1", "张三"]], bom: bom));
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["户编号", "姓名"], Texts(rows[0]));
+        Assert.Equal(["1", "张三"], Texts(rows[1]));
+        Assert.Equal([1, 2], rows.Select(r => r.RowNumber));
+    }
+
+    [Fact]
+    public void ReadCsv_ReadsGb18030_WhenTheBytesAreNotUtf8()
+    {
+        var gb = ImportFileReader.Gb18030;
+        var bytes = Csv([["户编号", "姓名", "致贫原因"], ["1", "欧阳䶮", "因病、缺资金"]], gb);
+        Assert.False(System.Text.Unicode.Utf8.IsValid(bytes));
+
+        var rows = ImportFileReader.ReadCsv(bytes);
+
+        Assert.Equal(["1", "欧阳䶮", "因病、缺资金"], Texts(rows[1]));
+        Assert.Same(gb, ImportFileReader.DetectCsvEncoding(bytes, out var preamble));
+        Assert.Equal(0, preamble);
+    }
+
+    [Fact]
+    public void ReadCsv_ReadsUtf16_WhenItStartsWithItsBom()
+    {
+        var rows = ImportFileReader.ReadCsv(Csv([["户编号", "姓名"], ["1", "张三"]], Encoding.Unicode, bom: true));
+
+        Assert.Equal(["1", "张三"], Texts(rows[1]));
+    }
+
+    [Fact]
+    public void ReadCsv_NumbersRowsAsASpreadsheetShowsThem_WhenBlankLinesAndQuotedLineBreaksOccur()
+    {
+        var text = "户编号,姓名\r\n1,\"张\n三\"\r\n\r\n,,\r\n2,#李四\r\n";
+        var rows = ImportFileReader.ReadCsv(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal([1, 2, 5], rows.Select(r => r.RowNumber));
+        Assert.Equal("张\n三", rows[1].Cells[1].Text);
+        Assert.Equal("#李四", rows[2].Cells[1].Text);
+    }
+
+    [Theory]
+    [InlineData("\t")]
+    [InlineData(";")]
+    public void ReadCsv_DetectsTheSeparator_WhenItIsNotAComma(string separator)
+    {
+        var text = string.Join("\r\n", new[] { "户编号", "姓名", "致贫原因" }.Aggregate((a, b) => a + separator + b), "1" + separator + "张三" + separator + "因病,因残") + "\r\n";
+
+        var rows = ImportFileReader.ReadCsv(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(["1", "张三", "因病,因残"], Texts(rows[1]));
+    }
+
+    [Fact]
+    public void ReadCsv_RemovesTheFormulaGuardApostrophe_OnlyBeforeAFormulaCharacter()
+    {
+        var rows = ImportFileReader.ReadCsv(Encoding.UTF8.GetBytes("a,b,c\r\n'=1+1,'abc,'-\r\n"));
+
+        Assert.Equal(["=1+1", "'abc", "-"], Texts(rows[1]));
+    }
+
+    [Fact]
+    public void ReadCsv_IsRejected_WhenTheFileIsAnXlsxWorkbook()
+    {
+        var e = Assert.Throws<DomainException>(() => ImportFileReader.ReadCsv(Xlsx([["户编号"]])));
+
+        Assert.Equal(ImportFileReader.UnreadableReason, e.Reason);
+        Assert.Contains("XLSX", e.Message);
+    }
+
+    [Fact]
+    public void ReadCsv_IsRejected_WhenAQuoteIsNeverClosed()
+    {
+        var e = Assert.Throws<DomainException>(() => ImportFileReader.ReadCsv(Encoding.UTF8.GetBytes("a,b\r\n1,\"never closed\r\n2,3\r\n")));
+
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(ImportFileReader.UnreadableReason, e.Reason);
+    }
+
+    [Theory]
+    [InlineData(ImportFileFormat.Csv)]
+    [InlineData(ImportFileFormat.Xlsx)]
+    public void Read_IsRejected_WhenTheFileHasNoRows(ImportFileFormat format)
+    {
+        var bytes = format == ImportFileFormat.Csv ? Encoding.UTF8.GetBytes("\r\n , \r\n") : Xlsx([]);
+
+        var e = Assert.Throws<DomainException>(() => ImportFileReader.Read(bytes, format));
+
+        Assert.Equal(ImportFileReader.EmptyReason, e.Reason);
+    }
+
+    [Fact]
+    public void ReadXlsx_ReadsSharedStringsInlineStringsAndNumbers_FromTheFirstWorksheet()
+    {
+        var bytes = Xlsx([
+            ["户编号", new Inline("姓名"), "人均纯收入（元）", "脱贫年度"],
+            [1, new Inline("张三"), 3560.5m, new Number("2020")],
+        ]);
+
+        var rows = ImportFileReader.ReadXlsx(bytes);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["户编号", "姓名", "人均纯收入（元）", "脱贫年度"], Texts(rows[0]));
+        Assert.Equal(["1", "张三", "3560.5", "2020"], Texts(rows[1]));
+        Assert.Equal([true, false, true, true], rows[1].Cells.Select(c => c.IsNumber));
+    }
+
+    [Fact]
+    public void ReadXlsx_UsesTheRowAndColumnReferences_WhenRowsAndCellsAreSkipped()
+    {
+        var bytes = Xlsx([["a", null, "c"], [null, "x"]], rowNumbers: [1, 7]);
+
+        var rows = ImportFileReader.ReadXlsx(bytes);
+
+        Assert.Equal([1, 7], rows.Select(r => r.RowNumber));
+        Assert.Equal(["a", "", "c"], Texts(rows[0]));
+        Assert.Equal(["", "x"], Texts(rows[1]));
+    }
+
+    [Fact]
+    public void ReadXlsx_WritesAnExponentNumberInFull()
+    {
+        var rows = ImportFileReader.ReadXlsx(Xlsx([["身份证号码"], [new Number("4.50923199001011E+17")]]));
+
+        Assert.Equal("450923199001011000", rows[1].Cells[0].Text);
+        Assert.True(rows[1].Cells[0].IsNumber);
+    }
+
+    [Fact]
+    public void ReadXlsx_JoinsRichTextRuns_AndLeavesOutPhoneticGuides()
+    {
+        // Rich text runs and a phonetic guide, as Excel writes a name typed with an IME.
+        var rich = new SharedStringItem(
+            new Run(new Text("张")),
+            new Run(new RunProperties(new Bold()), new Text("三")),
+            new PhoneticRun(new Text("zhang")) { BaseTextStartIndex = 0, EndingBaseIndex = 1 });
+        var bytes = Xlsx([["姓名"], [new Rich(rich)]]);
+
+        var rows = ImportFileReader.ReadXlsx(bytes);
+
+        Assert.Equal("张三", rows[1].Cells[0].Text);
+    }
+
+    [Fact]
+    public void ReadXlsx_IsRejected_WhenTheFirstSheetIsAChart()
+    {
+        var e = Assert.Throws<DomainException>(() => ImportFileReader.ReadXlsx(Xlsx([["户编号"]], withChartSheetFirst: true)));
+
+        Assert.Equal(ImportFileReader.UnreadableReason, e.Reason);
+    }
+
+    [Fact]
+    public void ReadXlsx_IsRejected_WhenTheBytesAreNotAWorkbook()
+    {
+        Assert.Equal(ImportFileReader.UnreadableReason,
+            Assert.Throws<DomainException>(() => ImportFileReader.ReadXlsx(Encoding.UTF8.GetBytes("户编号,姓名\r\n"))).Reason);
+        byte[] damaged = [0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8];
+        Assert.Equal(ImportFileReader.UnreadableReason,
+            Assert.Throws<DomainException>(() => ImportFileReader.ReadXlsx(damaged)).Reason);
+    }
+
+    [Theory]
+    [InlineData(0, "A")]
+    [InlineData(25, "Z")]
+    [InlineData(26, "AA")]
+    [InlineData(701, "ZZ")]
+    [InlineData(702, "AAA")]
+    public void ColumnLetters_AreThoseOfASpreadsheet(int column, string letters)
+    {
+        Assert.Equal(letters, ImportFileReader.ColumnLetters(column));
+    }
+}

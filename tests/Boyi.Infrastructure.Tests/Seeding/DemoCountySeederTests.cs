@@ -1,0 +1,269 @@
+using Boyi.Domain;
+using Boyi.Domain.Pairing;
+using Boyi.Domain.Registry;
+using Boyi.Domain.Validation;
+using Boyi.Infrastructure.Common;
+using Boyi.Infrastructure.Seeding;
+
+namespace Boyi.Infrastructure.Tests.Seeding;
+
+/// <summary>One small county (scale 0.03), seeded once and only read by the tests of this class.</summary>
+public sealed class SmallCountyFixture : IAsyncLifetime
+{
+    public const double Scale = 0.03;
+
+    public SeededDatabase Seeded { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Seeded = await SeededDatabase.CreateAsync(new DemoCountyOptions { Scale = Scale });
+
+    public async Task DisposeAsync() => await Seeded.DisposeAsync();
+}
+
+public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFixture<SmallCountyFixture>
+{
+    private const int County = GuangxiCounties.BobaiCode;
+    private static readonly DemoCountyFigures Figures = DemoCountyFigures.For(SmallCountyFixture.Scale);
+
+    private SeededDatabase Seeded => fixture.Seeded;
+    private Boyi.Infrastructure.Data.Database Database => fixture.Seeded.Database;
+    private DateOnly Today => ChinaTime.Today(Seeded.Clock);
+
+    [Fact]
+    public async Task Seed_WritesTheCountyWithBobaisTownsAndItsPolicy()
+    {
+        Assert.True(Seeded.Seeded);
+        Assert.Equal("博白县", await Database.ScalarAsync<string>("SELECT display_name FROM counties WHERE id = $1", County));
+
+        var rules = await Database.RowsAsync("SELECT rank, scope, households FROM quota_rules WHERE county_id = $1 ORDER BY rank", County);
+        Assert.Equal(
+            PairingPolicy.Bobai865321.Rules.Select(r => ((int)r.Rank, (int)r.Scope, r.Households)),
+            rules.Select(r => ((int)r[0], (int)r[1], (int)r[2])));
+
+        var towns = await Database.RowsAsync("SELECT id, display_name FROM towns WHERE county_id = $1 ORDER BY id", County);
+        Assert.Equal(Figures.Towns, towns.Count);
+        Assert.True(towns.Count > 1, "a test county still spans several towns");
+        for (var t = 0; t < towns.Count; t++)
+        {
+            Assert.Equal(County * 1000L + 101 + t, (long)towns[t][0]);
+            Assert.True(Ids.IsTownCode((long)towns[t][0]));
+        }
+
+        string[] firstTowns = ["博白镇", "水鸣镇", "那林镇", "江宁镇", "三滩镇", "黄凌镇", "亚山镇"];
+        Assert.Equal(firstTowns.Take(towns.Count), towns.Select(t => (string)t[1]));
+    }
+
+    [Fact]
+    public async Task Seed_WritesVillagesNumberedFrom201InEachTown_WithThePoorVillagesAndTheirExitYears()
+    {
+        var villages = await Database.RowsAsync(
+            "SELECT id, town_id, display_name, poor, exit_target_year, exit_date FROM villages WHERE county_id = $1 ORDER BY id", County);
+        Assert.Equal(Figures.Villages, villages.Count);
+        foreach (var town in villages.GroupBy(v => (long)v[1]))
+        {
+            Assert.Equal(Enumerable.Range(0, town.Count()).Select(k => town.Key * 1000 + 201 + k), town.Select(v => (long)v[0]));
+            Assert.All(town, v => Assert.EndsWith("村", (string)v[2]));
+            Assert.Equal(town.Count(), town.Select(v => (string)v[2]).Distinct().Count());
+        }
+
+        Assert.All(villages, v => Assert.True(Ids.IsVillageCode((long)v[0])));
+        var poor = villages.Where(v => (bool)v[3]).ToList();
+        Assert.Equal(Figures.PoorVillages, poor.Count);
+        Assert.Equal(Figures.PoorVillagesExitingThisYear, poor.Count(v => (int)v[4] == Today.Year));
+        Assert.All(poor, v => Assert.InRange((int)v[4], Today.Year, Today.Year + 4));
+        Assert.All(villages.Where(v => !(bool)v[3]), v => Assert.IsType<DBNull>(v[4]));
+        Assert.All(villages, v => Assert.IsType<DBNull>(v[5]));   // none has exited yet
+    }
+
+    [Fact]
+    public async Task Households_AreValidCards_WithOneHeadAndConsistentFigures()
+    {
+        var households = await Database.LoadHouseholdsAsync();
+        Assert.Equal(Figures.Households, households.Count);
+        var people = households.Sum(h => h.Members.Count);
+        Assert.Equal(Figures.People, people);
+        Assert.InRange((double)people / households.Count, 4.5, 5.1);
+
+        foreach (var h in households)
+        {
+            // Validated as the card of a new household (member ids 0), which is what the seeder registers.
+            var card = HouseholdCard.Validate(new HouseholdCardInput(
+                h.Members.Select(m => new MemberInput(0, m.Name, m.Relation, m.IdNumber, m.Health, m.Labour)).ToList(),
+                h.Phone, h.Causes, h.IncomeFen, h.HasLabour, h.Willing), Today);
+            Assert.Equal(Enumerable.Range(1, h.Members.Count), h.Members.Select(m => (int)m.MemberId));
+            Assert.Equal(card.Members.Select(m => m.MemberId), h.Members.Select(m => (int)m.MemberId));
+
+            Assert.Single(h.Members, m => m.Relation == Relation.Head);
+            Assert.Equal(card.HeadName, h.HeadName);
+            Assert.Equal(h.Members.Count, h.MemberCount);
+            Assert.Equal(HouseholdRules.Classify(h.HasLabour, h.Willing), h.Classification);
+            Assert.Equal(h.Members.Any(m => m.Labour != LabourCapacity.None), h.HasLabour);
+            Assert.InRange(h.Causes.Count, 1, 3);
+            Assert.InRange(h.IncomeFen, 150_000, 450_000);
+            if (h.Phone is not null)
+                Assert.True(PhoneNumber.TryNormalize(h.Phone, out var normalized, out _) && normalized == h.Phone && h.Phone.Length == 11);
+            if (h.Status == HouseholdStatus.Poor)
+                Assert.Null(h.LiftedYear);
+            else
+                Assert.InRange(h.LiftedYear!.Value, 2016, Today.Year - 1);
+        }
+
+        Assert.InRange(households.Count(h => h.Phone is not null), households.Count * 0.8, households.Count * 0.95);
+        Assert.InRange(households.Count(h => h.Status == HouseholdStatus.Lifted), households.Count * 0.01, households.Count * 0.07);
+        Assert.InRange(households.Count(h => h.Status == HouseholdStatus.AtRiskOfRelapse), 1, households.Count * 0.03);
+        Assert.All(Enum.GetValues<HouseholdClassification>(), c => Assert.Contains(households, h => h.Classification == c));
+    }
+
+    [Fact]
+    public async Task Members_HaveFamilyNamesAndAgesThatFitTheirRelations()
+    {
+        var households = await Database.LoadHouseholdsAsync();
+        foreach (var h in households)
+        {
+            var head = h.Members.Single(m => m.Relation == Relation.Head);
+            var headAge = Age(head);
+            Assert.InRange(headAge, 18, 100);
+            foreach (var m in h.Members.Where(m => m.Relation != Relation.Head))
+            {
+                var age = Age(m);
+                switch (m.Relation)
+                {
+                    case Relation.Child:
+                        Assert.Equal(head.Name[0], m.Name[0]);
+                        Assert.True(headAge - age >= 18, $"{h.Id}: a child {age} of a head {headAge}");
+                        break;
+                    case Relation.Grandchild:
+                        Assert.Equal(head.Name[0], m.Name[0]);
+                        Assert.True(headAge - age >= 36, $"{h.Id}: a grandchild {age} of a head {headAge}");
+                        break;
+                    case Relation.Parent:
+                        Assert.True(age - headAge >= 18, $"{h.Id}: a parent {age} of a head {headAge}");
+                        break;
+                    case Relation.Spouse:
+                        Assert.NotEqual(head.Name[0], m.Name[0]);
+                        Assert.NotEqual(IsMale(head), IsMale(m));
+                        Assert.InRange(age, 18, 100);
+                        break;
+                    case Relation.ChildInLaw:
+                        Assert.NotEqual(head.Name[0], m.Name[0]);
+                        Assert.InRange(age, 18, headAge - 15);
+                        break;
+                }
+
+                if (age < 16)
+                    Assert.Equal(LabourCapacity.None, m.Labour);
+            }
+
+            Assert.Equal(h.Members.Count, h.Members.Select(m => m.Name).Distinct().Count());
+        }
+
+        var relations = households.SelectMany(h => h.Members).Select(m => m.Relation).ToHashSet();
+        Assert.Superset(new HashSet<Relation> { Relation.Head, Relation.Spouse, Relation.Child, Relation.Parent, Relation.Grandchild, Relation.ChildInLaw }, relations);
+
+        static int Age(SeededMember m) => IdCardNumber.Parse(m.IdNumber, DemoCardDate).AgeOn(DemoCardDate);
+        static bool IsMale(SeededMember m) => IdCardNumber.Parse(m.IdNumber, DemoCardDate).IsMale;
+    }
+
+    [Fact]
+    public async Task IdNumbers_AreValid_WithTheCountyAsRegion_AndUniqueInTheDatabase()
+    {
+        var rows = await Database.RowsAsync("SELECT id_card_number, birth_date FROM household_members");
+        Assert.Equal(Figures.People, rows.Count);
+        foreach (var row in rows)
+        {
+            Assert.True(IdCardNumber.TryParse((string)row[0], Today, out var id, out var reason), reason);
+            Assert.Equal(County.ToString(System.Globalization.CultureInfo.InvariantCulture), id.RegionCode);
+            Assert.Equal((DateOnly)row[1], id.BirthDate);
+        }
+
+        Assert.Equal(rows.Count, rows.Select(r => (string)r[0]).Distinct().Count());
+        var men = rows.Count(r => IdCardNumber.Parse((string)r[0], Today).IsMale);
+        Assert.InRange(men, rows.Count * 0.4, rows.Count * 0.6);
+    }
+
+    [Fact]
+    public async Task Cadres_FollowTheRanksOfThePolicy_WithEnoughQuotaInEveryVillage()
+    {
+        var ranks = (await Database.RowsAsync("SELECT rank, count(*)::int FROM cadres WHERE county_id = $1 GROUP BY rank", County))
+            .ToDictionary(r => (CadreRank)(int)r[0], r => (int)r[1]);
+        Assert.Equal(Figures.CountyLeaders, ranks[CadreRank.CountyLeader]);
+        Assert.Equal(Figures.DepartmentLevelCadres, ranks[CadreRank.DepartmentLevel]);
+        Assert.Equal(Figures.DivisionLevelCadres, ranks[CadreRank.DivisionLevel]);
+        Assert.All(new[] { CadreRank.SectionChief, CadreRank.DeputySectionChief, CadreRank.MiddleManager, CadreRank.OrdinaryStaff },
+            rank => Assert.True(ranks.GetValueOrDefault(rank) > 0, $"no {rank}"));
+
+        var ids = await Database.RowsAsync("SELECT id FROM cadres WHERE county_id = $1 ORDER BY id", County);
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(k => County * 10_000_000L + k), ids.Select(r => (long)r[0]));
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT count(*) FROM cadres WHERE full_name = '' OR unit = '' OR (phone IS NOT NULL AND phone !~ '^1[3-9][0-9]{9}$')"));
+    }
+
+    [Fact]
+    public async Task Pairings_NeverBreakAQuotaOrTheLocalityRules()
+    {
+        foreach (var (rule, sql) in SeedSql.IntegrityChecks)
+            Assert.True(await Database.ScalarAsync<long>(sql) == 0, rule);
+        var yesterday = Today.AddDays(-1);
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT count(*) FROM pairings WHERE start_date > $1", yesterday));
+    }
+
+    [Fact]
+    public async Task Coverage_IsAboutNinetyPercent_WithGapsSpreadOverTheVillages()
+    {
+        var needy = await Database.ScalarAsync<int>("SELECT count(*) FROM households WHERE status IN (1, 3)");
+        var paired = await Database.ScalarAsync<int>("SELECT count(*) FROM households WHERE status IN (1, 3) AND is_paired");
+        Assert.Equal(paired, await Database.ScalarAsync<int>("SELECT count(*) FROM pairings"));
+        Assert.InRange((double)paired / needy, 0.85, 0.95);
+
+        var villagesWithGaps = await Database.ScalarAsync<int>(
+            "SELECT count(DISTINCT village_id) FROM households WHERE status IN (1, 3) AND NOT is_paired");
+        Assert.True(villagesWithGaps * 2 > Figures.Villages, $"only {villagesWithGaps} of {Figures.Villages} villages have unpaired households");
+    }
+
+    [Fact]
+    public async Task Planner_CanCoverEveryHouseholdLeftUnpaired()
+    {
+        var (plan, unpaired) = await Database.PlanAsync(County, Seeded.Clock);
+        Assert.True(unpaired > 0);
+        Assert.Equal(unpaired, plan.MaxCoverable);
+        Assert.Equal(0, plan.LeftUnpaired);
+        Assert.Empty(plan.Shortfalls);
+    }
+
+    [Fact]
+    public async Task Counters_ContinueRightAfterTheSeededRows()
+    {
+        var counters = (await Database.RowsAsync("SELECT kind, next FROM id_counters WHERE county_id = $1", County))
+            .ToDictionary(r => (string)r[0], r => (long)r[1]);
+        Assert.Equal(await Database.ScalarAsync<long>("SELECT max(id) - $1::bigint * 10000000 + 1 FROM cadres", County), counters["cadre"]);
+        Assert.Equal(await Database.ScalarAsync<long>("SELECT max(id) - $1::bigint * 10000000000 + 1 FROM pairings", County), counters["pairing"]);
+
+        var cards = await Database.RowsAsync(
+            "SELECT extract(year FROM start_date)::int, max(split_part(contact_card_number, '-', 3)::int) FROM pairings GROUP BY 1");
+        Assert.Equal(cards.Count, counters.Keys.Count(k => k.StartsWith("card:", StringComparison.Ordinal)));
+        Assert.All(cards, c => Assert.Equal((int)c[1] + 1L, counters[$"card:{c[0]}"]));
+        Assert.All(cards, c => Assert.InRange((int)c[0], 2016, Today.Year));
+
+        Assert.Equal(0, await Database.ScalarAsync<int>(
+            "SELECT count(*) FROM villages v WHERE v.next_household_seq <> 1 + " +
+            "(SELECT count(*) FROM households h WHERE h.village_id = v.id) OR v.next_household_seq <> 1 + " +
+            "coalesce((SELECT max(h.id % 100000) FROM households h WHERE h.village_id = v.id), 0)"));
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT count(*) FROM households h WHERE h.id / 100000 <> h.village_id"));
+        Assert.Equal(await Database.ScalarAsync<int>("SELECT count(*) FROM households"),
+            await Database.ScalarAsync<int>("SELECT count(*) FROM household_status_changes s JOIN households h ON h.id = s.household_id " +
+                "WHERE s.from_status IS NULL AND s.to_status = h.status AND s.lifted_year IS NOT DISTINCT FROM h.lifted_year"));
+    }
+
+    [Fact]
+    public async Task SeedingAgain_ReturnsFalse_AndChangesNothing()
+    {
+        var before = await Database.FingerprintAsync(withTimestamps: true);
+        var log = new List<string>();
+        var again = await DemoCountySeeder.SeedAsync(Database, new DemoCountyOptions { Scale = SmallCountyFixture.Scale, Log = log.Add },
+            new FixedClock(SeededDatabase.DefaultNow.AddDays(3)), CancellationToken.None);
+        Assert.False(again);
+        Assert.Equal(before, await Database.FingerprintAsync(withTimestamps: true));
+        Assert.Contains(log, l => l.Contains("already exists", StringComparison.Ordinal));
+    }
+
+    /// <summary>Ages on the household cards are as of the campaign launch, when the cards were filled in.</summary>
+    private static readonly DateOnly DemoCardDate = new(2016, 3, 10);
+}

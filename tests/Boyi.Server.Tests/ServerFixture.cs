@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using Boyi.Contracts.V1;
+using Boyi.Server.Hosting;
+using Boyi.Testing;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+
+namespace Boyi.Server.Tests;
+
+/// <summary>
+/// The real server on real Kestrel over a fresh copy of the migrated database, reached by a real
+/// HTTP/2 (h2c) gRPC client. One per test class.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private WebApplication? _app;
+
+    public GrpcChannel Channel { get; private set; } = null!;
+    public string GrpcAddress { get; private set; } = "";
+    public TestDatabase Database => _database!;
+    public IServiceProvider Services => _app!.Services;
+
+    public RegistryService.RegistryServiceClient Registry => new(Channel);
+    public HouseholdService.HouseholdServiceClient Households => new(Channel);
+    public CadreService.CadreServiceClient Cadres => new(Channel);
+    public PairingService.PairingServiceClient Pairings => new(Channel);
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestPostgres.CreateDatabaseAsync();
+        var grpcPort = FreePort();
+        var httpPort = FreePort();
+        _app = await BoyiServer.BuildAsync(
+        [
+            $"--ConnectionStrings:Boyi={_database.ConnectionString}",
+            $"--Boyi:GrpcPort={grpcPort}",
+            $"--Boyi:HttpPort={httpPort}",
+            "--Boyi:Demo=false",
+            "--Boyi:Migrate=false",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        GrpcAddress = $"http://127.0.0.1:{grpcPort}";
+        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        await SeedAsync();
+    }
+
+    /// <summary>Data every test of the class starts from.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A server with one county (450923) of two towns with two villages each; the first village of each town is poor.</summary>
+public sealed class CountyFixture : ServerFixture
+{
+    public TestCounty County { get; private set; } = null!;
+
+    protected override async Task SeedAsync() => County = await Api.CreateCountyAsync(this);
+}

@@ -1,0 +1,96 @@
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Postgres;
+using Npgsql;
+
+namespace Boyi.Testing;
+
+/// <summary>
+/// The real PostgreSQL every functional test runs against. With BOYI_TEST_PG set (as .ci/run does) it
+/// uses that server; otherwise it starts a private throw-away cluster for this test process. The schema
+/// is migrated once into a template database, and each test class gets a fresh copy of it.
+/// </summary>
+public static class TestPostgres
+{
+    private static readonly SemaphoreSlim CloneLock = new(1, 1);
+    private static readonly Lazy<Task<(string Admin, string Template)>> Server = new(StartAsync);
+    private static EmbeddedPostgres? _embedded;
+    private static int _counter;
+
+    /// <summary>A new database with the current schema and no rows; dropped when disposed.</summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync()
+    {
+        var (admin, template) = await Server.Value;
+        var name = $"boyi_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        // CREATE DATABASE … TEMPLATE needs the template to have no other sessions; clones are serialised.
+        await CloneLock.WaitAsync();
+        try
+        {
+            await ExecuteAsync(admin, $"CREATE DATABASE {name} TEMPLATE {template}");
+        }
+        finally
+        {
+            CloneLock.Release();
+        }
+        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+        return new TestDatabase(name, cs, admin);
+    }
+
+    private static async Task<(string, string)> StartAsync()
+    {
+        string admin;
+        var given = Environment.GetEnvironmentVariable("BOYI_TEST_PG");
+        if (!string.IsNullOrEmpty(given))
+        {
+            admin = new NpgsqlConnectionStringBuilder(given) { Database = "postgres", Pooling = false }.ConnectionString;
+        }
+        else
+        {
+            var dir = Path.Combine(Path.GetTempPath(), $"boyi-test-pg-{Environment.ProcessId}");
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+            _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { BaseDirectory = dir, Durable = false, Database = "postgres" });
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                _embedded.StopAsync().GetAwaiter().GetResult();
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            };
+            admin = new NpgsqlConnectionStringBuilder(_embedded.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        }
+
+        var template = $"boyi_template_{Environment.ProcessId}";
+        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)");
+        await ExecuteAsync(admin, $"CREATE DATABASE {template}");
+        var templateCs = new NpgsqlConnectionStringBuilder(admin) { Database = template, Pooling = false }.ConnectionString;
+        await using (var dataSource = NpgsqlDataSource.Create(templateCs))
+            await new Database(dataSource).MigrateAsync(CancellationToken.None);
+        NpgsqlConnection.ClearAllPools();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (_embedded is null)
+                ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)").GetAwaiter().GetResult();
+        };
+        return (admin, template);
+    }
+
+    internal static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class TestDatabase(string name, string connectionString, string admin) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+    public string ConnectionString { get; } = connectionString;
+
+    public NpgsqlDataSource CreateDataSource() => Database.CreateDataSource(ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await TestPostgres.ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+    }
+}
