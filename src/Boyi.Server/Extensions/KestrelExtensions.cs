@@ -7,7 +7,8 @@ public static class KestrelExtensions
 {
     /// <summary>
     /// Two listeners: gRPC over cleartext HTTP/2 (h2c, so `buf curl --http2-prior-knowledge`, h2load and
-    /// other plain clients work), and an HTTP/1.1+2 listener for browsers and the sign-in pages to come.
+    /// other plain clients work), and an HTTP/1.1 listener for browsers and the sign-in pages to come
+    /// (without TLS, browsers speak only HTTP/1.1).
     /// </summary>
     public static WebApplicationBuilder AddBoyiKestrel(this WebApplicationBuilder builder)
     {
@@ -18,7 +19,7 @@ public static class KestrelExtensions
         {
             k.AddServerHeader = false;
             k.Listen(address, grpcPort, o => o.Protocols = HttpProtocols.Http2);
-            k.Listen(address, httpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            k.Listen(address, httpPort, o => o.Protocols = HttpProtocols.Http1);
         });
         return builder;
     }

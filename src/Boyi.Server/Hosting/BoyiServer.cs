@@ -30,7 +30,7 @@ public static class BoyiServer
         {
             Console.WriteLine($"[boyi] gRPC (h2c, reflection + health): {list[0]}");
             Console.WriteLine($"[boyi] HTTP:                             {list[1]}");
-            Console.WriteLine($"[boyi] Try: npx buf curl --http2-prior-knowledge --list-services {list[0]}");
+            Console.WriteLine($"[boyi] Try: npx buf curl --protocol grpc --http2-prior-knowledge --list-services {list[0]}");
         }
     }
 }
