@@ -1,4 +1,6 @@
+using Boyi.Server.Hosting;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
 
 namespace Boyi.Server.Tests;
@@ -11,6 +13,27 @@ public sealed class HealthAndReflectionTests(ServerFixture s) : IClassFixture<Se
         var health = new Health.HealthClient(s.Channel);
         var response = await health.CheckAsync(new HealthCheckRequest());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task Health_IsNotServing_WhenTheDatabaseIsUnreachable_ButLivenessIs()
+    {
+        var grpcPort = ServerFixture.FreePort();
+        await using var app = await BoyiServer.BuildAsync(
+        [
+            $"--ConnectionStrings:Boyi=Host=127.0.0.1;Port={ServerFixture.FreePort()};Username=x;Password=x;Database=x;Timeout=2",
+            $"--Boyi:GrpcPort={grpcPort}",
+            $"--Boyi:HttpPort={ServerFixture.FreePort()}",
+            "--Boyi:Demo=false",
+            "--Boyi:Migrate=false",
+            "--Logging:LogLevel:Default=None",
+        ]);
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var health = new Health.HealthClient(channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })).Status);
+        await app.StopAsync();
     }
 
     [Fact]

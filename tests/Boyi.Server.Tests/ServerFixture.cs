@@ -62,7 +62,7 @@ public class ServerFixture : IAsyncLifetime
             await _database.DisposeAsync();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

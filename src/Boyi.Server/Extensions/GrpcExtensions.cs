@@ -17,7 +17,13 @@ public static class GrpcExtensions
             o.MaxReceiveMessageSize = MaxMessageBytes;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks(o => o.Services.Map("", _ => true))
+        // "" (the server as a whole, readiness) reflects the database; "liveness" only says the process answers.
+        services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map("", _ => true);
+                o.Services.Map("liveness", r => r.Name == "process");
+            })
+            .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy())
             .AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
