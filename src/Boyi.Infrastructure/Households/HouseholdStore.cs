@@ -152,29 +152,17 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
 
         var seq = await ReserveHouseholdSeqAsync(conn, villageId, 1, ct);
         var now = clock.UtcNow();
-        var row = new HouseholdRow
-        {
-            Id = villageId * Ids.HouseholdSeqFactor + seq,
-            CountyId = village.CountyId,
-            TownId = village.TownId,
-            VillageId = villageId,
-            HeadName = card.HeadName,
-            Status = HouseholdStatus.Poor,
-            Version = 1,
-            CreateTime = now,
-            UpdateTime = now,
-        };
-        ApplyCard(row, card);
-        db.Households.Add(row);
-        var members = MemberRows(row, card);
-        db.HouseholdMembers.AddRange(members);
+        var record = HouseholdRows.New(villageId * Ids.HouseholdSeqFactor + seq, village.CountyId, village.TownId, villageId,
+            card, HouseholdStatus.Poor, liftedYear: null, now);
+        db.Households.Add(record.Household);
+        db.HouseholdMembers.AddRange(record.Members);
         db.HouseholdStatusChanges.Add(new HouseholdStatusChangeRow
         {
-            HouseholdId = row.Id, CountyId = row.CountyId, FromStatus = null, ToStatus = HouseholdStatus.Poor,
+            HouseholdId = record.Household.Id, CountyId = record.Household.CountyId, FromStatus = null, ToStatus = HouseholdStatus.Poor,
             Reason = "registered", ChangeTime = now,
         });
         await SaveMembersAsync(db, ct);
-        return new HouseholdRecord(row, members);
+        return record;
     }
 
     /// <param name="merge">Builds the new card from the current record; new members get numbers from <see cref="HouseholdRow.NextMemberId"/>.</param>
@@ -191,12 +179,11 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
 
         var row = current.Household;
         db.Households.Attach(row);
-        ApplyCard(row, card);
-        row.HeadName = card.HeadName;
+        HouseholdRows.Apply(row, card);
         row.Version++;
         row.UpdateTime = clock.UtcNow();
         await db.HouseholdMembers.Where(m => m.HouseholdId == id).ExecuteDeleteAsync(ct);
-        var members = MemberRows(row, card);
+        var members = HouseholdRows.Members(row, card);
         db.HouseholdMembers.AddRange(members);
         await SaveMembersAsync(db, ct);
         return new HouseholdRecord(row, members);
@@ -329,34 +316,6 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
                 v.Add(new FieldViolation($"members[{i}].id_card_number", "ID_CARD_NUMBER_TAKEN", "is already on another household's card"));
         throw DomainException.Conflict("ID_CARD_NUMBER_TAKEN", "A member's ID-card number is already on another household's card.", v);
     }
-
-    private static void ApplyCard(HouseholdRow row, HouseholdCard card)
-    {
-        // Member numbers are never reused, even for a member removed from the card.
-        row.NextMemberId = (short)Math.Max(row.NextMemberId, card.Members.Max(m => m.MemberId) + 1);
-        row.HeadName = card.HeadName;
-        row.MemberCount = (short)card.Members.Count;
-        row.Phone = card.Phone;
-        row.PovertyCauses = card.PovertyCauses.Select(c => (short)c).ToArray();
-        row.PerCapitaIncomeFen = card.PerCapitaIncomeFen;
-        row.HasLabourCapacity = card.HasLabourCapacity;
-        row.WillingToRunIndustry = card.WillingToRunIndustry;
-        row.Classification = card.Classification;
-    }
-
-    private static List<HouseholdMemberRow> MemberRows(HouseholdRow row, HouseholdCard card) =>
-        card.Members.Select(m => new HouseholdMemberRow
-        {
-            HouseholdId = row.Id,
-            MemberId = (short)m.MemberId,
-            CountyId = row.CountyId,
-            FullName = m.FullName,
-            Relation = m.Relation,
-            IdCardNumber = m.IdCard.Value,
-            BirthDate = m.IdCard.BirthDate,
-            Health = m.Health,
-            LabourCapacity = m.LabourCapacity,
-        }).ToList();
 
     private static async Task SaveMembersAsync(BoyiDbContext db, CancellationToken ct)
     {

@@ -129,41 +129,8 @@ public static class HouseholdImportWriter
         foreach (var h in households)
         {
             var seq = next[h.Village.Id]++;
-            var card = h.Card;
-            var row = new HouseholdRow
-            {
-                Id = h.Village.Id * Ids.HouseholdSeqFactor + seq,
-                CountyId = h.Village.CountyId,
-                TownId = h.Village.TownId,
-                VillageId = h.Village.Id,
-                HeadName = card.HeadName,
-                MemberCount = (short)card.Members.Count,
-                Phone = card.Phone,
-                PovertyCauses = card.PovertyCauses.Select(c => (short)c).ToArray(),
-                PerCapitaIncomeFen = card.PerCapitaIncomeFen,
-                HasLabourCapacity = card.HasLabourCapacity,
-                WillingToRunIndustry = card.WillingToRunIndustry,
-                Classification = card.Classification,
-                Status = h.Status,
-                LiftedYear = h.LiftedYear,
-                IsPaired = false,
-                Version = 1,
-                CreateTime = nowUtc,
-                UpdateTime = nowUtc,
-            };
-            var members = card.Members.Select(m => new HouseholdMemberRow
-            {
-                HouseholdId = row.Id,
-                MemberId = (short)m.MemberId,
-                CountyId = row.CountyId,
-                FullName = m.FullName,
-                Relation = m.Relation,
-                IdCardNumber = m.IdCard.Value,
-                BirthDate = m.IdCard.BirthDate,
-                Health = m.Health,
-                LabourCapacity = m.LabourCapacity,
-            }).ToList();
-            records.Add(new HouseholdRecord(row, members));
+            records.Add(HouseholdRows.New(h.Village.Id * Ids.HouseholdSeqFactor + seq, h.Village.CountyId, h.Village.TownId,
+                h.Village.Id, h.Card, h.Status, h.LiftedYear, nowUtc));
         }
         return records;
     }
