@@ -44,5 +44,11 @@ public static class Paging
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
+    /// <summary>
+    /// Splits a fetch of <c>size + 1</c> rows into the page and the token for the next one (empty on the last page).
+    /// </summary>
+    public static (IEnumerable<T> Items, string NextPageToken) Page<T>(IReadOnlyList<T> rows, int size, string query, Func<T, long> key) =>
+        rows.Count > size ? (rows.Take(size), Next(key(rows[size - 1]), query)) : (rows, "");
+
     private static byte[] QueryHash(string query) => SHA256.HashData(Encoding.UTF8.GetBytes(query))[..8];
 }

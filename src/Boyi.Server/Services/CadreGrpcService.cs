@@ -46,9 +46,9 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
             HasCapacity: filter.GetBool("has_capacity"));
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListCadresResponse();
-        response.Cadres.AddRange(rows.Take(size).Select(c => c.ToProto()));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Cadre.Id, key);
+        var (items, next) = Paging.Page(rows, size, key, x => x.Cadre.Id);
+        response.Cadres.AddRange(items.Select(c => c.ToProto()));
+        response.NextPageToken = next;
         return response;
     }
 

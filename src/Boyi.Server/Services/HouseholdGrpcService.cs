@@ -51,9 +51,9 @@ public sealed partial class HouseholdGrpcService(
         var key = $"households|{request.Parent}|{query}";
         var (page, total) = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListHouseholdsResponse { TotalSize = total };
-        response.Households.AddRange(page.Take(size).Select(h => h.ToProto()));
-        if (page.Count > size)
-            response.NextPageToken = Paging.Next(page[size - 1].Household.Id, key);
+        var (items, next) = Paging.Page(page, size, key, x => x.Household.Id);
+        response.Households.AddRange(items.Select(h => h.ToProto()));
+        response.NextPageToken = next;
         return response;
     }
 
@@ -132,7 +132,8 @@ public sealed partial class HouseholdGrpcService(
         var key = $"status|{id}";
         var rows = await store.ListStatusChangesAsync(id, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListHouseholdStatusChangesResponse();
-        response.StatusChanges.AddRange(rows.Take(size).Select(c => new HouseholdStatusChange
+        var (items, next) = Paging.Page(rows, size, key, x => x.Id);
+        response.StatusChanges.AddRange(items.Select(c => new HouseholdStatusChange
         {
             FromStatus = c.FromStatus is { } f ? (HouseholdStatus)(int)f : HouseholdStatus.Unspecified,
             ToStatus = (HouseholdStatus)(int)c.ToStatus,
@@ -140,8 +141,7 @@ public sealed partial class HouseholdGrpcService(
             Reason = c.Reason,
             ChangeTime = Wire.Time(c.ChangeTime),
         }));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Id, key);
+        response.NextPageToken = next;
         return response;
     }
 

@@ -51,9 +51,9 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         var key = $"pairings|{request.Parent}|{filter}";
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListPairingsResponse();
-        response.Pairings.AddRange(rows.Take(size).Select(p => p.ToProto()));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Id, key);
+        var (items, next) = Paging.Page(rows, size, key, x => x.Id);
+        response.Pairings.AddRange(items.Select(p => p.ToProto()));
+        response.NextPageToken = next;
         return response;
     }
 
@@ -107,7 +107,8 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         var key = $"uncovered|{area.Name}";
         var (page, total) = await store.ListUncoveredAsync(ToArea(area), Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListUncoveredHouseholdsResponse { TotalSize = total };
-        response.Households.AddRange(page.Take(size).Select(u => new UncoveredHousehold
+        var (items, next) = Paging.Page(page, size, key, x => x.HouseholdId);
+        response.Households.AddRange(items.Select(u => new UncoveredHousehold
         {
             Household = ResourceNames.Household(u.HouseholdId),
             Village = ResourceNames.Village(u.VillageId),
@@ -115,8 +116,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
             HeadName = u.HeadName,
             MemberCount = u.MemberCount,
         }));
-        if (page.Count > size)
-            response.NextPageToken = Paging.Next(page[size - 1].HouseholdId, key);
+        response.NextPageToken = next;
         return response;
     }
 

@@ -27,10 +27,9 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
     {
         var size = Paging.Size(request.PageSize);
         var rows = await store.ListCountiesAsync(Paging.After(request.PageToken, "counties"), size + 1, context.CancellationToken);
-        var response = new ListCountiesResponse();
-        response.Counties.AddRange(rows.Take(size).Select(c => c.ToProto()));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Id, "counties");
+        var (items, next) = Paging.Page(rows, size, "counties", x => x.Id);
+        var response = new ListCountiesResponse { NextPageToken = next };
+        response.Counties.AddRange(items.Select(c => c.ToProto()));
         return response;
     }
 
@@ -54,10 +53,9 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         var size = Paging.Size(request.PageSize);
         var query = $"towns|{countyId}";
         var rows = await store.ListTownsAsync(countyId, Paging.After(request.PageToken, query), size + 1, context.CancellationToken);
-        var response = new ListTownsResponse();
-        response.Towns.AddRange(rows.Take(size).Select(t => t.ToProto()));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Id, query);
+        var (items, next) = Paging.Page(rows, size, query, x => x.Id);
+        var response = new ListTownsResponse { NextPageToken = next };
+        response.Towns.AddRange(items.Select(t => t.ToProto()));
         return response;
     }
 
@@ -100,9 +98,9 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         var rows = await store.ListVillagesAsync(area.CountyId, area.Kind == AreaKind.Town ? area.Id : null,
             filter.GetBool("poor"), Paging.After(request.PageToken, query), size + 1, context.CancellationToken);
         var response = new ListVillagesResponse();
-        response.Villages.AddRange(rows.Take(size).Select(v => v.ToProto()));
-        if (rows.Count > size)
-            response.NextPageToken = Paging.Next(rows[size - 1].Id, query);
+        var (items, next) = Paging.Page(rows, size, query, x => x.Id);
+        response.Villages.AddRange(items.Select(v => v.ToProto()));
+        response.NextPageToken = next;
         return response;
     }
 
