@@ -77,6 +77,8 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         {
             case DomainException d:
                 return ToRpc(d);
+            case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException inner }:
+                return Translate(inner, context);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled or its deadline passed.");
             case NpgsqlException { InnerException: TimeoutException } or TimeoutException:
@@ -84,7 +86,14 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpc(StatusCode.Unavailable, "DATABASE_TIMEOUT", "The database did not answer in time; retry later.");
             case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
                 return ToRpc(StatusCode.Aborted, "CONCURRENT_UPDATE", "A concurrent change conflicted with this one; retry.");
-            case NpgsqlException when !e.Message.Contains("violates", StringComparison.Ordinal):
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
+                // Stores name the field for the conflicts they expect; this is the backstop for a race they did not.
+                logger.LogWarning("Unique violation reached the interceptor in {Method}", context.Method);
+                return ToRpc(StatusCode.AlreadyExists, "ALREADY_EXISTS", "Something with the same identity was created at the same time; read it and retry.");
+            case PostgresException:
+                logger.LogError(e, "Database error in {Method}", context.Method);
+                return ToRpc(StatusCode.Internal, "INTERNAL", "An internal error occurred.");
+            case NpgsqlException:
                 logger.LogError(e, "Database unavailable in {Method}", context.Method);
                 return ToRpc(StatusCode.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later.");
             default:

@@ -61,7 +61,7 @@ public static class ResourceNames
     {
         const string suffix = "/pairingPolicy";
         if (name is null || !name.EndsWith(suffix, StringComparison.Ordinal))
-            throw Invalid(field, name, "counties/{county}/pairingPolicy");
+            throw Invalid(field, "counties/{county}/pairingPolicy");
         return ParseCounty(name[..^suffix.Length], field);
     }
 
@@ -76,7 +76,7 @@ public static class ResourceNames
             "villages" when allowed.Contains(AreaKind.Village) => new AreaRef(AreaKind.Village, ParseVillage(name, field)),
             _ => null,
         };
-        return area ?? throw Invalid(field, name, string.Join(" or ", allowed.Select(k => k switch
+        return area ?? throw Invalid(field, string.Join(" or ", allowed.Select(k => k switch
         {
             AreaKind.County => "counties/{county}",
             AreaKind.Town => "towns/{town}",
@@ -90,13 +90,13 @@ public static class ResourceNames
         if (string.IsNullOrEmpty(name))
             throw DomainException.Invalid(field, "REQUIRED", "is required");
         if (!name.StartsWith(prefix, StringComparison.Ordinal))
-            throw Invalid(field, name, $"{collection}/{{id}}");
+            throw Invalid(field, $"{collection}/{{id}}");
         var idText = name.AsSpan(prefix.Length);
         if (idText.Length != digits || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !valid(id))
-            throw Invalid(field, name, $"{collection}/{{id}} with a {digits}-digit id");
+            throw Invalid(field, $"{collection}/{{id}} with a {digits}-digit id");
         return id;
     }
 
-    private static DomainException Invalid(string field, string? value, string expected) =>
+    private static DomainException Invalid(string field, string expected) =>
         DomainException.Invalid(field, "INVALID_NAME", $"must have the form {expected}");
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Boyi.Bench;
+
+/// <summary>Command dispatch. Options are <c>--name value</c>; every command needs <c>--cs</c> (a connection string) except <c>frames</c>.</summary>
+public static class BenchApp
+{
+    private const string Help = """
+        Boyi.Bench — benchmark harness (normally run by bench/run.sh)
+
+          seed --cs CS [--province N]
+              Migrates the database and seeds the demo county 450923 (default), or the first N counties
+              of GuangxiCounties at full scale (--province 40 ≈ 1.04 M households). Counties already there are kept.
+          frames --household ID --out DIR
+              Writes the h2load request bodies (gRPC frames) for GetHousehold(households/ID) and for
+              grpc.health.v1.Health/Check(service "liveness"), and the pgbench scripts with GetHousehold's SQL.
+          coverage --cs CS --label NAME [--county 450923] [--rounds 5] [--out FILE.json]
+              Times PairingStore coverage/uncovered/planner in-process against SELECT count(*) FROM households.
+          coverage-grpc --cs CS --server URL --label NAME [--county 450923] [--rounds 5] [--out FILE.json]
+              Times GetCoverage, ListUncoveredHouseholds and CreatePairingProposal through the gRPC API.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help")
+        {
+            Console.WriteLine(Help);
+            return 0;
+        }
+        var options = Options.Parse(args.Skip(1));
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        var ct = cts.Token;
+        switch (args[0])
+        {
+            case "seed":
+                await Seeding.RunAsync(options.Required("cs"), options.Int("province", 0), ct);
+                return 0;
+            case "frames":
+                await Frames.WriteAsync(long.Parse(options.Required("household"), CultureInfo.InvariantCulture), options.Required("out"), ct);
+                return 0;
+            case "coverage":
+                await CoverageBench.RunAsync(options.Required("cs"), options.Required("label"), options.Int("county", 450923),
+                    options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "coverage-grpc":
+                await CoverageBench.RunGrpcAsync(options.Required("cs"), options.Required("server"), options.Required("label"),
+                    options.Int("county", 450923), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown command '{args[0]}'\n\n{Help}");
+                return 2;
+        }
+    }
+}
+
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> _values = [];
+
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var o = new Options();
+        var list = args.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!list[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= list.Count)
+                throw new ArgumentException($"expected --name value, got '{list[i]}'");
+            o._values[list[i][2..]] = list[++i];
+        }
+        return o;
+    }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public string Required(string name) => Get(name) ?? throw new ArgumentException($"--{name} is required");
+
+    public int Int(string name, int fallback) =>
+        Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
