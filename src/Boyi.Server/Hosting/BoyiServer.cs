@@ -9,7 +9,8 @@ public static class BoyiServer
 {
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings ship beside the binary: the same appsettings.json applies whatever folder Boyi is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         await builder.AddBoyiDataAsync();
         builder.AddBoyiKestrel();
         builder.Services.AddBoyiGrpc();
