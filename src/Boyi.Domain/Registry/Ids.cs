@@ -22,6 +22,13 @@ public static class Ids
     public static int CountyOfPairing(long pairingId) => (int)(pairingId / PairingSeqFactor);
     public static int CountyOfProposal(long proposalId) => (int)(proposalId / ProposalSeqFactor);
 
+    /// <summary>Household ids of a county, town or village form one range [From, To): the key is the area code extended.</summary>
+    public static (long From, long To) HouseholdsOfCounty(int county) => (county * 100_000_000_000L, (county + 1) * 100_000_000_000L);
+    public static (long From, long To) HouseholdsOfTown(long town) => (town * 100_000_000L, (town + 1) * 100_000_000L);
+    public static (long From, long To) HouseholdsOfVillage(long village) => (village * HouseholdSeqFactor, (village + 1) * HouseholdSeqFactor);
+    public static (long From, long To) CadresOfCounty(int county) => (county * CadreSeqFactor, (county + 1) * CadreSeqFactor);
+    public static (long From, long To) PairingsOfCounty(int county) => (county * PairingSeqFactor, (county + 1) * PairingSeqFactor);
+
     public static bool IsCountyCode(long id) => id is >= 110_000 and <= 829_999;
     public static bool IsTownCode(long id) => IsCountyCode(CountyOfTown(id)) && id % 1_000 != 0;
     public static bool IsVillageCode(long id) => IsTownCode(TownOfVillage(id)) && id % 1_000 != 0;

@@ -64,12 +64,11 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
             e.Property(x => x.HeadName).HasMaxLength(64);
             e.Property(x => x.Phone).HasMaxLength(20);
             e.Property(x => x.DeleteReason).HasMaxLength(500);
-            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
-            e.HasIndex(x => new { x.VillageId, x.Id });
-            e.HasIndex(x => new { x.TownId, x.Id });
-            e.HasIndex(x => new { x.CountyId, x.Id });
+            // A household id starts with its village code, so every area (village, town, county) is a range of
+            // the primary key: no index per area column is needed, and writes maintain fewer indexes. The foreign
+            // key to villages is therefore declared in the migration, not here, or EF would add an index for it.
             // The uncovered list and the planner read exactly these rows.
-            e.HasIndex(x => new { x.CountyId, x.Id })
+            e.HasIndex(x => x.Id)
                 .HasDatabaseName("ix_households_uncovered")
                 .HasFilter("delete_time IS NULL AND NOT is_paired AND status IN (1, 3)");
             e.ToTable(t =>
@@ -115,7 +114,6 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
             e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
             e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.LinkedTownId);
             e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.LinkedVillageId);
-            e.HasIndex(x => new { x.CountyId, x.Id });
             e.HasIndex(x => new { x.LinkedTownId, x.Id });
             e.HasIndex(x => new { x.LinkedVillageId, x.Id });
             e.ToTable(t => t.HasCheckConstraint("ck_cadres_active_pairings", "active_pairings >= 0"));
@@ -138,7 +136,6 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
                 .HasFilter("end_date IS NULL");
             e.HasIndex(x => new { x.HouseholdId, x.Id });
             e.HasIndex(x => new { x.CadreId, x.Id });
-            e.HasIndex(x => new { x.CountyId, x.Id });
         });
 
         b.Entity<PairingProposalRow>(e =>

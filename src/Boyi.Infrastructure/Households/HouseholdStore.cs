@@ -123,11 +123,9 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             ps.Add(new NpgsqlParameter { Value = value });
             clauses.Add(clause.Replace("@", "$" + ps.Count, StringComparison.Ordinal));
         }
-        Add("h.county_id = @", q.CountyId);
-        if (q.TownId is { } town)
-            Add("h.town_id = @", town);
-        if (q.VillageId is { } village)
-            Add("h.village_id = @", village);
+        var (from, to) = new Area(q.CountyId, q.TownId, q.VillageId).HouseholdIds;
+        Add("h.id >= @", from);
+        Add("h.id < @", to);
         if (q.Status is { } status)
             Add("h.status = @", (int)status);
         if (q.Paired is { } paired)

@@ -120,7 +120,8 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
     public async Task<List<PairingRow>> ListAsync(PairingQuery q, long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var rows = db.Pairings.AsNoTracking().Where(p => p.CountyId == q.CountyId);
+        var (from, to) = Ids.PairingsOfCounty(q.CountyId);
+        var rows = db.Pairings.AsNoTracking().Where(p => p.Id >= from && p.Id < to);
         if (q.CadreId is { } cadre)
             rows = rows.Where(p => p.CadreId == cadre);
         if (q.HouseholdId is { } household)
@@ -139,12 +140,7 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         string name;
         List<(long Id, string Name)> children;
         string groupBy;
-        (string where, object value) = area switch
-        {
-            { VillageId: { } v } => ("village_id = $1", (object)v),
-            { TownId: { } t } => ("town_id = $1", t),
-            _ => ("county_id = $1", (object)area.CountyId),
-        };
+        var (from, to) = area.HouseholdIds;
         if (area.VillageId is { } villageId)
         {
             name = await NameAsync(conn, "SELECT display_name FROM villages WHERE id = $1", villageId, "village", $"villages/{villageId}", ct);
@@ -167,9 +163,10 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         var counts = new Dictionary<long, (int Households, int Paired)>();
         await using (var cmd = new NpgsqlCommand(
             $"SELECT {groupBy}, count(*)::int, (count(*) FILTER (WHERE is_paired))::int FROM households " +
-            $"WHERE {where} AND {NeedsPairingSql} GROUP BY {groupBy}", conn))
+            $"WHERE id >= $1 AND id < $2 AND {NeedsPairingSql} GROUP BY {groupBy}", conn))
         {
-            cmd.Parameters.AddWithValue(value);
+            cmd.Parameters.AddWithValue(from);
+            cmd.Parameters.AddWithValue(to);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 counts[r.GetInt64(0)] = (r.GetInt32(1), r.GetInt32(2));
@@ -187,13 +184,9 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
     public async Task<(List<UncoveredRow> Page, int Total)> ListUncoveredAsync(Area area, long? after, int take, CancellationToken ct)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-        var where = "county_id = $1 AND ($2 = 0 OR town_id = $2) AND ($3 = 0 OR village_id = $3) AND NOT is_paired AND " + NeedsPairingSql;
-        NpgsqlParameter[] Params() =>
-        [
-            new() { Value = area.CountyId },
-            new() { Value = area.TownId ?? 0L },
-            new() { Value = area.VillageId ?? 0L },
-        ];
+        var (from, to) = area.HouseholdIds;
+        var where = "id >= $1 AND id < $2 AND NOT is_paired AND " + NeedsPairingSql;
+        NpgsqlParameter[] Params() => [new() { Value = from }, new() { Value = to }];
         int total;
         await using (var count = new NpgsqlCommand($"SELECT count(*)::int FROM households WHERE {where}", conn))
         {
@@ -202,7 +195,7 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         }
         var page = new List<UncoveredRow>();
         await using (var cmd = new NpgsqlCommand(
-            $"SELECT id, village_id, town_id, head_name, member_count FROM households WHERE {where} AND id > $4 ORDER BY id LIMIT $5", conn))
+            $"SELECT id, village_id, town_id, head_name, member_count FROM households WHERE {where} AND id > $3 ORDER BY id LIMIT $4", conn))
         {
             cmd.Parameters.AddRange(Params());
             cmd.Parameters.AddWithValue(after ?? 0L);
@@ -221,9 +214,11 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var cadres = new List<PlannerCadre>();
         await using (var cmd = new NpgsqlCommand(
-            "SELECT id, rank, linked_town_id, linked_village_id, active_pairings FROM cadres WHERE county_id = $1 AND ($2 = 0 OR linked_town_id = $2) ORDER BY id", conn))
+            "SELECT id, rank, linked_town_id, linked_village_id, active_pairings FROM cadres WHERE id >= $1 AND id < $2 AND ($3 = 0 OR linked_town_id = $3) ORDER BY id", conn))
         {
-            cmd.Parameters.AddWithValue(area.CountyId);
+            var (from, to) = Ids.CadresOfCounty(area.CountyId);
+            cmd.Parameters.AddWithValue(from);
+            cmd.Parameters.AddWithValue(to);
             cmd.Parameters.AddWithValue(area.TownId ?? 0L);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -236,10 +231,11 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         }
         var households = new List<PlannerHousehold>();
         await using (var cmd = new NpgsqlCommand(
-            $"SELECT id, town_id, village_id FROM households WHERE county_id = $1 AND ($2 = 0 OR town_id = $2) AND NOT is_paired AND {NeedsPairingSql} ORDER BY id", conn))
+            $"SELECT id, town_id, village_id FROM households WHERE id >= $1 AND id < $2 AND NOT is_paired AND {NeedsPairingSql} ORDER BY id", conn))
         {
-            cmd.Parameters.AddWithValue(area.CountyId);
-            cmd.Parameters.AddWithValue(area.TownId ?? 0L);
+            var (from, to) = area.HouseholdIds;
+            cmd.Parameters.AddWithValue(from);
+            cmd.Parameters.AddWithValue(to);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 households.Add(new PlannerHousehold(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));

@@ -45,7 +45,8 @@ public sealed class CadreStore(Database database, PolicyStore policies, TimeProv
     {
         await using var db = database.CreateContext();
         var policy = (await policies.GetAsync(db, q.CountyId, ct)).Policy;
-        var rows = db.Cadres.AsNoTracking().Where(c => c.CountyId == q.CountyId);
+        var (from, to) = Ids.CadresOfCounty(q.CountyId);
+        var rows = db.Cadres.AsNoTracking().Where(c => c.Id >= from && c.Id < to);
         if (q.TownId is { } town)
             rows = rows.Where(c => c.LinkedTownId == town);
         if (q.VillageId is { } village)

@@ -80,8 +80,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_cadres");
 
-                    b.HasIndex("CountyId", "Id")
-                        .HasDatabaseName("ix_cadres_county_id_id");
+                    b.HasIndex("CountyId")
+                        .HasDatabaseName("ix_cadres_county_id");
 
                     b.HasIndex("LinkedTownId", "Id")
                         .HasDatabaseName("ix_cadres_linked_town_id_id");
@@ -277,15 +277,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_households");
 
-                    b.HasIndex("CountyId", "Id")
+                    b.HasIndex("Id")
                         .HasDatabaseName("ix_households_uncovered")
                         .HasFilter("delete_time IS NULL AND NOT is_paired AND status IN (1, 3)");
-
-                    b.HasIndex("TownId", "Id")
-                        .HasDatabaseName("ix_households_town_id_id");
-
-                    b.HasIndex("VillageId", "Id")
-                        .HasDatabaseName("ix_households_village_id_id");
 
                     b.ToTable("households", null, t =>
                         {
@@ -514,9 +508,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("CadreId", "Id")
                         .HasDatabaseName("ix_pairings_cadre_id_id");
 
-                    b.HasIndex("CountyId", "Id")
-                        .HasDatabaseName("ix_pairings_county_id_id");
-
                     b.HasIndex("HouseholdId", "Id")
                         .HasDatabaseName("ix_pairings_household_id_id");
 
@@ -676,16 +667,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_household_members_households_household_id");
-                });
-
-            modelBuilder.Entity("Boyi.Infrastructure.Data.HouseholdRow", b =>
-                {
-                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
-                        .WithMany()
-                        .HasForeignKey("VillageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_households_villages_village_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.HouseholdStatusChangeRow", b =>

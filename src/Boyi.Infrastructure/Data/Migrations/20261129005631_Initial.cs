@@ -28,6 +28,39 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "households",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    head_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    member_count = table.Column<short>(type: "smallint", nullable: false),
+                    next_member_id = table.Column<short>(type: "smallint", nullable: false),
+                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    poverty_causes = table.Column<short[]>(type: "smallint[]", nullable: false),
+                    per_capita_income_fen = table.Column<long>(type: "bigint", nullable: false),
+                    has_labour_capacity = table.Column<bool>(type: "boolean", nullable: false),
+                    willing_to_run_industry = table.Column<bool>(type: "boolean", nullable: false),
+                    classification = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    lifted_year = table.Column<int>(type: "integer", nullable: true),
+                    is_paired = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    delete_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    delete_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_households", x => x.id);
+                    table.CheckConstraint("ck_households_income", "per_capita_income_fen >= 0");
+                    table.CheckConstraint("ck_households_lifted_year", "(status = 1) = (lifted_year IS NULL)");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "id_counters",
                 columns: table => new
                 {
@@ -124,6 +157,57 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "household_members",
+                columns: table => new
+                {
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    full_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    relation = table.Column<int>(type: "integer", nullable: false),
+                    id_card_number = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    birth_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    health = table.Column<int>(type: "integer", nullable: false),
+                    labour_capacity = table.Column<int>(type: "integer", nullable: false),
+                    household_deleted = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_members", x => new { x.household_id, x.member_id });
+                    table.ForeignKey(
+                        name: "fk_household_members_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "household_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    from_status = table.Column<int>(type: "integer", nullable: true),
+                    to_status = table.Column<int>(type: "integer", nullable: false),
+                    lifted_year = table.Column<int>(type: "integer", nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_household_status_changes_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "villages",
                 columns: table => new
                 {
@@ -191,96 +275,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "households",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false),
-                    county_id = table.Column<int>(type: "integer", nullable: false),
-                    town_id = table.Column<long>(type: "bigint", nullable: false),
-                    village_id = table.Column<long>(type: "bigint", nullable: false),
-                    head_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    member_count = table.Column<short>(type: "smallint", nullable: false),
-                    next_member_id = table.Column<short>(type: "smallint", nullable: false),
-                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    poverty_causes = table.Column<short[]>(type: "smallint[]", nullable: false),
-                    per_capita_income_fen = table.Column<long>(type: "bigint", nullable: false),
-                    has_labour_capacity = table.Column<bool>(type: "boolean", nullable: false),
-                    willing_to_run_industry = table.Column<bool>(type: "boolean", nullable: false),
-                    classification = table.Column<int>(type: "integer", nullable: false),
-                    status = table.Column<int>(type: "integer", nullable: false),
-                    lifted_year = table.Column<int>(type: "integer", nullable: true),
-                    is_paired = table.Column<bool>(type: "boolean", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    delete_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    delete_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_households", x => x.id);
-                    table.CheckConstraint("ck_households_income", "per_capita_income_fen >= 0");
-                    table.CheckConstraint("ck_households_lifted_year", "(status = 1) = (lifted_year IS NULL)");
-                    table.ForeignKey(
-                        name: "fk_households_villages_village_id",
-                        column: x => x.village_id,
-                        principalTable: "villages",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "household_members",
-                columns: table => new
-                {
-                    household_id = table.Column<long>(type: "bigint", nullable: false),
-                    member_id = table.Column<short>(type: "smallint", nullable: false),
-                    county_id = table.Column<int>(type: "integer", nullable: false),
-                    full_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    relation = table.Column<int>(type: "integer", nullable: false),
-                    id_card_number = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
-                    birth_date = table.Column<DateOnly>(type: "date", nullable: false),
-                    health = table.Column<int>(type: "integer", nullable: false),
-                    labour_capacity = table.Column<int>(type: "integer", nullable: false),
-                    household_deleted = table.Column<bool>(type: "boolean", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_household_members", x => new { x.household_id, x.member_id });
-                    table.ForeignKey(
-                        name: "fk_household_members_households_household_id",
-                        column: x => x.household_id,
-                        principalTable: "households",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "household_status_changes",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
-                    household_id = table.Column<long>(type: "bigint", nullable: false),
-                    county_id = table.Column<int>(type: "integer", nullable: false),
-                    from_status = table.Column<int>(type: "integer", nullable: true),
-                    to_status = table.Column<int>(type: "integer", nullable: false),
-                    lifted_year = table.Column<int>(type: "integer", nullable: true),
-                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_household_status_changes", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_household_status_changes_households_household_id",
-                        column: x => x.household_id,
-                        principalTable: "households",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "pairings",
                 columns: table => new
                 {
@@ -313,9 +307,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_cadres_county_id_id",
+                name: "ix_cadres_county_id",
                 table: "cadres",
-                columns: new[] { "county_id", "id" });
+                column: "county_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_cadres_linked_town_id_id",
@@ -340,20 +334,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "household_id", "id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_households_town_id_id",
-                table: "households",
-                columns: new[] { "town_id", "id" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_households_uncovered",
                 table: "households",
-                columns: new[] { "county_id", "id" },
+                column: "id",
                 filter: "delete_time IS NULL AND NOT is_paired AND status IN (1, 3)");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_households_village_id_id",
-                table: "households",
-                columns: new[] { "village_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_idempotency_keys_create_time",
@@ -375,11 +359,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 table: "pairings",
                 column: "contact_card_number",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_pairings_county_id_id",
-                table: "pairings",
-                columns: new[] { "county_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_pairings_household_id_id",
@@ -409,11 +388,19 @@ namespace Boyi.Infrastructure.Data.Migrations
                 table: "villages",
                 columns: new[] { "town_id", "display_name" },
                 unique: true);
+
+            // Declared here rather than in the model so EF adds no index for it: a household's id already starts
+            // with its village code (see BoyiDbContext), and villages are never deleted.
+            migrationBuilder.Sql(
+                "ALTER TABLE households ADD CONSTRAINT fk_households_villages_village_id " +
+                "FOREIGN KEY (village_id) REFERENCES villages (id)");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
+
             migrationBuilder.DropTable(
                 name: "household_members");
 
