@@ -1,3 +1,5 @@
+using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Npgsql;
 using NpgsqlTypes;
@@ -89,7 +91,42 @@ public static class HouseholdBulkWriter
         }
     }
 
-    /// <summary>Reserves household numbers in each village (id = village code × 10^5 + sequence).</summary>
+    /// <summary>Reserves household numbers in one village (id = village code × 10^5 + sequence).</summary>
     public static Task<long> ReserveSeqAsync(NpgsqlConnection conn, long villageId, int count, CancellationToken ct) =>
         HouseholdStore.ReserveHouseholdSeqAsync(conn, villageId, count, ct);
+
+    /// <summary>
+    /// Reserves household numbers in many villages in one round trip; returns each village's first number.
+    /// The villages are locked in code order first, so concurrent imports cannot deadlock.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> ReserveSeqsAsync(NpgsqlConnection conn, IReadOnlyDictionary<long, int> countByVillage, CancellationToken ct)
+    {
+        var ids = countByVillage.Keys.Order().ToArray();
+        var counts = ids.Select(id => countByVillage[id]).ToArray();
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new("SELECT id FROM villages WHERE id = ANY($1) ORDER BY id FOR UPDATE") { Parameters = { new() { Value = ids } } },
+                new("UPDATE villages v SET next_household_seq = v.next_household_seq + d.n " +
+                    "FROM unnest($1::bigint[], $2::int[]) AS d(id, n) WHERE v.id = d.id " +
+                    "RETURNING v.id, v.next_household_seq - d.n, v.next_household_seq - 1")
+                {
+                    Parameters = { new() { Value = ids }, new() { Value = counts } },
+                },
+            },
+        };
+        var first = new Dictionary<long, long>(ids.Length);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetInt32(2) >= Ids.HouseholdSeqFactor)
+                throw DomainException.Precondition("VILLAGE_FULL", $"Village {reader.GetInt64(0)} has used all 99,999 household numbers.");
+            first[reader.GetInt64(0)] = reader.GetInt32(1);
+        }
+        if (first.Count != ids.Length)
+            throw DomainException.NotFound("village", $"villages/{ids.First(id => !first.ContainsKey(id))}");
+        return first;
+    }
 }

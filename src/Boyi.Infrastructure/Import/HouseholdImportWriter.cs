@@ -87,11 +87,10 @@ public static class HouseholdImportWriter
     }
 
     /// <summary>
-    /// Writes the households of a file that passed <see cref="HouseholdImportParser"/> and
-    /// <see cref="FindTakenIdCardNumbersAsync"/>: reserves household numbers (one statement per village, villages in
-    /// code order so concurrent imports cannot deadlock) and copies households, members and their first status entry.
-    /// A number taken concurrently after the check fails the COPY on the unique index: ALREADY_EXISTS, and the
-    /// caller's transaction must roll back.
+    /// Writes the households of a file that passed <see cref="HouseholdImportParser"/>: reserves household numbers
+    /// (one round trip, villages locked in code order so concurrent imports cannot deadlock) and copies households,
+    /// members and their first status entry. An ID-card number already on a live card fails the COPY on the unique
+    /// index: ALREADY_EXISTS (<see cref="IdCardTakenReason"/>), and the caller's transaction must roll back.
     /// </summary>
     public static async Task<ImportSummary> WriteAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
     {
@@ -101,9 +100,8 @@ public static class HouseholdImportWriter
         if (nowUtc.Kind != DateTimeKind.Utc)
             throw new ArgumentException("Must be a UTC time.", nameof(nowUtc));
 
-        var firstSeq = new Dictionary<long, long>();
-        foreach (var village in parsed.Households.GroupBy(h => h.Village.Id).OrderBy(g => g.Key))
-            firstSeq[village.Key] = await HouseholdBulkWriter.ReserveSeqAsync(conn, village.Key, village.Count(), ct);
+        var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn,
+            parsed.Households.GroupBy(h => h.Village.Id).ToDictionary(g => g.Key, g => g.Count()), ct);
 
         var records = BuildRecords(parsed.Households, firstSeq, nowUtc);
         try
@@ -112,8 +110,10 @@ public static class HouseholdImportWriter
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
+            // The callers skip a separate check in the common case where all numbers are free, and on this
+            // failure (after rolling back) run FindTakenIdCardNumbersAsync to name the rows.
             throw DomainException.Conflict(IdCardTakenReason,
-                "A member's ID-card number was put on another household's card while the file was being imported; import the file again to see which.");
+                "A member's ID-card number is already on another household's card.");
         }
         return new ImportSummary(records.Count, records.Sum(r => r.Members.Count));
     }

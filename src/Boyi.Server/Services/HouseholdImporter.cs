@@ -6,6 +6,7 @@ using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Idempotency;
+using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Import;
 using Boyi.Server.Grpc;
 using Google.Protobuf;
@@ -79,25 +80,33 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         header.WriteTo(requestBytes.AsSpan(0, requestBytes.Length - SHA256.HashSizeInBytes));
         SHA256.HashData(file.Span, requestBytes.AsSpan(requestBytes.Length - SHA256.HashSizeInBytes));
 
-        return await writer.ExecuteAsync(
-            context.GetHttpContext().User.Identity?.Name ?? "",
-            context.Method,
-            header.RequestId,
-            requestBytes,
-            async (db, token) =>
-            {
-                var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, token);
-                if (taken.Any)
-                    throw Rejected(taken);
-                var summary = await HouseholdImportWriter.WriteAsync(conn, parsed, clock.GetUtcNow().UtcDateTime, token);
-                logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members",
-                    countyId, summary.Households, summary.Members);
-                return Response(parsed, summary, validateOnly: false);
-            },
-            response => response.ToByteArray(),
-            ImportHouseholdsResponse.Parser.ParseFrom,
-            ct);
+        try
+        {
+            return await writer.ExecuteAsync(
+                context.GetHttpContext().User.Identity?.Name ?? "",
+                context.Method,
+                header.RequestId,
+                requestBytes,
+                async (db, token) =>
+                {
+                    var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+                    var summary = await HouseholdImportWriter.WriteAsync(conn, parsed, clock.UtcNow(), token);
+                    logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members",
+                        countyId, summary.Households, summary.Members);
+                    return Response(parsed, summary, validateOnly: false);
+                },
+                response => response.ToByteArray(),
+                ImportHouseholdsResponse.Parser.ParseFrom,
+                ct);
+        }
+        catch (DomainException e) when (e.Reason == HouseholdImportWriter.IdCardTakenReason)
+        {
+            // The unique index stopped the write (and it was rolled back); now name the rows, which costs a query
+            // that files whose people are all new never pay.
+            await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+            var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+            throw taken.Any ? Rejected(taken) : e;
+        }
     }
 
     /// <summary>The file's problems as INVALID_ARGUMENT: each a field violation <c>row N, column C</c>, at most <see cref="MaxViolationsInStatus"/>.</summary>
