@@ -38,6 +38,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(new BoyiStartupOptions
         {
             SeedDemo = builder.Configuration.GetValue("Boyi:Demo", embedded),
+            DemoScale = builder.Configuration.GetValue("Boyi:DemoScale", 1.0),
             Migrate = builder.Configuration.GetValue("Boyi:Migrate", true),
         });
         builder.Services.AddSingleton(TimeProvider.System);
@@ -65,6 +66,7 @@ public static class DatabaseExtensions
         {
             var seeded = await DemoCountySeeder.SeedAsync(database, new DemoCountyOptions
             {
+                Scale = options.DemoScale,
                 Log = line => Console.WriteLine($"[boyi] {line}"),
             }, app.Services.GetRequiredService<TimeProvider>(), ct);
             Console.WriteLine(seeded
@@ -77,5 +79,7 @@ public static class DatabaseExtensions
 public sealed class BoyiStartupOptions
 {
     public bool SeedDemo { get; init; }
+    /// <summary>1.0 is Bobai's size; smaller values make a smaller county of the same shape (tests).</summary>
+    public double DemoScale { get; init; } = 1.0;
     public bool Migrate { get; init; } = true;
 }

@@ -1,0 +1,53 @@
+using Boyi.Contracts.V1;
+using Boyi.Server.Hosting;
+using Boyi.Testing;
+using Grpc.Net.Client;
+using Npgsql;
+
+namespace Boyi.Server.Tests;
+
+/// <summary>What the run command does to a database: migrate, seed the demo county once, keep data on restart.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task TheDemoCounty_IsSeededOnTheFirstStart_AndKeptOnTheSecond()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync();
+        var first = await StartAndReadAsync(database);
+        Assert.Equal("博白县", first.County.DisplayName);
+        Assert.True(first.Coverage.Households > 0);
+        Assert.InRange(first.Coverage.Percent, 80, 97);
+
+        // Change something, restart: the change survives and nothing is seeded twice.
+        await using (var conn = new NpgsqlConnection(database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("UPDATE counties SET display_name = '博白县（演示）'", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var second = await StartAndReadAsync(database);
+        Assert.Equal("博白县（演示）", second.County.DisplayName);
+        Assert.Equal(first.County.CreateTime, second.County.CreateTime);
+        Assert.Equal((first.Coverage.Households, first.Coverage.Paired), (second.Coverage.Households, second.Coverage.Paired));
+    }
+
+    private static async Task<(County County, Coverage Coverage)> StartAndReadAsync(TestDatabase database)
+    {
+        var grpcPort = ServerFixture.FreePort();
+        await using var app = await BoyiServer.BuildAsync(
+        [
+            $"--ConnectionStrings:Boyi={database.ConnectionString}",
+            $"--Boyi:GrpcPort={grpcPort}",
+            $"--Boyi:HttpPort={ServerFixture.FreePort()}",
+            "--Boyi:Demo=true",
+            "--Boyi:DemoScale=0.02",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var county = (await new RegistryService.RegistryServiceClient(channel).GetCountyAsync(new GetCountyRequest { Name = "counties/450923" })).County;
+        var coverage = (await new PairingService.PairingServiceClient(channel).GetCoverageAsync(new GetCoverageRequest { Scope = "counties/450923" })).Coverage;
+        await app.StopAsync();
+        return (county, coverage);
+    }
+}
