@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Seeding;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Boyi.Bench;
@@ -13,11 +14,11 @@ internal static class Seeding
 
     public static async Task RunAsync(string connectionString, int provinceCounties, CancellationToken ct)
     {
-        // Seeding is a few big COPY transactions; no statement preparation needed, and no pooled connection kept.
-        await using var dataSource = Database.CreateDataSource(new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            CommandTimeout = 0,
-        }.ConnectionString);
+        // Seeding is a few big COPY transactions: no command timeout.
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+        await RecreateIfStaleAsync(connectionString, ct);
+
+        await using var dataSource = Database.CreateDataSource(connectionString);
         var database = new Database(dataSource);
         var watch = Stopwatch.StartNew();
         await database.MigrateAsync(ct);
@@ -35,6 +36,34 @@ internal static class Seeding
                 Log = line => Console.WriteLine($"[seed] {line}"),
             }, TimeProvider.System, ct);
             Console.WriteLine(seeded ? "[seed] demo county 450923 seeded" : "[seed] demo county 450923 already there");
+        }
+    }
+
+    /// <summary>
+    /// A database kept from an earlier run whose schema came from migrations this build does not have (the
+    /// migrations were rewritten since) cannot be migrated forward: drop it and start again.
+    /// </summary>
+    private static async Task RecreateIfStaleAsync(string connectionString, CancellationToken ct)
+    {
+        List<string> unknown;
+        await using (var dataSource = Database.CreateDataSource(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString))
+        await using (var db = new Database(dataSource).CreateContext())
+        {
+            var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+            unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m)).ToList();
+        }
+        if (unknown.Count == 0)
+            return;
+
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        Console.WriteLine($"[seed] {name} was migrated by other code ({string.Join(", ", unknown)}): dropping and seeding it again");
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync(ct);
+        foreach (var sql in new[] { $"DROP DATABASE \"{name}\" WITH (FORCE)", $"CREATE DATABASE \"{name}\"" })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 }

@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# Boyi benchmarks. One command per benchmark; figures and method in docs/benchmarks.md.
+#
+#   bench/run.sh import         gRPC import of the demo county file (CSV and XLSX) ÷ psql \copy of the same rows
+#   bench/run.sh gethousehold   h2load GetHousehold ÷ 1/(1/empty RPC + 1/pgbench of the same SQL)
+#   bench/run.sh coverage       coverage, uncovered list and planner at county and province scale ÷ count(*)
+#   bench/run.sh all            the three, in that order
+#   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
+#
+# It installs what is missing (as root, with apt-get), builds Release, starts its own PostgreSQL cluster in
+# $BOYI_BENCH_HOME (default /tmp/boyi-bench, kept between runs so the province is seeded once) and its own
+# Boyi servers, and writes results to bench/out/ (git-ignored). Environment knobs:
+#   ROUNDS=5          timed rounds per benchmark (interleaved; medians are reported)
+#   DURATION=10       seconds per h2load/pgbench run
+#   CONCURRENCY=16    concurrent requests: h2load streams (H2_CONNECTIONS connections × CONCURRENCY/H2_CONNECTIONS
+#                     streams each) = pgbench clients
+#   H2_CONNECTIONS=4  HTTP/2 connections h2load opens
+#   SERVER_CS_EXTRA=  appended to the server's connection string, to try a setting (e.g. "No Reset On Close=true")
+#   PROVINCE=40       counties in the province database
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/bench/out
+BENCH_HOME=${BOYI_BENCH_HOME:-/tmp/boyi-bench}
+PGDATA=$BENCH_HOME/pg
+PGSOCK=$BENCH_HOME/sock
+PGPORT=${BOYI_BENCH_PGPORT:-55432}
+GRPC_PORT=${BOYI_BENCH_GRPC_PORT:-55081}
+HTTP_PORT=${BOYI_BENCH_HTTP_PORT:-55080}
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10}
+CONCURRENCY=${CONCURRENCY:-16}
+H2_CONNECTIONS=${H2_CONNECTIONS:-4}
+SERVER_CS_EXTRA=${SERVER_CS_EXTRA:-}
+PROVINCE=${PROVINCE:-40}
+COUNTY=450923
+COUNTY_DB=boyi_county
+IMPORT_DB=boyi_import
+PROVINCE_DB=boyi_province
+PGBIN=""
+SERVER_PID=""
+PG_STARTED=""
+
+# The same PostgreSQL settings for both sides of every ratio: what Boyi's own (durable) embedded cluster uses,
+# fsync and synchronous_commit on, everything else PostgreSQL 15's defaults.
+PG_SETTINGS="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGSOCK -c max_connections=200 -c shared_buffers=256MB"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+
+as_pg() {
+  # PostgreSQL refuses to run as root: as root, run its programs as the postgres user, from a folder it may read.
+  if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# ---------------------------------------------------------------------------------------------- setup ---
+ensure_tools() {
+  local missing=()
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet on PATH)"
+  command -v h2load >/dev/null || missing+=(nghttp2-client)
+  command -v nghttp >/dev/null || missing+=(nghttp2-client)
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pgbench" ]; then missing+=(postgresql postgresql-contrib); fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || die "missing: ${missing[*]} (install them, e.g. apt-get install -y ${missing[*]})"
+    log "installing ${missing[*]} (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+}
+
+build() {
+  log "building Release (server, CLI, harness)"
+  for p in src/Boyi.Server src/Boyi.Cli bench/Boyi.Bench; do
+    dotnet build -c Release -nologo -v q "$ROOT/$p" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "build of $p failed"; }
+  done
+}
+
+SERVER_DLL() { echo "$ROOT/src/Boyi.Server/bin/Release/net10.0/Boyi.Server.dll"; }
+CLI() { dotnet "$ROOT/src/Boyi.Cli/bin/Release/net10.0/boyi.dll" "$@"; }
+HARNESS() { dotnet "$ROOT/bench/Boyi.Bench/bin/Release/net10.0/Boyi.Bench.dll" "$@"; }
+cs() { echo "Host=127.0.0.1;Port=$PGPORT;Username=boyi;Database=$1"; }
+PSQL() { local db=$1; shift; "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U boyi -d "$db" "$@"; }
+
+pg_start() {
+  mkdir -p "$BENCH_HOME"
+  chmod 755 "$BENCH_HOME"
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    log "creating the benchmark PostgreSQL cluster in $PGDATA"
+    mkdir -p "$PGDATA" "$PGSOCK"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PGDATA" "$PGSOCK"
+    # trust on 127.0.0.1 only: a throw-away benchmark cluster.
+    as_pg "$PGBIN/initdb" -D "$PGDATA" -U boyi --auth=trust -E UTF8 --locale=C.UTF-8 --no-instructions >"$OUT/initdb.log"
+  fi
+  mkdir -p "$PGSOCK"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGSOCK"
+  if as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    log "PostgreSQL already running in $PGDATA"
+  else
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/postgres.log" -o "$PG_SETTINGS" -w -t 120 start >/dev/null
+    PG_STARTED=1
+    log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (fsync on, shared_buffers 256MB)"
+  fi
+  # Diagnostics below set a few settings with ALTER SYSTEM and reset them; start from none, whatever happened before.
+  PSQL postgres -c "ALTER SYSTEM RESET ALL" -c "SELECT pg_reload_conf()" >/dev/null
+}
+
+pg_stop() {
+  [ -n "$PG_STARTED" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+  PG_STARTED=""
+}
+
+db_exists() { [ "$(PSQL postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+ensure_county_db() {
+  db_exists $COUNTY_DB || PSQL postgres -c "CREATE DATABASE $COUNTY_DB"
+  HARNESS seed --cs "$(cs $COUNTY_DB)" | sed 's/^/  /' >&2
+}
+
+ensure_province_db() {
+  db_exists $PROVINCE_DB || PSQL postgres -c "CREATE DATABASE $PROVINCE_DB"
+  log "province: $PROVINCE counties (seeded once, ~3 min, then kept in $PGDATA)"
+  HARNESS seed --cs "$(cs $PROVINCE_DB)" --province "$PROVINCE" | grep -Ev '^\[seed\] (\[|county [0-9]+: households)' | sed 's/^/  /' >&2
+}
+
+# server_start DB LOGFILE: a Release Boyi server on the given database, no demo seeding, timestamped one-line logs.
+# It runs in its output folder, as a deployed server does: its content root is the current directory, and from
+# anywhere else it would not find its appsettings.json (whose log levels keep per-request logging off).
+server_start() {
+  local db=$1 logfile=$2
+  (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
+      Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT DOTNET_ENVIRONMENT=Production \
+      Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
+      Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' \
+      dotnet "$(basename "$(SERVER_DLL)")" --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics="${HOSTING_LOG:-Warning}" \
+      >"$logfile" 2>&1) &
+  SERVER_PID=$!
+  for _ in $(seq 1 240); do
+    grep -q '^\[boyi\] gRPC' "$logfile" 2>/dev/null && { log "Boyi server (pid $SERVER_PID) on $db, gRPC http://127.0.0.1:$GRPC_PORT"; return; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logfile" >&2; die "the server exited"; }
+    sleep 0.5
+  done
+  die "the server did not start in 120 s (see $logfile)"
+}
+
+server_stop() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+
+cleanup() { server_stop; pg_stop; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+machine() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- load average when the benchmark ended: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this shared machine shows here)"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+  echo "- .NET $(dotnet --version), server connection string extras: '${SERVER_CS_EXTRA:-none}', PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') ($PG_SETTINGS; fsync on), git $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet -- src 2>/dev/null || echo ' + uncommitted src changes')"
+}
+
+# --------------------------------------------------------------------------------------------- import ---
+H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, is_paired, version, create_time, update_time, next_member_id"
+M_COLS="household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, health, labour_capacity, household_deleted"
+S_COLS="household_id, county_id, from_status, to_status, lifted_year, reason, change_time"
+
+# Empties the county of households (pairings reference households, so they go too; the import writes none) and
+# rewinds the household numbers, then settles the database so each timed run starts from the same state.
+import_reset() {
+  PSQL $IMPORT_DB -c "TRUNCATE pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
+    -c "UPDATE villages SET next_household_seq = 1 WHERE next_household_seq <> 1" \
+    -c "ANALYZE households, household_members, household_status_changes, villages" -c "CHECKPOINT"
+  sleep 1
+}
+
+psql_load() {
+  PSQL $IMPORT_DB -1 \
+    -c "\\copy households ($H_COLS) FROM '$1/households.csv' (FORMAT csv)" \
+    -c "\\copy household_members ($M_COLS) FROM '$1/household_members.csv' (FORMAT csv)" \
+    -c "\\copy household_status_changes ($S_COLS) FROM '$1/household_status_changes.csv' (FORMAT csv)"
+}
+
+# import_breakdown LOG FROM_LINE: server-side phases of the one import logged after line FROM_LINE, in ms:
+# request, receive (+ villages), read+check, write (ID check, numbers, COPY), commit+reply
+import_breakdown() {
+  tail -n +"$(( $2 + 1 ))" "$1" | awk '
+    function ms(t) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+    /Request starting HTTP\/2 POST .*ImportHouseholds/ { start = ms($1) }
+    /rows read and checked in/ { checked = ms($1); match($0, /checked in [0-9]+ ms/); check = substr($0, RSTART + 11, RLENGTH - 14) + 0 }
+    /wrote [0-9]+ households/ { wrote = ms($1) }
+    /Request finished HTTP\/2 POST .*ImportHouseholds/ { fin = ms($1); match($0, /[0-9.]+ms$/); req = substr($0, RSTART, RLENGTH - 2) + 0 }
+    END { if (!start || !checked || !wrote || !fin) { print "nan nan nan nan nan"; exit }
+          printf "%.0f %d %d %d %d\n", req, checked - check - start, check, wrote - checked, fin - wrote }'
+}
+
+# pg_statement_times LABEL CMD…: runs CMD once with PostgreSQL logging every statement's duration, and prints
+# LABEL, ms in COPY households, COPY household_members, COPY household_status_changes, other statements, their count.
+pg_statement_times() {
+  local label=$1; shift
+  local from
+  PSQL postgres -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  from=$(wc -l <"$PGDATA/postgres.log")
+  "$@" >/dev/null
+  PSQL postgres -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  tail -n +"$((from + 1))" "$PGDATA/postgres.log" | awk -v label="$label" '
+    /duration: [0-9.]+ ms/ {
+      match($0, /duration: [0-9.]+ ms/); ms = substr($0, RSTART + 10, RLENGTH - 13) + 0
+      if ($0 ~ /ALTER SYSTEM|pg_reload_conf/) next
+      if ($0 ~ /COPY +households /) h += ms; else if ($0 ~ /COPY +household_members /) m += ms
+      else if ($0 ~ /COPY +household_status_changes /) st += ms; else { o += ms; n++ }
+    }
+    END { printf "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%d\n", label, h, m, st, o, n }'
+}
+
+bench_import() {
+  local dir=$OUT/import
+  rm -rf "$dir"; mkdir -p "$dir/rows"
+  ensure_county_db
+
+  log "exporting the demo county (CSV, XLSX) from $COUNTY_DB"
+  server_start $COUNTY_DB "$dir/server-export.log"
+  CLI export "$dir/demo.csv" --parent counties/$COUNTY --server "http://127.0.0.1:$GRPC_PORT" >&2
+  CLI export "$dir/demo.xlsx" --parent counties/$COUNTY --server "http://127.0.0.1:$GRPC_PORT" >&2
+  server_stop
+  local households people
+  households=$(PSQL $COUNTY_DB -tAc "SELECT count(*) FROM households WHERE county_id = $COUNTY AND delete_time IS NULL")
+  people=$(PSQL $COUNTY_DB -tAc "SELECT count(*) FROM household_members WHERE county_id = $COUNTY AND NOT household_deleted")
+
+  log "making $IMPORT_DB: the same county, towns, villages and cadres, no households"
+  PSQL postgres -c "DROP DATABASE IF EXISTS $IMPORT_DB WITH (FORCE)" -c "CREATE DATABASE $IMPORT_DB TEMPLATE $COUNTY_DB"
+  PSQL $IMPORT_DB -c "UPDATE cadres SET active_pairings = 0"
+  import_reset
+
+  HOSTING_LOG=Information server_start $IMPORT_DB "$dir/server-import.log"
+  local server="http://127.0.0.1:$GRPC_PORT"
+  # Warm-up (JIT, caches), and the rows a successful import wrote, as CSV for the psql side.
+  log "warm-up import, then the imported rows as CSV (COPY (SELECT …) TO)"
+  CLI import "$dir/demo.csv" --county $COUNTY --server "$server" >&2
+  PSQL $IMPORT_DB -c "\\copy (SELECT $H_COLS FROM households ORDER BY id) TO '$dir/rows/households.csv' (FORMAT csv)" \
+    -c "\\copy (SELECT $M_COLS FROM household_members ORDER BY household_id, member_id) TO '$dir/rows/household_members.csv' (FORMAT csv)" \
+    -c "\\copy (SELECT $S_COLS FROM household_status_changes ORDER BY id) TO '$dir/rows/household_status_changes.csv' (FORMAT csv)"
+  local got
+  got=$(PSQL $IMPORT_DB -tAc "SELECT (SELECT count(*) FROM households) || ' ' || (SELECT count(*) FROM household_members)")
+  [ "$got" = "$households $people" ] || die "import wrote $got households/people, the county has $households $people"
+  import_reset
+  psql_load "$dir/rows"   # warm-up of the psql side
+  import_reset
+  CLI import "$dir/demo.xlsx" --county $COUNTY --server "$server" >&2   # warm-up of the XLSX path
+
+  : >"$dir/rounds.tsv"
+  printf 'round\tkind\twall_ms\trequest_ms\treceive_ms\tread_check_ms\twrite_ms\tcommit_reply_ms\n' >"$dir/rounds.tsv"
+  local r kind t0 wall from
+  for r in $(seq 1 "$ROUNDS"); do
+    for kind in csv psql xlsx; do
+      import_reset
+      from=$(wc -l <"$dir/server-import.log")
+      t0=$(now_ns)
+      case $kind in
+        psql) psql_load "$dir/rows" ;;
+        csv) CLI import "$dir/demo.csv" --county $COUNTY --server "$server" >"$dir/cli.out" ;;
+        xlsx) CLI import "$dir/demo.xlsx" --county $COUNTY --server "$server" >"$dir/cli.out" ;;
+      esac
+      wall=$(ms_since "$t0")
+      if [ "$kind" = psql ]; then
+        printf '%s\tpsql\t%s\t\t\t\t\t\n' "$r" "$wall" >>"$dir/rounds.tsv"
+      else
+        grep -q "imported $households households" "$dir/cli.out" || { cat "$dir/cli.out" >&2; die "import failed"; }
+        sleep 0.2   # let the server write its request log line
+        printf '%s\t%s\t%s\t%s\n' "$r" "$kind" "$wall" "$(import_breakdown "$dir/server-import.log" "$from" | tr ' ' '\t')" >>"$dir/rounds.tsv"
+      fi
+      log "round $r/$ROUNDS: $kind $wall ms"
+    done
+  done
+
+  # Where PostgreSQL's time goes: one more run of each with every statement's duration logged (not timed above).
+  log "statement times in PostgreSQL (one more run of each)"
+  : >"$dir/statements.tsv"
+  import_reset; pg_statement_times "boyi import demo.csv" CLI import "$dir/demo.csv" --county $COUNTY --server "$server" >>"$dir/statements.tsv"
+  import_reset; pg_statement_times "psql \\copy" psql_load "$dir/rows" >>"$dir/statements.tsv"
+  server_stop
+
+  col_median() { awk -F'\t' -v k="$1" -v c="$2" '$2 == k { print $c }' "$dir/rounds.tsv" | median; }
+  round_ratio() { awk -F'\t' -v k="$1" '$2 == "psql" { p[$1] = $3 } $2 == k { v[$1] = $3 } END { for (r in v) if (r in p) printf "%.3f\n", p[r] / v[r] }' "$dir/rounds.tsv" | median | xargs printf '%.2f'; }
+  local psql_ms csv_ms xlsx_ms
+  psql_ms=$(col_median psql 3); csv_ms=$(col_median csv 3); xlsx_ms=$(col_median xlsx 3)
+  {
+    echo "## Import — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- data: demo county $COUNTY, $households households, $people people; demo.csv $(du -k "$dir/demo.csv" | cut -f1) KiB, demo.xlsx $(du -k "$dir/demo.xlsx" | cut -f1) KiB; $ROUNDS interleaved rounds (csv, psql, xlsx), reset before each run"
+    echo
+    echo "| run | median ms (wall) | ratio psql ÷ this (goal ≥ 1.0) |"
+    echo "| --- | ---: | ---: |"
+    echo "| boyi import demo.csv (gRPC) | $csv_ms | $(calc "$psql_ms / $csv_ms" 2) |"
+    echo "| boyi import demo.xlsx (gRPC) | $xlsx_ms | $(calc "$psql_ms / $xlsx_ms" 2) |"
+    echo "| psql -1 \\copy ×3 (same rows, CSV) | $psql_ms | 1.00 |"
+    echo
+    echo "Median of the per-round ratios (each round's psql ÷ that round's import, robust to load drifting between rounds): CSV $(round_ratio csv), XLSX $(round_ratio xlsx)."
+    echo
+    echo "Server-side phases (medians, ms): request = receive (stream in, load villages) + read/parse/check + write (ID-card check, numbers, COPY) + commit/reply"
+    echo
+    echo "| file | request | receive | read+check | write | commit+reply | CLI wall − request |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for kind in csv xlsx; do
+      echo "| $kind | $(col_median $kind 4) | $(col_median $kind 5) | $(col_median $kind 6) | $(col_median $kind 7) | $(col_median $kind 8) | $(awk -F'\t' -v k=$kind '$2 == k { print $3 - $4 }' "$dir/rounds.tsv" | median) |"
+    done
+    echo
+    echo "Time inside PostgreSQL per statement (ms, one extra run each with log_min_duration_statement = 0):"
+    echo
+    echo "| run | COPY households | COPY household_members | COPY household_status_changes | other statements (count) |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s (%s) |\n", $1, $2, $3, $4, $5, $6 }' "$dir/statements.tsv"
+    echo
+    echo "Every run: see bench/out/import/rounds.tsv"
+  } | tee "$OUT/import.md"
+}
+
+# ------------------------------------------------------------------------------------------ gethousehold ---
+h2load_rps() { # h2load_rps BODY PATH → req/s (fails unless every request got HTTP 200)
+  local out
+  out=$(h2load -c "$H2_CONNECTIONS" -m $((CONCURRENCY / H2_CONNECTIONS)) -t 1 -D "$DURATION" --warm-up-time=1 \
+    -H 'content-type: application/grpc' -H 'te: trailers' -d "$1" "http://127.0.0.1:$GRPC_PORT$2" 2>&1)
+  echo "$out" >>"$GH_DIR/h2load.log"
+  local n_done ok
+  n_done=$(echo "$out" | awk '/^requests:/ { print $8 }')
+  ok=$(echo "$out" | awk '/^status codes:/ { print $3 }')
+  [ -n "$n_done" ] && [ "$n_done" = "$ok" ] && [ "$n_done" -gt 0 ] || { echo "$out" >&2; die "h2load: not every request answered 200"; }
+  echo "$out" | awk '/^finished in/ { gsub(",", "", $4); print $4 }'
+}
+
+pgbench_tps() { # pgbench_tps SCRIPT → transactions/s (one transaction = one GetHousehold's statements)
+  local out
+  out=$("$PGBIN/pgbench" -n -M prepared -c "$CONCURRENCY" -j 1 -T "$DURATION" -f "$1" -h 127.0.0.1 -p "$PGPORT" -U boyi $COUNTY_DB 2>&1)
+  echo "$out" >>"$GH_DIR/pgbench.log"
+  echo "$out" | grep -q 'number of failed transactions: 0' || { echo "$out" >&2; die "pgbench failed"; }
+  echo "$out" | awk '/^tps = / { print $3 }'
+}
+
+grpc_status_ok() { # grpc_status_ok BODY PATH: one call through nghttp, grpc-status must be 0
+  local file
+  file="$GH_DIR/nghttp-$(basename "$2").log"
+  nghttp -v -H 'content-type: application/grpc' -H 'te: trailers' -d "$1" "http://127.0.0.1:$GRPC_PORT$2" >"$file" 2>&1 || true
+  grep -aq 'grpc-status: 0' "$file" || { grep -a 'grpc-\|:status' "$file" >&2; die "$2 did not answer grpc-status 0 (see $file)"; }
+}
+
+# CPU time (user + system, in clock ticks) of every process: pid comm ticks parent-pid
+cpu_snapshot() {
+  local f line
+  for f in /proc/[0-9]*/stat; do { read -r line <"$f"; } 2>/dev/null && echo "$line"; done |
+    awk '{ i = index($0, "("); j = index($0, ") "); comm = substr($0, i + 1, j - i - 1); split(substr($0, j + 2), a, " "); print $1, comm, a[12] + a[13], a[2] }'
+}
+
+# cpu_split LABEL RUNNER ARGS…: runs the load in the background and measures, from 2 s in until 2 s before its end,
+# the cores used by the Boyi server (its pid), our PostgreSQL (its postmaster and backends: other clusters on this
+# machine count as "other") and the load generator.
+cpu_split() {
+  local label=$1; shift
+  local window=$((DURATION - 4)) hz s0 s1 rate load_pid postmaster
+  hz=$(getconf CLK_TCK)
+  postmaster=$(head -1 "$PGDATA/postmaster.pid")
+  "$@" >"$GH_DIR/cpu-rate.txt" &
+  load_pid=$!
+  sleep 2; s0=$(cpu_snapshot); sleep "$window"; s1=$(cpu_snapshot)
+  wait "$load_pid"
+  rate=$(cat "$GH_DIR/cpu-rate.txt")
+  awk -v w="$window" -v hz="$hz" -v srv="$SERVER_PID" -v pm="$postmaster" -v rate="$rate" -v label="$label" '
+    NR == FNR { t0[$1] = $3; next }
+    { d = $3 - (($1 in t0) ? t0[$1] : 0)
+      if ($1 == srv) g = "server"; else if ($1 == pm || $4 == pm) g = "pg"; else if ($2 ~ /^(h2load|pgbench)$/) g = "client"; else g = "other"
+      c[g] += d / hz / w }
+    END { printf "%s\t%s\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.2f\n", label, rate, c["server"], c["pg"], c["client"],
+            c["server"] * 1e6 / rate, c["pg"] * 1e6 / rate, c["client"] * 1e6 / rate, c["other"] }' <(echo "$s0") <(echo "$s1") >>"$GH_DIR/cpu.tsv"
+}
+
+bench_gethousehold() {
+  GH_DIR=$OUT/gethousehold
+  rm -rf "$GH_DIR"; mkdir -p "$GH_DIR"
+  ensure_county_db
+  # A typical household: five members, the county's median size.
+  local id members
+  id=$(PSQL $COUNTY_DB -tAc "SELECT id FROM households WHERE member_count = 5 AND delete_time IS NULL ORDER BY id OFFSET 1000 LIMIT 1")
+  members=$(PSQL $COUNTY_DB -tAc "SELECT count(*) FROM household_members WHERE household_id = $id")
+  HARNESS frames --household "$id" --out "$GH_DIR" >&2
+  server_start $COUNTY_DB "$GH_DIR/server.log"
+  local GET=/boyi.v1.HouseholdService/GetHousehold EMPTY=/grpc.health.v1.Health/Check
+  grpc_status_ok "$GH_DIR/gethousehold.bin" $GET
+  grpc_status_ok "$GH_DIR/health-liveness.bin" $EMPTY
+  log "households/$id ($members members) and Health/Check(liveness) answer grpc-status 0; warming up (JIT tiers, pools)"
+  DURATION=10 h2load_rps "$GH_DIR/gethousehold.bin" $GET >/dev/null
+  DURATION=5 h2load_rps "$GH_DIR/health-liveness.bin" $EMPTY >/dev/null
+  DURATION=3 pgbench_tps "$GH_DIR/gethousehold-pipeline.sql" >/dev/null
+
+  printf 'round\tempty_rps\tpgbench_tps\tgethousehold_rps\tpgbench_two_trips_tps\n' >"$GH_DIR/rounds.tsv"
+  local r e p g p2
+  for r in $(seq 1 "$ROUNDS"); do
+    e=$(h2load_rps "$GH_DIR/health-liveness.bin" $EMPTY)
+    p=$(pgbench_tps "$GH_DIR/gethousehold-pipeline.sql")
+    g=$(h2load_rps "$GH_DIR/gethousehold.bin" $GET)
+    p2=$(pgbench_tps "$GH_DIR/gethousehold-two-trips.sql")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$e" "$p" "$g" "$p2" >>"$GH_DIR/rounds.tsv"
+    log "round $r/$ROUNDS: empty $e/s, pgbench $p/s, GetHousehold $g/s, pgbench (2 round trips) $p2/s"
+  done
+
+  # Where the time goes: one more run of each with the CPU used by the server, PostgreSQL and the load generator.
+  log "CPU split (one more run of each)"
+  printf 'run\tper_s\tserver_cores\tpostgres_cores\tclient_cores\tserver_us\tpostgres_us\tclient_us\tother_cores\n' >"$GH_DIR/cpu.tsv"
+  cpu_split "empty RPC" h2load_rps "$GH_DIR/health-liveness.bin" $EMPTY
+  cpu_split "pgbench (pipelined)" pgbench_tps "$GH_DIR/gethousehold-pipeline.sql"
+  cpu_split "GetHousehold" h2load_rps "$GH_DIR/gethousehold.bin" $GET
+  server_stop
+
+  col() { awk -F'\t' -v c="$1" 'NR > 1 { print $c }' "$GH_DIR/rounds.tsv" | median; }
+  local E P G P2 LIMIT
+  E=$(col 2 | xargs printf '%.0f'); P=$(col 3 | xargs printf '%.0f'); G=$(col 4 | xargs printf '%.0f'); P2=$(col 5 | xargs printf '%.0f')
+  LIMIT=$(calc "1 / (1 / $E + 1 / $P)" 0)
+  {
+    echo "## GetHousehold — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- households/$id ($members members) in the seeded demo county ($COUNTY_DB); $CONCURRENCY concurrent (h2load -c $H2_CONNECTIONS -m $((CONCURRENCY / H2_CONNECTIONS)) -t 1, pgbench -c $CONCURRENCY -j 1 -M prepared), ${DURATION} s per run, $ROUNDS interleaved rounds"
+    echo
+    echo "| run | median per s |"
+    echo "| --- | ---: |"
+    echo "| empty unary RPC (Health/Check \"liveness\") | $E |"
+    echo "| pgbench, GetHousehold's 2 statements pipelined (1 round trip, as the server's batch) | $P |"
+    echo "| combined limit 1/(1/empty + 1/pgbench) | $LIMIT |"
+    echo "| **GetHousehold** | **$G** |"
+    echo "| ratio GetHousehold ÷ limit (goal ≥ 0.6) | **$(calc "$G / $LIMIT" 2)** |"
+    echo "| (median of the per-round ratios) | $(awk -F'\t' 'NR > 1 { printf "%.3f\n", $4 * (1 / $2 + 1 / $3) }' "$GH_DIR/rounds.tsv" | median | xargs printf '%.2f') |"
+    echo "| (pgbench, 2 statements in 2 round trips) | $P2 |"
+    echo "| (ratio with that pgbench in the limit) | $(calc "$G / (1 / (1 / $E + 1 / $P2))" 2) |"
+    echo
+    echo "CPU per request, from /proc during one more ${DURATION} s run of each (2 cores = 2.00 cores busy at most):"
+    echo
+    echo "| run | per s | server cores | PostgreSQL cores | load generator cores | server µs/req | PostgreSQL µs/req | load generator µs/req | other processes' cores |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk -F'\t' 'NR > 1 { printf "| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$GH_DIR/cpu.tsv"
+    echo
+    echo "Every run: see bench/out/gethousehold/rounds.tsv"
+  } | tee "$OUT/gethousehold.md"
+}
+
+# ---------------------------------------------------------------------------------------------- coverage ---
+# explain_slow DB LOG CMD…: runs CMD with auto_explain logging the plan (ANALYZE, BUFFERS) of every statement over
+# 20 ms in new sessions, and writes those plans to LOG: the real statements of the code, not copies of them.
+explain_slow() {
+  local db=$1 logfile=$2; shift 2
+  local from
+  PSQL postgres -c "LOAD 'auto_explain'" -c "ALTER SYSTEM SET session_preload_libraries = 'auto_explain'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '20ms'" \
+    -c "ALTER SYSTEM SET auto_explain.log_analyze = on" -c "ALTER SYSTEM SET auto_explain.log_buffers = on" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  from=$(wc -l <"$PGDATA/postgres.log")
+  "$@" >/dev/null || true
+  PSQL postgres -c "LOAD 'auto_explain'" -c "ALTER SYSTEM RESET session_preload_libraries" -c "ALTER SYSTEM RESET auto_explain.log_min_duration" \
+    -c "ALTER SYSTEM RESET auto_explain.log_analyze" -c "ALTER SYSTEM RESET auto_explain.log_buffers" -c "SELECT pg_reload_conf()" >/dev/null
+  tail -n +"$((from + 1))" "$PGDATA/postgres.log" | grep -v 'parameter .* changed\|received SIGHUP\|removed from configuration' >"$logfile" || true
+}
+
+bench_coverage() {
+  local dir=$OUT/coverage
+  rm -rf "$dir"; mkdir -p "$dir"
+  ensure_county_db
+  ensure_province_db
+  PSQL $PROVINCE_DB -c "DELETE FROM pairing_proposals" -c "DELETE FROM idempotency_keys" -c "VACUUM ANALYZE"
+  log "in-process: county database, then province database"
+  HARNESS coverage --cs "$(cs $COUNTY_DB)" --label "county ($COUNTY_DB)" --rounds "$ROUNDS" --out "$dir/county.json" | tee "$dir/county.txt" >&2
+  HARNESS coverage --cs "$(cs $PROVINCE_DB)" --label "province ($PROVINCE_DB)" --rounds "$ROUNDS" --out "$dir/province.json" | tee "$dir/province.txt" >&2
+  log "through the gRPC API, province database"
+  server_start $PROVINCE_DB "$dir/server.log"
+  HARNESS coverage-grpc --cs "$(cs $PROVINCE_DB)" --server "http://127.0.0.1:$GRPC_PORT" --label "province ($PROVINCE_DB)" \
+    --rounds "$ROUNDS" --out "$dir/grpc-province.json" | tee "$dir/grpc.txt" >&2
+  server_stop
+  log "plans of the statements over 20 ms (auto_explain), one more in-process pass on the province"
+  explain_slow $PROVINCE_DB "$dir/explain-province.log" HARNESS coverage --cs "$(cs $PROVINCE_DB)" --label explain --rounds 0
+  PSQL $PROVINCE_DB -c "DELETE FROM pairing_proposals" -c "DELETE FROM idempotency_keys"
+  {
+    echo "## Coverage and planner — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- $ROUNDS interleaved rounds after one warm-up round; ratio = median ÷ median of SELECT count(*) FROM households on the same database"
+    grep -hv '^\[' "$dir/county.txt" "$dir/province.txt" "$dir/grpc.txt"
+    echo "Statements over 20 ms in one in-process pass on the province (auto_explain; full plans in bench/out/coverage/explain-province.log):"
+    echo
+    echo '```'
+    awk '/duration: [0-9.]+ ms +plan:/ { match($0, /duration: [0-9.]+ ms/); d = substr($0, RSTART + 10, RLENGTH - 13); getline q
+           sub(/^[ \t]*Query Text: */, "", q); gsub(/[ \t]+/, " ", q); key = substr(q, 1, 140)
+           if (!(key in n)) order[++k] = key; n[key]++; sum[key] += d }
+         END { for (i = 1; i <= k; i++) printf "%3d× %8.1f ms avg  %s\n", n[order[i]], sum[order[i]] / n[order[i]], order[i] }' "$dir/explain-province.log"
+    grep -ho '\(Parallel \)\?Seq Scan on households\|Index Only Scan using [a-z_]* on households\|Index Scan using [a-z_]* on households\|Bitmap Heap Scan on households' "$dir/explain-province.log" | sort | uniq -c | sed 's/^/scans: /'
+    echo '```'
+  } | tee "$OUT/coverage.md"
+}
+
+# ------------------------------------------------------------------------------------------------- main ---
+main() {
+  local what=${1:-}
+  case $what in
+    import|gethousehold|coverage|all) ;;
+    clean)
+      ensure_tools
+      as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+      rm -rf "$BENCH_HOME"; log "removed $BENCH_HOME"; exit 0 ;;
+    *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
+  esac
+  mkdir -p "$OUT"
+  ensure_tools
+  build
+  pg_start
+  local started
+  started=$(now_ns)
+  case $what in
+    import) bench_import ;;
+    gethousehold) bench_gethousehold ;;
+    coverage) bench_coverage ;;
+    all) bench_import; bench_gethousehold; bench_coverage ;;
+  esac
+  log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
+}
+
+main "$@"
