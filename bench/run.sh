@@ -43,7 +43,7 @@ PG_STARTED=""
 
 # The same PostgreSQL settings for both sides of every ratio: what Boyi's own (durable) embedded cluster uses,
 # fsync and synchronous_commit on, everything else PostgreSQL 15's defaults.
-PG_SETTINGS="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGSOCK -c max_connections=200 -c shared_buffers=256MB"
+PG_SETTINGS="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGSOCK -c max_connections=200 -c shared_buffers=256MB -c max_prepared_transactions=64"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

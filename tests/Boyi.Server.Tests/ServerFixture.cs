@@ -40,12 +40,16 @@ public class ServerFixture : IAsyncLifetime
             "--Boyi:Demo=false",
             "--Boyi:Migrate=false",
             "--Logging:LogLevel:Default=Warning",
+            .. ExtraArguments,
         ]);
         await _app.StartAsync();
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
         await SeedAsync();
     }
+
+    /// <summary>More configuration for the server, as command-line arguments.</summary>
+    protected virtual string[] ExtraArguments => [];
 
     /// <summary>Data every test of the class starts from.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
@@ -71,7 +75,7 @@ public class ServerFixture : IAsyncLifetime
 }
 
 /// <summary>A server with one county (450923) of two towns with two villages each; the first village of each town is poor.</summary>
-public sealed class CountyFixture : ServerFixture
+public class CountyFixture : ServerFixture
 {
     public TestCounty County { get; private set; } = null!;
 

@@ -17,6 +17,7 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
     public DbSet<PairingProposalRow> PairingProposals => Set<PairingProposalRow>();
     public DbSet<IdCounterRow> IdCounters => Set<IdCounterRow>();
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
+    public DbSet<PreparedWriteDecisionRow> PreparedWriteDecisions => Set<PreparedWriteDecisionRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -160,6 +161,13 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
             e.Property(x => x.Caller).HasMaxLength(200);
             e.Property(x => x.Method).HasMaxLength(200);
             e.HasIndex(x => x.CreateTime);
+        });
+
+        b.Entity<PreparedWriteDecisionRow>(e =>
+        {
+            e.ToTable("prepared_write_decisions");
+            e.HasKey(x => x.GidPrefix);
+            e.Property(x => x.GidPrefix).HasMaxLength(100);
         });
 
         foreach (var entity in b.Model.GetEntityTypes())

@@ -166,3 +166,14 @@ public sealed class IdempotencyRow
     public byte[]? Response { get; set; }
     public DateTime CreateTime { get; set; }
 }
+
+/// <summary>
+/// The commit decision of a write spread over several prepared transactions (two-phase commit): written in the
+/// coordinating transaction, so once it is committed every part must be committed, even after a crash.
+/// </summary>
+public sealed class PreparedWriteDecisionRow
+{
+    public required string GidPrefix { get; set; }
+    public int Parts { get; set; }
+    public DateTime DecideTime { get; set; }
+}

@@ -97,7 +97,9 @@ public static class HouseholdBulkWriter
 
     /// <summary>
     /// Reserves household numbers in many villages in one round trip; returns each village's first number.
-    /// The villages are locked in code order first, so concurrent imports cannot deadlock.
+    /// The villages are locked in code order first, so concurrent imports cannot deadlock. The lock is FOR NO KEY
+    /// UPDATE, which leaves the foreign-key checks of households being inserted by other transactions free to proceed
+    /// (the parallel write of <see cref="ParallelHouseholdWriter"/> inserts from other connections).
     /// </summary>
     public static async Task<Dictionary<long, long>> ReserveSeqsAsync(NpgsqlConnection conn, IReadOnlyDictionary<long, int> countByVillage, CancellationToken ct)
     {
@@ -107,7 +109,7 @@ public static class HouseholdBulkWriter
         {
             BatchCommands =
             {
-                new("SELECT id FROM villages WHERE id = ANY($1) ORDER BY id FOR UPDATE") { Parameters = { new() { Value = ids } } },
+                new("SELECT id FROM villages WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE") { Parameters = { new() { Value = ids } } },
                 new("UPDATE villages v SET next_household_seq = v.next_household_seq + d.n " +
                     "FROM unnest($1::bigint[], $2::int[]) AS d(id, n) WHERE v.id = d.id " +
                     "RETURNING v.id, v.next_household_seq - d.n, v.next_household_seq - 1")

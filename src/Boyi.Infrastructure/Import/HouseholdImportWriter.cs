@@ -94,29 +94,41 @@ public static class HouseholdImportWriter
     /// </summary>
     public static async Task<ImportSummary> WriteAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(parsed);
-        if (parsed.HasProblems)
-            throw new InvalidOperationException("A file with problems must not be written.");
-        if (nowUtc.Kind != DateTimeKind.Utc)
-            throw new ArgumentException("Must be a UTC time.", nameof(nowUtc));
-
-        var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn,
-            parsed.Households.GroupBy(h => h.Village.Id).ToDictionary(g => g.Key, g => g.Count()), ct);
-
-        var records = BuildRecords(parsed.Households, firstSeq, nowUtc);
+        var records = await PrepareRecordsAsync(conn, parsed, nowUtc, ct);
         try
         {
             await HouseholdBulkWriter.WriteAsync(conn, records, ImportedReason, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The callers skip a separate check in the common case where all numbers are free, and on this
-            // failure (after rolling back) run FindTakenIdCardNumbersAsync to name the rows.
-            throw DomainException.Conflict(IdCardTakenReason,
-                "A member's ID-card number is already on another household's card.");
+            throw IdCardTaken();
         }
         return new ImportSummary(records.Count, records.Sum(r => r.Members.Count));
     }
+
+    /// <summary>
+    /// Reserves the household numbers (in the caller's transaction: one round trip, villages locked in code order
+    /// so concurrent imports cannot deadlock) and builds the rows to write.
+    /// </summary>
+    public static async Task<List<HouseholdRecord>> PrepareRecordsAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        if (parsed.HasProblems)
+            throw new InvalidOperationException("A file with problems must not be written.");
+        if (nowUtc.Kind != DateTimeKind.Utc)
+            throw new ArgumentException("Must be a UTC time.", nameof(nowUtc));
+        var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn,
+            parsed.Households.GroupBy(h => h.Village.Id).ToDictionary(g => g.Key, g => g.Count()), ct);
+        return BuildRecords(parsed.Households, firstSeq, nowUtc);
+    }
+
+    /// <summary>
+    /// An ID-card number already on a live card stopped the COPY at the unique index. Callers skip a separate check
+    /// in the common case where all numbers are free, and on this failure (after rolling back) run
+    /// <see cref="FindTakenIdCardNumbersAsync"/> to name the rows.
+    /// </summary>
+    public static DomainException IdCardTaken() =>
+        DomainException.Conflict(IdCardTakenReason, "A member's ID-card number is already on another household's card.");
 
     /// <summary>
     /// The rows to write, filled as <see cref="HouseholdStore.CreateAsync"/> fills a single household: ids from the

@@ -92,7 +92,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
             var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
                 + (_options.Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-                + " -c max_connections=200 -c shared_buffers=256MB";
+                + " -c max_connections=200 -c shared_buffers=256MB -c max_prepared_transactions=64";
             _options.Log($"Starting PostgreSQL on 127.0.0.1:{Port} (data in {DataDirectory})");
             await RunAsync(Path.Combine(_bin, "pg_ctl"),
                 ["-D", DataDirectory, "-l", Path.Combine(runDir, "postgres.log"), "-o", settings, "-w", "-t", "60", "start"], ct);

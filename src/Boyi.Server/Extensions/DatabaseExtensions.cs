@@ -51,7 +51,9 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<CadreStore>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PairingStore>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
+        builder.Services.AddHostedService<PreparedWriteRecovery>();
         return connectionString!;
     }
 

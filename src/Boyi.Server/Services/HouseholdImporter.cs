@@ -7,6 +7,7 @@ using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Idempotency;
 using Boyi.Infrastructure.Common;
+using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Import;
 using Boyi.Server.Grpc;
 using Google.Protobuf;
@@ -21,7 +22,8 @@ namespace Boyi.Server.Services;
 /// file is checked before anything is written, and written in one transaction, so a file is all-or-nothing; a
 /// retry with the same request_id returns the first response and imports nothing twice.
 /// </summary>
-public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock, ILogger<HouseholdImporter> logger)
+public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock,
+    HouseholdImportOptions options, ILogger<HouseholdImporter> logger)
 {
     public const int MaxFileBytes = 64 * 1024 * 1024;
 
@@ -80,9 +82,12 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         header.WriteTo(requestBytes.AsSpan(0, requestBytes.Length - SHA256.HashSizeInBytes));
         SHA256.HashData(file.Span, requestBytes.AsSpan(requestBytes.Length - SHA256.HashSizeInBytes));
 
+        var parallel = parsed.Households.Count >= options.ParallelMinHouseholds && options.ParallelParts > 1
+            && await ParallelHouseholdWriter.IsAvailableAsync(database.DataSource, options.ParallelParts, ct);
+        PreparedHouseholdWrite? prepared = null;
         try
         {
-            return await writer.ExecuteAsync(
+            var response = await writer.ExecuteAsync(
                 context.GetHttpContext().User.Identity?.Name ?? "",
                 context.Method,
                 header.RequestId,
@@ -90,22 +95,45 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                 async (db, token) =>
                 {
                     var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-                    var summary = await HouseholdImportWriter.WriteAsync(conn, parsed, clock.UtcNow(), token);
-                    logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members",
-                        countyId, summary.Households, summary.Members);
-                    return Response(parsed, summary, validateOnly: false);
+                    var now = clock.UtcNow();
+                    var records = await HouseholdImportWriter.PrepareRecordsAsync(conn, parsed, now, token);
+                    if (parallel)
+                    {
+                        // The rows go in over several connections as prepared transactions; this transaction (with the
+                        // household numbers and the request id) carries the decision, so it all commits or none of it.
+                        prepared = await ParallelHouseholdWriter.PrepareAsync(database.DataSource, records,
+                            HouseholdImportWriter.ImportedReason, options.ParallelParts, token);
+                        await prepared.RecordDecisionAsync(conn, now, token);
+                    }
+                    else
+                    {
+                        await HouseholdBulkWriter.WriteAsync(conn, records, HouseholdImportWriter.ImportedReason, token);
+                    }
+                    logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members ({Parts} parts)",
+                        countyId, records.Count, parsed.MembersRead, parallel ? options.ParallelParts : 1);
+                    return Response(parsed, new ImportSummary(records.Count, parsed.MembersRead), validateOnly: false);
                 },
                 response => response.ToByteArray(),
                 ImportHouseholdsResponse.Parser.ParseFrom,
                 ct);
+            if (prepared is not null)
+                await prepared.FinishAsync(CancellationToken.None);
+            return response;
         }
-        catch (DomainException e) when (e.Reason == HouseholdImportWriter.IdCardTakenReason)
+        catch (Exception e)
         {
-            // The unique index stopped the write (and it was rolled back); now name the rows, which costs a query
-            // that files whose people are all new never pay.
-            await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-            var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
-            throw taken.Any ? Rejected(taken) : e;
+            // Whatever failed, the parts follow the recorded decision (none recorded: they are rolled back).
+            if (prepared is not null)
+                await prepared.FinishAsync(CancellationToken.None);
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } || (e is DomainException d && d.Reason == HouseholdImportWriter.IdCardTakenReason))
+            {
+                // The unique index stopped the write (and it was rolled back); now name the rows, which costs a query
+                // that files whose people are all new never pay.
+                await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+                throw taken.Any ? Rejected(taken) : HouseholdImportWriter.IdCardTaken();
+            }
+            throw;
         }
     }
 
@@ -163,4 +191,14 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         RowsRead = parsed.RowsRead,
         ValidateOnly = validateOnly,
     };
+}
+
+/// <summary>How imports write (Boyi:Import).</summary>
+public sealed class HouseholdImportOptions
+{
+    /// <summary>Connections a large import is written over at once (two-phase commit); 1 writes on one connection.</summary>
+    public int ParallelParts { get; init; } = 2;
+
+    /// <summary>Files with fewer households are written on one connection: the parallel write pays off on big files only.</summary>
+    public int ParallelMinHouseholds { get; init; } = 2_000;
 }

@@ -514,6 +514,27 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("pairings", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.PreparedWriteDecisionRow", b =>
+                {
+                    b.Property<string>("GidPrefix")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("gid_prefix");
+
+                    b.Property<DateTime>("DecideTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decide_time");
+
+                    b.Property<int>("Parts")
+                        .HasColumnType("integer")
+                        .HasColumnName("parts");
+
+                    b.HasKey("GidPrefix")
+                        .HasName("pk_prepared_write_decisions");
+
+                    b.ToTable("prepared_write_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.QuotaRuleRow", b =>
                 {
                     b.Property<int>("CountyId")

@@ -90,6 +90,19 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "prepared_write_decisions",
+                columns: table => new
+                {
+                    gid_prefix = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    parts = table.Column<int>(type: "integer", nullable: false),
+                    decide_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_prepared_write_decisions", x => x.gid_prefix);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pairing_proposals",
                 columns: table => new
                 {
@@ -418,6 +431,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "pairings");
+
+            migrationBuilder.DropTable(
+                name: "prepared_write_decisions");
 
             migrationBuilder.DropTable(
                 name: "quota_rules");

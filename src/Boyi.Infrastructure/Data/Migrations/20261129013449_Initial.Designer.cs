@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129005631_Initial")]
+    [Migration("20261129013449_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -515,6 +515,27 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_pairings_household_id_id");
 
                     b.ToTable("pairings", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.PreparedWriteDecisionRow", b =>
+                {
+                    b.Property<string>("GidPrefix")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("gid_prefix");
+
+                    b.Property<DateTime>("DecideTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decide_time");
+
+                    b.Property<int>("Parts")
+                        .HasColumnType("integer")
+                        .HasColumnName("parts");
+
+                    b.HasKey("GidPrefix")
+                        .HasName("pk_prepared_write_decisions");
+
+                    b.ToTable("prepared_write_decisions", (string)null);
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.QuotaRuleRow", b =>
