@@ -6,7 +6,8 @@ namespace Boyi.Cli;
 
 public static class ImportCommand
 {
-    private const int ChunkBytes = 64 * 1024;
+    // Large enough that a county file is a few dozen messages, well below the server's 4 MiB message limit.
+    private const int ChunkBytes = 1024 * 1024;
 
     public static async Task<int> RunAsync(GrpcChannel channel, Arguments args, TextWriter stdout, CancellationToken ct)
     {
