@@ -30,6 +30,8 @@ public static class HouseholdImportParser
         public string? FullName;
         public Relation Relation;
         public string? IdCardNumber;
+        /// <summary>The normalised number when it is a valid ID-card number, for the duplicate check.</summary>
+        public string? ValidIdCardNumber;
         public HealthStatus Health;
         public LabourCapacity LabourCapacity;
     }
@@ -45,6 +47,12 @@ public static class HouseholdImportParser
         private readonly int[] _columnOf = Enumerable.Repeat(NoColumn, FieldCount).ToArray();
         private readonly List<(ImportError Error, int Column, int Seq)> _errors = [];
         private readonly HashSet<(int Row, int Column)> _flaggedCells = [];
+        private readonly Lock _errorsLock = new();
+        private int _errorSeq;
+
+        /// <summary>Counts this thread's errors, so a household read on it can tell whether it added any.</summary>
+        [ThreadStatic]
+        private static int _errorsAddedOnThisThread;
         private string[] _headers = [];
         private Dictionary<(string Town, string Village), VillageInfo>? _byName;
         private HashSet<string>? _townNames;
@@ -62,14 +70,22 @@ public static class HouseholdImportParser
                 return Result([], 0);
             }
 
+            // Rows and households are read on all cores (the database is idle while a file is checked); errors are
+            // sorted by row and column at the end, so the result does not depend on the order threads finish in.
+            BuildNameIndex();
+            var members = new Member[rows.Count - 1];
+            Parallel.For(1, rows.Count, i =>
+            {
+                CheckCellsWithoutHeader(rows[i]);
+                members[i - 1] = ReadMember(rows[i]);
+            });
+
             var groups = new Dictionary<string, List<Member>>(StringComparer.Ordinal);
             var order = new List<List<Member>>();
-            for (var i = 1; i < rows.Count; i++)
+            foreach (var member in members)
             {
-                var row = rows[i];
-                CheckCellsWithoutHeader(row);
+                var row = member.Row;
                 var key = Cell(row, HouseholdField.HouseholdKey).Text.Trim();
-                var member = ReadMember(row);
                 if (key.Length == 0)
                 {
                     Add(row, HouseholdField.HouseholdKey, "REQUIRED",
@@ -86,12 +102,10 @@ public static class HouseholdImportParser
 
             CheckIdCardNumbersUniqueInFile(order);
 
-            var households = new List<ImportedHousehold>(order.Count);
-            foreach (var group in order)
-            {
-                if (ReadHousehold(Cell(group[0].Row, HouseholdField.HouseholdKey).Text.Trim(), group) is { } household)
-                    households.Add(household);
-            }
+            var read = new ImportedHousehold?[order.Count];
+            Parallel.For(0, order.Count, i =>
+                read[i] = ReadHousehold(Cell(order[i][0].Row, HouseholdField.HouseholdKey).Text.Trim(), order[i]));
+            var households = read.OfType<ImportedHousehold>().ToList();
             return Result(households, dataRows);
         }
 
@@ -140,7 +154,7 @@ public static class HouseholdImportParser
             var missingAt = header.Cells.Length;
             void Missing(HouseholdField field, string message) =>
                 _errors.Add((new ImportError(header.RowNumber, HouseholdColumns.Get(field).Both, "MISSING_COLUMN", message),
-                    missingAt++, _errors.Count));
+                    missingAt++, _errorSeq++));
 
             foreach (var c in HouseholdColumns.All.Where(c => c.Required && !Has(c.Field)))
                 Missing(c.Field, "the file must have this column");
@@ -174,12 +188,15 @@ public static class HouseholdImportParser
         private Member ReadMember(ImportRow row)
         {
             var name = Cell(row, HouseholdField.FullName).Text.Trim();
+            var idCardNumber = ReadIdCardNumber(row);
             return new Member
             {
                 Row = row,
                 FullName = name.Length == 0 ? null : name,
                 Relation = ReadLabel(row, HouseholdField.Relation, HouseholdLabels.Relations, "relation to the head of household"),
-                IdCardNumber = ReadIdCardNumber(row),
+                IdCardNumber = idCardNumber,
+                // Malformed numbers get their own message from the domain; only real numbers can name the same person.
+                ValidIdCardNumber = IdCardNumber.TryParse(idCardNumber, today, out var valid, out _) ? valid.Value : null,
                 Health = ReadLabel(row, HouseholdField.Health, HouseholdLabels.Health, "health state"),
                 LabourCapacity = ReadLabel(row, HouseholdField.LabourCapacity, HouseholdLabels.Labour, "labour capacity"),
             };
@@ -221,14 +238,11 @@ public static class HouseholdImportParser
             {
                 foreach (var m in group)
                 {
-                    // Malformed numbers get their own message from the domain; only real numbers can name the same person.
-                    if (!IdCardNumber.TryParse(m.IdCardNumber, today, out var number, out _))
-                        continue;
-                    if (first.TryAdd(number.Value, m))
+                    if (m.ValidIdCardNumber is not { } number || first.TryAdd(number, m))
                         continue;
                     repeated ??= new Dictionary<string, List<Member>>(StringComparer.Ordinal);
-                    if (!repeated.TryGetValue(number.Value, out var list))
-                        repeated[number.Value] = list = [first[number.Value]];
+                    if (!repeated.TryGetValue(number, out var list))
+                        repeated[number] = list = [first[number]];
                     list.Add(m);
                 }
             }
@@ -248,7 +262,7 @@ public static class HouseholdImportParser
 
         private ImportedHousehold? ReadHousehold(string key, List<Member> members)
         {
-            var errorsBefore = _errors.Count;
+            var errorsBefore = _errorsAddedOnThisThread;
             var heads = members.Where(m => m.Relation == Relation.Head).ToList();
             var head = heads.Count > 0 ? heads[0] : members[0];
             var row = head.Row;
@@ -283,7 +297,7 @@ public static class HouseholdImportParser
             }
 
             if (card is null || village is null || income is null || hasLabour is null || willing is null || status is null
-                || _errors.Count != errorsBefore)
+                || _errorsAddedOnThisThread != errorsBefore)
                 return null;
             return new ImportedHousehold(key, village, card, status.Value, liftedYear, members.Select(m => m.Row.RowNumber).ToArray());
         }
@@ -565,7 +579,10 @@ public static class HouseholdImportParser
         /// <summary>The domain reports a value the parser could not read as missing; the parser's own message says more.</summary>
         private void AddUnlessFlagged(ImportRow row, HouseholdField field, string reason, string message)
         {
-            if (!_flaggedCells.Contains((row.RowNumber, _columnOf[(int)field])))
+            bool flagged;
+            lock (_errorsLock)
+                flagged = _flaggedCells.Contains((row.RowNumber, _columnOf[(int)field]));
+            if (!flagged)
                 Add(row, field, reason, message);
         }
 
@@ -574,8 +591,12 @@ public static class HouseholdImportParser
             var header = column == NoColumn ? ""
                 : column < _headers.Length && _headers[column].Length > 0 ? _headers[column]
                 : ImportFileReader.ColumnLetters(column);
-            _flaggedCells.Add((row, column));
-            _errors.Add((new ImportError(row, header, reason, message), column, _errors.Count));
+            _errorsAddedOnThisThread++;
+            lock (_errorsLock)
+            {
+                _flaggedCells.Add((row, column));
+                _errors.Add((new ImportError(row, header, reason, message), column, _errorSeq++));
+            }
         }
 
         private static bool TryReadFen(ImportCell cell, out long fen) =>
