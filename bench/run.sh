@@ -75,14 +75,16 @@ ensure_tools() {
 }
 
 build() {
-  log "building Release (server, CLI, harness)"
-  for p in src/Boyi.Server src/Boyi.Cli bench/Boyi.Bench; do
+  log "building Release (server, harness) and publishing the CLI ready-to-run, as a user installs it (README)"
+  for p in src/Boyi.Server bench/Boyi.Bench; do
     dotnet build -c Release -nologo -v q "$ROOT/$p" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "build of $p failed"; }
   done
+  dotnet publish "$ROOT/src/Boyi.Cli" -c Release -nologo -v q -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$OUT/cli" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "publish of src/Boyi.Cli failed"; }
 }
 
 SERVER_DLL() { echo "$ROOT/src/Boyi.Server/bin/Release/net10.0/Boyi.Server.dll"; }
-CLI() { dotnet "$ROOT/src/Boyi.Cli/bin/Release/net10.0/boyi.dll" "$@"; }
+CLI() { dotnet "$OUT/cli/boyi.dll" "$@"; }
 HARNESS() { dotnet "$ROOT/bench/Boyi.Bench/bin/Release/net10.0/Boyi.Bench.dll" "$@"; }
 cs() { echo "Host=127.0.0.1;Port=$PGPORT;Username=boyi;Database=$1"; }
 PSQL() { local db=$1; shift; "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U boyi -d "$db" "$@"; }

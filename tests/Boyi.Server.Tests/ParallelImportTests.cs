@@ -62,6 +62,23 @@ public sealed class ParallelImportTests(ParallelImportFixture s) : IClassFixture
     }
 
     [Fact]
+    public async Task AParallelImport_WithABadHouseholdHalfWay_StopsItsWritersAndWritesNothing()
+    {
+        var village = s.County.Towns[0].Villages[1];
+        var before = await ScalarAsync("SELECT count(*) FROM households");
+        var ids = Enumerable.Range(0, 40).Select(i => i == 25 ? "110105194912310021" : Api.NewIdCardNumber()).ToList();
+
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "IMPORT_REJECTED", () => ImportAsync(File(village.Split('/')[1], ids)));
+        Assert.Equal(("row 27, column 身份证号码", "ID_CARD_CHECKSUM"),
+            (Assert.Single(e.BadRequest()!.FieldViolations).Field, e.BadRequest()!.FieldViolations[0].Reason));
+        Assert.Equal(before, await ScalarAsync("SELECT count(*) FROM households"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"));
+        // The household numbers reserved for the failed file were given back with its transaction.
+        var next = (await Api.CreateHouseholdAsync(s, village)).Name;
+        Assert.EndsWith("00001", next);
+    }
+
+    [Fact]
     public async Task Recovery_CommitsPartsWhoseDecisionCommitted_AndRollsBackTheRest()
     {
         var database = (Database)s.Services.GetService(typeof(Database))!;

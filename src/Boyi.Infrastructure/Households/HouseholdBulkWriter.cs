@@ -13,82 +13,98 @@ namespace Boyi.Infrastructure.Households;
 /// </summary>
 public static class HouseholdBulkWriter
 {
+    public const string HouseholdsCopy =
+        "COPY households (id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, " +
+        "per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, " +
+        "is_paired, version, create_time, update_time, next_member_id) FROM STDIN (FORMAT BINARY)";
+
+    public const string MembersCopy =
+        "COPY household_members (household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, " +
+        "health, labour_capacity, household_deleted) FROM STDIN (FORMAT BINARY)";
+
+    public const string StatusCopy =
+        "COPY household_status_changes (household_id, county_id, from_status, to_status, lifted_year, reason, change_time) " +
+        "FROM STDIN (FORMAT BINARY)";
+
     public static async Task WriteAsync(NpgsqlConnection conn, IReadOnlyList<HouseholdRecord> records, string reason, CancellationToken ct)
     {
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY households (id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, " +
-            "per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, " +
-            "is_paired, version, create_time, update_time, next_member_id) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var w = await conn.BeginBinaryImportAsync(HouseholdsCopy, ct))
         {
             foreach (var r in records)
-            {
-                var h = r.Household;
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(h.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(h.CountyId, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(h.TownId, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(h.VillageId, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(h.HeadName, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(h.MemberCount, NpgsqlDbType.Smallint, ct);
-                if (h.Phone is null) await w.WriteNullAsync(ct); else await w.WriteAsync(h.Phone, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(h.PovertyCauses, NpgsqlDbType.Array | NpgsqlDbType.Smallint, ct);
-                await w.WriteAsync(h.PerCapitaIncomeFen, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(h.HasLabourCapacity, NpgsqlDbType.Boolean, ct);
-                await w.WriteAsync(h.WillingToRunIndustry, NpgsqlDbType.Boolean, ct);
-                await w.WriteAsync((int)h.Classification, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync((int)h.Status, NpgsqlDbType.Integer, ct);
-                if (h.LiftedYear is { } y) await w.WriteAsync(y, NpgsqlDbType.Integer, ct); else await w.WriteNullAsync(ct);
-                await w.WriteAsync(h.IsPaired, NpgsqlDbType.Boolean, ct);
-                await w.WriteAsync(h.Version, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(h.CreateTime, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync(h.UpdateTime, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync((short)Math.Max(h.NextMemberId, r.Members.Count == 0 ? 1 : r.Members.Max(m => m.MemberId) + 1), NpgsqlDbType.Smallint, ct);
-            }
+                await WriteHouseholdAsync(w, r, ct);
             await w.CompleteAsync(ct);
         }
+        await WriteMembersAndStatusAsync(conn, records, reason, ct);
+    }
 
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY household_members (household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, " +
-            "health, labour_capacity, household_deleted) FROM STDIN (FORMAT BINARY)", ct))
+    /// <summary>The second and third COPY of a write: members, then each household's first status entry.</summary>
+    public static async Task WriteMembersAndStatusAsync(NpgsqlConnection conn, IReadOnlyList<HouseholdRecord> records, string reason, CancellationToken ct)
+    {
+        await using (var w = await conn.BeginBinaryImportAsync(MembersCopy, ct))
         {
             foreach (var r in records)
-            {
                 foreach (var m in r.Members)
-                {
-                    await w.StartRowAsync(ct);
-                    await w.WriteAsync(m.HouseholdId, NpgsqlDbType.Bigint, ct);
-                    await w.WriteAsync(m.MemberId, NpgsqlDbType.Smallint, ct);
-                    await w.WriteAsync(m.CountyId, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(m.FullName, NpgsqlDbType.Varchar, ct);
-                    await w.WriteAsync((int)m.Relation, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(m.IdCardNumber, NpgsqlDbType.Varchar, ct);
-                    await w.WriteAsync(m.BirthDate, NpgsqlDbType.Date, ct);
-                    await w.WriteAsync((int)m.Health, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync((int)m.LabourCapacity, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
-                }
-            }
+                    await WriteMemberAsync(w, m, ct);
             await w.CompleteAsync(ct);
         }
-
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY household_status_changes (household_id, county_id, from_status, to_status, lifted_year, reason, change_time) " +
-            "FROM STDIN (FORMAT BINARY)", ct))
+        await using (var w = await conn.BeginBinaryImportAsync(StatusCopy, ct))
         {
             foreach (var r in records)
-            {
-                var h = r.Household;
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(h.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(h.CountyId, NpgsqlDbType.Integer, ct);
-                await w.WriteNullAsync(ct);
-                await w.WriteAsync((int)h.Status, NpgsqlDbType.Integer, ct);
-                if (h.LiftedYear is { } y) await w.WriteAsync(y, NpgsqlDbType.Integer, ct); else await w.WriteNullAsync(ct);
-                await w.WriteAsync(reason, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(h.CreateTime, NpgsqlDbType.TimestampTz, ct);
-            }
+                await WriteFirstStatusAsync(w, r.Household, reason, ct);
             await w.CompleteAsync(ct);
         }
+    }
+
+    public static async Task WriteHouseholdAsync(NpgsqlBinaryImporter w, HouseholdRecord r, CancellationToken ct)
+    {
+        var h = r.Household;
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(h.Id, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(h.CountyId, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(h.TownId, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(h.VillageId, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(h.HeadName, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(h.MemberCount, NpgsqlDbType.Smallint, ct);
+        if (h.Phone is null) await w.WriteNullAsync(ct); else await w.WriteAsync(h.Phone, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(h.PovertyCauses, NpgsqlDbType.Array | NpgsqlDbType.Smallint, ct);
+        await w.WriteAsync(h.PerCapitaIncomeFen, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(h.HasLabourCapacity, NpgsqlDbType.Boolean, ct);
+        await w.WriteAsync(h.WillingToRunIndustry, NpgsqlDbType.Boolean, ct);
+        await w.WriteAsync((int)h.Classification, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync((int)h.Status, NpgsqlDbType.Integer, ct);
+        if (h.LiftedYear is { } y) await w.WriteAsync(y, NpgsqlDbType.Integer, ct); else await w.WriteNullAsync(ct);
+        await w.WriteAsync(h.IsPaired, NpgsqlDbType.Boolean, ct);
+        await w.WriteAsync(h.Version, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(h.CreateTime, NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync(h.UpdateTime, NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync((short)Math.Max(h.NextMemberId, r.Members.Count == 0 ? 1 : r.Members.Max(m => m.MemberId) + 1), NpgsqlDbType.Smallint, ct);
+    }
+
+    private static async Task WriteMemberAsync(NpgsqlBinaryImporter w, HouseholdMemberRow m, CancellationToken ct)
+    {
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(m.HouseholdId, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(m.MemberId, NpgsqlDbType.Smallint, ct);
+        await w.WriteAsync(m.CountyId, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.FullName, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync((int)m.Relation, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.IdCardNumber, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(m.BirthDate, NpgsqlDbType.Date, ct);
+        await w.WriteAsync((int)m.Health, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync((int)m.LabourCapacity, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+    }
+
+    private static async Task WriteFirstStatusAsync(NpgsqlBinaryImporter w, HouseholdRow h, string reason, CancellationToken ct)
+    {
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(h.Id, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(h.CountyId, NpgsqlDbType.Integer, ct);
+        await w.WriteNullAsync(ct);
+        await w.WriteAsync((int)h.Status, NpgsqlDbType.Integer, ct);
+        if (h.LiftedYear is { } y) await w.WriteAsync(y, NpgsqlDbType.Integer, ct); else await w.WriteNullAsync(ct);
+        await w.WriteAsync(reason, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(h.CreateTime, NpgsqlDbType.TimestampTz, ct);
     }
 
     /// <summary>Reserves household numbers in one village (id = village code × 10^5 + sequence).</summary>

@@ -32,40 +32,16 @@ public static class ParallelHouseholdWriter
     }
 
     /// <summary>
-    /// Phase one: copies the records in <paramref name="parts"/> contiguous slices, each on its own connection, and
-    /// prepares each transaction. On failure nothing stays prepared and the first failure is thrown.
+    /// Phase one: copies the records in <paramref name="parts"/> parts, each on its own connection, and prepares each
+    /// transaction. On failure nothing stays prepared and the first failure is thrown.
     /// </summary>
     public static async Task<PreparedHouseholdWrite> PrepareAsync(NpgsqlDataSource dataSource,
         IReadOnlyList<HouseholdRecord> records, string reason, int parts, CancellationToken ct)
     {
-        var prefix = $"{GidPrefix}{Guid.NewGuid():N}-";
-        var write = new PreparedHouseholdWrite(dataSource, prefix, parts);
-        var size = (records.Count + parts - 1) / parts;
-        var tasks = Enumerable.Range(0, parts).Select(i => Task.Run(async () =>
-        {
-            var slice = records.Skip(i * size).Take(size).ToList();
-            await using var conn = await dataSource.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await HouseholdBulkWriter.WriteAsync(conn, slice, reason, ct);
-            var gid = write.Gid(i);
-            // PREPARE ends the transaction on this connection; the prepared transaction lives on without it.
-            await using (var prepare = new NpgsqlCommand($"PREPARE TRANSACTION '{gid}'", conn))
-                await prepare.ExecuteNonQueryAsync(ct);
-            write.MarkPrepared(gid);
-        }, ct)).ToList();
-        try
-        {
-            await Task.WhenAll(tasks);
-        }
-        catch
-        {
-            await write.RollbackAsync();
-            // WhenAll throws the first exception; report the database's own error when there is one.
-            var failure = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
-                .OrderBy(e => e is PostgresException ? 0 : 1).First();
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-        return write;
+        var stream = StreamingHouseholdWrite.Begin(dataSource, reason, parts, ct);
+        for (var i = 0; i < records.Count; i++)
+            stream.Add(i, records[i]);
+        return await stream.CompleteAsync();
     }
 
     /// <summary>
@@ -170,5 +146,102 @@ public sealed class PreparedHouseholdWrite
         {
             // Already finished (a retry, or recovery got there first).
         }
+    }
+}
+
+/// <summary>
+/// Phase one of a parallel write, streamed: households are handed over (from any thread) while the file is still
+/// being checked. Each part copies its households as they arrive, then its members and status entries once the
+/// stream is complete, and prepares its transaction. Abort if the file turns out to have problems.
+/// </summary>
+public sealed class StreamingHouseholdWrite
+{
+    private readonly System.Threading.Channels.Channel<HouseholdRecord>[] _channels;
+    private readonly Task[] _parts;
+    private readonly CancellationTokenSource _abort;
+    private readonly PreparedHouseholdWrite _write;
+
+    private StreamingHouseholdWrite(NpgsqlDataSource dataSource, string reason, int parts, CancellationToken ct)
+    {
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _write = new PreparedHouseholdWrite(dataSource, $"{ParallelHouseholdWriter.GidPrefix}{Guid.NewGuid():N}-", parts);
+        _channels = Enumerable.Range(0, parts)
+            .Select(_ => System.Threading.Channels.Channel.CreateUnbounded<HouseholdRecord>(new() { SingleReader = true }))
+            .ToArray();
+        _parts = Enumerable.Range(0, parts).Select(i => Task.Run(() => RunPartAsync(dataSource, i, reason, _abort.Token))).ToArray();
+    }
+
+    public static StreamingHouseholdWrite Begin(NpgsqlDataSource dataSource, string reason, int parts, CancellationToken ct) =>
+        new(dataSource, reason, parts, ct);
+
+    /// <summary>Hands over one household; <paramref name="index"/> (its position in the file) picks the part.</summary>
+    public void Add(int index, HouseholdRecord record)
+    {
+        if (!_channels[index % _channels.Length].Writer.TryWrite(record))
+            throw new InvalidOperationException("The write was already completed or aborted.");
+    }
+
+    /// <summary>Ends the stream and waits for every part to be prepared; on failure nothing stays prepared.</summary>
+    public async Task<PreparedHouseholdWrite> CompleteAsync()
+    {
+        foreach (var c in _channels)
+            c.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_parts);
+        }
+        catch
+        {
+            await _abort.CancelAsync();
+            await WaitQuietlyAsync();
+            await _write.RollbackAsync();
+            var failure = _parts.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                .OrderBy(e => e is PostgresException ? 0 : 1).First();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        return _write;
+    }
+
+    /// <summary>Stops every part and rolls back whatever was written or prepared.</summary>
+    public async Task AbortAsync()
+    {
+        await _abort.CancelAsync();
+        foreach (var c in _channels)
+            c.Writer.TryComplete();
+        await WaitQuietlyAsync();
+        await _write.RollbackAsync();
+    }
+
+    private async Task WaitQuietlyAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_parts);
+        }
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException or InvalidOperationException)
+        {
+            // Parts stopped by the abort; their transactions rolled back when their connections closed.
+        }
+    }
+
+    private async Task RunPartAsync(NpgsqlDataSource dataSource, int part, string reason, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var written = new List<HouseholdRecord>();
+        await using (var w = await conn.BeginBinaryImportAsync(HouseholdBulkWriter.HouseholdsCopy, ct))
+        {
+            await foreach (var record in _channels[part].Reader.ReadAllAsync(ct))
+            {
+                await HouseholdBulkWriter.WriteHouseholdAsync(w, record, ct);
+                written.Add(record);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await HouseholdBulkWriter.WriteMembersAndStatusAsync(conn, written, reason, ct);
+        var gid = _write.Gid(part);
+        await using (var prepare = new NpgsqlCommand($"PREPARE TRANSACTION '{gid}'", conn))
+            await prepare.ExecuteNonQueryAsync(ct);
+        _write.MarkPrepared(gid);
     }
 }

@@ -17,14 +17,49 @@ public static class HouseholdImportParser
     /// <param name="rows">The file's rows as <see cref="ImportFileReader"/> returns them; the first is the header.</param>
     /// <param name="villages">The villages of the county the file is imported into, by code.</param>
     /// <param name="today">Today in China: bounds ID-card birth dates and the lifted year.</param>
-    public static HouseholdImportResult Parse(IReadOnlyList<ImportRow> rows, IReadOnlyDictionary<long, VillageInfo> villages, DateOnly today)
+    public static HouseholdImportResult Parse(IReadOnlyList<ImportRow> rows, IReadOnlyDictionary<long, VillageInfo> villages, DateOnly today) =>
+        Plan(rows, villages, today).ReadHouseholds(null);
+
+    /// <summary>
+    /// The first step of <see cref="Parse"/>: header, rows, grouping into households, duplicates in the file, and
+    /// how many households each village gets. The second step (<see cref="HouseholdImportPlan.ReadHouseholds"/>)
+    /// checks the households one by one and can hand each to a writer as soon as it passes.
+    /// </summary>
+    public static HouseholdImportPlan Plan(IReadOnlyList<ImportRow> rows, IReadOnlyDictionary<long, VillageInfo> villages, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(villages);
-        return new Run(rows, villages, today).Execute();
+        var run = new Run(rows, villages, today);
+        run.Prepare();
+        return new HouseholdImportPlan(run);
     }
 
-    private sealed class Member
+    /// <summary>A file between the two steps of checking: see <see cref="Plan"/>.</summary>
+    public sealed class HouseholdImportPlan
+    {
+        private readonly Run _run;
+
+        internal HouseholdImportPlan(Run run) => _run = run;
+
+        /// <summary>Households in the file, in file order (some may still fail their check).</summary>
+        public int HouseholdCount => _run.Groups.Count;
+
+        /// <summary>Households per village, for the villages the file's head rows name; reserve numbers from this.</summary>
+        public IReadOnlyDictionary<long, int> HouseholdsPerVillage => _run.HouseholdsPerVillage;
+
+        /// <summary>Whether problems were found already (header, rows, duplicates): the file cannot be imported.</summary>
+        public bool HasProblems => _run.ErrorCount > 0;
+
+        /// <summary>
+        /// Checks every household (on all cores) and returns the result. Each household that passes is also handed to
+        /// <paramref name="onHousehold"/>, possibly from several threads at once, with its position in the file and
+        /// its position among its village's households in file order (so numbers reserved per village can be given
+        /// out deterministically).
+        /// </summary>
+        public HouseholdImportResult ReadHouseholds(Action<int, int, ImportedHousehold>? onHousehold) => _run.ReadHouseholds(onHousehold);
+    }
+
+    internal sealed class Member
     {
         public required ImportRow Row;
         public string? FullName;
@@ -36,7 +71,7 @@ public static class HouseholdImportParser
         public LabourCapacity LabourCapacity;
     }
 
-    private sealed class Run(IReadOnlyList<ImportRow> rows, IReadOnlyDictionary<long, VillageInfo> villages, DateOnly today)
+    internal sealed class Run(IReadOnlyList<ImportRow> rows, IReadOnlyDictionary<long, VillageInfo> villages, DateOnly today)
     {
         private const int NoColumn = -1;
         private static readonly int FieldCount = Enum.GetValues<HouseholdField>().Length;
@@ -57,18 +92,35 @@ public static class HouseholdImportParser
         private Dictionary<(string Town, string Village), VillageInfo>? _byName;
         private HashSet<string>? _townNames;
 
-        public HouseholdImportResult Execute()
+        private bool _headerOk;
+        private int _dataRows;
+        private int[] _villageOffset = [];
+
+        public List<List<Member>> Groups { get; } = [];
+        public Dictionary<long, int> HouseholdsPerVillage { get; } = [];
+
+        public int ErrorCount
+        {
+            get
+            {
+                lock (_errorsLock)
+                    return _errors.Count;
+            }
+        }
+
+        public void Prepare()
         {
             var header = rows[0];
-            var dataRows = rows.Count - 1;
+            _dataRows = rows.Count - 1;
             if (!MapHeader(header))
-                return Result([], dataRows);
-            if (dataRows == 0)
+                return;
+            if (_dataRows == 0)
             {
                 AddAt(header.RowNumber + 1, _columnOf[(int)HouseholdField.HouseholdKey], "NO_DATA_ROWS",
                     "the file has a header but no households below it");
-                return Result([], 0);
+                return;
             }
+            _headerOk = true;
 
             // Rows and households are read on all cores (the database is idle while a file is checked); errors are
             // sorted by row and column at the end, so the result does not depend on the order threads finish in.
@@ -81,7 +133,6 @@ public static class HouseholdImportParser
             });
 
             var groups = new Dictionary<string, List<Member>>(StringComparer.Ordinal);
-            var order = new List<List<Member>>();
             foreach (var member in members)
             {
                 var row = member.Row;
@@ -95,19 +146,49 @@ public static class HouseholdImportParser
                 if (!groups.TryGetValue(key, out var group))
                 {
                     groups[key] = group = [];
-                    order.Add(group);
+                    Groups.Add(group);
                 }
                 group.Add(member);
             }
 
-            CheckIdCardNumbersUniqueInFile(order);
+            CheckIdCardNumbersUniqueInFile(Groups);
 
-            var read = new ImportedHousehold?[order.Count];
-            Parallel.For(0, order.Count, i =>
-                read[i] = ReadHousehold(Cell(order[i][0].Row, HouseholdField.HouseholdKey).Text.Trim(), order[i]));
-            var households = read.OfType<ImportedHousehold>().ToList();
-            return Result(households, dataRows);
+            // Each household's village, as its head row names it; the full check (with messages) comes in ReadHousehold.
+            _villageOffset = new int[Groups.Count];
+            for (var i = 0; i < Groups.Count; i++)
+            {
+                var village = FindVillage(Head(Groups[i]).Row);
+                if (village is null)
+                {
+                    _villageOffset[i] = -1;
+                    continue;
+                }
+                HouseholdsPerVillage.TryGetValue(village.Id, out var n);
+                _villageOffset[i] = n;
+                HouseholdsPerVillage[village.Id] = n + 1;
+            }
         }
+
+        public HouseholdImportResult ReadHouseholds(Action<int, int, ImportedHousehold>? onHousehold)
+        {
+            if (!_headerOk)
+                return Result([], _dataRows);
+            var read = new ImportedHousehold?[Groups.Count];
+            Parallel.For(0, Groups.Count, i =>
+            {
+                var household = ReadHousehold(Cell(Groups[i][0].Row, HouseholdField.HouseholdKey).Text.Trim(), Groups[i]);
+                read[i] = household;
+                if (household is not null)
+                {
+                    if (_villageOffset[i] < 0)
+                        throw new InvalidOperationException("A household's village was found only on the second look.");
+                    onHousehold?.Invoke(i, _villageOffset[i], household);
+                }
+            });
+            return Result(read.OfType<ImportedHousehold>().ToList(), _dataRows);
+        }
+
+        private static Member Head(List<Member> members) => members.FirstOrDefault(m => m.Relation == Relation.Head) ?? members[0];
 
         private HouseholdImportResult Result(List<ImportedHousehold> households, int rowsRead)
         {
@@ -264,7 +345,7 @@ public static class HouseholdImportParser
         {
             var errorsBefore = _errorsAddedOnThisThread;
             var heads = members.Where(m => m.Relation == Relation.Head).ToList();
-            var head = heads.Count > 0 ? heads[0] : members[0];
+            var head = Head(members);
             var row = head.Row;
 
             var village = ReadVillage(row);
@@ -302,7 +383,11 @@ public static class HouseholdImportParser
             return new ImportedHousehold(key, village, card, status.Value, liftedYear, members.Select(m => m.Row.RowNumber).ToArray());
         }
 
-        private VillageInfo? ReadVillage(ImportRow row)
+        private VillageInfo? FindVillage(ImportRow row) => ResolveVillage(row, report: false);
+
+        private VillageInfo? ReadVillage(ImportRow row) => ResolveVillage(row, report: true);
+
+        private VillageInfo? ResolveVillage(ImportRow row, bool report)
         {
             var codeCell = Cell(row, HouseholdField.VillageCode);
             var town = Cell(row, HouseholdField.Town).Text.Trim();
@@ -312,23 +397,27 @@ public static class HouseholdImportParser
                 var text = codeCell.Text.Trim();
                 if (text.Length != 12 || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || !Ids.IsVillageCode(code))
                 {
-                    Add(row, HouseholdField.VillageCode, "INVALID_VALUE", "must be the 12-digit statistical code of the village");
+                    if (report)
+                        Add(row, HouseholdField.VillageCode, "INVALID_VALUE", "must be the 12-digit statistical code of the village");
                     return null;
                 }
                 if (!villages.TryGetValue(code, out var village))
                 {
-                    Add(row, HouseholdField.VillageCode, "VILLAGE_NOT_FOUND", "no village of the county has this code");
+                    if (report)
+                        Add(row, HouseholdField.VillageCode, "VILLAGE_NOT_FOUND", "no village of the county has this code");
                     return null;
                 }
                 var consistent = true;
                 if (town.Length > 0 && town != village.TownName)
                 {
-                    Add(row, HouseholdField.Town, "VILLAGE_MISMATCH", $"the village code belongs to town '{village.TownName}'");
+                    if (report)
+                        Add(row, HouseholdField.Town, "VILLAGE_MISMATCH", $"the village code belongs to town '{village.TownName}'");
                     consistent = false;
                 }
                 if (name.Length > 0 && name != village.VillageName)
                 {
-                    Add(row, HouseholdField.Village, "VILLAGE_MISMATCH", $"the village code belongs to village '{village.VillageName}'");
+                    if (report)
+                        Add(row, HouseholdField.Village, "VILLAGE_MISMATCH", $"the village code belongs to village '{village.VillageName}'");
                     consistent = false;
                 }
                 return consistent ? village : null;
@@ -340,13 +429,16 @@ public static class HouseholdImportParser
                 var field = Has(HouseholdField.VillageCode) ? HouseholdField.VillageCode
                     : town.Length == 0 ? HouseholdField.Town
                     : HouseholdField.Village;
-                Add(row, field, "REQUIRED", message);
+                if (report)
+                    Add(row, field, "REQUIRED", message);
                 return null;
             }
 
             BuildNameIndex();
             if (_byName!.TryGetValue((town, name), out var byName))
                 return byName;
+            if (!report)
+                return null;
             if (!_townNames!.Contains(town))
                 Add(row, HouseholdField.Town, "VILLAGE_NOT_FOUND", $"the county has no town named '{Shorten(town)}'");
             else

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Boyi.Contracts.V1;
 using Boyi.Domain;
 using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Idempotency;
 using Boyi.Infrastructure.Common;
@@ -62,28 +63,107 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         }
 
         var watch = Stopwatch.StartNew();
+        var today = ChinaTime.Today(clock);
         var rows = ImportFileReader.Read(file, format);
-        var parsed = HouseholdImportParser.Parse(rows, villages, ChinaTime.Today(clock));
-        logger.LogInformation("Household import for county {County}: {Bytes} bytes, {Rows} rows read and checked in {Ms} ms, {Problems} problems",
-            countyId, file.Length, parsed.RowsRead, watch.ElapsedMilliseconds, parsed.Problems.TotalCount);
-        if (parsed.HasProblems)
-            throw Rejected(parsed.Problems);
-
-        if (header.ValidateOnly)
+        var plan = HouseholdImportParser.Plan(rows, villages, today);
+        var streamed = !header.ValidateOnly && !plan.HasProblems
+            && plan.HouseholdCount >= options.ParallelMinHouseholds && options.ParallelParts > 1
+            && await ParallelHouseholdWriter.IsAvailableAsync(database.DataSource, options.ParallelParts, ct);
+        if (!streamed)
         {
-            await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-            var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
-            if (taken.Any)
-                throw Rejected(taken);
-            return Response(parsed, new ImportSummary(parsed.Households.Count, parsed.MembersRead), validateOnly: true);
+            var parsed = plan.ReadHouseholds(null);
+            LogChecked(countyId, file.Length, parsed, watch);
+            if (parsed.HasProblems)
+                throw Rejected(parsed.Problems);
+            if (header.ValidateOnly)
+            {
+                await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+                if (taken.Any)
+                    throw Rejected(taken);
+                return Response(parsed, new ImportSummary(parsed.Households.Count, parsed.MembersRead), validateOnly: true);
+            }
+            try
+            {
+                return await WriteAsync(header, file, countyId, context, async (conn, now, token) =>
+                    ((PreparedHouseholdWrite?)null, await HouseholdImportWriter.WriteAsync(conn, parsed, now, token), parsed));
+            }
+            catch (Exception e) when (IsIdCardTaken(e))
+            {
+                throw await TakenIdCardNumbersAsync(parsed, ct);
+            }
         }
 
+        // A big, well-formed file: households are checked on all cores and handed, as each passes, to writers on
+        // several connections (prepared transactions), so checking and copying overlap. This transaction holds the
+        // household numbers and the request id and records the decision: it all commits, or none of it.
+        HouseholdImportResult? result = null;
+        try
+        {
+            return await WriteAsync(header, file, countyId, context, async (conn, now, token) =>
+            {
+                var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn, plan.HouseholdsPerVillage, token);
+                var stream = StreamingHouseholdWrite.Begin(database.DataSource, HouseholdImportWriter.ImportedReason, options.ParallelParts, token);
+                try
+                {
+                    result = plan.ReadHouseholds((index, inVillage, h) => stream.Add(index, HouseholdRows.New(
+                        h.Village.Id * Ids.HouseholdSeqFactor + firstSeq[h.Village.Id] + inVillage,
+                        h.Village.CountyId, h.Village.TownId, h.Village.Id, h.Card, h.Status, h.LiftedYear, now)));
+                }
+                catch
+                {
+                    await stream.AbortAsync();
+                    throw;
+                }
+                LogChecked(countyId, file.Length, result, watch);
+                if (result.HasProblems)
+                {
+                    await stream.AbortAsync();
+                    throw Rejected(result.Problems);
+                }
+                var prepared = await stream.CompleteAsync();
+                try
+                {
+                    await prepared.RecordDecisionAsync(conn, now, token);
+                }
+                catch
+                {
+                    await prepared.FinishAsync(CancellationToken.None);
+                    throw;
+                }
+                return (prepared, new ImportSummary(result.Households.Count, result.MembersRead), result);
+            });
+        }
+        catch (Exception e) when (result is not null && IsIdCardTaken(e))
+        {
+            throw await TakenIdCardNumbersAsync(result, ct);
+        }
+    }
+
+    /// <summary>
+    /// The unique index stopped the write (and it was rolled back); now name the rows, a query that files whose
+    /// people are all new never pay.
+    /// </summary>
+    private async Task<DomainException> TakenIdCardNumbersAsync(HouseholdImportResult parsed, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+        return taken.Any ? Rejected(taken) : HouseholdImportWriter.IdCardTaken();
+    }
+
+    /// <summary>
+    /// Runs the write in one transaction with the request id (a retry returns the first response), then finishes the
+    /// prepared parts of a parallel write according to the recorded decision, whatever happened.
+    /// </summary>
+    private async Task<ImportHouseholdsResponse> WriteAsync(ImportHeader header, ReadOnlyMemory<byte> file,
+        int countyId, ServerCallContext context,
+        Func<NpgsqlConnection, DateTime, CancellationToken, Task<(PreparedHouseholdWrite? Prepared, ImportSummary Summary, HouseholdImportResult Parsed)>> write)
+    {
+        var ct = context.CancellationToken;
         var requestBytes = new byte[header.CalculateSize() + SHA256.HashSizeInBytes];
         header.WriteTo(requestBytes.AsSpan(0, requestBytes.Length - SHA256.HashSizeInBytes));
         SHA256.HashData(file.Span, requestBytes.AsSpan(requestBytes.Length - SHA256.HashSizeInBytes));
 
-        var parallel = parsed.Households.Count >= options.ParallelMinHouseholds && options.ParallelParts > 1
-            && await ParallelHouseholdWriter.IsAvailableAsync(database.DataSource, options.ParallelParts, ct);
         PreparedHouseholdWrite? prepared = null;
         try
         {
@@ -95,23 +175,11 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                 async (db, token) =>
                 {
                     var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-                    var now = clock.UtcNow();
-                    var records = await HouseholdImportWriter.PrepareRecordsAsync(conn, parsed, now, token);
-                    if (parallel)
-                    {
-                        // The rows go in over several connections as prepared transactions; this transaction (with the
-                        // household numbers and the request id) carries the decision, so it all commits or none of it.
-                        prepared = await ParallelHouseholdWriter.PrepareAsync(database.DataSource, records,
-                            HouseholdImportWriter.ImportedReason, options.ParallelParts, token);
-                        await prepared.RecordDecisionAsync(conn, now, token);
-                    }
-                    else
-                    {
-                        await HouseholdBulkWriter.WriteAsync(conn, records, HouseholdImportWriter.ImportedReason, token);
-                    }
-                    logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members ({Parts} parts)",
-                        countyId, records.Count, parsed.MembersRead, parallel ? options.ParallelParts : 1);
-                    return Response(parsed, new ImportSummary(records.Count, parsed.MembersRead), validateOnly: false);
+                    var (p, summary, result) = await write(conn, clock.UtcNow(), token);
+                    prepared = p;
+                    logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members ({Mode})",
+                        countyId, summary.Households, summary.Members, p is null ? "one connection" : $"{p.Parts} connections, two-phase commit");
+                    return Response(result, summary, validateOnly: false);
                 },
                 response => response.ToByteArray(),
                 ImportHouseholdsResponse.Parser.ParseFrom,
@@ -120,22 +188,22 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                 await prepared.FinishAsync(CancellationToken.None);
             return response;
         }
-        catch (Exception e)
+        catch
         {
-            // Whatever failed, the parts follow the recorded decision (none recorded: they are rolled back).
+            // The parts follow the recorded decision: none recorded, they are rolled back.
             if (prepared is not null)
                 await prepared.FinishAsync(CancellationToken.None);
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } || (e is DomainException d && d.Reason == HouseholdImportWriter.IdCardTakenReason))
-            {
-                // The unique index stopped the write (and it was rolled back); now name the rows, which costs a query
-                // that files whose people are all new never pay.
-                await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
-                throw taken.Any ? Rejected(taken) : HouseholdImportWriter.IdCardTaken();
-            }
             throw;
         }
     }
+
+    private static bool IsIdCardTaken(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+        || (e is DomainException d && d.Reason == HouseholdImportWriter.IdCardTakenReason);
+
+    private void LogChecked(int countyId, int bytes, HouseholdImportResult parsed, Stopwatch watch) =>
+        logger.LogInformation("Household import for county {County}: {Bytes} bytes, {Rows} rows read and checked in {Ms} ms, {Problems} problems",
+            countyId, bytes, parsed.RowsRead, watch.ElapsedMilliseconds, parsed.Problems.TotalCount);
 
     /// <summary>The file's problems as INVALID_ARGUMENT: each a field violation <c>row N, column C</c>, at most <see cref="MaxViolationsInStatus"/>.</summary>
     public static DomainException Rejected(ImportProblems problems)
