@@ -238,6 +238,9 @@ public sealed class StreamingHouseholdWrite
             }
             await w.CompleteAsync(ct);
         }
+        // Households arrive in the order their checks finish; members go in key order, which is cheaper for the
+        // primary-key index than arrival order.
+        written.Sort((a, b) => a.Household.Id.CompareTo(b.Household.Id));
         await HouseholdBulkWriter.WriteMembersAndStatusAsync(conn, written, reason, ct);
         var gid = _write.Gid(part);
         await using (var prepare = new NpgsqlCommand($"PREPARE TRANSACTION '{gid}'", conn))
