@@ -45,6 +45,7 @@ public static class TestPostgres
         }
         else
         {
+            await RemoveClustersOfDeadTestRunsAsync();
             var dir = Path.Combine(Path.GetTempPath(), $"boyi-test-pg-{Environment.ProcessId}");
             if (Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
@@ -70,6 +71,30 @@ public static class TestPostgres
                 ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)").GetAwaiter().GetResult();
         };
         return (admin, template);
+    }
+
+    /// <summary>
+    /// A test process that is killed (a cancelled run, a crash) cannot stop its cluster; the next run stops and
+    /// deletes the clusters of test processes that are gone.
+    /// </summary>
+    private static async Task RemoveClustersOfDeadTestRunsAsync()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "boyi-test-pg-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)["boyi-test-pg-".Length..], out var pid) || pid == Environment.ProcessId)
+                continue;
+            if (Directory.Exists($"/proc/{pid}"))
+                continue;
+            try
+            {
+                await EmbeddedPostgres.StopAbandonedAsync(Path.Combine(dir, "data"));
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Another run may be removing it at the same time; it is only litter.
+            }
+        }
     }
 
     internal static async Task ExecuteAsync(string connectionString, string sql)

@@ -171,6 +171,28 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>Stops a cluster whose owner is gone, if it still runs (immediate mode: its data is thrown away next).</summary>
+    public static async Task StopAbandonedAsync(string dataDirectory)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+            return;
+        var bin = PostgresBinaries.Find();
+        if (bin is null)
+            return;
+        var args = new[] { "-D", dataDirectory, "-m", "immediate", "-w", "stop" };
+        try
+        {
+            if (Environment.IsPrivilegedProcess)
+                await PostgresBinaries.RunProcessAsync("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), .. args], CancellationToken.None, workingDirectory: "/tmp");
+            else
+                await PostgresBinaries.RunProcessAsync(Path.Combine(bin, "pg_ctl"), args, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not running any more (pg_ctl stop fails on a stale pid file).
+        }
+    }
+
     private static void Restrict(string file)
     {
         if (!OperatingSystem.IsWindows())
