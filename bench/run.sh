@@ -63,6 +63,7 @@ ensure_tools() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet on PATH)"
   command -v h2load >/dev/null || missing+=(nghttp2-client)
   command -v nghttp >/dev/null || missing+=(nghttp2-client)
+  command -v curl >/dev/null || missing+=(curl)
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pgbench" ]; then missing+=(postgresql postgresql-contrib); fi
   if [ ${#missing[@]} -gt 0 ]; then
@@ -135,18 +136,33 @@ ensure_province_db() {
 server_start() {
   local db=$1 logfile=$2
   (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
-      Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT DOTNET_ENVIRONMENT=Production \
+      Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT Boyi__Auth__KeyDirectory="$BENCH_HOME/keys" DOTNET_ENVIRONMENT=Production \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
       Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' \
       dotnet "$(basename "$(SERVER_DLL)")" --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics="${HOSTING_LOG:-Warning}" \
       >"$logfile" 2>&1) &
   SERVER_PID=$!
   for _ in $(seq 1 240); do
-    grep -q '^\[boyi\] gRPC' "$logfile" 2>/dev/null && { log "Boyi server (pid $SERVER_PID) on $db, gRPC http://127.0.0.1:$GRPC_PORT"; return; }
+    grep -q '^\[boyi\] gRPC' "$logfile" 2>/dev/null && { log "Boyi server (pid $SERVER_PID) on $db, gRPC http://127.0.0.1:$GRPC_PORT"; bench_token "$db"; return; }
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logfile" >&2; die "the server exited"; }
     sleep 0.5
   done
   die "the server did not start in 120 s (see $logfile)"
+}
+
+# bench_token DB: registers a machine client with every scope on DB (as an operator would, with `boyi clients add`)
+# and takes an access token at the server's token endpoint: BOYI_TOKEN (read by the CLI and the harness) and the
+# Authorization header of h2load and nghttp. Tokens last an hour, longer than any benchmark.
+bench_token() {
+  local id="bench-$(date +%s%N)" creds secret
+  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write \
+          --name "benchmark" --connection "$(cs "$1")") || die "could not register the benchmark client: $creds"
+  secret=$(sed -n 's/^client_secret: *//p' <<<"$creds")
+  BOYI_TOKEN=$(curl -s -d grant_type=client_credentials -d "client_id=$id" -d "client_secret=$secret" \
+    "http://127.0.0.1:$HTTP_PORT/connect/token" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+  [ -n "$BOYI_TOKEN" ] || die "no token from the token endpoint"
+  export BOYI_TOKEN
+  AUTH_HEADER="authorization: Bearer $BOYI_TOKEN"
 }
 
 server_stop() {
@@ -329,7 +345,7 @@ bench_import() {
 h2load_rps() { # h2load_rps BODY PATH → req/s (fails unless every request got HTTP 200)
   local out
   out=$(h2load -c "$H2_CONNECTIONS" -m $((CONCURRENCY / H2_CONNECTIONS)) -t 1 -D "$DURATION" --warm-up-time=1 \
-    -H 'content-type: application/grpc' -H 'te: trailers' -d "$1" "http://127.0.0.1:$GRPC_PORT$2" 2>&1)
+    -H 'content-type: application/grpc' -H 'te: trailers' -H "$AUTH_HEADER" -d "$1" "http://127.0.0.1:$GRPC_PORT$2" 2>&1)
   echo "$out" >>"$GH_DIR/h2load.log"
   local n_done ok
   n_done=$(echo "$out" | awk '/^requests:/ { print $8 }')
@@ -349,7 +365,7 @@ pgbench_tps() { # pgbench_tps SCRIPT → transactions/s (one transaction = one G
 grpc_status_ok() { # grpc_status_ok BODY PATH: one call through nghttp, grpc-status must be 0
   local file
   file="$GH_DIR/nghttp-$(basename "$2").log"
-  nghttp -v -H 'content-type: application/grpc' -H 'te: trailers' -d "$1" "http://127.0.0.1:$GRPC_PORT$2" >"$file" 2>&1 || true
+  nghttp -v -H 'content-type: application/grpc' -H 'te: trailers' -H "$AUTH_HEADER" -d "$1" "http://127.0.0.1:$GRPC_PORT$2" >"$file" 2>&1 || true
   grep -aq 'grpc-status: 0' "$file" || { grep -a 'grpc-\|:status' "$file" >&2; die "$2 did not answer grpc-status 0 (see $file)"; }
 }
 

@@ -108,7 +108,21 @@ internal static class CoverageBench
     {
         await using var dataSource = Database.CreateDataSource(NoTimeout(connectionString));
         var (counties, town, households) = await DescribeAsync(dataSource, countyId, ct);
-        using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
+        // The token run.sh took for the benchmark client (BOYI_TOKEN), sent on every call.
+        var token = Environment.GetEnvironmentVariable("BOYI_TOKEN");
+        using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 256 * 1024 * 1024,
+            UnsafeUseInsecureChannelCallCredentials = true,
+            Credentials = string.IsNullOrEmpty(token)
+                ? Grpc.Core.ChannelCredentials.Insecure
+                : Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure,
+                    Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+                    {
+                        metadata.Add("Authorization", $"Bearer {token}");
+                        return Task.CompletedTask;
+                    })),
+        });
         var pairing = new PairingService.PairingServiceClient(channel);
         var countyName = $"counties/{countyId}";
         Console.WriteLine($"[grpc:{label}] {server}: {counties.Count} counties, {households:N0} households; {countyName}, towns/{town}");

@@ -28,9 +28,17 @@ public static class CliApp
           boyi export <file.csv|file.xlsx> [--parent counties/450923|towns/…|villages/…] [--filter "status = POOR"]
                       [--english] [--server URL]
               Writes households with members in the same layout (Chinese headers unless --english).
+          boyi clients add <client-id> --scopes registry.read,households.read,… [--name "县统计局"]
+          boyi clients list
+          boyi clients revoke <client-id>
+              Registers machine clients (other government systems) on the database directly: the secret is
+              shown once. Uses $ConnectionStrings__Boyi or --connection, else Boyi's own database.
           boyi help
 
         --server defaults to $BOYI_SERVER or http://127.0.0.1:5081 (the gRPC h2c port).
+        Calls to the API need a token: --token (or $BOYI_TOKEN), or a client's --client-id and --client-secret
+        (or $BOYI_CLIENT_ID and $BOYI_CLIENT_SECRET), exchanged at --authority (default $BOYI_AUTHORITY or
+        http://127.0.0.1:5080).
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -51,16 +59,24 @@ public static class CliApp
             return parsed.Command is null or "help" ? Ok : Ok;
         }
 
-        var server = parsed.Option("server") ?? Environment.GetEnvironmentVariable("BOYI_SERVER") ?? DefaultServer;
-        using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
         try
         {
+            if (parsed.Command == "clients")
+                return await ClientsCommand.RunAsync(parsed, stdout, stderr, ct);
+            var server = parsed.Option("server") ?? Environment.GetEnvironmentVariable("BOYI_SERVER") ?? DefaultServer;
+            var token = await CliToken.GetAsync(parsed, ct);
+            using var channel = CliToken.Channel(server, token);
             return parsed.Command switch
             {
                 "import" => await ImportCommand.RunAsync(channel, parsed, stdout, ct),
                 "export" => await ExportCommand.RunAsync(channel, parsed, stdout, ct),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
+        }
+        catch (TokenException e)
+        {
+            await stderr.WriteLineAsync($"boyi: {e.Message}");
+            return Rejected;
         }
         catch (UsageException e)
         {
@@ -99,7 +115,9 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed class Arguments
 {
     private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
-    private static readonly HashSet<string> KnownOptions = ["server", "county", "request-id", "parent", "filter", "format"];
+    private static readonly HashSet<string> KnownOptions =
+        ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
+         "token", "client-id", "client-secret", "authority"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

@@ -27,6 +27,7 @@ public sealed class HealthAndReflectionTests(ServerFixture s) : IClassFixture<Se
             "--Boyi:Demo=false",
             "--Boyi:Migrate=false",
             "--Logging:LogLevel:Default=None",
+            $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
         ]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");

@@ -17,6 +17,19 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         string income = "", string labour = "", string willing = "", string status = "", string year = "") =>
         $"{key},{village},{name},{relation},{id},健康,普通劳动力,{phone},{causes},{income},{labour},{willing},{status},{year}";
 
+    private string[] _cliAuth = [];
+
+    /// <summary>The command line's own credentials: a client registered for it, exchanged at the real token endpoint.</summary>
+    private async Task<string[]> CliAuthAsync()
+    {
+        if (_cliAuth.Length == 0)
+        {
+            var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Boyi.Domain.Access.Scopes.HouseholdsRead, Boyi.Domain.Access.Scopes.HouseholdsWrite, Boyi.Domain.Access.Scopes.RegistryRead]);
+            _cliAuth = ["--server", s.GrpcAddress, "--authority", s.HttpAddress, "--client-id", id, "--client-secret", secret];
+        }
+        return _cliAuth;
+    }
+
     private async Task<ImportHouseholdsResponse> ImportAsync(byte[] file, ImportFormat format, bool validateOnly = false, string? requestId = null, int chunk = 1000)
     {
         using var call = s.Households.ImportHouseholds();
@@ -145,7 +158,7 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         try
         {
             var output = new StringWriter();
-            var rc = await CliApp.RunAsync(["export", file, "--parent", source, "--server", s.GrpcAddress], output, Console.Error, CancellationToken.None);
+            var rc = await CliApp.RunAsync(["export", file, "--parent", source, .. await CliAuthAsync()], output, Console.Error, CancellationToken.None);
             Assert.Equal(CliApp.Ok, rc);
             Assert.Contains("exported 3 households", output.ToString());
 
@@ -155,7 +168,7 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
                 await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = h.Name, Reason = "re-registered from file" });
 
             output = new StringWriter();
-            rc = await CliApp.RunAsync(["import", file, "--county", "450923", "--server", s.GrpcAddress], output, Console.Error, CancellationToken.None);
+            rc = await CliApp.RunAsync(["import", file, "--county", "450923", .. await CliAuthAsync()], output, Console.Error, CancellationToken.None);
             Assert.Equal(CliApp.Ok, rc);
             Assert.Contains("imported 3 households with 6 members", output.ToString());
             var reimported = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = source })).Households;
@@ -177,7 +190,7 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         try
         {
             var errors = new StringWriter();
-            var rc = await CliApp.RunAsync(["import", file, "--server", s.GrpcAddress], new StringWriter(), errors, CancellationToken.None);
+            var rc = await CliApp.RunAsync(["import", file, .. await CliAuthAsync()], new StringWriter(), errors, CancellationToken.None);
             Assert.Equal(CliApp.Rejected, rc);
             Assert.Contains("IMPORT_REJECTED", errors.ToString());
             Assert.Contains("row 2, column 姓名", errors.ToString());

@@ -17,8 +17,10 @@ public class ServerFixture : IAsyncLifetime
     private TestDatabase? _database;
     private WebApplication? _app;
 
+    /// <summary>A channel authorised as a machine client with every scope.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
     public string GrpcAddress { get; private set; } = "";
+    public string HttpAddress { get; private set; } = "";
     public TestDatabase Database => _database!;
     public IServiceProvider Services => _app!.Services;
 
@@ -40,11 +42,13 @@ public class ServerFixture : IAsyncLifetime
             "--Boyi:Demo=false",
             "--Boyi:Migrate=false",
             "--Logging:LogLevel:Default=Warning",
+            $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
             .. ExtraArguments,
         ]);
         await _app.StartAsync();
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
-        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        HttpAddress = $"http://127.0.0.1:{httpPort}";
+        Channel = await TestAuth.AdminChannelAsync(_app.Services, HttpAddress, GrpcAddress);
         await SeedAsync();
     }
 

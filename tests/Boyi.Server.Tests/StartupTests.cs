@@ -34,17 +34,19 @@ public sealed class StartupTests
     private static async Task<(County County, Coverage Coverage)> StartAndReadAsync(TestDatabase database)
     {
         var grpcPort = ServerFixture.FreePort();
+        var httpPort = ServerFixture.FreePort();
         await using var app = await BoyiServer.BuildAsync(
         [
             $"--ConnectionStrings:Boyi={database.ConnectionString}",
             $"--Boyi:GrpcPort={grpcPort}",
-            $"--Boyi:HttpPort={ServerFixture.FreePort()}",
+            $"--Boyi:HttpPort={httpPort}",
+            $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
             "--Boyi:Demo=true",
             "--Boyi:DemoScale=0.02",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        using var channel = await TestAuth.AdminChannelAsync(app.Services, $"http://127.0.0.1:{httpPort}", $"http://127.0.0.1:{grpcPort}");
         var county = (await new RegistryService.RegistryServiceClient(channel).GetCountyAsync(new GetCountyRequest { Name = "counties/450923" })).County;
         var coverage = (await new PairingService.PairingServiceClient(channel).GetCoverageAsync(new GetCoverageRequest { Scope = "counties/450923" })).Coverage;
         await app.StopAsync();

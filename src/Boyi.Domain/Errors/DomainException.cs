@@ -10,6 +10,7 @@ public enum ErrorKind
     Aborted,
     PermissionDenied,
     ResourceExhausted,
+    Unauthenticated,
 }
 
 /// <summary>One bad input field: <paramref name="Field"/> is a path such as <c>members[2].id_card_number</c>.</summary>

@@ -1,10 +1,19 @@
 using System.Text;
+using Boyi.Infrastructure.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Boyi.Infrastructure.Data;
 
-public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbContext(options)
+/// <summary>
+/// The one database: domain data, and the identity store (ASP.NET Core Identity users, OpenIddict clients and
+/// tokens, Data Protection keys), so that a backup or a restore always has all of it together.
+/// </summary>
+public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
+    : IdentityDbContext<BoyiUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<CountyRow> Counties => Set<CountyRow>();
     public DbSet<QuotaRuleRow> QuotaRules => Set<QuotaRuleRow>();
     public DbSet<TownRow> Towns => Set<TownRow>();
@@ -21,6 +30,22 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
+        b.UseOpenIddict();
+        // Identity, OpenIddict and Data Protection tables, named like the rest.
+        b.Entity<BoyiUser>().ToTable("users");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityRole>().ToTable("roles");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserRole<string>>().ToTable("user_roles");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<string>>().ToTable("user_claims");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<string>>().ToTable("user_logins");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>().ToTable("user_tokens");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>>().ToTable("role_claims");
+        b.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().ToTable("oidc_applications");
+        b.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>().ToTable("oidc_authorizations");
+        b.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope>().ToTable("oidc_scopes");
+        b.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().ToTable("oidc_tokens");
+        b.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
         b.Entity<CountyRow>(e =>
         {
             e.ToTable("counties");
@@ -172,6 +197,7 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options) : DbC
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
+            entity.SetTableName(SnakeCase(entity.GetTableName()!));
             foreach (var property in entity.GetProperties())
                 property.SetColumnName(SnakeCase(property.Name));
             foreach (var key in entity.GetKeys())

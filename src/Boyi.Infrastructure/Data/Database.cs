@@ -30,9 +30,11 @@ public sealed class Database(NpgsqlDataSource dataSource)
             .Options;
 
     public static DbContextOptions<BoyiDbContext> Options(NpgsqlDataSource dataSource) =>
-        new DbContextOptionsBuilder<BoyiDbContext>()
-            .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__ef_migrations_history"))
-            .Options;
+        Configure(new DbContextOptionsBuilder<BoyiDbContext>(), dataSource).Options;
+
+    /// <summary>How every context is set up, also the one dependency injection hands to Identity and OpenIddict.</summary>
+    public static DbContextOptionsBuilder<BoyiDbContext> Configure(DbContextOptionsBuilder<BoyiDbContext> builder, NpgsqlDataSource dataSource) =>
+        builder.UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__ef_migrations_history"));
 
     /// <summary>A context with its own pooled connection, for reads and migrations.</summary>
     public BoyiDbContext CreateContext() => new(Options(DataSource));

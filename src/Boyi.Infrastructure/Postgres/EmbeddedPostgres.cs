@@ -37,6 +37,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(_options.BaseDirectory, "data");
     public int Port { get; private set; }
+
+    /// <summary>Whether this call started the server (false when it was already running, e.g. under a Boyi server).</summary>
+    public bool StartedNow { get; private set; }
     public string ConnectionString { get; private set; } = "";
 
     public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default)
@@ -94,6 +97,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 + (_options.Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
                 + " -c max_connections=200 -c shared_buffers=256MB -c max_prepared_transactions=64";
             _options.Log($"Starting PostgreSQL on 127.0.0.1:{Port} (data in {DataDirectory})");
+            StartedNow = true;
             await RunAsync(Path.Combine(_bin, "pg_ctl"),
                 ["-D", DataDirectory, "-l", Path.Combine(runDir, "postgres.log"), "-o", settings, "-w", "-t", "60", "start"], ct);
         }

@@ -1,5 +1,6 @@
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.Identity;
 using Boyi.Infrastructure.Idempotency;
 using Boyi.Infrastructure.Pairing;
 using Boyi.Infrastructure.Postgres;
@@ -8,6 +9,7 @@ using Boyi.Infrastructure.Seeding;
 using Boyi.Server.Grpc;
 using Boyi.Server.Hosting;
 using Boyi.Server.Services;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Boyi.Server.Extensions;
@@ -18,13 +20,15 @@ public static class DatabaseExtensions
     /// Uses ConnectionStrings:Boyi when configured; otherwise starts Boyi's own PostgreSQL in the data
     /// folder (git-ignored `.boyi/` in a checkout) and, unless Boyi:Demo is false, seeds the demo county.
     /// </summary>
-    public static async Task<string> AddBoyiDataAsync(this WebApplicationBuilder builder)
+    /// <returns>Boyi's own data folder when it runs its own PostgreSQL, else null.</returns>
+    public static async Task<string?> AddBoyiDataAsync(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Boyi");
         var embedded = string.IsNullOrWhiteSpace(connectionString);
+        string? dataDir = null;
         if (embedded)
         {
-            var dataDir = builder.Configuration["Boyi:DataDirectory"] ?? DataDirectory.Default();
+            dataDir = builder.Configuration["Boyi:DataDirectory"] ?? DataDirectory.Default();
             var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions
             {
                 BaseDirectory = Path.Combine(dataDir, "postgres"),
@@ -44,6 +48,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
         builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddBoyiIdentityStores();
         builder.Services.AddSingleton<IdempotentWriter>();
         builder.Services.AddSingleton<Mutations>();
         builder.Services.AddSingleton<RegistryStore>();
@@ -54,7 +59,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();
-        return connectionString!;
+        return dataDir;
     }
 
     /// <summary>Migrates the schema and seeds the demo county before the server takes calls.</summary>

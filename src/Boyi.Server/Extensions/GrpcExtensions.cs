@@ -12,7 +12,9 @@ public static class GrpcExtensions
     {
         services.AddGrpc(o =>
         {
+            // Outermost first: failures of the authorisation check become statuses like any other.
             o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = MaxMessageBytes;
         });

@@ -146,6 +146,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         ErrorKind.Aborted => Code.Aborted,
         ErrorKind.PermissionDenied => Code.PermissionDenied,
         ErrorKind.ResourceExhausted => Code.ResourceExhausted,
+        ErrorKind.Unauthenticated => Code.Unauthenticated,
         _ => Code.Internal,
     };
 }

@@ -11,11 +11,13 @@ public static class BoyiServer
     {
         // Settings ship beside the binary: the same appsettings.json applies whatever folder Boyi is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        await builder.AddBoyiDataAsync();
+        var ownDataDirectory = await builder.AddBoyiDataAsync();
         builder.AddBoyiKestrel();
+        builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc();
 
         var app = builder.Build();
+        app.MapBoyiAuth();
         app.MapBoyiGrpc();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
         await app.PrepareBoyiDatabaseAsync(ct);

@@ -1,4 +1,4 @@
-namespace Boyi.Server.Hosting;
+namespace Boyi.Infrastructure.Postgres;
 
 /// <summary>Where Boyi keeps its own files when nothing is configured.</summary>
 public static class DataDirectory

@@ -1,0 +1,40 @@
+namespace Boyi.Domain.Access;
+
+/// <summary>
+/// OAuth scopes of the API, per service area, read and write separately. Machine clients (other government systems)
+/// are granted some of them; a token carries those it asked for.
+/// </summary>
+public static class Scopes
+{
+    public const string RegistryRead = "registry.read";
+    public const string RegistryWrite = "registry.write";
+    public const string HouseholdsRead = "households.read";
+    public const string HouseholdsWrite = "households.write";
+    public const string CadresRead = "cadres.read";
+    public const string CadresWrite = "cadres.write";
+    public const string PairingRead = "pairing.read";
+    public const string PairingWrite = "pairing.write";
+    /// <summary>May ask for ID-card numbers and phones in full (each such read is audited).</summary>
+    public const string PersonalData = "personal_data";
+    public const string AuditRead = "audit.read";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
+        PairingRead, PairingWrite, PersonalData, AuditRead,
+    ];
+
+    public static bool IsKnown(string scope) => All.Contains(scope);
+}
+
+/// <summary>Roles of people who sign in.</summary>
+public static class Roles
+{
+    public const string CountyAdmin = "county_admin";
+    public const string TownOfficer = "town_officer";
+    public const string Cadre = "cadre";
+    public const string EnterpriseUser = "enterprise_user";
+    public const string Auditor = "auditor";
+
+    public static IReadOnlyList<string> All { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
+}

@@ -1,0 +1,74 @@
+using Boyi.Domain.Errors;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Boyi.Server.Auth;
+
+/// <summary>
+/// Every call passes here before its service: the method must have a declared policy (else it is refused), the
+/// access token must be valid (else UNAUTHENTICATED), and the caller must hold the policy's scope (machine
+/// clients) or one of its roles (people), else PERMISSION_DENIED.
+/// </summary>
+public sealed class AuthorizationInterceptor(ClientStatusCache clients) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task AuthorizeAsync(ServerCallContext context)
+    {
+        var policy = RpcPolicies.For(context.Method)
+            ?? throw new DomainException(ErrorKind.PermissionDenied, "NO_POLICY", "This method has no declared access policy, so nobody may call it.");
+        if (policy.Anonymous)
+            return;
+
+        var http = context.GetHttpContext();
+        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is null)
+        {
+            throw new DomainException(ErrorKind.Unauthenticated, "UNAUTHENTICATED",
+                "A valid access token is required (Authorization: Bearer …, from the token endpoint).");
+        }
+        http.User = result.Principal;
+        var caller = Caller.From(result.Principal);
+        if (caller.Kind == CallerKind.Client && !await clients.IsActiveAsync(caller.Id, context.CancellationToken))
+            throw new DomainException(ErrorKind.Unauthenticated, "CLIENT_REVOKED", "This client has been revoked.");
+        if (!caller.IsAllowed(policy))
+        {
+            throw new DomainException(ErrorKind.PermissionDenied, caller.Kind == CallerKind.Client ? "MISSING_SCOPE" : "ROLE_NOT_ALLOWED",
+                caller.Kind == CallerKind.Client
+                    ? $"This call needs the scope '{policy.Scope}'."
+                    : "Your role may not make this call.",
+                metadata: policy.Scope is null ? null : new Dictionary<string, string> { ["scope"] = policy.Scope });
+        }
+        http.SetCaller(caller);
+    }
+}

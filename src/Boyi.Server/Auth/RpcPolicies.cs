@@ -1,0 +1,80 @@
+using Boyi.Domain.Access;
+
+namespace Boyi.Server.Auth;
+
+/// <summary>
+/// Who may call an RPC: machine clients holding <see cref="Scope"/>, people holding one of <see cref="Roles"/>.
+/// Which objects they reach is decided further in (town officers their town, cadres their households).
+/// </summary>
+public sealed record RpcPolicy(string? Scope, IReadOnlyList<string> Roles, bool Anonymous = false)
+{
+    public static RpcPolicy Open { get; } = new(null, [], Anonymous: true);
+}
+
+/// <summary>
+/// Every RPC's policy, in one table: the authorisation matrix of the API. An RPC not listed here is refused,
+/// and a test checks that every method of every service is listed.
+/// </summary>
+public static class RpcPolicies
+{
+    private static readonly string[] Staff = [Roles.CountyAdmin, Roles.TownOfficer];
+    private static readonly string[] StaffAndCadres = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre];
+    private static readonly string[] Everyone = [.. Roles.All];
+    private static readonly string[] Admin = [Roles.CountyAdmin];
+
+    private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
+    {
+        // Registry: towns and villages are public knowledge to every signed-in role (enterprises pick villages).
+        ["/boyi.v1.RegistryService/CreateCounty"] = new(Scopes.RegistryWrite, Admin),
+        ["/boyi.v1.RegistryService/GetCounty"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/ListCounties"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/CreateTown"] = new(Scopes.RegistryWrite, Admin),
+        ["/boyi.v1.RegistryService/GetTown"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/ListTowns"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/UpdateTown"] = new(Scopes.RegistryWrite, Admin),
+        ["/boyi.v1.RegistryService/CreateVillage"] = new(Scopes.RegistryWrite, Admin),
+        ["/boyi.v1.RegistryService/GetVillage"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/ListVillages"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/UpdateVillage"] = new(Scopes.RegistryWrite, Staff),
+
+        // Households: staff (town officers in their town) and cadres (their own households) read; staff write.
+        ["/boyi.v1.HouseholdService/CreateHousehold"] = new(Scopes.HouseholdsWrite, Staff),
+        ["/boyi.v1.HouseholdService/GetHousehold"] = new(Scopes.HouseholdsRead, StaffAndCadres),
+        ["/boyi.v1.HouseholdService/ListHouseholds"] = new(Scopes.HouseholdsRead, StaffAndCadres),
+        ["/boyi.v1.HouseholdService/UpdateHousehold"] = new(Scopes.HouseholdsWrite, Staff),
+        ["/boyi.v1.HouseholdService/DeleteHousehold"] = new(Scopes.HouseholdsWrite, Staff),
+        ["/boyi.v1.HouseholdService/UndeleteHousehold"] = new(Scopes.HouseholdsWrite, Staff),
+        ["/boyi.v1.HouseholdService/ChangeHouseholdStatus"] = new(Scopes.HouseholdsWrite, Staff),
+        ["/boyi.v1.HouseholdService/ListHouseholdStatusChanges"] = new(Scopes.HouseholdsRead, StaffAndCadres),
+        ["/boyi.v1.HouseholdService/ImportHouseholds"] = new(Scopes.HouseholdsWrite, Admin),
+        ["/boyi.v1.HouseholdService/ExportHouseholds"] = new(Scopes.HouseholdsRead, Staff),
+
+        ["/boyi.v1.CadreService/CreateCadre"] = new(Scopes.CadresWrite, Admin),
+        ["/boyi.v1.CadreService/GetCadre"] = new(Scopes.CadresRead, StaffAndCadres),
+        ["/boyi.v1.CadreService/ListCadres"] = new(Scopes.CadresRead, Staff),
+        ["/boyi.v1.CadreService/UpdateCadre"] = new(Scopes.CadresWrite, Admin),
+
+        ["/boyi.v1.PairingService/CreatePairing"] = new(Scopes.PairingWrite, Staff),
+        ["/boyi.v1.PairingService/GetPairing"] = new(Scopes.PairingRead, StaffAndCadres),
+        ["/boyi.v1.PairingService/ListPairings"] = new(Scopes.PairingRead, StaffAndCadres),
+        ["/boyi.v1.PairingService/EndPairing"] = new(Scopes.PairingWrite, Staff),
+        ["/boyi.v1.PairingService/GetPairingPolicy"] = new(Scopes.PairingRead, Everyone),
+        ["/boyi.v1.PairingService/UpdatePairingPolicy"] = new(Scopes.PairingWrite, Admin),
+        ["/boyi.v1.PairingService/GetCoverage"] = new(Scopes.PairingRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        ["/boyi.v1.PairingService/ListUncoveredHouseholds"] = new(Scopes.PairingRead, Staff),
+        ["/boyi.v1.PairingService/CreatePairingProposal"] = new(Scopes.PairingWrite, Staff),
+        ["/boyi.v1.PairingService/GetPairingProposal"] = new(Scopes.PairingRead, Staff),
+        ["/boyi.v1.PairingService/AcceptPairingProposal"] = new(Scopes.PairingWrite, Staff),
+
+        // Operations: load balancers probe health without a token; reflection describes the API, not its data.
+        ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
+        ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,
+        ["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] = RpcPolicy.Open,
+        ["/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = RpcPolicy.Open,
+    };
+
+    /// <summary>The policy of a method (`/package.Service/Method`), or null: undeclared, so refused.</summary>
+    public static RpcPolicy? For(string method) => ByMethod.GetValueOrDefault(method);
+
+    public static IReadOnlyCollection<string> DeclaredMethods => ByMethod.Keys;
+}
