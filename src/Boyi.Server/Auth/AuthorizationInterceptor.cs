@@ -11,7 +11,7 @@ namespace Boyi.Server.Auth;
 /// access token must be valid (else UNAUTHENTICATED), and the caller must hold the policy's scope (machine
 /// clients) or one of its roles (people), else PERMISSION_DENIED.
 /// </summary>
-public sealed class AuthorizationInterceptor(ClientStatusCache clients) : Interceptor
+public sealed class AuthorizationInterceptor(ClientStatusCache clients, ValidatedTokenCache tokens) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -51,14 +51,9 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients) : Interc
             return;
 
         var http = context.GetHttpContext();
-        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        if (!result.Succeeded || result.Principal is null)
-        {
-            throw new DomainException(ErrorKind.Unauthenticated, "UNAUTHENTICATED",
-                "A valid access token is required (Authorization: Bearer …, from the token endpoint).");
-        }
-        http.User = result.Principal;
-        var caller = Caller.From(result.Principal);
+        var principal = await AuthenticateAsync(http);
+        http.User = principal;
+        var caller = Caller.From(principal);
         if (caller.Kind == CallerKind.Client && !await clients.IsActiveAsync(caller.Id, context.CancellationToken))
             throw new DomainException(ErrorKind.Unauthenticated, "CLIENT_REVOKED", "This client has been revoked.");
         if (!caller.IsAllowed(policy))
@@ -70,5 +65,22 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients) : Interc
                 metadata: policy.Scope is null ? null : new Dictionary<string, string> { ["scope"] = policy.Scope });
         }
         http.SetCaller(caller);
+    }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        if (token is not null && tokens.TryGet(token, out var cached))
+            return cached;
+        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is null)
+        {
+            throw new DomainException(ErrorKind.Unauthenticated, "UNAUTHENTICATED",
+                "A valid access token is required (Authorization: Bearer …, from the token endpoint).");
+        }
+        if (token is not null)
+            tokens.Add(token, result.Principal);
+        return result.Principal;
     }
 }

@@ -65,6 +65,7 @@ public static class AuthExtensions
 
         builder.Services.AddAuthentication();
         builder.Services.AddSingleton<ClientStatusCache>();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         return builder;
     }
 
