@@ -1,4 +1,5 @@
 using Boyi.Contracts.V1;
+using Boyi.Domain.Errors;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -33,6 +34,13 @@ public static class CliApp
           boyi clients revoke <client-id>
               Registers machine clients (other government systems) on the database directly: the secret is
               shown once. Uses $ConnectionStrings__Boyi or --connection, else Boyi's own database.
+          boyi users add <user-name> --role county_admin|town_officer|cadre|enterprise_user|auditor --county 450923
+                         [--town 450923101] [--cadre ID] [--enterprise ID] [--name "王芳"]
+          boyi users list
+          boyi users unlock <user-name>
+          boyi users reset-password <user-name>
+              People's accounts, on the database like `clients`. New and reset accounts get a one-time password,
+              shown once, to be changed at the next sign-in; county admins and town officers also set up TOTP.
           boyi help
 
         --server defaults to $BOYI_SERVER or http://127.0.0.1:5081 (the gRPC h2c port).
@@ -63,6 +71,8 @@ public static class CliApp
         {
             if (parsed.Command == "clients")
                 return await ClientsCommand.RunAsync(parsed, stdout, stderr, ct);
+            if (parsed.Command == "users")
+                return await UsersCommand.RunAsync(parsed, stdout, stderr, ct);
             var server = parsed.Option("server") ?? Environment.GetEnvironmentVariable("BOYI_SERVER") ?? DefaultServer;
             var token = await CliToken.GetAsync(parsed, ct);
             using var channel = CliToken.Channel(server, token);
@@ -88,6 +98,15 @@ public static class CliApp
             await ReportAsync(e, stderr);
             return Rejected;
         }
+    }
+
+    /// <summary>Prints a refusal by the operators' commands with every field violation.</summary>
+    public static async Task<int> ReportAsync(DomainException e, TextWriter stderr)
+    {
+        await stderr.WriteLineAsync($"boyi: {e.Message}");
+        foreach (var v in e.Violations)
+            await stderr.WriteLineAsync($"  {v.Field}: {v.Description}");
+        return Rejected;
     }
 
     /// <summary>Prints a server error with its reason and every field violation (for an import: row and column).</summary>
@@ -117,7 +136,7 @@ public sealed class Arguments
     private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
     private static readonly HashSet<string> KnownOptions =
         ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
-         "token", "client-id", "client-secret", "authority"];
+         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

@@ -17,6 +17,8 @@ public sealed class StartupTests
         Assert.Equal("博白县", first.County.DisplayName);
         Assert.True(first.Coverage.Households > 0);
         Assert.InRange(first.Coverage.Percent, 80, 97);
+        var accounts = await AccountsAsync(database);
+        Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "town:town_officer:True"], accounts);
 
         // Change something, restart: the change survives and nothing is seeded twice.
         await using (var conn = new NpgsqlConnection(database.ConnectionString))
@@ -29,6 +31,22 @@ public sealed class StartupTests
         Assert.Equal("博白县（演示）", second.County.DisplayName);
         Assert.Equal(first.County.CreateTime, second.County.CreateTime);
         Assert.Equal((first.Coverage.Households, first.Coverage.Paired), (second.Coverage.Households, second.Coverage.Paired));
+        Assert.Equal(accounts, await AccountsAsync(database));
+    }
+
+    /// <summary>The demo's people: user name, role, and whether the one-time password must still be changed.</summary>
+    private static async Task<List<string>> AccountsAsync(TestDatabase database)
+    {
+        await using var conn = new NpgsqlConnection(database.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT u.user_name || ':' || r.name || ':' || CASE WHEN u.must_change_password THEN 'True' ELSE 'False' END " +
+            "FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id ORDER BY 1", conn);
+        var result = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            result.Add(reader.GetString(0));
+        return result;
     }
 
     private static async Task<(County County, Coverage Coverage)> StartAndReadAsync(TestDatabase database)

@@ -45,25 +45,51 @@ public static class TestAuth
 
     /// <summary>A channel whose calls carry the bearer token (cleartext h2c: allowed here on purpose, as on loopback).</summary>
     public static GrpcChannel Channel(string grpcAddress, string? token) =>
+        Channel(grpcAddress, token is null ? null : () => Task.FromResult(token));
+
+    private static GrpcChannel Channel(string grpcAddress, Func<Task<string>>? token) =>
         GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             UnsafeUseInsecureChannelCallCredentials = true,
             Credentials = token is null
                 ? ChannelCredentials.Insecure
-                : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
-                {
-                    metadata.Add("Authorization", $"Bearer {token}");
-                    return Task.CompletedTask;
-                })),
+                : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor(async (_, metadata) =>
+                    metadata.Add("Authorization", $"Bearer {await token()}"))),
         });
 
-    /// <summary>A client with every scope and a channel using its token.</summary>
+    /// <summary>
+    /// A client with every scope and a channel using its token, fetching a new one shortly before the old one
+    /// expires, as a well-behaved machine client does (some fixtures run with tokens that live seconds).
+    /// </summary>
     public static async Task<GrpcChannel> AdminChannelAsync(IServiceProvider services, string httpAddress, string grpcAddress)
     {
         var (id, secret) = await RegisterClientAsync(services, Scopes.All);
-        var token = await RequestTokenAsync(httpAddress, id, secret);
-        return Channel(grpcAddress, token.AccessToken ?? throw new InvalidOperationException($"no token: {token.Error}"));
+        var gate = new SemaphoreSlim(1, 1);
+        string? token = null;
+        var renewAt = DateTime.MinValue;
+
+        async Task<string> CurrentAsync()
+        {
+            await gate.WaitAsync();
+            try
+            {
+                if (token is null || DateTime.UtcNow >= renewAt)
+                {
+                    var response = await RequestTokenAsync(httpAddress, id, secret);
+                    token = response.AccessToken ?? throw new InvalidOperationException($"no token: {response.Error}");
+                    renewAt = DateTime.UtcNow.AddSeconds(response.ExpiresIn / 2.0);
+                }
+                return token;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        await CurrentAsync();
+        return Channel(grpcAddress, CurrentAsync);
     }
 }
 

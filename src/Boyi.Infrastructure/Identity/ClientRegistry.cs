@@ -44,6 +44,42 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
     }
 
     /// <summary>
+    /// Registers an application people sign in to (the partner portal): authorisation code with PKCE, refresh
+    /// tokens, the given redirect addresses. Confidential when a secret is returned, i.e. always: the portal
+    /// is a server-side application.
+    /// </summary>
+    public async Task<(string ClientId, string Secret)> AddInteractiveAsync(string clientId, string displayName,
+        IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct)
+    {
+        if (await applications.FindByClientIdAsync(clientId, ct) is not null)
+            throw DomainException.Conflict("CLIENT_EXISTS", $"A client '{clientId}' is already registered.");
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = displayName,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile, Permissions.Scopes.Roles,
+                Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var uri in redirectUris)
+            descriptor.RedirectUris.Add(uri);
+        foreach (var uri in postLogoutRedirectUris)
+            descriptor.PostLogoutRedirectUris.Add(uri);
+        await applications.CreateAsync(descriptor, ct);
+        return (clientId, secret);
+    }
+
+    /// <summary>
     /// Removes the client: it gets no new token, and servers refuse its remaining tokens once they notice (within
     /// 30 seconds; each server re-reads the registered clients that often).
     /// </summary>

@@ -1,4 +1,6 @@
 using Boyi.Infrastructure.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,6 +19,39 @@ public static class IdentityStores
             Database.Configure((DbContextOptionsBuilder<BoyiDbContext>)o, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddOpenIddict().AddCore(o => o.UseEntityFrameworkCore().UseDbContext<BoyiDbContext>());
         services.AddScoped<ClientRegistry>();
+        services.AddScoped<UserAdministration>();
+        services.AddBoyiIdentity();
+        // Identity's tokens (password reset, sign-in cookies) are protected with keys kept in PostgreSQL, so every
+        // server and the operators' command line share them.
+        services.AddDataProtection()
+            .SetApplicationName("Boyi")
+            .PersistKeysToDbContext<BoyiDbContext>();
         return services;
+    }
+
+    /// <summary>
+    /// ASP.NET Core Identity for people: the password policy (8+ characters, 3 of 4 classes), lockout after 5
+    /// failures for 30 minutes, and the stores. The server adds the sign-in cookie on top of this.
+    /// </summary>
+    private static IdentityBuilder AddBoyiIdentity(this IServiceCollection services) =>
+        services.AddIdentityCore<BoyiUser>(ConfigureIdentity)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<BoyiDbContext>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicy>();
+
+    public static void ConfigureIdentity(IdentityOptions o)
+    {
+        o.Password.RequiredLength = PasswordPolicy.MinLength;
+        o.Password.RequireDigit = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Password.RequiredUniqueChars = 4;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(30);
+        o.Lockout.AllowedForNewUsers = true;
+        o.User.RequireUniqueEmail = false;
+        o.SignIn.RequireConfirmedAccount = false;
     }
 }

@@ -1,13 +1,7 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.DataProtection;
 using BoyiScopes = Boyi.Domain.Access.Scopes;
-using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Identity;
 using Boyi.Server.Auth;
-using Microsoft.AspNetCore;
-using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Abstractions;
-using OpenIddict.Server.AspNetCore;
+using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Boyi.Server.Extensions;
@@ -30,20 +24,47 @@ public static class AuthExtensions
         var lifetime = config.GetValue("Boyi:Auth:AccessTokenLifetime", MaxAccessTokenLifetime);
         if (lifetime <= TimeSpan.Zero || lifetime > MaxAccessTokenLifetime)
             throw new InvalidOperationException($"Boyi:Auth:AccessTokenLifetime must be more than 0 and at most {MaxAccessTokenLifetime}.");
+        var idle = config.GetValue("Boyi:Auth:IdleTimeout", TimeSpan.FromMinutes(30));
         var keys = AuthKeys.Load(config, builder.Environment, ownDataDirectory);
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Boyi")
-            .PersistKeysToDbContext<BoyiDbContext>();
+        // People: ASP.NET Core Identity, signing in on the authority's own pages with a cookie that lapses when idle.
+        new IdentityBuilder(typeof(BoyiUser), typeof(IdentityRole), builder.Services).AddSignInManager();
+        builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
+            })
+            .AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/login";
+            o.ExpireTimeSpan = idle;
+            o.SlidingExpiration = true;
+            o.Cookie.Name = "boyi.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        // Named explicitly: when tests host the server, the entry assembly is the test runner, not Boyi.Server.
+        builder.Services.AddRazorPages().AddApplicationPart(typeof(AuthExtensions).Assembly);
 
         builder.Services.AddOpenIddict()
             .AddServer(o =>
             {
                 o.SetIssuer(issuer);
                 o.SetTokenEndpointUris("connect/token");
+                o.SetAuthorizationEndpointUris("connect/authorize");
+                o.SetEndSessionEndpointUris("connect/logout");
                 o.AllowClientCredentialsFlow();
-                o.RegisterScopes([.. BoyiScopes.All]);
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                o.AllowRefreshTokenFlow();
+                o.RegisterScopes([.. BoyiScopes.All, Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess]);
                 o.SetAccessTokenLifetime(lifetime);
+                // A session unused for longer than the idle timeout cannot be refreshed: each refresh issues a new
+                // refresh token with the full lifetime, so only idleness lets it lapse.
+                o.SetRefreshTokenLifetime(idle);
                 if (keys.Development)
                 {
                     o.AddDevelopmentEncryptionCertificate().AddDevelopmentSigningCertificate();
@@ -53,7 +74,10 @@ public static class AuthExtensions
                     o.AddSigningCertificate(keys.Signing);
                     o.AddEncryptionKey(keys.Encryption!);
                 }
-                var aspnet = o.UseAspNetCore().EnableTokenEndpointPassthrough();
+                var aspnet = o.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
                 if (issuer.Scheme != Uri.UriSchemeHttps)
                     aspnet.DisableTransportSecurityRequirement();
             })
@@ -72,43 +96,10 @@ public static class AuthExtensions
     public static WebApplication MapBoyiAuth(this WebApplication app)
     {
         app.UseAuthentication();
-        app.MapPost("/connect/token", IssueTokenAsync);
+        app.MapPost("/connect/token", TokenEndpoint.HandleAsync);
+        app.MapMethods("/connect/authorize", ["GET", "POST"], PeopleEndpoints.AuthorizeAsync);
+        app.MapMethods("/connect/logout", ["GET", "POST"], PeopleEndpoints.EndSessionAsync);
+        app.MapRazorPages();
         return app;
     }
-
-    /// <summary>The token endpoint: OpenIddict has checked the client and its secret; this decides what the token says.</summary>
-    private static async Task<IResult> IssueTokenAsync(HttpContext http, IOpenIddictApplicationManager applications)
-    {
-        var request = http.GetOpenIddictServerRequest()
-            ?? throw new InvalidOperationException("Not an OpenID Connect request.");
-        if (!request.IsClientCredentialsGrantType())
-            return Forbid(Errors.UnsupportedGrantType, "This grant type is not supported.");
-
-        var application = await applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted);
-        if (application is null)
-            return Forbid(Errors.InvalidClient, "Unknown client.");
-        var granted = (await applications.GetPermissionsAsync(application, http.RequestAborted))
-            .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
-            .Select(p => p[Permissions.Prefixes.Scope.Length..])
-            .ToList();
-        // OpenIddict has already refused scopes the client was not granted; asking for none means all of them.
-        var scopes = request.GetScopes().IsEmpty ? granted : [.. request.GetScopes()];
-
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, request.ClientId);
-        identity.SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, http.RequestAborted));
-        identity.SetClaim(Caller.KindClaim, "client");
-        identity.SetScopes(scopes);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static IResult Forbid(string error, string description) =>
-        Results.Forbid(
-            new Microsoft.AspNetCore.Authentication.AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
-            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }

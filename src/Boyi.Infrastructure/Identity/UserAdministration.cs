@@ -1,0 +1,121 @@
+using Boyi.Domain.Access;
+using Boyi.Domain.Errors;
+using Boyi.Infrastructure.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boyi.Infrastructure.Identity;
+
+/// <summary>What a person may reach: their role, and the county, town, cadre record or enterprise it is tied to.</summary>
+public sealed record UserScope(string Role, int CountyId, long? TownId = null, long? CadreId = null, long? EnterpriseId = null);
+
+/// <summary>Creating and managing the accounts of people; used by the operators' command line and the demo seed.</summary>
+public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<IdentityRole> roles, BoyiDbContext db, TimeProvider clock)
+{
+    /// <summary>Roles needing a second factor (TOTP): those who administer or approve.</summary>
+    public static readonly IReadOnlySet<string> SecondFactorRoles = new HashSet<string> { Roles.CountyAdmin, Roles.TownOfficer };
+
+    public async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+        }
+    }
+
+    /// <summary>Creates an account with a one-time password, to be changed at first sign-in; returns that password.</summary>
+    public async Task<string> CreateAsync(string userName, string fullName, UserScope scope, CancellationToken ct)
+    {
+        var v = new Violations();
+        if (!Roles.All.Contains(scope.Role))
+            v.Add("role", "UNKNOWN_ROLE", $"must be one of {string.Join(", ", Roles.All)}");
+        if (scope.Role == Roles.TownOfficer && scope.TownId is null)
+            v.Add("town", "REQUIRED", "a town officer is tied to a town");
+        if (scope.Role == Roles.Cadre && scope.CadreId is null)
+            v.Add("cadre", "REQUIRED", "a cadre's account is tied to their cadre record");
+        if (scope.Role == Roles.EnterpriseUser && scope.EnterpriseId is null)
+            v.Add("enterprise", "REQUIRED", "an enterprise user is tied to an enterprise");
+        if (scope.Role != Roles.TownOfficer && scope.TownId is not null)
+            v.Add("town", "NOT_APPLICABLE", "only a town officer is tied to a town");
+        if (scope.Role != Roles.Cadre && scope.CadreId is not null)
+            v.Add("cadre", "NOT_APPLICABLE", "only a cadre's account is tied to a cadre record");
+        if (scope.Role != Roles.EnterpriseUser && scope.EnterpriseId is not null)
+            v.Add("enterprise", "NOT_APPLICABLE", "only an enterprise user is tied to an enterprise");
+        if (string.IsNullOrWhiteSpace(fullName) || fullName.Length > 64)
+            v.Add("name", "INVALID_LENGTH", "a name of 1 to 64 characters");
+        v.ThrowIfAny();
+        // What the account is tied to must exist, in its county.
+        if (!await db.Counties.AnyAsync(c => c.Id == scope.CountyId, ct))
+            v.Add("county", "NOT_FOUND", $"there is no county {scope.CountyId}");
+        if (scope.TownId is { } town && !await db.Towns.AnyAsync(t => t.Id == town && t.CountyId == scope.CountyId, ct))
+            v.Add("town", "NOT_FOUND", $"there is no town {town} in county {scope.CountyId}");
+        if (scope.CadreId is { } cadre && !await db.Cadres.AnyAsync(c => c.Id == cadre && c.CountyId == scope.CountyId, ct))
+            v.Add("cadre", "NOT_FOUND", $"there is no cadre {cadre} in county {scope.CountyId}");
+        v.ThrowIfAny("The account could not be created.");
+        await EnsureRolesAsync();
+
+        var password = PasswordPolicy.Generate();
+        var user = new BoyiUser
+        {
+            UserName = userName,
+            FullName = fullName,
+            CountyId = scope.CountyId,
+            TownId = scope.TownId,
+            CadreId = scope.CadreId,
+            EnterpriseId = scope.EnterpriseId,
+            MustChangePassword = true,
+            LockoutEnabled = true,
+            CreateTime = clock.GetUtcNow().UtcDateTime,
+        };
+        Check(await users.CreateAsync(user, password), "user_name");
+        Check(await users.AddToRoleAsync(user, scope.Role), "role");
+        return password;
+    }
+
+    public async Task<List<(BoyiUser User, IList<string> Roles)>> ListAsync(CancellationToken ct)
+    {
+        var all = await users.Users.OrderBy(u => u.UserName).ToListAsync(ct);
+        var result = new List<(BoyiUser, IList<string>)>();
+        foreach (var u in all)
+            result.Add((u, await users.GetRolesAsync(u)));
+        return result;
+    }
+
+    /// <summary>Ends a lockout and clears failed attempts (an administrator's decision).</summary>
+    public async Task<bool> UnlockAsync(string userName)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+            return false;
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        return true;
+    }
+
+    /// <summary>A new one-time password (the old one stops working, sessions are ended by the new security stamp).</summary>
+    public async Task<string?> ResetPasswordAsync(string userName)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+            return null;
+        var password = PasswordPolicy.Generate();
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        Check(await users.ResetPasswordAsync(user, token, password), "password");
+        user.MustChangePassword = true;
+        await users.UpdateAsync(user);
+        return password;
+    }
+
+    private static void Check(IdentityResult result, string field)
+    {
+        if (result.Succeeded)
+            return;
+        var v = new Violations();
+        foreach (var e in result.Errors)
+            v.Add(field, e.Code.ToUpperInvariant() is var code && code == "DUPLICATEUSERNAME" ? "USER_EXISTS" : e.Code, e.Description);
+        if (result.Errors.Any(e => e.Code == "DuplicateUserName"))
+            throw DomainException.Conflict("USER_EXISTS", "An account with this user name exists.", v.Items);
+        v.ThrowIfAny("The account could not be created.");
+    }
+}

@@ -1,0 +1,38 @@
+using Boyi.Domain.Access;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boyi.Infrastructure.Seeding;
+
+/// <summary>A demo account and its one-time password (changed at first sign-in).</summary>
+public sealed record DemoAccount(string UserName, string Role, string Description, string Password);
+
+/// <summary>
+/// The people of the demo county: an administrator, the officer of its first town, a cadre with households and an
+/// auditor. Created once, when the database has no accounts at all; each gets a one-time password that the
+/// demo prints and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
+/// </summary>
+public static class DemoAccounts
+{
+    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, BoyiDbContext db, int countyId, CancellationToken ct)
+    {
+        if (await db.Users.AnyAsync(ct))
+            return [];
+        var town = await db.Towns.Where(t => t.CountyId == countyId).OrderBy(t => t.Id).FirstAsync(ct);
+        // A cadre with households to visit, so the demo shows a cadre's own view.
+        var cadreId = await db.Pairings.Where(p => p.CountyId == countyId && p.EndDate == null)
+            .OrderBy(p => p.CadreId).Select(p => p.CadreId).FirstAsync(ct);
+        var cadre = await db.Cadres.SingleAsync(c => c.Id == cadreId, ct);
+
+        var result = new List<DemoAccount>();
+        async Task AddAsync(string userName, string fullName, UserScope scope, string description) =>
+            result.Add(new DemoAccount(userName, scope.Role, description, await accounts.CreateAsync(userName, fullName, scope, ct)));
+
+        await AddAsync("admin", "县帮扶办管理员", new UserScope(Roles.CountyAdmin, countyId), "county administrator");
+        await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
+        await AddAsync("cadre", cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id})");
+        await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using Boyi.Infrastructure.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Boyi.Server.Pages.Account;
+
+public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiUser> users) : PageModel
+{
+    public string ReturnUrl { get; private set; } = "/";
+    public string UserName { get; private set; } = "";
+    public string? Error { get; private set; }
+
+    public void OnGet(string? returnUrl) => ReturnUrl = AccountFlow.SafeReturnUrl(this, returnUrl);
+
+    public async Task<IActionResult> OnPostAsync(string? userName, string? password, string? returnUrl)
+    {
+        ReturnUrl = AccountFlow.SafeReturnUrl(this, returnUrl);
+        UserName = userName ?? "";
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
+        {
+            Error = "请输入用户名和密码。Enter your user name and password.";
+            return Page();
+        }
+        var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/LoginWith2fa", new { returnUrl = ReturnUrl });
+        if (result.IsLockedOut)
+        {
+            Error = "连续多次登录失败，账户已锁定 30 分钟。The account is locked for 30 minutes after repeated failures.";
+            return Page();
+        }
+        if (!result.Succeeded)
+        {
+            Error = "用户名或密码错误。Wrong user name or password.";
+            return Page();
+        }
+        var user = (await users.FindByNameAsync(userName))!;
+        return await AccountFlow.NextAsync(this, user, users, secondFactorDone: false, ReturnUrl);
+    }
+}
