@@ -1,0 +1,30 @@
+#!/bin/bash
+# Until Boyi has a production database, the schema is one migration, "Initial", regenerated after each model
+# change: `src/Boyi.Infrastructure/Data/regen-initial-migration.sh` from the repository root. It re-adds the SQL
+# that the model cannot express (the households -> villages foreign key without an index).
+set -e
+cd "$(dirname "$0")/../../.."
+rm -rf src/Boyi.Infrastructure/Data/Migrations
+dotnet ef migrations add Initial --project src/Boyi.Infrastructure --startup-project src/Boyi.Infrastructure --output-dir Data/Migrations 2>&1 | tail -1
+f=$(ls src/Boyi.Infrastructure/Data/Migrations/*_Initial.cs)
+python3 - "$f" <<'PY'
+import sys
+p=sys.argv[1]
+s=open(p).read()
+up_end=s.index('        protected override void Down(MigrationBuilder migrationBuilder)')
+k=s.rindex('        }', 0, up_end)
+s=s[:k]+'''
+            // Declared here rather than in the model so EF adds no index for it: a household's id already starts
+            // with its village code (see BoyiDbContext), and villages are never deleted.
+            migrationBuilder.Sql(
+                "ALTER TABLE households ADD CONSTRAINT fk_households_villages_village_id " +
+                "FOREIGN KEY (village_id) REFERENCES villages (id)");
+'''+s[k:]
+s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
+        {''','''        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
+''',1)
+open(p,'w').write(s)
+PY
+grep -c fk_households_villages_village_id $f
