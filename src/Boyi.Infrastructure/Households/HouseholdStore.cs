@@ -20,7 +20,8 @@ public sealed record HouseholdQuery(
     HouseholdClassification? Classification = null,
     bool? HasLabourCapacity = null,
     bool? WillingToRunIndustry = null,
-    bool ShowDeleted = false);
+    bool ShowDeleted = false,
+    long? PairedWithCadre = null);
 
 public sealed class HouseholdStore(Database database, TimeProvider clock)
 {
@@ -138,6 +139,8 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             Add("h.willing_to_run_industry = @", willing);
         if (!q.ShowDeleted)
             clauses.Add("h.delete_time IS NULL");
+        if (q.PairedWithCadre is { } cadre)
+            Add("EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.cadre_id = @ AND p.end_date IS NULL)", cadre);
         return (string.Join(" AND ", clauses), ps);
     }
 

@@ -14,7 +14,10 @@ public sealed record CoverageFigures(long Id, string DisplayName, int Households
 
 public sealed record UncoveredRow(long HouseholdId, long VillageId, long TownId, string HeadName, int MemberCount);
 
-public sealed record PairingQuery(int CountyId, long? CadreId = null, long? HouseholdId = null, bool? Active = null);
+/// <param name="Households">Only pairings of households in this id range (a town officer's town).</param>
+/// <param name="OnlyCadre">Only this cadre's pairings (a cadre's own).</param>
+public sealed record PairingQuery(int CountyId, long? CadreId = null, long? HouseholdId = null, bool? Active = null,
+    (long From, long To)? Households = null, long? OnlyCadre = null);
 
 /// <summary>
 /// Pairings, coverage and proposals. Every write locks the households it touches, then the
@@ -103,6 +106,13 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         pairing.EndReason = reason;
     }
 
+    /// <summary>Whether the cadre is paired with the household now (what a cadre may see of households).</summary>
+    public async Task<bool> IsPairedAsync(long cadreId, long householdId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Pairings.AnyAsync(p => p.CadreId == cadreId && p.HouseholdId == householdId && p.EndDate == null, ct);
+    }
+
     public async Task<PairingRow> GetAsync(long id, CancellationToken ct)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
@@ -128,6 +138,10 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
             rows = rows.Where(p => p.HouseholdId == household);
         if (q.Active is { } active)
             rows = rows.Where(p => (p.EndDate == null) == active);
+        if (q.Households is var (hFrom, hTo))
+            rows = rows.Where(p => p.HouseholdId >= hFrom && p.HouseholdId < hTo);
+        if (q.OnlyCadre is { } only)
+            rows = rows.Where(p => p.CadreId == only);
         if (after is not null)
             rows = rows.Where(p => p.Id > after);
         return await rows.OrderBy(p => p.Id).Take(take).ToListAsync(ct);

@@ -1,5 +1,6 @@
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Idempotency;
+using Boyi.Server.Auth;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -20,7 +21,6 @@ public sealed class Mutations(IdempotentWriter writer)
             response => response.ToByteArray(), parser.ParseFrom, context.CancellationToken);
     }
 
-    /// <summary>Whose request ids these are; until sign-in exists every caller shares one space.</summary>
-    private static string Caller(ServerCallContext context) =>
-        context.GetHttpContext().User.Identity?.Name ?? "";
+    /// <summary>Whose request ids these are: each client and each person has their own space.</summary>
+    private static string Caller(ServerCallContext context) => context.Caller().Principal;
 }

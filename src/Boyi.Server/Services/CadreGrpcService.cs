@@ -3,6 +3,7 @@ using Boyi.Domain.Errors;
 using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Registry;
+using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
 using Grpc.Core;
@@ -18,6 +19,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
     public override Task<CreateCadreResponse> CreateCadre(CreateCadreRequest request, ServerCallContext context)
     {
         var countyId = ResourceNames.ParseCounty(request.Parent, "parent");
+        Reach.Require(context.Reach().ContainsCounty(countyId), "county", ResourceNames.County(countyId));
         var input = request.Cadre ?? throw DomainException.Invalid("cadre", "REQUIRED", "is required");
         var row = new CadreRow { CountyId = countyId, FullName = "", Unit = "" };
         Apply(row, input, UpdateMask.Resolve(null, UpdatableFields, _ => true));
@@ -25,19 +27,31 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
             new CreateCadreResponse { Cadre = (await store.CreateAsync(db, row, ct)).ToProto() });
     }
 
-    public override async Task<GetCadreResponse> GetCadre(GetCadreRequest request, ServerCallContext context) =>
-        new() { Cadre = (await store.GetAsync(ResourceNames.ParseCadre(request.Name, "name"), context.CancellationToken)).ToProto() };
+    public override async Task<GetCadreResponse> GetCadre(GetCadreRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParseCadre(request.Name, "name");
+        var reach = context.Reach();
+        // A town officer sees the cadres linked to their town; a cadre only their own record.
+        var reachable = reach.Everything
+            || Boyi.Domain.Registry.Ids.CountyOfCadre(id) == reach.CountyId && (reach.CadreId is not { } own || own == id);
+        Reach.Require(reachable, "cadre", ResourceNames.Cadre(id));
+        var cadre = await store.GetAsync(id, context.CancellationToken);
+        Reach.Require(reach.TownId is not { } town || cadre.Cadre.LinkedTownId == town, "cadre", ResourceNames.Cadre(id));
+        return new() { Cadre = cadre.ToProto() };
+    }
 
     public override async Task<ListCadresResponse> ListCadres(ListCadresRequest request, ServerCallContext context)
     {
-        var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var parent = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
         var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]>
         {
             ["rank"] = RankNames,
             ["has_capacity"] = Filter.Booleans,
         });
         var size = Paging.Size(request.PageSize);
-        var key = $"cadres|{area.Name}|{filter}";
+        var key = $"cadres|{parent.Name}|{filter}";
+        if (context.Reach().Narrow(parent) is not { } area)
+            return new ListCadresResponse();
         var query = new CadreQuery(
             area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
@@ -66,6 +80,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
             _ => input.Phone != "",
         });
         var version = Wire.Version(input.Etag, "cadre.etag");
+        Reach.Require(context.Reach().ContainsCounty(Boyi.Domain.Registry.Ids.CountyOfCadre(id)), "cadre", ResourceNames.Cadre(id));
         // Validate the request's own fields before opening a transaction.
         Apply(new CadreRow { FullName = "x", Unit = "x", LinkedTownId = 0 }, input, mask, checkComplete: false);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>

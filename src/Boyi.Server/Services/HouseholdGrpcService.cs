@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Pairing;
+using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
 using Grpc.Core;
@@ -33,6 +34,7 @@ public sealed partial class HouseholdGrpcService(
         var input = request.Household ?? throw DomainException.Invalid("household", "REQUIRED", "is required");
         if (input.Village != "" && input.Village != request.Parent)
             throw DomainException.Invalid("household.village", "NOT_PARENT", "must be empty or equal to parent");
+        Reach.Require(context.Reach().Contains(new AreaRef(AreaKind.Village, villageId)), "village", ResourceNames.Village(villageId));
         var card = Validate(input.ToInput());
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreateHouseholdResponse { Household = (await store.CreateAsync(db, villageId, card, ct)).ToProto() });
@@ -41,16 +43,20 @@ public sealed partial class HouseholdGrpcService(
     public override async Task<GetHouseholdResponse> GetHousehold(GetHouseholdRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseHousehold(request.Name, "name");
+        await RequireReachAsync(context, id);
         return new GetHouseholdResponse { Household = (await store.GetAsync(id, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<ListHouseholdsResponse> ListHouseholds(ListHouseholdsRequest request, ServerCallContext context)
     {
-        var query = Query(request.Parent, request.Filter, request.ShowDeleted);
+        var query = Query(request.Parent, request.Filter, request.ShowDeleted, context.Reach());
         var size = Paging.Size(request.PageSize);
         var key = $"households|{request.Parent}|{query}";
+        var response = new ListHouseholdsResponse();
+        if (query is null)
+            return response;   // outside the caller's reach: as empty as a missing area
         var (page, total) = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
-        var response = new ListHouseholdsResponse { TotalSize = total };
+        response.TotalSize = total;
         var (items, next) = Paging.Page(page, size, key, x => x.Household.Id);
         response.Households.AddRange(items.Select(h => h.ToProto()));
         response.NextPageToken = next;
@@ -71,6 +77,7 @@ public sealed partial class HouseholdGrpcService(
             _ => input.WillingToRunIndustry,
         });
         var version = Wire.Version(input.Etag, "household.etag");
+        RequireArea(context, id);
         var requested = input.ToInput();
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
@@ -96,6 +103,7 @@ public sealed partial class HouseholdGrpcService(
         var id = ResourceNames.ParseHousehold(request.Name, "name");
         var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
         var version = Wire.Version(request.Etag, "etag");
+        RequireArea(context, id);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new DeleteHouseholdResponse
             {
@@ -106,6 +114,7 @@ public sealed partial class HouseholdGrpcService(
     public override Task<UndeleteHouseholdResponse> UndeleteHousehold(UndeleteHouseholdRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseHousehold(request.Name, "name");
+        RequireArea(context, id);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new UndeleteHouseholdResponse { Household = (await store.UndeleteAsync(db, id, ct)).ToProto() });
     }
@@ -117,6 +126,7 @@ public sealed partial class HouseholdGrpcService(
         var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
         var version = Wire.Version(request.Etag, "etag");
         int? liftedYear = request.LiftedYear == 0 ? null : request.LiftedYear;
+        RequireArea(context, id);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new ChangeHouseholdStatusResponse
             {
@@ -128,6 +138,7 @@ public sealed partial class HouseholdGrpcService(
         ListHouseholdStatusChangesRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseHousehold(request.Parent, "parent");
+        await RequireReachAsync(context, id);
         var size = Paging.Size(request.PageSize);
         var key = $"status|{id}";
         var rows = await store.ListStatusChangesAsync(id, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
@@ -148,7 +159,9 @@ public sealed partial class HouseholdGrpcService(
     public override async Task ExportHouseholds(ExportHouseholdsRequest request,
         IServerStreamWriter<ExportHouseholdsResponse> responseStream, ServerCallContext context)
     {
-        var query = Query(request.Parent, request.Filter, showDeleted: false);
+        var query = Query(request.Parent, request.Filter, showDeleted: false, context.Reach());
+        if (query is null)
+            return;
         await foreach (var batch in store.ExportAsync(query, 500, context.CancellationToken))
         {
             var message = new ExportHouseholdsResponse();
@@ -173,10 +186,25 @@ public sealed partial class HouseholdGrpcService(
         }
     }
 
-    internal static HouseholdQuery Query(string parent, string filterText, bool showDeleted)
+    /// <summary>A household outside the caller's county or town answers like a missing one.</summary>
+    private static void RequireArea(ServerCallContext context, long id) =>
+        Reach.Require(context.Reach().ContainsHouseholdArea(id), "household", ResourceNames.Household(id));
+
+    /// <summary>As <see cref="RequireArea"/>, and for a cadre: only the households they are paired with.</summary>
+    private async Task RequireReachAsync(ServerCallContext context, long id)
     {
-        var area = ResourceNames.ParseArea(parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        RequireArea(context, id);
+        if (context.Reach().OnlyPairedWith is { } cadre)
+            Reach.Require(await pairings.IsPairedAsync(cadre, id, context.CancellationToken), "household", ResourceNames.Household(id));
+    }
+
+    /// <summary>The query of a list or export, narrowed to the caller's reach; null when nothing of it is theirs.</summary>
+    internal static HouseholdQuery? Query(string parent, string filterText, bool showDeleted, Reach reach)
+    {
+        var parsed = ResourceNames.ParseArea(parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
         var filter = Filter.Parse(filterText, FilterFields);
+        if (reach.Narrow(parsed) is not { } area)
+            return null;
         return new HouseholdQuery(
             area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
@@ -186,6 +214,7 @@ public sealed partial class HouseholdGrpcService(
             Classification: filter.GetEnum("classification", v => (Reg.HouseholdClassification)(int)Enum.Parse<HouseholdClassification>(v.Replace("_", ""), ignoreCase: true)),
             HasLabourCapacity: filter.GetBool("has_labour_capacity"),
             WillingToRunIndustry: filter.GetBool("willing_to_run_industry"),
-            ShowDeleted: showDeleted);
+            ShowDeleted: showDeleted,
+            PairedWithCadre: reach.OnlyPairedWith);
     }
 }

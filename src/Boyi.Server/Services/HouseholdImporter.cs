@@ -43,6 +43,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             throw DomainException.Invalid("header", "HEADER_REQUIRED", "the first message must carry the header; the file follows in chunks");
         var header = stream.Current.Header;
         var countyId = ResourceNames.ParseCounty(header.Parent, "header.parent");
+        Auth.Reach.Require(Auth.ReachExtensions.Reach(context).ContainsCounty(countyId), "county", ResourceNames.County(countyId));
         var format = header.Format switch
         {
             ImportFormat.Csv => ImportFileFormat.Csv,

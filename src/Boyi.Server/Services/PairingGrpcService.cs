@@ -4,6 +4,7 @@ using Boyi.Domain.Planning;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Pairing;
+using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
 using Google.Protobuf;
@@ -27,12 +28,29 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "pairing.household"));
         v.Capture(() => start = Wire.Date(input.StartDate, "pairing.start_date"));
         v.ThrowIfAny();
+        var reach = context.Reach();
+        Reach.Require(reach.ContainsHouseholdArea(household), "household", ResourceNames.Household(household));
+        Reach.Require(reach.Everything || Domain.Registry.Ids.CountyOfCadre(cadre) == reach.CountyId, "cadre", ResourceNames.Cadre(cadre));
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreatePairingResponse { Pairing = (await store.CreateAsync(db, cadre, household, start, ct)).ToProto() });
     }
 
     public override async Task<GetPairingResponse> GetPairing(GetPairingRequest request, ServerCallContext context) =>
-        new() { Pairing = (await store.GetAsync(ResourceNames.ParsePairing(request.Name, "name"), context.CancellationToken)).ToProto() };
+        new() { Pairing = (await GetReachableAsync(ResourceNames.ParsePairing(request.Name, "name"), context)).ToProto() };
+
+    /// <summary>
+    /// A pairing the caller may see: of a household in their county or town, or (for a cadre) their own. The
+    /// county is in the id, so a foreign one is refused before any query, exactly as a missing one is answered.
+    /// </summary>
+    private async Task<PairingRow> GetReachableAsync(long id, ServerCallContext context)
+    {
+        var reach = context.Reach();
+        Reach.Require(reach.Everything || Domain.Registry.Ids.CountyOfPairing(id) == reach.CountyId, "pairing", ResourceNames.Pairing(id));
+        var row = await store.GetAsync(id, context.CancellationToken);
+        Reach.Require(reach.ContainsHouseholdArea(row.HouseholdId) && (reach.CadreId is not { } own || own == row.CadreId),
+            "pairing", ResourceNames.Pairing(id));
+        return row;
+    }
 
     public override async Task<ListPairingsResponse> ListPairings(ListPairingsRequest request, ServerCallContext context)
     {
@@ -46,7 +64,15 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
             _ => new PairingQuery(ResourceNames.ParseCounty(request.Parent, "parent")),
         };
         var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["state"] = ["ACTIVE", "ENDED"] });
-        query = query! with { Active = filter.Get("state") is { } s ? s == "ACTIVE" : null };
+        var reach = context.Reach();
+        if (!reach.Everything && query!.CountyId != reach.CountyId)
+            return new ListPairingsResponse();   // as empty as a county without pairings
+        query = query! with
+        {
+            Active = filter.Get("state") is { } s ? s == "ACTIVE" : null,
+            Households = reach.TownId is { } town ? Domain.Registry.Ids.HouseholdsOfTown(town) : null,
+            OnlyCadre = reach.CadreId,
+        };
         var size = Paging.Size(request.PageSize);
         var key = $"pairings|{request.Parent}|{filter}";
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
@@ -57,12 +83,14 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         return response;
     }
 
-    public override Task<EndPairingResponse> EndPairing(EndPairingRequest request, ServerCallContext context)
+    public override async Task<EndPairingResponse> EndPairing(EndPairingRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParsePairing(request.Name, "name");
         var reason = Wire.Required(request.Reason, "reason", MaxReasonLength);
         var end = Wire.Date(request.EndDate, "end_date");
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        if (!context.Reach().Everything)
+            await GetReachableAsync(id, context);
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new EndPairingResponse { Pairing = (await store.EndAsync(db, id, reason, end, ct)).ToProto() });
     }
 
@@ -76,6 +104,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
     {
         var input = request.Policy ?? throw DomainException.Invalid("policy", "REQUIRED", "is required");
         var countyId = ResourceNames.ParsePolicy(input.Name, "policy.name");
+        Reach.Require(context.Reach().ContainsCounty(countyId), "county", ResourceNames.County(countyId));
         var version = Wire.Version(input.Etag, "policy.etag");
         Domain.Pairing.PairingPolicy policy;
         try
@@ -93,6 +122,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
     public override async Task<GetCoverageResponse> GetCoverage(GetCoverageRequest request, ServerCallContext context)
     {
         var area = ResourceNames.ParseArea(request.Scope, "scope", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        RequireArea(context, area);
         var (total, breakdown) = await store.CoverageAsync(ToArea(area), context.CancellationToken);
         var response = new GetCoverageResponse { Coverage = total.ToProto(area.Name) };
         var childName = area.Kind == AreaKind.County ? (Func<long, string>)ResourceNames.Town : ResourceNames.Village;
@@ -102,9 +132,11 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
 
     public override async Task<ListUncoveredHouseholdsResponse> ListUncoveredHouseholds(ListUncoveredHouseholdsRequest request, ServerCallContext context)
     {
-        var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var parent = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
         var size = Paging.Size(request.PageSize);
-        var key = $"uncovered|{area.Name}";
+        var key = $"uncovered|{parent.Name}";
+        if (context.Reach().Narrow(parent) is not { } area)
+            return new ListUncoveredHouseholdsResponse();
         var (page, total) = await store.ListUncoveredAsync(ToArea(area), Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListUncoveredHouseholdsResponse { TotalSize = total };
         var (items, next) = Paging.Page(page, size, key, x => x.HouseholdId);
@@ -123,6 +155,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
     public override async Task<CreatePairingProposalResponse> CreatePairingProposal(CreatePairingProposalRequest request, ServerCallContext context)
     {
         var area = ResourceNames.ParseArea(request.Scope, "scope", AreaKind.County, AreaKind.Town);
+        RequireArea(context, area);
         var ct = context.CancellationToken;
         // Plan outside the transaction: it only reads, and the stored plan is re-checked under lock on acceptance.
         var (cadres, households) = await store.LoadPlannerInputAsync(ToArea(area), ct);
@@ -143,19 +176,36 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
 
     public override async Task<GetPairingProposalResponse> GetPairingProposal(GetPairingProposalRequest request, ServerCallContext context)
     {
-        var row = await store.GetProposalAsync(ResourceNames.ParseProposal(request.Name, "name"), context.CancellationToken);
+        var row = await GetReachableProposalAsync(ResourceNames.ParseProposal(request.Name, "name"), context);
         return new GetPairingProposalResponse { Proposal = WithState(row) };
     }
 
-    public override Task<AcceptPairingProposalResponse> AcceptPairingProposal(AcceptPairingProposalRequest request, ServerCallContext context)
+    public override async Task<AcceptPairingProposalResponse> AcceptPairingProposal(AcceptPairingProposalRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseProposal(request.Name, "name");
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        if (!context.Reach().Everything)
+            await GetReachableProposalAsync(id, context);
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
             var (row, created) = await store.AcceptProposalAsync(db, id, ct);
             return new AcceptPairingProposalResponse { Proposal = WithState(row), PairingsCreated = created };
         });
     }
+
+    /// <summary>A proposal whose scope (a county or a town) is within the caller's reach.</summary>
+    private async Task<PairingProposalRow> GetReachableProposalAsync(long id, ServerCallContext context)
+    {
+        var reach = context.Reach();
+        Reach.Require(reach.Everything || Domain.Registry.Ids.CountyOfProposal(id) == reach.CountyId, "pairing proposal", ResourceNames.Proposal(id));
+        var row = await store.GetProposalAsync(id, context.CancellationToken);
+        Reach.Require(reach.Contains(ResourceNames.ParseArea(row.Scope, "scope", AreaKind.County, AreaKind.Town)),
+            "pairing proposal", ResourceNames.Proposal(id));
+        return row;
+    }
+
+    /// <summary>A coverage scope or planning area outside the caller's reach answers like a missing one.</summary>
+    private static void RequireArea(ServerCallContext context, AreaRef area) =>
+        Reach.Require(context.Reach().Contains(area), area.Kind.ToString().ToLowerInvariant(), area.Name);
 
     private static PairingProposal WithState(PairingProposalRow row)
     {

@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Registry;
+using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
 using Grpc.Core;
@@ -15,6 +16,8 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
     public override Task<CreateCountyResponse> CreateCounty(CreateCountyRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseCounty($"counties/{request.CountyId}", "county_id");
+        // A person administers their own county; counties are created by the province's systems.
+        Reach.Require(context.Reach().ContainsCounty(id), "county", ResourceNames.County(id));
         var name = Wire.Required(request.County?.DisplayName, "county.display_name", MaxNameLength);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreateCountyResponse { County = (await store.CreateCountyAsync(db, id, name, ct)).ToProto() });
@@ -39,6 +42,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         var townId = ResourceNames.ParseTown($"towns/{request.TownId}", "town_id");
         if (Boyi.Domain.Registry.Ids.CountyOfTown(townId) != countyId)
             throw DomainException.Invalid("town_id", "NOT_IN_PARENT", "must start with the county code of the parent");
+        Reach.Require(context.Reach().ContainsCounty(countyId), "county", ResourceNames.County(countyId));
         var name = Wire.Required(request.Town?.DisplayName, "town.display_name", MaxNameLength);
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreateTownResponse { Town = (await store.CreateTownAsync(db, countyId, townId, name, ct)).ToProto() });
@@ -66,6 +70,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         var mask = UpdateMask.Resolve(request.UpdateMask, ["display_name"], p => p == "display_name" && town.DisplayName != "");
         var name = mask.Has("display_name") ? Wire.Required(town.DisplayName, "town.display_name", MaxNameLength) : null;
         var version = Wire.Version(town.Etag, "town.etag");
+        Reach.Require(context.Reach().ContainsCounty(Boyi.Domain.Registry.Ids.CountyOfTown(id)), "town", ResourceNames.Town(id));
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new UpdateTownResponse
             {
@@ -79,6 +84,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         var villageId = ResourceNames.ParseVillage($"villages/{request.VillageId}", "village_id");
         if (Boyi.Domain.Registry.Ids.TownOfVillage(villageId) != townId)
             throw DomainException.Invalid("village_id", "NOT_IN_PARENT", "must start with the town code of the parent");
+        Reach.Require(context.Reach().ContainsCounty(Boyi.Domain.Registry.Ids.CountyOfTown(townId)), "town", ResourceNames.Town(townId));
         var input = request.Village ?? throw DomainException.Invalid("village", "REQUIRED", "is required");
         var row = new VillageRow { Id = villageId, TownId = townId, DisplayName = "" };
         ApplyVillage(row, input, UpdateMask.Resolve(null, VillageFields, _ => true), "village");
@@ -118,6 +124,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
             _ => input.ExitDate is not null,
         });
         var version = Wire.Version(input.Etag, "village.etag");
+        Reach.Require(context.Reach().Contains(new AreaRef(AreaKind.Village, id)), "village", ResourceNames.Village(id));
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new UpdateVillageResponse
             {

@@ -1,0 +1,81 @@
+using Boyi.Domain.Access;
+using Boyi.Domain.Errors;
+using Boyi.Domain.Registry;
+using Boyi.Server.Grpc;
+using Grpc.Core;
+
+namespace Boyi.Server.Auth;
+
+/// <summary>
+/// Which objects a caller may reach, beyond which RPCs it may call (<see cref="RpcPolicies"/>): machine clients
+/// (other government systems) the whole registry; county admins and auditors their county; a town officer their
+/// town; a cadre the households they are paired with, their own record and their pairings; an enterprise user
+/// their enterprise's records. A foreign object answers exactly like a missing one (NOT_FOUND), and lists and
+/// counts are narrowed in the query, so nobody learns what exists outside their reach.
+/// </summary>
+public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = null, long? CadreId = null, long? EnterpriseId = null)
+{
+    public static Reach All { get; } = new(Everything: true);
+
+    /// <summary>Reaches nothing: a person whose account lacks what its role is tied to.</summary>
+    public static Reach Nothing { get; } = new(Everything: false, CountyId: -1);
+
+    public static Reach Of(Caller caller)
+    {
+        if (caller.Kind == CallerKind.Client)
+            return All;
+        if (caller.Kind != CallerKind.Person || caller.CountyId is not { } county)
+            return Nothing;
+        // One role per account; should a person hold several, the widest one applies.
+        if (caller.Roles.Contains(Roles.CountyAdmin) || caller.Roles.Contains(Roles.Auditor))
+            return new Reach(false, county);
+        if (caller.Roles.Contains(Roles.TownOfficer))
+            return caller.TownId is { } town && Ids.CountyOfTown(town) == county ? new Reach(false, county, TownId: town) : Nothing;
+        if (caller.Roles.Contains(Roles.Cadre))
+            return caller.CadreId is { } cadre && Ids.CountyOfCadre(cadre) == county ? new Reach(false, county, CadreId: cadre) : Nothing;
+        if (caller.Roles.Contains(Roles.EnterpriseUser))
+            return caller.EnterpriseId is { } enterprise ? new Reach(false, county, EnterpriseId: enterprise) : Nothing;
+        return Nothing;
+    }
+
+    /// <summary>Whether the whole area is the caller's (a cadre's area is their county; their rows are narrowed further).</summary>
+    public bool Contains(AreaRef area) =>
+        Everything || area.CountyId == CountyId && (TownId is not { } town || area.Kind != AreaKind.County && TownOf(area) == town);
+
+    /// <summary>
+    /// The part of <paramref name="area"/> within reach: the area itself, the caller's town when the area is its
+    /// county, or null when they do not meet (a list then answers empty, as it would for a missing area).
+    /// </summary>
+    public AreaRef? Narrow(AreaRef area)
+    {
+        if (Contains(area))
+            return area;
+        if (TownId is { } town && area.Kind == AreaKind.County && area.CountyId == CountyId)
+            return new AreaRef(AreaKind.Town, town);
+        return null;
+    }
+
+    /// <summary>Whether the household lies in the caller's county or town (a cadre's own households are checked in the query).</summary>
+    public bool ContainsHouseholdArea(long householdId) =>
+        Everything || Ids.CountyOfHousehold(householdId) == CountyId
+            && (TownId is not { } town || Ids.TownOfVillage(Ids.VillageOfHousehold(householdId)) == town);
+
+    /// <summary>The cadre whose paired households are all a cadre may see, or null for everyone else.</summary>
+    public long? OnlyPairedWith => CadreId;
+
+    public bool ContainsCounty(int countyId) => Everything || countyId == CountyId && TownId is null && CadreId is null && EnterpriseId is null;
+
+    /// <summary>Throws NOT_FOUND, worded like the missing object, unless <paramref name="reachable"/>.</summary>
+    public static void Require(bool reachable, string resource, string name)
+    {
+        if (!reachable)
+            throw DomainException.NotFound(resource, name);
+    }
+
+    private static long TownOf(AreaRef area) => area.Kind == AreaKind.Town ? area.Id : Ids.TownOfVillage(area.Id);
+}
+
+public static class ReachExtensions
+{
+    public static Reach Reach(this ServerCallContext context) => Auth.Reach.Of(context.Caller());
+}

@@ -1,0 +1,488 @@
+using System.Text;
+using Boyi.Contracts.V1;
+using Boyi.Domain.Access;
+using Boyi.Infrastructure.Identity;
+using Boyi.Server.Auth;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Xunit.Abstractions;
+
+namespace Boyi.Server.Tests;
+
+/// <summary>
+/// Two counties (450923 "A" with towns T1 and T2; 450924 "B"), a cadre paired with a household in each of T1, T2
+/// and B, a household in T1 nobody is paired with, proposals in T1, T2 and B; and one signed-in person of every
+/// role (county admin and auditor of A, town officer of T1, the cadre of T1, an enterprise user of A), plus a
+/// machine client with every scope.
+/// </summary>
+public sealed class MatrixFixture : CountyFixture
+{
+    public TestCounty B { get; private set; } = null!;
+    public string T1 => County.Towns[0].Name;
+    public string T2 => County.Towns[1].Name;
+    public string V1 => County.Towns[0].Villages[0];
+    public string V2 => County.Towns[1].Villages[0];
+    public string TB => B.Towns[0].Name;
+    public string VB => B.Towns[0].Villages[0];
+    public Cadre C1 { get; private set; } = null!;
+    public Cadre C2 { get; private set; } = null!;
+    public Cadre CB { get; private set; } = null!;
+    public Pairing P1 { get; private set; } = null!;
+    public Pairing P2 { get; private set; } = null!;
+    public Pairing PB { get; private set; } = null!;
+    /// <summary>In T1, paired with nobody: the cadre's foreign household in their own village.</summary>
+    public Household H1Unpaired { get; private set; } = null!;
+    public Dictionary<string, string> Proposals { get; } = [];
+    public Dictionary<string, GrpcChannel> Channels { get; } = [];
+
+    public const string Client = "client";
+    public static readonly string[] Callers = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.EnterpriseUser, Roles.Auditor, Client];
+
+    protected override async Task SeedAsync()
+    {
+        await base.SeedAsync();
+        B = await Api.CreateCountyAsync(this, 450924, towns: 1, villages: 1);
+        (C1, P1) = await PairedAsync(County.Name, T1, V1);
+        (C2, P2) = await PairedAsync(County.Name, T2, V2);
+        (CB, PB) = await PairedAsync(B.Name, TB, VB);
+        H1Unpaired = await Api.CreateHouseholdAsync(this, V1);
+        foreach (var scope in new[] { T1, T2, B.Name })
+            Proposals[scope] = await ProposalAsync(scope);
+
+        var portal = await PortalClient.RegisterAsync(this);
+        var county = 450923;
+        var people = new Dictionary<string, UserScope>
+        {
+            [Roles.CountyAdmin] = new(Roles.CountyAdmin, county),
+            [Roles.TownOfficer] = new(Roles.TownOfficer, county, TownId: long.Parse(T1.Split('/')[1])),
+            [Roles.Cadre] = new(Roles.Cadre, county, CadreId: long.Parse(C1.Name.Split('/')[1])),
+            [Roles.EnterpriseUser] = new(Roles.EnterpriseUser, county, EnterpriseId: 1),
+            [Roles.Auditor] = new(Roles.Auditor, county),
+        };
+        foreach (var (role, scope) in people)
+        {
+            var user = $"m-{role}";
+            var (tokens, _) = await People.FirstSignInAsync(this, portal, user, await People.CreateAsync(this, user, scope), "Matrix-Pass-2026");
+            Channels[role] = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
+        }
+        Channels[Client] = Channel;
+    }
+
+    public async Task<(Cadre, Pairing)> PairedAsync(string county, string town, string village)
+    {
+        var cadre = await Api.CreateCadreAsync(this, county, CadreRank.OrdinaryStaff, town, village);
+        var household = await Api.CreateHouseholdAsync(this, village);
+        var pairing = (await Pairings.CreatePairingAsync(new CreatePairingRequest
+        {
+            Pairing = new Pairing { Cadre = cadre.Name, Household = household.Name },
+        })).Pairing;
+        return (cadre, pairing);
+    }
+
+    public async Task<string> ProposalAsync(string scope) =>
+        (await Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = scope })).Proposal.Name;
+}
+
+/// <summary>
+/// Every RPC × every role × own / foreign object, against the expected status of each cell: a role the RPC's
+/// policy does not name is PERMISSION_DENIED; within the policy, a foreign object answers NOT_FOUND like a
+/// missing one, and a list about a foreign area answers empty; public registry reads answer everyone.
+/// </summary>
+public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper output) : IClassFixture<MatrixFixture>
+{
+    private enum Kind { Object, List, Public }
+
+    /// <summary>What a call did: its status, and for lists how many rows came back.</summary>
+    private sealed record Outcome(StatusCode Code, int? Count = null);
+
+    private sealed record Case(string Method, Kind Kind, Func<string, bool, GrpcChannel, Task<Outcome>> Run, StatusCode OwnPersonStatus = StatusCode.OK);
+
+    private static int _unique;
+    private static int Next() => Interlocked.Increment(ref _unique);
+
+    private readonly record struct Areas(string County, string Town, string Village);
+
+    /// <summary>The caller's own area and a foreign one: another county for county-wide roles, another town for a town officer.</summary>
+    private Areas Area(string role, bool foreign) => (role, foreign) switch
+    {
+        (MatrixFixture.Client, true) => new(s.B.Name, s.TB, s.VB),
+        (Roles.TownOfficer or Roles.Cadre, true) => new(s.County.Name, s.T2, s.V2),
+        (_, true) => new(s.B.Name, s.TB, s.VB),
+        _ => new(s.County.Name, s.T1, s.V1),
+    };
+
+    /// <summary>A household the caller reaches or not; for a cadre, own means paired with them.</summary>
+    private string Household(string role, bool foreign) => (role, foreign) switch
+    {
+        (Roles.Cadre, false) => s.P1.Household,
+        (Roles.Cadre, true) => s.H1Unpaired.Name,
+        (Roles.TownOfficer, true) => s.P2.Household,
+        (MatrixFixture.Client, true) or (_, true) => s.PB.Household,
+        _ => s.P1.Household,
+    };
+
+    private (Cadre Cadre, Pairing Pairing) Paired(string role, bool foreign) =>
+        !foreign ? (s.C1, s.P1) : role is Roles.TownOfficer or Roles.Cadre ? (s.C2, s.P2) : (s.CB, s.PB);
+
+    private static async Task<Outcome> Call(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return new Outcome(StatusCode.OK);
+        }
+        catch (RpcException e)
+        {
+            return new Outcome(e.StatusCode);
+        }
+    }
+
+    private static async Task<Outcome> List(Func<Task<int>> call)
+    {
+        try
+        {
+            return new Outcome(StatusCode.OK, await call());
+        }
+        catch (RpcException e)
+        {
+            return new Outcome(e.StatusCode);
+        }
+    }
+
+    private static RegistryService.RegistryServiceClient Registry(GrpcChannel c) => new(c);
+    private static HouseholdService.HouseholdServiceClient Households(GrpcChannel c) => new(c);
+    private static CadreService.CadreServiceClient Cadres(GrpcChannel c) => new(c);
+    private static PairingService.PairingServiceClient Pairings(GrpcChannel c) => new(c);
+
+    private List<Case> Cases() =>
+    [
+        // Registry
+        new("CreateCounty", Kind.Object, (role, foreign, c) => Call(() => Registry(c).CreateCountyAsync(new CreateCountyRequest
+        {
+            // A person's own county exists already; a client creates new ones.
+            CountyId = role == MatrixFixture.Client ? (451000 + Next()).ToString() : foreign ? "450925" : "450923",
+            County = new County { DisplayName = "新县" },
+        }).ResponseAsync), OwnPersonStatus: StatusCode.AlreadyExists),
+        new("GetCounty", Kind.Public, (role, foreign, c) => Call(() => Registry(c).GetCountyAsync(new GetCountyRequest { Name = Area(role, foreign).County }).ResponseAsync)),
+        new("ListCounties", Kind.Public, (_, _, c) => Call(() => Registry(c).ListCountiesAsync(new ListCountiesRequest()).ResponseAsync)),
+        new("CreateTown", Kind.Object, (role, foreign, c) =>
+        {
+            var county = Area(role, foreign).County;
+            return Call(() => Registry(c).CreateTownAsync(new CreateTownRequest
+            {
+                Parent = county,
+                TownId = $"{county.Split('/')[1]}{300 + Next()}",
+                Town = new Town { DisplayName = $"新镇{Next()}" },
+            }).ResponseAsync);
+        }),
+        new("GetTown", Kind.Public, (role, foreign, c) => Call(() => Registry(c).GetTownAsync(new GetTownRequest { Name = Area(role, foreign).Town }).ResponseAsync)),
+        new("ListTowns", Kind.Public, (role, foreign, c) => Call(() => Registry(c).ListTownsAsync(new ListTownsRequest { Parent = Area(role, foreign).County }).ResponseAsync)),
+        new("UpdateTown", Kind.Object, (role, foreign, c) => Call(() => Registry(c).UpdateTownAsync(new UpdateTownRequest
+        {
+            Town = new Town { Name = Area(role, foreign).Town, DisplayName = $"改名镇{Next()}" },
+        }).ResponseAsync)),
+        new("CreateVillage", Kind.Object, (role, foreign, c) =>
+        {
+            var town = Area(role, foreign).Town;
+            return Call(() => Registry(c).CreateVillageAsync(new CreateVillageRequest
+            {
+                Parent = town,
+                VillageId = $"{town.Split('/')[1]}{300 + Next()}",
+                Village = new Village { DisplayName = $"新村{Next()}" },
+            }).ResponseAsync);
+        }),
+        new("GetVillage", Kind.Public, (role, foreign, c) => Call(() => Registry(c).GetVillageAsync(new GetVillageRequest { Name = Area(role, foreign).Village }).ResponseAsync)),
+        new("ListVillages", Kind.Public, (role, foreign, c) => Call(() => Registry(c).ListVillagesAsync(new ListVillagesRequest { Parent = Area(role, foreign).Town }).ResponseAsync)),
+        new("UpdateVillage", Kind.Object, (role, foreign, c) => Call(() => Registry(c).UpdateVillageAsync(new UpdateVillageRequest
+        {
+            Village = new Village { Name = Area(role, foreign).Village, DisplayName = $"改名村{Next()}" },
+            UpdateMask = new FieldMask { Paths = { "display_name" } },
+        }).ResponseAsync)),
+
+        // Households
+        new("CreateHousehold", Kind.Object, (role, foreign, c) => Call(() => Households(c).CreateHouseholdAsync(new CreateHouseholdRequest
+        {
+            Parent = Area(role, foreign).Village,
+            Household = Api.NewHousehold(),
+        }).ResponseAsync)),
+        new("GetHousehold", Kind.Object, (role, foreign, c) => Call(() => Households(c).GetHouseholdAsync(new GetHouseholdRequest { Name = Household(role, foreign) }).ResponseAsync)),
+        new("ListHouseholds", Kind.List, (role, foreign, c) => List(async () =>
+            (await Households(c).ListHouseholdsAsync(new ListHouseholdsRequest { Parent = Area(role, foreign).Town })).Households.Count)),
+        new("UpdateHousehold", Kind.Object, async (role, foreign, c) =>
+        {
+            var h = await FreshHouseholdAsync(role, foreign);
+            return await Call(() => Households(c).UpdateHouseholdAsync(new UpdateHouseholdRequest
+            {
+                Household = new Household { Name = h, Phone = "13900001111" },
+                UpdateMask = new FieldMask { Paths = { "phone" } },
+            }).ResponseAsync);
+        }),
+        new("DeleteHousehold", Kind.Object, async (role, foreign, c) =>
+        {
+            var h = await FreshHouseholdAsync(role, foreign);
+            return await Call(() => Households(c).DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = h, Reason = "重复登记" }).ResponseAsync);
+        }),
+        new("UndeleteHousehold", Kind.Object, async (role, foreign, c) =>
+        {
+            var h = await FreshHouseholdAsync(role, foreign);
+            await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = h, Reason = "误删测试" });
+            return await Call(() => Households(c).UndeleteHouseholdAsync(new UndeleteHouseholdRequest { Name = h }).ResponseAsync);
+        }),
+        new("ChangeHouseholdStatus", Kind.Object, async (role, foreign, c) =>
+        {
+            var h = await FreshHouseholdAsync(role, foreign);
+            return await Call(() => Households(c).ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest
+            {
+                Name = h, Status = HouseholdStatus.Lifted, LiftedYear = 2025, Reason = "收入达标",
+            }).ResponseAsync);
+        }),
+        new("ListHouseholdStatusChanges", Kind.Object, (role, foreign, c) => Call(() =>
+            Households(c).ListHouseholdStatusChangesAsync(new ListHouseholdStatusChangesRequest { Parent = Household(role, foreign) }).ResponseAsync)),
+        new("ImportHouseholds", Kind.Object, (role, foreign, c) => Call(async () =>
+        {
+            var area = Area(role, foreign);
+            var csv = "户编号,行政村代码,姓名,与户主关系,身份证号码,健康状况,劳动能力,联系电话,致贫原因,人均纯收入（元）,是否有劳动力,是否愿意发展产业\n" +
+                $"1,{area.Village.Split('/')[1]},黄文,户主,{Api.NewIdCardNumber(area.County.Split('/')[1])},健康,普通劳动力,13907751234,因病,2350,是,否\n";
+            using var call = Households(c).ImportHouseholds();
+            try
+            {
+                await call.RequestStream.WriteAsync(new ImportHouseholdsRequest
+                {
+                    Header = new ImportHeader { Parent = area.County, Format = ImportFormat.Csv, ValidateOnly = true },
+                });
+                await call.RequestStream.WriteAsync(new ImportHouseholdsRequest { Chunk = ByteString.CopyFrom(Encoding.UTF8.GetBytes(csv)) });
+                await call.RequestStream.CompleteAsync();
+            }
+            catch (RpcException)
+            {
+                // The server may answer (refuse) before the file is sent; its answer is the response's status.
+            }
+            await call.ResponseAsync;
+        })),
+        new("ExportHouseholds", Kind.List, (role, foreign, c) => List(async () =>
+        {
+            using var call = Households(c).ExportHouseholds(new ExportHouseholdsRequest { Parent = Area(role, foreign).Town });
+            var n = 0;
+            await foreach (var batch in call.ResponseStream.ReadAllAsync())
+                n += batch.Households.Count;
+            return n;
+        })),
+
+        // Cadres
+        new("CreateCadre", Kind.Object, (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            return Call(() => Cadres(c).CreateCadreAsync(new CreateCadreRequest
+            {
+                Parent = area.County,
+                Cadre = new Cadre { FullName = "周干部", Unit = "县财政局", Rank = CadreRank.OrdinaryStaff, LinkedTown = area.Town, LinkedVillage = area.Village },
+            }).ResponseAsync);
+        }),
+        new("GetCadre", Kind.Object, (role, foreign, c) => Call(() => Cadres(c).GetCadreAsync(new GetCadreRequest { Name = Paired(role, foreign).Cadre.Name }).ResponseAsync)),
+        new("ListCadres", Kind.List, (role, foreign, c) => List(async () =>
+            (await Cadres(c).ListCadresAsync(new ListCadresRequest { Parent = Area(role, foreign).Town })).Cadres.Count)),
+        new("UpdateCadre", Kind.Object, (role, foreign, c) => Call(() => Cadres(c).UpdateCadreAsync(new UpdateCadreRequest
+        {
+            Cadre = new Cadre { Name = Paired(role, foreign).Cadre.Name, Unit = $"县农业农村局{Next()}" },
+            UpdateMask = new FieldMask { Paths = { "unit" } },
+        }).ResponseAsync)),
+
+        // Pairings
+        new("CreatePairing", Kind.Object, async (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            var cadre = await Api.CreateCadreAsync(s, area.County, CadreRank.OrdinaryStaff, area.Town, area.Village);
+            var h = await Api.CreateHouseholdAsync(s, area.Village);
+            return await Call(() => Pairings(c).CreatePairingAsync(new CreatePairingRequest
+            {
+                Pairing = new Pairing { Cadre = cadre.Name, Household = h.Name },
+            }).ResponseAsync);
+        }),
+        new("GetPairing", Kind.Object, (role, foreign, c) => Call(() => Pairings(c).GetPairingAsync(new GetPairingRequest { Name = Paired(role, foreign).Pairing.Name }).ResponseAsync)),
+        new("ListPairings", Kind.List, (role, foreign, c) => List(async () =>
+            (await Pairings(c).ListPairingsAsync(new ListPairingsRequest { Parent = Paired(role, foreign).Cadre.Name })).Pairings.Count)),
+        new("EndPairing", Kind.Object, async (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            var (_, pairing) = await s.PairedAsync(area.County, area.Town, area.Village);
+            return await Call(() => Pairings(c).EndPairingAsync(new EndPairingRequest { Name = pairing.Name, Reason = "干部调动" }).ResponseAsync);
+        }),
+        new("GetPairingPolicy", Kind.Public, (role, foreign, c) => Call(() =>
+            Pairings(c).GetPairingPolicyAsync(new GetPairingPolicyRequest { Name = $"{Area(role, foreign).County}/pairingPolicy" }).ResponseAsync)),
+        new("UpdatePairingPolicy", Kind.Object, async (role, foreign, c) =>
+        {
+            var name = $"{Area(role, foreign).County}/pairingPolicy";
+            var current = (await s.Pairings.GetPairingPolicyAsync(new GetPairingPolicyRequest { Name = name })).Policy;
+            current.Etag = "";
+            return await Call(() => Pairings(c).UpdatePairingPolicyAsync(new UpdatePairingPolicyRequest { Policy = current }).ResponseAsync);
+        }),
+        new("GetCoverage", Kind.Object, (role, foreign, c) => Call(() =>
+            Pairings(c).GetCoverageAsync(new GetCoverageRequest { Scope = role == Roles.TownOfficer ? Area(role, foreign).Town : Area(role, foreign).County }).ResponseAsync)),
+        new("ListUncoveredHouseholds", Kind.List, (role, foreign, c) => List(async () =>
+            (await Pairings(c).ListUncoveredHouseholdsAsync(new ListUncoveredHouseholdsRequest { Parent = Area(role, foreign).Town })).Households.Count)),
+        new("CreatePairingProposal", Kind.Object, (role, foreign, c) => Call(() =>
+            Pairings(c).CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = Area(role, foreign).Town }).ResponseAsync)),
+        new("GetPairingProposal", Kind.Object, (role, foreign, c) => Call(() =>
+            Pairings(c).GetPairingProposalAsync(new GetPairingProposalRequest { Name = s.Proposals[ProposalScope(role, foreign)] }).ResponseAsync)),
+        new("AcceptPairingProposal", Kind.Object, async (role, foreign, c) =>
+        {
+            var proposal = await s.ProposalAsync(Area(role, foreign).Town);
+            return await Call(() => Pairings(c).AcceptPairingProposalAsync(new AcceptPairingProposalRequest { Name = proposal }).ResponseAsync);
+        }),
+    ];
+
+    private string ProposalScope(string role, bool foreign) => (role, foreign) switch
+    {
+        (_, false) => s.T1,
+        (Roles.TownOfficer or Roles.Cadre, true) => s.T2,
+        _ => s.B.Name,
+    };
+
+    /// <summary>A new household where the cell needs one (made by the all-scopes client, not by the caller under test).</summary>
+    private async Task<string> FreshHouseholdAsync(string role, bool foreign) =>
+        (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
+
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor];
+
+    [Fact]
+    public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()
+    {
+        var cases = Cases();
+        // The matrix covers every data RPC there is.
+        var methods = DataServices.SelectMany(d => d.Methods.Select(m => m.Name)).Order().ToList();
+        Assert.Equal(methods, cases.Select(c => c.Method).Order().ToList());
+
+        var failures = new List<string>();
+        var table = new StringBuilder($"{"rpc",-28}" + string.Concat(MatrixFixture.Callers.Select(r => $" {r,-32}")) + "\n");
+        foreach (var test in cases)
+        {
+            var service = DataServices.Single(d => d.FindMethodByName(test.Method) is not null);
+            var policy = RpcPolicies.For($"/{service.FullName}/{test.Method}")!;
+            table.Append($"{test.Method,-28}");
+            foreach (var role in MatrixFixture.Callers)
+            {
+                var cells = new List<string>();
+                foreach (var foreign in new[] { false, true })
+                {
+                    var expected = Expect(test, policy, role, foreign);
+                    var actual = await test.Run(role, foreign, s.Channels[role]);
+                    cells.Add(actual.Count is { } n ? $"{actual.Code}({n})" : actual.Code.ToString());
+                    if (!Matches(expected, actual))
+                        failures.Add($"{test.Method} as {role} on {(foreign ? "a foreign" : "its own")} object: expected {expected}, got {actual}");
+                }
+                table.Append($" {string.Join('/', cells),-32}");
+            }
+            table.Append('\n');
+        }
+        output.WriteLine(table.ToString());
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Fact]
+    public async Task ATownOfficersListsAndCounts_AboutTheirCounty_HoldOnlyTheirTown()
+    {
+        var officer = s.Channels[Roles.TownOfficer];
+        var county = await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.County.Name, PageSize = 1000 });
+        var town = await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.T1, PageSize = 1000 });
+        Assert.True(county.TotalSize > town.TotalSize);
+
+        var theirs = await Households(officer).ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.County.Name, PageSize = 1000 });
+        Assert.Equal(town.TotalSize, theirs.TotalSize);
+        Assert.All(theirs.Households, h => Assert.Equal(s.T1, h.Town));
+        var uncovered = await Pairings(officer).ListUncoveredHouseholdsAsync(new ListUncoveredHouseholdsRequest { Parent = s.County.Name, PageSize = 1000 });
+        Assert.Equal((await s.Pairings.ListUncoveredHouseholdsAsync(new ListUncoveredHouseholdsRequest { Parent = s.T1 })).TotalSize, uncovered.TotalSize);
+        Assert.All(uncovered.Households, h => Assert.Equal(s.T1, h.Town));
+        // A county-wide count is not theirs to see at all.
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await Pairings(officer).GetCoverageAsync(new GetCoverageRequest { Scope = s.County.Name }));
+    }
+
+    [Fact]
+    public async Task ACadreSees_OnlyTheHouseholdsTheyArePairedWith_AndOnlyWhileTheyAre()
+    {
+        var cadre = s.Channels[Roles.Cadre];
+        var listed = await Households(cadre).ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.County.Name });
+        Assert.Equal([s.P1.Household], listed.Households.Select(h => h.Name));
+        Assert.Equal(1, listed.TotalSize);
+
+        // A second household paired with them, then ended: visible, then gone.
+        var extra = await Api.CreateHouseholdAsync(s, s.V1);
+        var policy = (await s.Pairings.GetPairingPolicyAsync(new GetPairingPolicyRequest { Name = $"{s.County.Name}/pairingPolicy" })).Policy;
+        var quota = policy.Rules.Single(r => r.Rank == CadreRank.OrdinaryStaff);
+        quota.Households = 2;
+        policy.Etag = "";
+        await s.Pairings.UpdatePairingPolicyAsync(new UpdatePairingPolicyRequest { Policy = policy });
+        var pairing = (await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = s.C1.Name, Household = extra.Name } })).Pairing;
+        Assert.Equal(extra.Name, (await Households(cadre).GetHouseholdAsync(new GetHouseholdRequest { Name = extra.Name })).Household.Name);
+        await s.Pairings.EndPairingAsync(new EndPairingRequest { Name = pairing.Name, Reason = "调整" });
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await Households(cadre).GetHouseholdAsync(new GetHouseholdRequest { Name = extra.Name }));
+        quota.Households = 1;
+        await s.Pairings.UpdatePairingPolicyAsync(new UpdatePairingPolicyRequest { Policy = policy });
+    }
+
+    [Fact]
+    public async Task AForeignObject_AnswersExactlyLikeAMissingOne()
+    {
+        var officer = s.Channels[Roles.TownOfficer];
+        var foreign = await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await Households(officer).GetHouseholdAsync(new GetHouseholdRequest { Name = s.P2.Household }));
+        var missingId = $"households/{s.V1.Split('/')[1]}99999";
+        var missing = await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await s.Households.GetHouseholdAsync(new GetHouseholdRequest { Name = missingId }));
+        Assert.Equal(missing.Status.Detail.Replace(missingId, "X"), foreign.Status.Detail.Replace(s.P2.Household, "X"));
+        Assert.Equal(missing.ErrorInfo().Metadata["resource"], foreign.ErrorInfo().Metadata["resource"]);
+    }
+
+    [Fact]
+    public async Task ServerOwnedFields_CannotBeSetByACaller()
+    {
+        var input = Api.NewHousehold();
+        input.Status = HouseholdStatus.Lifted;
+        input.LiftedYear = 2020;
+        input.Paired = true;
+        input.Town = s.T2;
+        var created = (await s.Households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = s.V1, Household = input })).Household;
+        Assert.Equal(HouseholdStatus.Poor, created.Status);
+        Assert.Equal(0, created.LiftedYear);
+        Assert.False(created.Paired);
+        Assert.Equal(s.T1, created.Town);
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+            await s.Households.UpdateHouseholdAsync(new UpdateHouseholdRequest
+            {
+                Household = new Household { Name = created.Name, Status = HouseholdStatus.Lifted },
+                UpdateMask = new FieldMask { Paths = { "status" } },
+            }));
+        Assert.Contains(e.BadRequest()!.FieldViolations, v => v.Field == "update_mask");
+
+        var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.OrdinaryStaff, s.T1, s.V1);
+        Assert.Equal(s.County.Name, cadre.County);
+        var pairing = (await s.Pairings.CreatePairingAsync(new CreatePairingRequest
+        {
+            Pairing = new Pairing { Cadre = cadre.Name, Household = created.Name, ContactCardNumber = "450923-1999-999999", EndReason = "x" },
+        })).Pairing;
+        Assert.NotEqual("450923-1999-999999", pairing.ContactCardNumber);
+        Assert.Equal("", pairing.EndReason);
+        Assert.Equal(PairingState.Active, pairing.State);
+    }
+
+    private sealed record Expected(StatusCode Code, bool Empty = false, bool NonEmpty = false);
+
+    private static Expected Expect(Case test, RpcPolicy policy, string role, bool foreign)
+    {
+        var allowed = role == MatrixFixture.Client || policy.Roles.Contains(role);
+        if (!allowed)
+            return new(StatusCode.PermissionDenied);
+        if (test.Kind == Kind.Public || role == MatrixFixture.Client)
+            return new(StatusCode.OK, NonEmpty: test.Kind == Kind.List);
+        if (!foreign)
+            return new(test.OwnPersonStatus, NonEmpty: test.Kind == Kind.List);
+        return test.Kind == Kind.List ? new(StatusCode.OK, Empty: true) : new(StatusCode.NotFound);
+    }
+
+    private static bool Matches(Expected e, Outcome a) =>
+        e.Code == a.Code && (!e.Empty || a.Count == 0) && (!e.NonEmpty || a.Count > 0);
+}
