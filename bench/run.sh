@@ -121,13 +121,13 @@ db_exists() { [ "$(PSQL postgres -tAc "SELECT 1 FROM pg_database WHERE datname =
 
 ensure_county_db() {
   db_exists $COUNTY_DB || PSQL postgres -c "CREATE DATABASE $COUNTY_DB"
-  HARNESS seed --cs "$(cs $COUNTY_DB)" | sed 's/^/  /' >&2
+  HARNESS seed --cs "$(cs $COUNTY_DB)" --keys "$BENCH_HOME/keys" | sed 's/^/  /' >&2
 }
 
 ensure_province_db() {
   db_exists $PROVINCE_DB || PSQL postgres -c "CREATE DATABASE $PROVINCE_DB"
   log "province: $PROVINCE counties (seeded once, ~3 min, then kept in $PGDATA)"
-  HARNESS seed --cs "$(cs $PROVINCE_DB)" --province "$PROVINCE" | grep -Ev '^\[seed\] (\[|county [0-9]+: households)' | sed 's/^/  /' >&2
+  HARNESS seed --cs "$(cs $PROVINCE_DB)" --keys "$BENCH_HOME/keys" --province "$PROVINCE" | grep -Ev '^\[seed\] (\[|county [0-9]+: households)' | sed 's/^/  /' >&2
 }
 
 # server_start DB LOGFILE: a Release Boyi server on the given database, no demo seeding, timestamped one-line logs.

@@ -8,9 +8,10 @@ public static class BenchApp
     private const string Help = """
         Boyi.Bench — benchmark harness (normally run by bench/run.sh)
 
-          seed --cs CS [--province N]
+          seed --cs CS --keys DIR [--province N]
               Migrates the database and seeds the demo county 450923 (default), or the first N counties
               of GuangxiCounties at full scale (--province 40 ≈ 1.04 M households). Counties already there are kept.
+              ID-card numbers and phones are encrypted with the personal-data keys in DIR (the server's key folder).
           frames --household ID --out DIR
               Writes the h2load request bodies (gRPC frames) for GetHousehold(households/ID) and for
               grpc.health.v1.Health/Check(service "liveness"), and the pgbench scripts with GetHousehold's SQL.
@@ -34,7 +35,7 @@ public static class BenchApp
         switch (args[0])
         {
             case "seed":
-                await Seeding.RunAsync(options.Required("cs"), options.Int("province", 0), ct);
+                await Seeding.RunAsync(options.Required("cs"), options.Required("keys"), options.Int("province", 0), ct);
                 return 0;
             case "frames":
                 await Frames.WriteAsync(long.Parse(options.Required("household"), CultureInfo.InvariantCulture), options.Required("out"), ct);

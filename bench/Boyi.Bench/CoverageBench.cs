@@ -5,6 +5,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Planning;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Pairing;
 using Grpc.Net.Client;
 using Npgsql;
@@ -24,7 +25,9 @@ internal static class CoverageBench
     public static async Task RunAsync(string connectionString, string label, int countyId, int rounds, string? outFile, CancellationToken ct)
     {
         await using var dataSource = Database.CreateDataSource(NoTimeout(connectionString));
-        var database = new Database(dataSource);
+        // Coverage and planning read no personal data: keys of this process only.
+        using var protector = new PersonalDataProtector(PersonalDataKeys.ForTests());
+        var database = new Database(dataSource, protector);
         var clock = TimeProvider.System;
         var store = new PairingStore(database, new PolicyStore(database, clock), clock);
         var (counties, town, households) = await DescribeAsync(dataSource, countyId, ct);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -12,14 +13,15 @@ internal static class Seeding
     /// <summary>The seed the demo county and the province tests use.</summary>
     public const ulong Seed = 20160310;
 
-    public static async Task RunAsync(string connectionString, int provinceCounties, CancellationToken ct)
+    public static async Task RunAsync(string connectionString, string keyFolder, int provinceCounties, CancellationToken ct)
     {
         // Seeding is a few big COPY transactions: no command timeout.
         connectionString = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
         await RecreateIfStaleAsync(connectionString, ct);
 
         await using var dataSource = Database.CreateDataSource(connectionString);
-        var database = new Database(dataSource);
+        using var protector = new PersonalDataProtector(PersonalDataKeys.LoadOrCreate(keyFolder));
+        var database = new Database(dataSource, protector);
         var watch = Stopwatch.StartNew();
         await database.MigrateAsync(ct);
         Console.WriteLine($"[seed] migrated in {watch.Elapsed.TotalSeconds:F1} s");
@@ -47,7 +49,7 @@ internal static class Seeding
     {
         List<string> unknown;
         await using (var dataSource = Database.CreateDataSource(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString))
-        await using (var db = new Database(dataSource).CreateContext())
+        await using (var db = new BoyiDbContext(Database.Options(dataSource)))
         {
             var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
             unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m)).ToList();

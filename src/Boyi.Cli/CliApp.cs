@@ -27,8 +27,9 @@ public static class CliApp
               The whole file is checked first; if anything is wrong nothing is imported and every
               problem is listed by row and column.
           boyi export <file.csv|file.xlsx> [--parent counties/450923|towns/…|villages/…] [--filter "status = POOR"]
-                      [--english] [--server URL]
-              Writes households with members in the same layout (Chinese headers unless --english).
+                      [--english] [--full-reason "为小额信贷核对身份"] [--server URL]
+              Writes households with members in the same layout (Chinese headers unless --english). ID-card numbers
+              and phones are masked unless --full-reason says why they are needed in full (audited).
           boyi clients add <client-id> --scopes registry.read,households.read,… [--name "县统计局"]
           boyi clients list
           boyi clients revoke <client-id>
@@ -136,7 +137,7 @@ public sealed class Arguments
     private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
     private static readonly HashSet<string> KnownOptions =
         ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
-         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise"];
+         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

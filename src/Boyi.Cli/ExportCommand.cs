@@ -17,7 +17,14 @@ public static class ExportCommand
         var options = new ExportOptions(args.Flags.Contains("english") ? FileLanguage.English : FileLanguage.Chinese);
 
         var households = new HouseholdService.HouseholdServiceClient(channel);
-        using var call = households.ExportHouseholds(new ExportHouseholdsRequest { Parent = parent, Filter = args.Option("filter") ?? "" }, cancellationToken: ct);
+        var fullReason = args.Option("full-reason");
+        using var call = households.ExportHouseholds(new ExportHouseholdsRequest
+        {
+            Parent = parent,
+            Filter = args.Option("filter") ?? "",
+            PersonalDataView = fullReason is null ? PersonalDataView.Masked : PersonalDataView.Full,
+            PersonalDataReason = fullReason ?? "",
+        }, cancellationToken: ct);
         // XLSX needs a seekable stream: write to a temporary file beside the target and move it into place when complete.
         var temp = path + ".partial";
         int count;
@@ -32,6 +39,8 @@ public static class ExportCommand
         }
         File.Move(temp, path, overwrite: true);
         await stdout.WriteLineAsync($"{path}: exported {count} households from {parent}.");
+        if (fullReason is null)
+            await stdout.WriteLineAsync("ID-card numbers and phones are masked; --full-reason \"…\" exports them in full (needs the personal-data permission; recorded in the audit log).");
         return CliApp.Ok;
     }
 

@@ -79,6 +79,13 @@ public static class Api
     public static async Task<Household> CreateHouseholdAsync(ServerFixture s, string village, Household? household = null) =>
         (await s.Households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = village, Household = household ?? NewHousehold() })).Household;
 
+    /// <summary>The household with ID-card numbers and phone in full (the test client holds the personal_data scope).</summary>
+    public static async Task<Household> FullAsync(ServerFixture s, string name) =>
+        (await s.Households.GetHouseholdAsync(new GetHouseholdRequest
+        {
+            Name = name, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "测试核对",
+        })).Household;
+
     public static async Task<Cadre> CreateCadreAsync(ServerFixture s, string county, CadreRank rank, string town, string? village = null) =>
         (await s.Cadres.CreateCadreAsync(new CreateCadreRequest
         {

@@ -1,5 +1,6 @@
 using Boyi.Contracts.V1;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Boyi.Server.Tests;
@@ -77,7 +78,9 @@ public sealed class ConcurrencyTests(CountyFixture s) : IClassFixture<CountyFixt
 
         var retry = (await s.Households.CreateHouseholdAsync(request)).Household;
         Assert.Equal(first, retry);
-        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM household_members WHERE id_card_number = '{request.Household.Members[0].IdCardNumber}'"));
+        var hash = Convert.ToHexString(s.Services.GetRequiredService<Boyi.Infrastructure.PersonalData.PersonalDataProtector>()
+            .Hash(request.Household.Members[0].IdCardNumber, Boyi.Infrastructure.PersonalData.PersonalDataPurposes.IdCardNumber));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM household_members WHERE id_card_hash = '\\x{hash}'::bytea"));
     }
 
     [Fact]

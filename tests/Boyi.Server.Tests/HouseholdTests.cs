@@ -59,7 +59,8 @@ public sealed class HouseholdTests(CountyFixture s) : IClassFixture<CountyFixtur
     {
         var input = Api.NewHousehold(members: 1, headIdCard: "11010519491231002X");
         var created = await Api.CreateHouseholdAsync(s, Village, input);
-        Assert.Equal("11010519491231002X", created.Members[0].IdCardNumber);
+        Assert.Equal("110105********002X", created.Members[0].IdCardNumber);
+        Assert.Equal("11010519491231002X", (await Api.FullAsync(s, created.Name)).Members[0].IdCardNumber);
         Assert.Equal(new Google.Type.Date { Year = 1949, Month = 12, Day = 31 }, created.Members[0].BirthDate);
     }
 
@@ -79,7 +80,7 @@ public sealed class HouseholdTests(CountyFixture s) : IClassFixture<CountyFixtur
 
         await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = first.Name, Reason = "registered twice" });
         var created = await Api.CreateHouseholdAsync(s, Village, second);
-        Assert.Equal(shared, created.Members[1].IdCardNumber);
+        Assert.Equal(shared, (await Api.FullAsync(s, created.Name)).Members[1].IdCardNumber);
 
         await Api.FailsAsync(StatusCode.AlreadyExists, "ID_CARD_NUMBER_TAKEN", async () =>
             await s.Households.UndeleteHouseholdAsync(new UndeleteHouseholdRequest { Name = first.Name }));
@@ -148,7 +149,8 @@ public sealed class HouseholdTests(CountyFixture s) : IClassFixture<CountyFixtur
             Household = change,
             UpdateMask = new FieldMask { Paths = { "phone" } },
         })).Household;
-        Assert.Equal("0775-8221234", updated.Phone);
+        Assert.Equal("0775-***1234", updated.Phone);
+        Assert.Equal("0775-8221234", (await Api.FullAsync(s, h.Name)).Phone);
         Assert.Equal(h.PerCapitaIncomeFen, updated.PerCapitaIncomeFen);
         Assert.Equal(h.Members, updated.Members);
 

@@ -24,7 +24,7 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
     {
         if (_cliAuth.Length == 0)
         {
-            var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Boyi.Domain.Access.Scopes.HouseholdsRead, Boyi.Domain.Access.Scopes.HouseholdsWrite, Boyi.Domain.Access.Scopes.RegistryRead]);
+            var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Boyi.Domain.Access.Scopes.HouseholdsRead, Boyi.Domain.Access.Scopes.HouseholdsWrite, Boyi.Domain.Access.Scopes.RegistryRead, Boyi.Domain.Access.Scopes.PersonalData]);
             _cliAuth = ["--server", s.GrpcAddress, "--authority", s.HttpAddress, "--client-id", id, "--client-secret", secret];
         }
         return _cliAuth;
@@ -61,7 +61,10 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         var response = await ImportAsync(Encoding.UTF8.GetBytes(csv), ImportFormat.Csv);
         Assert.Equal((2, 3, 3, false), (response.HouseholdsImported, response.MembersImported, response.RowsRead, response.ValidateOnly));
 
-        var households = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.County.Towns[0].Villages[0], PageSize = 500 })).Households;
+        var households = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest
+        {
+            Parent = s.County.Towns[0].Villages[0], PageSize = 500, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "核对导入",
+        })).Households;
         var first = households.Single(h => h.Members.Any(m => m.IdCardNumber == ids[0]));
         Assert.Equal("梁志强", first.HeadName);
         Assert.Equal(235050, first.PerCapitaIncomeFen);
@@ -101,7 +104,7 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         var v = s.County.Towns[1].Villages[0].Split('/')[1];
         var csv = string.Join('\n', Header,
             Row("A", v, "黄新", "户主", Api.NewIdCardNumber(), "", "因学", "900", "是", "是"),
-            Row("B", v, "黄旧", "户主", existing.Members[0].IdCardNumber, "", "因学", "900", "是", "是"));
+            Row("B", v, "黄旧", "户主", (await Api.FullAsync(s, existing.Name)).Members[0].IdCardNumber, "", "因学", "900", "是", "是"));
         var e = await Api.FailsAsync(StatusCode.InvalidArgument, "IMPORT_REJECTED", () => ImportAsync(Encoding.UTF8.GetBytes(csv), ImportFormat.Csv));
         var violation = Assert.Single(e.BadRequest()!.FieldViolations);
         Assert.Equal(("row 3, column 身份证号码", "ID_CARD_NUMBER_TAKEN"), (violation.Field, violation.Reason));
@@ -157,13 +160,28 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
         var file = Path.Combine(Path.GetTempPath(), $"boyi-export-{Guid.NewGuid():N}.{format}");
         try
         {
+            // By default the file holds masked numbers only; a stated reason exports them in full.
             var output = new StringWriter();
             var rc = await CliApp.RunAsync(["export", file, "--parent", source, .. await CliAuthAsync()], output, Console.Error, CancellationToken.None);
+            Assert.Equal(CliApp.Ok, rc);
+            Assert.Contains("masked", output.ToString());
+            var originalsFull = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest
+            {
+                Parent = source, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "核对",
+            })).Households;
+            if (format == "csv")
+            {
+                var text = await File.ReadAllTextAsync(file);
+                Assert.Contains("********", text);
+                Assert.DoesNotContain(originalsFull[0].Members[0].IdCardNumber, text);
+            }
+            output = new StringWriter();
+            rc = await CliApp.RunAsync(["export", file, "--parent", source, "--full-reason", "迁户重新登记", .. await CliAuthAsync()], output, Console.Error, CancellationToken.None);
             Assert.Equal(CliApp.Ok, rc);
             Assert.Contains("exported 3 households", output.ToString());
 
             // The same people cannot be on two live cards: move them by deleting the originals, then re-import.
-            var originals = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = source })).Households;
+            var originals = originalsFull;
             foreach (var h in originals)
                 await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = h.Name, Reason = "re-registered from file" });
 
@@ -171,7 +189,10 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
             rc = await CliApp.RunAsync(["import", file, "--county", "450923", .. await CliAuthAsync()], output, Console.Error, CancellationToken.None);
             Assert.Equal(CliApp.Ok, rc);
             Assert.Contains("imported 3 households with 6 members", output.ToString());
-            var reimported = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = source })).Households;
+            var reimported = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest
+            {
+                Parent = source, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "核对",
+            })).Households;
             Assert.Equal(
                 originals.Select(h => (h.HeadName, h.Phone, h.PerCapitaIncomeFen, string.Join(",", h.Members.Select(m => m.IdCardNumber)))),
                 reimported.Select(h => (h.HeadName, h.Phone, h.PerCapitaIncomeFen, string.Join(",", h.Members.Select(m => m.IdCardNumber)))));

@@ -39,7 +39,7 @@ public sealed class ParallelImportTests(ParallelImportFixture s) : IClassFixture
         var response = await ImportAsync(File(village.Split('/')[1], ids));
         Assert.Equal(10, response.HouseholdsImported);
 
-        var listed = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = village, PageSize = 100 })).Households;
+        var listed = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = village, PageSize = 100, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "核对导入" })).Households;
         Assert.Equal(ids.Order(), listed.Select(h => h.Members[0].IdCardNumber).Order());
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"));
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM prepared_write_decisions"));
@@ -52,7 +52,7 @@ public sealed class ParallelImportTests(ParallelImportFixture s) : IClassFixture
         var existing = await Api.CreateHouseholdAsync(s, village);
         var before = await ScalarAsync("SELECT count(*) FROM households");
         // The taken number is in the second half of the file, so the second part fails after the first was copied.
-        var ids = Enumerable.Range(0, 9).Select(_ => Api.NewIdCardNumber()).Append(existing.Members[0].IdCardNumber).ToList();
+        var ids = Enumerable.Range(0, 9).Select(_ => Api.NewIdCardNumber()).Append((await Api.FullAsync(s, existing.Name)).Members[0].IdCardNumber).ToList();
 
         var e = await Api.FailsAsync(StatusCode.InvalidArgument, "IMPORT_REJECTED", () => ImportAsync(File(village.Split('/')[1], ids)));
         Assert.Equal(("row 11, column 身份证号码", "ID_CARD_NUMBER_TAKEN"),
@@ -108,7 +108,7 @@ public sealed class ParallelImportTests(ParallelImportFixture s) : IClassFixture
                     Boyi.Domain.Registry.HealthStatus.Healthy, Boyi.Domain.Registry.LabourCapacity.Normal)],
                 null, [Boyi.Domain.Registry.PovertyCause.Illness], 100, true, false), DateOnly.FromDateTime(now));
             return HouseholdRows.New(village * 100_000 + seq, (int)(village / 1_000_000), village / 1000, village, card,
-                Boyi.Domain.Registry.HouseholdStatus.Poor, null, now);
+                Boyi.Domain.Registry.HouseholdStatus.Poor, null, now, database.Protector);
         }).ToList();
         var prepared = await ParallelHouseholdWriter.PrepareAsync(database.DataSource, records, "test", 2, CancellationToken.None);
         if (decide)

@@ -1,3 +1,4 @@
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Postgres;
 using Npgsql;
@@ -63,7 +64,7 @@ public static class TestPostgres
         await ExecuteAsync(admin, $"CREATE DATABASE {template}");
         var templateCs = new NpgsqlConnectionStringBuilder(admin) { Database = template, Pooling = false }.ConnectionString;
         await using (var dataSource = NpgsqlDataSource.Create(templateCs))
-            await new Database(dataSource).MigrateAsync(CancellationToken.None);
+            await new Database(dataSource, Protector).MigrateAsync(CancellationToken.None);
         NpgsqlConnection.ClearAllPools();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -97,6 +98,9 @@ public static class TestPostgres
         }
     }
 
+    /// <summary>Personal-data keys of this test process, held in memory (infrastructure tests reach the tables directly).</summary>
+    public static PersonalDataProtector Protector { get; } = new(PersonalDataKeys.ForTests());
+
     internal static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var conn = new NpgsqlConnection(connectionString);
@@ -112,6 +116,9 @@ public sealed class TestDatabase(string name, string connectionString, string ad
     public string ConnectionString { get; } = connectionString;
 
     public NpgsqlDataSource CreateDataSource() => Database.CreateDataSource(ConnectionString);
+
+    /// <summary>The database as the application's stores see it, with this process's personal-data keys.</summary>
+    public Database CreateDatabase() => new(CreateDataSource(), TestPostgres.Protector);
 
     public async ValueTask DisposeAsync()
     {

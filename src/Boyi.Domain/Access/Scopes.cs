@@ -38,3 +38,15 @@ public static class Roles
 
     public static IReadOnlyList<string> All { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
 }
+
+/// <summary>Who may read ID-card numbers and phones in full (on request, with a reason, audited).</summary>
+public static class PersonalDataPermission
+{
+    /// <summary>
+    /// People whose work needs the numbers: county and town staff (verifying cards, loans), and cadres (calling
+    /// and visiting their households), each within their reach. Auditors and enterprise users see them masked.
+    /// </summary>
+    public static IReadOnlySet<string> Roles { get; } = new HashSet<string> { Access.Roles.CountyAdmin, Access.Roles.TownOfficer, Access.Roles.Cadre };
+
+    public const int MaxReasonLength = 200;
+}

@@ -88,7 +88,7 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.HeadName).HasMaxLength(64);
-            e.Property(x => x.Phone).HasMaxLength(20);
+            e.Ignore(x => x.Phone);
             e.Property(x => x.DeleteReason).HasMaxLength(500);
             // A household id starts with its village code, so every area (village, town, county) is a range of
             // the primary key: no index per area column is needed, and writes maintain fewer indexes. The foreign
@@ -110,10 +110,10 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.ToTable("household_members");
             e.HasKey(x => new { x.HouseholdId, x.MemberId });
             e.Property(x => x.FullName).HasMaxLength(64);
-            e.Property(x => x.IdCardNumber).HasMaxLength(18).IsFixedLength(false);
+            e.Ignore(x => x.IdCardNumber);
             e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
-            // One person is on one live household card.
-            e.HasIndex(x => x.IdCardNumber)
+            // One person is on one live household card: unique on the keyed hash, as the number is only stored encrypted.
+            e.HasIndex(x => x.IdCardHash)
                 .IsUnique()
                 .HasDatabaseName("ux_household_members_id_card_live")
                 .HasFilter("NOT household_deleted");
@@ -136,7 +136,7 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.FullName).HasMaxLength(64);
             e.Property(x => x.Unit).HasMaxLength(128);
-            e.Property(x => x.Phone).HasMaxLength(20);
+            e.Ignore(x => x.Phone);
             e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
             e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.LinkedTownId);
             e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.LinkedVillageId);

@@ -1,3 +1,4 @@
+using Boyi.Infrastructure.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -7,9 +8,12 @@ namespace Boyi.Infrastructure.Data;
 /// The one way to reach PostgreSQL: a shared <see cref="NpgsqlDataSource"/> for raw SQL on hot
 /// paths, and EF contexts bound to a connection and transaction for the rest.
 /// </summary>
-public sealed class Database(NpgsqlDataSource dataSource)
+public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector protector)
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    /// <summary>Encrypts and hashes ID-card numbers and phones on their way in, decrypts them on their way out.</summary>
+    public PersonalDataProtector Protector { get; } = protector;
 
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {

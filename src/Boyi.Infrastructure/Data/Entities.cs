@@ -60,7 +60,11 @@ public sealed class HouseholdRow
     public short MemberCount { get; set; }
     /// <summary>The number the next new member gets; numbers of removed members are not reused.</summary>
     public short NextMemberId { get; set; } = 1;
+    /// <summary>In memory only, normalised; stored encrypted in <see cref="PhoneCipher"/> (see PersonalData).</summary>
     public string? Phone { get; set; }
+    public byte[]? PhoneCipher { get; set; }
+    /// <summary>Keyed hash of the normalised phone, for exact-match lookup without decrypting.</summary>
+    public byte[]? PhoneHash { get; set; }
     public short[] PovertyCauses { get; set; } = [];
     public long PerCapitaIncomeFen { get; set; }
     public bool HasLabourCapacity { get; set; }
@@ -84,7 +88,11 @@ public sealed class HouseholdMemberRow
     public int CountyId { get; set; }
     public required string FullName { get; set; }
     public Relation Relation { get; set; }
+    /// <summary>In memory only; stored encrypted in <see cref="IdCardCipher"/>, never in clear.</summary>
     public required string IdCardNumber { get; set; }
+    public byte[] IdCardCipher { get; set; } = [];
+    /// <summary>Keyed hash (HMAC) of the number: the unique index and duplicate checks use it.</summary>
+    public byte[] IdCardHash { get; set; } = [];
     public DateOnly BirthDate { get; set; }
     public HealthStatus Health { get; set; }
     public LabourCapacity LabourCapacity { get; set; }
@@ -113,7 +121,10 @@ public sealed class CadreRow
     public CadreRank Rank { get; set; }
     public long LinkedTownId { get; set; }
     public long? LinkedVillageId { get; set; }
+    /// <summary>In memory only, normalised; stored encrypted in <see cref="PhoneCipher"/>.</summary>
     public string? Phone { get; set; }
+    public byte[]? PhoneCipher { get; set; }
+    public byte[]? PhoneHash { get; set; }
     /// <summary>Kept in step with pairings under the cadre's row lock; the quota check reads it.</summary>
     public int ActivePairings { get; set; }
     public int Version { get; set; }

@@ -9,17 +9,20 @@ namespace Boyi.Infrastructure.Households;
 /// <summary>
 /// Writes many households with their members and first status entry through PostgreSQL binary
 /// COPY, on the caller's connection and transaction. Callers validate first: COPY stops at the
-/// first constraint violation and the transaction must then be rolled back.
+/// first constraint violation and the transaction must then be rolled back. Rows arrive sealed (ID-card numbers
+/// and phones encrypted and hashed by <see cref="HouseholdRows"/>).
 /// </summary>
 public static class HouseholdBulkWriter
 {
     public const string HouseholdsCopy =
-        "COPY households (id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, " +
+        "COPY households (id, county_id, town_id, village_id, head_name, member_count, phone_cipher, phone_hash, " +
+        "poverty_causes, " +
         "per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, " +
         "is_paired, version, create_time, update_time, next_member_id) FROM STDIN (FORMAT BINARY)";
 
     public const string MembersCopy =
-        "COPY household_members (household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, " +
+        "COPY household_members (household_id, member_id, county_id, full_name, relation, id_card_cipher, id_card_hash, " +
+        "birth_date, " +
         "health, labour_capacity, household_deleted) FROM STDIN (FORMAT BINARY)";
 
     public const string StatusCopy =
@@ -65,7 +68,8 @@ public static class HouseholdBulkWriter
         await w.WriteAsync(h.VillageId, NpgsqlDbType.Bigint, ct);
         await w.WriteAsync(h.HeadName, NpgsqlDbType.Varchar, ct);
         await w.WriteAsync(h.MemberCount, NpgsqlDbType.Smallint, ct);
-        if (h.Phone is null) await w.WriteNullAsync(ct); else await w.WriteAsync(h.Phone, NpgsqlDbType.Varchar, ct);
+        if (h.PhoneCipher is null) await w.WriteNullAsync(ct); else await w.WriteAsync(h.PhoneCipher, NpgsqlDbType.Bytea, ct);
+        if (h.PhoneHash is null) await w.WriteNullAsync(ct); else await w.WriteAsync(h.PhoneHash, NpgsqlDbType.Bytea, ct);
         await w.WriteAsync(h.PovertyCauses, NpgsqlDbType.Array | NpgsqlDbType.Smallint, ct);
         await w.WriteAsync(h.PerCapitaIncomeFen, NpgsqlDbType.Bigint, ct);
         await w.WriteAsync(h.HasLabourCapacity, NpgsqlDbType.Boolean, ct);
@@ -88,7 +92,8 @@ public static class HouseholdBulkWriter
         await w.WriteAsync(m.CountyId, NpgsqlDbType.Integer, ct);
         await w.WriteAsync(m.FullName, NpgsqlDbType.Varchar, ct);
         await w.WriteAsync((int)m.Relation, NpgsqlDbType.Integer, ct);
-        await w.WriteAsync(m.IdCardNumber, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(m.IdCardCipher, NpgsqlDbType.Bytea, ct);
+        await w.WriteAsync(m.IdCardHash, NpgsqlDbType.Bytea, ct);
         await w.WriteAsync(m.BirthDate, NpgsqlDbType.Date, ct);
         await w.WriteAsync((int)m.Health, NpgsqlDbType.Integer, ct);
         await w.WriteAsync((int)m.LabourCapacity, NpgsqlDbType.Integer, ct);

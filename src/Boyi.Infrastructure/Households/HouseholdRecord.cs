@@ -1,5 +1,6 @@
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Households;
@@ -11,15 +12,22 @@ public sealed record HouseholdRecord(HouseholdRow Household, IReadOnlyList<House
 internal static class HouseholdSql
 {
     public const string Columns =
-        "h.id, h.county_id, h.town_id, h.village_id, h.head_name, h.member_count, h.phone, h.poverty_causes, " +
+        "h.id, h.county_id, h.town_id, h.village_id, h.head_name, h.member_count, h.phone_cipher, h.poverty_causes, " +
         "h.per_capita_income_fen, h.has_labour_capacity, h.willing_to_run_industry, h.classification, h.status, " +
         "h.lifted_year, h.is_paired, h.version, h.create_time, h.update_time, h.delete_time, h.delete_reason, h.next_member_id";
 
     public const string MemberColumns =
-        "m.household_id, m.member_id, m.county_id, m.full_name, m.relation, m.id_card_number, m.birth_date, " +
+        "m.household_id, m.member_id, m.county_id, m.full_name, m.relation, m.id_card_cipher, m.birth_date, " +
         "m.health, m.labour_capacity, m.household_deleted";
 
-    public static HouseholdRow ReadHousehold(NpgsqlDataReader r) => new()
+    public static HouseholdRow ReadHousehold(NpgsqlDataReader r, PersonalDataProtector protector)
+    {
+        var row = ReadHouseholdSealed(r);
+        protector.Open(row);
+        return row;
+    }
+
+    private static HouseholdRow ReadHouseholdSealed(NpgsqlDataReader r) => new()
     {
         Id = r.GetInt64(0),
         CountyId = r.GetInt32(1),
@@ -27,7 +35,7 @@ internal static class HouseholdSql
         VillageId = r.GetInt64(3),
         HeadName = r.GetString(4),
         MemberCount = r.GetInt16(5),
-        Phone = r.IsDBNull(6) ? null : r.GetString(6),
+        PhoneCipher = r.IsDBNull(6) ? null : r.GetFieldValue<byte[]>(6),
         PovertyCauses = r.GetFieldValue<short[]>(7),
         PerCapitaIncomeFen = r.GetInt64(8),
         HasLabourCapacity = r.GetBoolean(9),
@@ -44,14 +52,14 @@ internal static class HouseholdSql
         NextMemberId = r.GetInt16(20),
     };
 
-    public static HouseholdMemberRow ReadMember(NpgsqlDataReader r) => new()
+    public static HouseholdMemberRow ReadMember(NpgsqlDataReader r, PersonalDataProtector protector) => new()
     {
         HouseholdId = r.GetInt64(0),
         MemberId = r.GetInt16(1),
         CountyId = r.GetInt32(2),
         FullName = r.GetString(3),
         Relation = (Relation)r.GetInt32(4),
-        IdCardNumber = r.GetString(5),
+        IdCardNumber = protector.Decrypt(r.GetFieldValue<byte[]>(5), PersonalDataPurposes.IdCardNumber),
         BirthDate = r.GetFieldValue<DateOnly>(6),
         Health = (HealthStatus)r.GetInt32(7),
         LabourCapacity = (LabourCapacity)r.GetInt32(8),
@@ -59,16 +67,16 @@ internal static class HouseholdSql
     };
 
     /// <summary>Reads households, then their members, from a batch whose second statement returns members ordered by household and member.</summary>
-    public static async Task<List<HouseholdRecord>> ReadWithMembersAsync(NpgsqlDataReader reader, CancellationToken ct)
+    public static async Task<List<HouseholdRecord>> ReadWithMembersAsync(NpgsqlDataReader reader, PersonalDataProtector protector, CancellationToken ct)
     {
         var households = new List<HouseholdRow>();
         while (await reader.ReadAsync(ct))
-            households.Add(ReadHousehold(reader));
+            households.Add(ReadHousehold(reader, protector));
         await reader.NextResultAsync(ct);
         var members = new Dictionary<long, List<HouseholdMemberRow>>();
         while (await reader.ReadAsync(ct))
         {
-            var m = ReadMember(reader);
+            var m = ReadMember(reader, protector);
             if (!members.TryGetValue(m.HouseholdId, out var list))
                 members[m.HouseholdId] = list = [];
             list.Add(m);

@@ -1,5 +1,6 @@
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 
 namespace Boyi.Infrastructure.Households;
 
@@ -8,7 +9,7 @@ public static class HouseholdRows
 {
     /// <summary>A new household (version 1, not paired) with its members.</summary>
     public static HouseholdRecord New(long id, int countyId, long townId, long villageId, HouseholdCard card,
-        HouseholdStatus status, int? liftedYear, DateTime nowUtc)
+        HouseholdStatus status, int? liftedYear, DateTime nowUtc, PersonalDataProtector protector)
     {
         var row = new HouseholdRow
         {
@@ -23,12 +24,12 @@ public static class HouseholdRows
             CreateTime = nowUtc,
             UpdateTime = nowUtc,
         };
-        Apply(row, card);
-        return new HouseholdRecord(row, Members(row, card));
+        Apply(row, card, protector);
+        return new HouseholdRecord(row, Members(row, card, protector));
     }
 
     /// <summary>Copies the card's household-level fields onto the row.</summary>
-    public static void Apply(HouseholdRow row, HouseholdCard card)
+    public static void Apply(HouseholdRow row, HouseholdCard card, PersonalDataProtector protector)
     {
         // Member numbers are never reused, even for a member removed from the card.
         row.NextMemberId = (short)Math.Max(row.NextMemberId, card.Members.Max(m => m.MemberId) + 1);
@@ -40,10 +41,12 @@ public static class HouseholdRows
         row.HasLabourCapacity = card.HasLabourCapacity;
         row.WillingToRunIndustry = card.WillingToRunIndustry;
         row.Classification = card.Classification;
+        protector.Seal(row);
     }
 
-    public static List<HouseholdMemberRow> Members(HouseholdRow row, HouseholdCard card) =>
-        card.Members.Select(m => new HouseholdMemberRow
+    /// <summary>The card's members as rows, their ID-card numbers encrypted and hashed.</summary>
+    public static List<HouseholdMemberRow> Members(HouseholdRow row, HouseholdCard card, PersonalDataProtector protector) =>
+        card.Members.Select(m => Sealed(protector, new HouseholdMemberRow
         {
             HouseholdId = row.Id,
             MemberId = (short)m.MemberId,
@@ -54,5 +57,11 @@ public static class HouseholdRows
             BirthDate = m.IdCard.BirthDate,
             Health = m.Health,
             LabourCapacity = m.LabourCapacity,
-        }).ToList();
+        })).ToList();
+
+    private static HouseholdMemberRow Sealed(PersonalDataProtector protector, HouseholdMemberRow m)
+    {
+        protector.Seal(m);
+        return m;
+    }
 }

@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Registry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -32,7 +33,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     }
 
     /// <summary>One round trip: the household and its members in a batch.</summary>
-    internal static async Task<HouseholdRecord?> GetAsync(NpgsqlConnection conn, long id, bool forUpdate, CancellationToken ct)
+    private async Task<HouseholdRecord?> GetAsync(NpgsqlConnection conn, long id, bool forUpdate, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(conn)
         {
@@ -45,7 +46,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var list = await HouseholdSql.ReadWithMembersAsync(reader, ct);
+        var list = await HouseholdSql.ReadWithMembersAsync(reader, database.Protector, ct);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -82,7 +83,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         }
     }
 
-    private static async Task<List<HouseholdRecord>> ReadPageAsync(NpgsqlConnection conn, string where,
+    private async Task<List<HouseholdRecord>> ReadPageAsync(NpgsqlConnection conn, string where,
         List<NpgsqlParameter> parameters, long? after, int take, CancellationToken ct)
     {
         var households = new List<HouseholdRow>(take);
@@ -94,7 +95,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             cmd.Parameters.AddWithValue(take);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                households.Add(HouseholdSql.ReadHousehold(r));
+                households.Add(HouseholdSql.ReadHousehold(r, database.Protector));
         }
         if (households.Count == 0)
             return [];
@@ -106,7 +107,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var m = HouseholdSql.ReadMember(r);
+                var m = HouseholdSql.ReadMember(r, database.Protector);
                 if (!members.TryGetValue(m.HouseholdId, out var list))
                     members[m.HouseholdId] = list = [];
                 list.Add(m);
@@ -154,7 +155,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         var seq = await ReserveHouseholdSeqAsync(conn, villageId, 1, ct);
         var now = clock.UtcNow();
         var record = HouseholdRows.New(villageId * Ids.HouseholdSeqFactor + seq, village.CountyId, village.TownId, villageId,
-            card, HouseholdStatus.Poor, liftedYear: null, now);
+            card, HouseholdStatus.Poor, liftedYear: null, now, database.Protector);
         db.Households.Add(record.Household);
         db.HouseholdMembers.AddRange(record.Members);
         db.HouseholdStatusChanges.Add(new HouseholdStatusChangeRow
@@ -180,11 +181,11 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
 
         var row = current.Household;
         db.Households.Attach(row);
-        HouseholdRows.Apply(row, card);
+        HouseholdRows.Apply(row, card, database.Protector);
         row.Version++;
         row.UpdateTime = clock.UtcNow();
         await db.HouseholdMembers.Where(m => m.HouseholdId == id).ExecuteDeleteAsync(ct);
-        var members = HouseholdRows.Members(row, card);
+        var members = HouseholdRows.Members(row, card, database.Protector);
         db.HouseholdMembers.AddRange(members);
         await SaveMembersAsync(db, ct);
         return new HouseholdRecord(row, members);
@@ -280,7 +281,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             .OrderBy(c => c.Id).Take(take).ToListAsync(ct);
     }
 
-    internal static async Task<HouseholdRecord> LockAsync(NpgsqlConnection conn, long id, CancellationToken ct) =>
+    private async Task<HouseholdRecord> LockAsync(NpgsqlConnection conn, long id, CancellationToken ct) =>
         await GetAsync(conn, id, forUpdate: true, ct) ?? throw DomainException.NotFound("household", $"households/{id}");
 
     internal static async Task<long> ReserveHouseholdSeqAsync(NpgsqlConnection conn, long villageId, int count, CancellationToken ct)
@@ -296,24 +297,26 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     }
 
     /// <summary>
-    /// Reports which ID-card numbers already stand on another live household card. The unique index is the
-    /// guard against races; this query exists to name the fields in the error.
+    /// Reports which ID-card numbers already stand on another live household card, by their keyed hashes (the
+    /// numbers are stored only encrypted). The unique index is the guard against races; this query exists to name
+    /// the fields in the error.
     /// </summary>
-    internal static async Task EnsureIdCardsFreeAsync(NpgsqlConnection conn, string[] numbers, long? exceptHousehold, CancellationToken ct)
+    private async Task EnsureIdCardsFreeAsync(NpgsqlConnection conn, string[] numbers, long? exceptHousehold, CancellationToken ct)
     {
+        var hashes = numbers.Select(database.Protector.IdCardHash).ToArray();
         await using var cmd = new NpgsqlCommand(
-            "SELECT id_card_number FROM household_members WHERE id_card_number = ANY($1) AND NOT household_deleted AND household_id <> $2", conn);
-        cmd.Parameters.AddWithValue(numbers);
+            "SELECT id_card_hash FROM household_members WHERE id_card_hash = ANY($1) AND NOT household_deleted AND household_id <> $2", conn);
+        cmd.Parameters.AddWithValue(hashes);
         cmd.Parameters.AddWithValue(exceptHousehold ?? 0L);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
-                taken.Add(r.GetString(0));
+                taken.Add(Convert.ToHexString(r.GetFieldValue<byte[]>(0)));
         if (taken.Count == 0)
             return;
         var v = new List<FieldViolation>();
         for (var i = 0; i < numbers.Length; i++)
-            if (taken.Contains(numbers[i]))
+            if (taken.Contains(Convert.ToHexString(hashes[i])))
                 v.Add(new FieldViolation($"members[{i}].id_card_number", "ID_CARD_NUMBER_TAKEN", "is already on another household's card"));
         throw DomainException.Conflict("ID_CARD_NUMBER_TAKEN", "A member's ID-card number is already on another household's card.", v);
     }

@@ -2,6 +2,7 @@ using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.PersonalData;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Import;
@@ -51,21 +52,24 @@ public static class HouseholdImportWriter
     /// Reports, on their rows, the members whose ID-card number already stands on a live household card.
     /// One query for the whole file. Empty when all are free.
     /// </summary>
-    public static async Task<ImportProblems> FindTakenIdCardNumbersAsync(NpgsqlConnection conn, HouseholdImportResult parsed, CancellationToken ct)
+    public static async Task<ImportProblems> FindTakenIdCardNumbersAsync(NpgsqlConnection conn, HouseholdImportResult parsed,
+        PersonalDataProtector protector, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         var numbers = parsed.Households.SelectMany(h => h.Card.Members.Select(m => m.IdCard.Value)).ToArray();
         if (numbers.Length == 0)
             return ImportProblems.None;
 
+        // The numbers are stored only encrypted: look them up by their keyed hashes.
+        var hashToNumber = numbers.ToDictionary(n => Convert.ToHexString(protector.IdCardHash(n)), n => n, StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand(
-            "SELECT id_card_number FROM household_members WHERE id_card_number = ANY($1) AND NOT household_deleted", conn))
+            "SELECT id_card_hash FROM household_members WHERE id_card_hash = ANY($1) AND NOT household_deleted", conn))
         {
-            cmd.Parameters.AddWithValue(numbers);
+            cmd.Parameters.AddWithValue(hashToNumber.Keys.Select(Convert.FromHexString).ToArray());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                taken.Add(reader.GetString(0));
+                taken.Add(hashToNumber[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))]);
         }
         if (taken.Count == 0)
             return ImportProblems.None;
@@ -92,9 +96,10 @@ public static class HouseholdImportWriter
     /// members and their first status entry. An ID-card number already on a live card fails the COPY on the unique
     /// index: ALREADY_EXISTS (<see cref="IdCardTakenReason"/>), and the caller's transaction must roll back.
     /// </summary>
-    public static async Task<ImportSummary> WriteAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
+    public static async Task<ImportSummary> WriteAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc,
+        PersonalDataProtector protector, CancellationToken ct)
     {
-        var records = await PrepareRecordsAsync(conn, parsed, nowUtc, ct);
+        var records = await PrepareRecordsAsync(conn, parsed, nowUtc, protector, ct);
         try
         {
             await HouseholdBulkWriter.WriteAsync(conn, records, ImportedReason, ct);
@@ -110,7 +115,8 @@ public static class HouseholdImportWriter
     /// Reserves the household numbers (in the caller's transaction: one round trip, villages locked in code order
     /// so concurrent imports cannot deadlock) and builds the rows to write.
     /// </summary>
-    public static async Task<List<HouseholdRecord>> PrepareRecordsAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc, CancellationToken ct)
+    public static async Task<List<HouseholdRecord>> PrepareRecordsAsync(NpgsqlConnection conn, HouseholdImportResult parsed, DateTime nowUtc,
+        PersonalDataProtector protector, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         if (parsed.HasProblems)
@@ -119,7 +125,7 @@ public static class HouseholdImportWriter
             throw new ArgumentException("Must be a UTC time.", nameof(nowUtc));
         var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn,
             parsed.Households.GroupBy(h => h.Village.Id).ToDictionary(g => g.Key, g => g.Count()), ct);
-        return BuildRecords(parsed.Households, firstSeq, nowUtc);
+        return BuildRecords(parsed.Households, firstSeq, nowUtc, protector);
     }
 
     /// <summary>
@@ -134,7 +140,8 @@ public static class HouseholdImportWriter
     /// The rows to write, filled as <see cref="HouseholdStore.CreateAsync"/> fills a single household: ids from the
     /// reserved numbers in file order within each village, classification from the card, version 1, not paired.
     /// </summary>
-    public static List<HouseholdRecord> BuildRecords(IReadOnlyList<ImportedHousehold> households, IReadOnlyDictionary<long, long> firstSeqByVillage, DateTime nowUtc)
+    public static List<HouseholdRecord> BuildRecords(IReadOnlyList<ImportedHousehold> households, IReadOnlyDictionary<long, long> firstSeqByVillage,
+        DateTime nowUtc, PersonalDataProtector protector)
     {
         var next = new Dictionary<long, long>(firstSeqByVillage);
         var records = new List<HouseholdRecord>(households.Count);
@@ -142,7 +149,7 @@ public static class HouseholdImportWriter
         {
             var seq = next[h.Village.Id]++;
             records.Add(HouseholdRows.New(h.Village.Id * Ids.HouseholdSeqFactor + seq, h.Village.CountyId, h.Village.TownId,
-                h.Village.Id, h.Card, h.Status, h.LiftedYear, nowUtc));
+                h.Village.Id, h.Card, h.Status, h.LiftedYear, nowUtc, protector));
         }
         return records;
     }

@@ -3,6 +3,7 @@ using Boyi.Domain.Pairing;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Pairing;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public sealed class CadreStore(Database database, PolicyStore policies, TimeProv
         cadre.Version = 1;
         cadre.CreateTime = now;
         cadre.UpdateTime = now;
+        database.Protector.Seal(cadre);
         db.Cadres.Add(cadre);
         await db.SaveChangesAsync(ct);
         return new CadreRecord(cadre, policy.Policy.For(cadre.Rank).Households);
@@ -38,7 +40,7 @@ public sealed class CadreStore(Database database, PolicyStore policies, TimeProv
         var cadre = await db.Cadres.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
             ?? throw DomainException.NotFound("cadre", $"cadres/{id}");
         var policy = await policies.GetAsync(db, cadre.CountyId, ct);
-        return new CadreRecord(cadre, policy.Policy.For(cadre.Rank).Households);
+        return new CadreRecord(database.Protector.Open(cadre), policy.Policy.For(cadre.Rank).Households);
     }
 
     public async Task<List<CadreRecord>> ListAsync(CadreQuery q, long? after, int take, CancellationToken ct)
@@ -61,7 +63,7 @@ public sealed class CadreStore(Database database, PolicyStore policies, TimeProv
         if (after is not null)
             rows = rows.Where(c => c.Id > after);
         var page = await rows.OrderBy(c => c.Id).Take(take).ToListAsync(ct);
-        return page.Select(c => new CadreRecord(c, policy.For(c.Rank).Households)).ToList();
+        return page.Select(c => new CadreRecord(database.Protector.Open(c), policy.For(c.Rank).Households)).ToList();
     }
 
     public async Task<CadreRecord> UpdateAsync(BoyiDbContext db, long id, int? expectedVersion, Action<CadreRow> apply, CancellationToken ct)
@@ -70,7 +72,9 @@ public sealed class CadreStore(Database database, PolicyStore policies, TimeProv
             ?? throw DomainException.NotFound("cadre", $"cadres/{id}");
         RegistryStore.CheckVersion(expectedVersion, cadre.Version, $"cadres/{id}");
         var policy = (await policies.GetAsync(db, cadre.CountyId, ct)).Policy;
+        database.Protector.Open(cadre);
         apply(cadre);
+        database.Protector.Seal(cadre);
         await CheckLinksAsync(db, cadre, policy, ct);
 
         var rule = policy.For(cadre.Rank);

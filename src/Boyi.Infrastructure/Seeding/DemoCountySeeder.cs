@@ -3,6 +3,7 @@ using System.Globalization;
 using Boyi.Domain;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.PersonalData;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -94,11 +95,38 @@ public static class DemoCountySeeder
         return seeded;
     }
 
+    /// <summary>
+    /// Generates the county and seals its personal data (ID-card numbers and phones encrypted and hashed). ID numbers
+    /// of the county's region already registered (people born here living in another county) are found by their
+    /// hashes and stepped around in a second round, so the unique index cannot reject the COPY.
+    /// </summary>
     private static async Task<DemoCounty> GenerateAsync(Database database, DemoCountyOptions options, TimeProvider clock, CancellationToken ct)
     {
-        var taken = await TakenIdNumbersAsync(database, options.CountyId, ct);
-        ct.ThrowIfCancellationRequested();
-        return DemoCountyGenerator.Generate(options, ChinaTime.Today(clock), clock.GetUtcNow().UtcDateTime, taken);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 1; ; round++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var county = DemoCountyGenerator.Generate(options, ChinaTime.Today(clock), clock.GetUtcNow().UtcDateTime, taken);
+            Seal(database.Protector, county);
+            var clashes = await TakenIdNumbersAsync(database, county, ct);
+            if (clashes.Count == 0)
+                return county;
+            if (round == 5)
+                throw new InvalidOperationException($"County {options.CountyId}: generated ID numbers keep clashing with registered ones.");
+            taken.UnionWith(clashes);
+        }
+    }
+
+    private static void Seal(PersonalDataProtector protector, DemoCounty county)
+    {
+        Parallel.ForEach(county.Households, r =>
+        {
+            protector.Seal(r.Household);
+            foreach (var m in r.Members)
+                protector.Seal(m);
+        });
+        foreach (var c in county.Cadres)
+            protector.Seal(c);
     }
 
     private static async Task<HashSet<int>> ExistingCountiesAsync(Database database, int[] ids, CancellationToken ct)
@@ -112,20 +140,19 @@ public static class DemoCountySeeder
         return found;
     }
 
-    /// <summary>
-    /// ID numbers with the county's region code already registered (people born in the county but living in
-    /// another one), which the generator steps around so that the unique index cannot reject the COPY.
-    /// </summary>
-    private static async Task<HashSet<string>> TakenIdNumbersAsync(Database database, int countyId, CancellationToken ct)
+    /// <summary>The generated ID numbers already on a live household card, found by their keyed hashes in one query.</summary>
+    private static async Task<HashSet<string>> TakenIdNumbersAsync(Database database, DemoCounty county, CancellationToken ct)
     {
+        var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in county.Households.SelectMany(h => h.Members))
+            byHash[Convert.ToHexString(m.IdCardHash)] = m.IdCardNumber;
         await using var cmd = database.DataSource.CreateCommand(
-            "SELECT id_card_number FROM household_members WHERE id_card_number >= $1 AND id_card_number < $2");
-        cmd.Parameters.AddWithValue(countyId.ToString(CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue((countyId + 1).ToString(CultureInfo.InvariantCulture));
+            "SELECT id_card_hash FROM household_members WHERE id_card_hash = ANY($1) AND NOT household_deleted");
+        cmd.Parameters.AddWithValue(county.Households.SelectMany(h => h.Members).Select(m => m.IdCardHash).ToArray());
         var taken = new HashSet<string>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            taken.Add(r.GetString(0));
+            taken.Add(byHash[Convert.ToHexString(r.GetFieldValue<byte[]>(0))]);
         return taken;
     }
 
@@ -234,7 +261,7 @@ public static class DemoCountySeeder
     private static void CopyCadres(NpgsqlConnection conn, List<CadreRow> cadres, CancellationToken ct)
     {
         using var w = conn.BeginBinaryImport(
-            "COPY cadres (id, county_id, full_name, unit, rank, linked_town_id, linked_village_id, phone, active_pairings, " +
+            "COPY cadres (id, county_id, full_name, unit, rank, linked_town_id, linked_village_id, phone_cipher, phone_hash, active_pairings, " +
             "version, create_time, update_time) FROM STDIN (FORMAT BINARY)");
         foreach (var c in cadres)
         {
@@ -246,7 +273,8 @@ public static class DemoCountySeeder
             w.Write((int)c.Rank, NpgsqlDbType.Integer);
             w.Write(c.LinkedTownId, NpgsqlDbType.Bigint);
             if (c.LinkedVillageId is { } village) w.Write(village, NpgsqlDbType.Bigint); else w.WriteNull();
-            if (c.Phone is { } phone) w.Write(phone, NpgsqlDbType.Varchar); else w.WriteNull();
+            if (c.PhoneCipher is { } phone) w.Write(phone, NpgsqlDbType.Bytea); else w.WriteNull();
+            if (c.PhoneHash is { } phoneHash) w.Write(phoneHash, NpgsqlDbType.Bytea); else w.WriteNull();
             w.Write(c.ActivePairings, NpgsqlDbType.Integer);
             w.Write(c.Version, NpgsqlDbType.Integer);
             w.Write(c.CreateTime, NpgsqlDbType.TimestampTz);

@@ -3,6 +3,7 @@ using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Identity;
 using Boyi.Infrastructure.Idempotency;
 using Boyi.Infrastructure.Pairing;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Postgres;
 using Boyi.Infrastructure.Registry;
 using Boyi.Infrastructure.Seeding;
@@ -47,7 +48,8 @@ public static class DatabaseExtensions
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
-        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(new PersonalDataProtector(PersonalDataKeySource.Load(builder.Configuration, dataDir)));
+        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PersonalDataProtector>()));
         builder.Services.AddBoyiIdentityStores();
         builder.Services.AddSingleton<IdempotentWriter>();
         builder.Services.AddSingleton<Mutations>();

@@ -1,6 +1,7 @@
 using Boyi.Contracts.V1;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Grpc;
 using Reg = Boyi.Domain.Registry;
 
@@ -8,7 +9,8 @@ namespace Boyi.Server.Mapping;
 
 public static class HouseholdMapping
 {
-    public static Household ToProto(this HouseholdRecord record)
+    /// <summary>The household as answered: ID-card numbers and the phone masked unless <paramref name="full"/>.</summary>
+    public static Household ToProto(this HouseholdRecord record, bool full = false)
     {
         var h = record.Household;
         var proto = new Household
@@ -17,7 +19,7 @@ public static class HouseholdMapping
             Village = ResourceNames.Village(h.VillageId),
             Town = ResourceNames.Town(h.TownId),
             HeadName = h.HeadName,
-            Phone = h.Phone ?? "",
+            Phone = full ? h.Phone ?? "" : PersonalDataProtector.MaskPhone(h.Phone),
             PerCapitaIncomeFen = h.PerCapitaIncomeFen,
             HasLabourCapacity = h.HasLabourCapacity,
             WillingToRunIndustry = h.WillingToRunIndustry,
@@ -31,16 +33,16 @@ public static class HouseholdMapping
             Etag = Wire.Etag(h.Version),
         };
         proto.PovertyCauses.AddRange(h.PovertyCauses.Select(c => (PovertyCause)c));
-        proto.Members.AddRange(record.Members.Select(ToProto));
+        proto.Members.AddRange(record.Members.Select(m => m.ToProto(full)));
         return proto;
     }
 
-    public static HouseholdMember ToProto(this HouseholdMemberRow m) => new()
+    public static HouseholdMember ToProto(this HouseholdMemberRow m, bool full) => new()
     {
         MemberId = m.MemberId,
         FullName = m.FullName,
         Relation = (Relation)(int)m.Relation,
-        IdCardNumber = m.IdCardNumber,
+        IdCardNumber = full ? m.IdCardNumber : PersonalDataProtector.MaskIdCard(m.IdCardNumber),
         BirthDate = Wire.Date(m.BirthDate),
         Health = (HealthStatus)(int)m.Health,
         LabourCapacity = (LabourCapacity)(int)m.LabourCapacity,

@@ -1,6 +1,7 @@
 using Boyi.Contracts.V1;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Registry;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Grpc;
 using Reg = Boyi.Domain.Registry;
 
@@ -38,7 +39,8 @@ public static class RegistryMapping
         Etag = Wire.Etag(v.Version),
     };
 
-    public static Cadre ToProto(this CadreRecord r) => new()
+    /// <summary>The cadre as answered: the phone masked unless <paramref name="full"/>.</summary>
+    public static Cadre ToProto(this CadreRecord r, bool full = false) => new()
     {
         Name = ResourceNames.Cadre(r.Cadre.Id),
         County = ResourceNames.County(r.Cadre.CountyId),
@@ -47,7 +49,7 @@ public static class RegistryMapping
         Rank = (CadreRank)(int)r.Cadre.Rank,
         LinkedTown = ResourceNames.Town(r.Cadre.LinkedTownId),
         LinkedVillage = r.Cadre.LinkedVillageId is { } v ? ResourceNames.Village(v) : "",
-        Phone = r.Cadre.Phone ?? "",
+        Phone = full ? r.Cadre.Phone ?? "" : PersonalDataProtector.MaskPhone(r.Cadre.Phone),
         HouseholdQuota = r.Quota,
         ActivePairings = r.Cadre.ActivePairings,
         CreateTime = Wire.Time(r.Cadre.CreateTime),

@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Registry;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
@@ -30,6 +31,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
     public override async Task<GetCadreResponse> GetCadre(GetCadreRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseCadre(request.Name, "name");
+        var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         var reach = context.Reach();
         // A town officer sees the cadres linked to their town; a cadre only their own record.
         var reachable = reach.Everything
@@ -37,7 +39,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
         Reach.Require(reachable, "cadre", ResourceNames.Cadre(id));
         var cadre = await store.GetAsync(id, context.CancellationToken);
         Reach.Require(reach.TownId is not { } town || cadre.Cadre.LinkedTownId == town, "cadre", ResourceNames.Cadre(id));
-        return new() { Cadre = cadre.ToProto() };
+        return new() { Cadre = cadre.ToProto(full) };
     }
 
     public override async Task<ListCadresResponse> ListCadres(ListCadresRequest request, ServerCallContext context)
@@ -50,6 +52,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
         });
         var size = Paging.Size(request.PageSize);
         var key = $"cadres|{parent.Name}|{filter}";
+        var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         if (context.Reach().Narrow(parent) is not { } area)
             return new ListCadresResponse();
         var query = new CadreQuery(
@@ -61,7 +64,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListCadresResponse();
         var (items, next) = Paging.Page(rows, size, key, x => x.Cadre.Id);
-        response.Cadres.AddRange(items.Select(c => c.ToProto()));
+        response.Cadres.AddRange(items.Select(c => c.ToProto(full)));
         response.NextPageToken = next;
         return response;
     }
@@ -113,7 +116,8 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
             v.Capture(() => row.LinkedTownId = ResourceNames.ParseTown(input.LinkedTown, "cadre.linked_town"));
         if (mask.Has("linked_village"))
             v.Capture(() => row.LinkedVillageId = input.LinkedVillage == "" ? null : ResourceNames.ParseVillage(input.LinkedVillage, "cadre.linked_village"));
-        if (mask.Has("phone"))
+        // A phone sent back as it was read (masked) means "unchanged".
+        if (mask.Has("phone") && !(row.Phone is not null && input.Phone == PersonalDataProtector.MaskPhone(row.Phone)))
         {
             if (input.Phone == "")
                 row.Phone = null;

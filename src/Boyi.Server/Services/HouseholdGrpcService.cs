@@ -2,7 +2,9 @@ using Boyi.Contracts.V1;
 using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Pairing;
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
@@ -43,13 +45,16 @@ public sealed partial class HouseholdGrpcService(
     public override async Task<GetHouseholdResponse> GetHousehold(GetHouseholdRequest request, ServerCallContext context)
     {
         var id = ResourceNames.ParseHousehold(request.Name, "name");
+        var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         await RequireReachAsync(context, id);
-        return new GetHouseholdResponse { Household = (await store.GetAsync(id, context.CancellationToken)).ToProto() };
+        var household = (await store.GetAsync(id, context.CancellationToken)).ToProto(full);
+        return new GetHouseholdResponse { Household = household };
     }
 
     public override async Task<ListHouseholdsResponse> ListHouseholds(ListHouseholdsRequest request, ServerCallContext context)
     {
         var query = Query(request.Parent, request.Filter, request.ShowDeleted, context.Reach());
+        var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         var size = Paging.Size(request.PageSize);
         var key = $"households|{request.Parent}|{query}";
         var response = new ListHouseholdsResponse();
@@ -58,7 +63,7 @@ public sealed partial class HouseholdGrpcService(
         var (page, total) = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         response.TotalSize = total;
         var (items, next) = Paging.Page(page, size, key, x => x.Household.Id);
-        response.Households.AddRange(items.Select(h => h.ToProto()));
+        response.Households.AddRange(items.Select(h => h.ToProto(full)));
         response.NextPageToken = next;
         return response;
     }
@@ -86,8 +91,8 @@ public sealed partial class HouseholdGrpcService(
                 var now = current.ToInput();
                 var memberIds = current.Members.Select(m => (int)m.MemberId).ToHashSet();
                 return Validate(new Reg.HouseholdCardInput(
-                    mask.Has("members") ? requested.Members : now.Members,
-                    mask.Has("phone") ? requested.Phone : now.Phone,
+                    mask.Has("members") ? KeepMaskedNumbers(requested.Members, current.Members) : now.Members,
+                    mask.Has("phone") ? KeepMaskedPhone(requested.Phone, current.Household.Phone) : now.Phone,
                     mask.Has("poverty_causes") ? requested.PovertyCauses : now.PovertyCauses,
                     mask.Has("per_capita_income_fen") ? requested.PerCapitaIncomeFen : now.PerCapitaIncomeFen,
                     mask.Has("has_labour_capacity") ? requested.HasLabourCapacity : now.HasLabourCapacity,
@@ -160,12 +165,13 @@ public sealed partial class HouseholdGrpcService(
         IServerStreamWriter<ExportHouseholdsResponse> responseStream, ServerCallContext context)
     {
         var query = Query(request.Parent, request.Filter, showDeleted: false, context.Reach());
+        var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         if (query is null)
             return;
         await foreach (var batch in store.ExportAsync(query, 500, context.CancellationToken))
         {
             var message = new ExportHouseholdsResponse();
-            message.Households.AddRange(batch.Select(h => h.ToProto()));
+            message.Households.AddRange(batch.Select(h => h.ToProto(full)));
             await responseStream.WriteAsync(message, context.CancellationToken);
         }
     }
@@ -185,6 +191,23 @@ public sealed partial class HouseholdGrpcService(
                 e.Violations.Select(v => v with { Field = $"household.{v.Field}" }).ToArray(), e.Metadata);
         }
     }
+
+    /// <summary>
+    /// A card read masked can be sent back edited: a member's ID-card number equal to the masked form of that
+    /// member's current number means "unchanged" (so editing a name needs no full read of the numbers).
+    /// </summary>
+    private static List<Reg.MemberInput> KeepMaskedNumbers(IReadOnlyList<Reg.MemberInput> requested, IReadOnlyList<HouseholdMemberRow> current)
+    {
+        var byId = current.ToDictionary(m => (int)m.MemberId);
+        return requested.Select(m => m.MemberId != 0 && byId.TryGetValue(m.MemberId, out var was)
+            && m.IdCardNumber == PersonalDataProtector.MaskIdCard(was.IdCardNumber)
+                ? m with { IdCardNumber = was.IdCardNumber }
+                : m).ToList();
+    }
+
+    /// <summary>The same for the phone: its masked form means "unchanged".</summary>
+    private static string? KeepMaskedPhone(string? requested, string? current) =>
+        current is not null && requested == PersonalDataProtector.MaskPhone(current) ? current : requested;
 
     /// <summary>A household outside the caller's county or town answers like a missing one.</summary>
     private static void RequireArea(ServerCallContext context, long id) =>

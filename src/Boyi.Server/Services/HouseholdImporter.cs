@@ -79,7 +79,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             if (header.ValidateOnly)
             {
                 await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+                var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, database.Protector, ct);
                 if (taken.Any)
                     throw Rejected(taken);
                 return Response(parsed, new ImportSummary(parsed.Households.Count, parsed.MembersRead), validateOnly: true);
@@ -87,7 +87,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             try
             {
                 return await WriteAsync(header, file, countyId, context, async (conn, now, token) =>
-                    ((PreparedHouseholdWrite?)null, await HouseholdImportWriter.WriteAsync(conn, parsed, now, token), parsed));
+                    ((PreparedHouseholdWrite?)null, await HouseholdImportWriter.WriteAsync(conn, parsed, now, database.Protector, token), parsed));
             }
             catch (Exception e) when (IsIdCardTaken(e))
             {
@@ -109,7 +109,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                 {
                     result = plan.ReadHouseholds((index, inVillage, h) => stream.Add(index, HouseholdRows.New(
                         h.Village.Id * Ids.HouseholdSeqFactor + firstSeq[h.Village.Id] + inVillage,
-                        h.Village.CountyId, h.Village.TownId, h.Village.Id, h.Card, h.Status, h.LiftedYear, now)));
+                        h.Village.CountyId, h.Village.TownId, h.Village.Id, h.Card, h.Status, h.LiftedYear, now, database.Protector)));
                 }
                 catch
                 {
@@ -148,7 +148,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
     private async Task<DomainException> TakenIdCardNumbersAsync(HouseholdImportResult parsed, CancellationToken ct)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-        var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, ct);
+        var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, database.Protector, ct);
         return taken.Any ? Rejected(taken) : HouseholdImportWriter.IdCardTaken();
     }
 

@@ -67,8 +67,8 @@ public sealed class HouseholdImportWriterDatabaseTests : IAsyncLifetime
 
         var summary = await InTransactionAsync(async conn =>
         {
-            Assert.False((await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, CancellationToken.None)).Any);
-            return await HouseholdImportWriter.WriteAsync(conn, parsed, Now, CancellationToken.None);
+            Assert.False((await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, TestPostgres.Protector, CancellationToken.None)).Any);
+            return await HouseholdImportWriter.WriteAsync(conn, parsed, Now, TestPostgres.Protector, CancellationToken.None);
         });
 
         Assert.Equal(new ImportSummary(2, 4), summary);
@@ -80,7 +80,7 @@ public sealed class HouseholdImportWriterDatabaseTests : IAsyncLifetime
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM household_status_changes WHERE reason = 'imported'"));
 
         await using var conn = await _dataSource.OpenConnectionAsync();
-        var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, ParseCsv(ChineseRows()), CancellationToken.None);
+        var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, ParseCsv(ChineseRows()), TestPostgres.Protector, CancellationToken.None);
         Assert.Equal([2, 3, 4, 5], taken.Errors.Select(e => e.Row));
         Assert.All(taken.Errors, e => Assert.Equal(("身份证号码", HouseholdImportWriter.IdCardTakenReason), (e.Column, e.Reason)));
     }
@@ -89,10 +89,10 @@ public sealed class HouseholdImportWriterDatabaseTests : IAsyncLifetime
     public async Task WriteAsync_IsAlreadyExists_WhenAnotherImportTookANumberAfterTheCheck()
     {
         var parsed = ParseCsv(ChineseRows());
-        await InTransactionAsync(conn => HouseholdImportWriter.WriteAsync(conn, parsed, Now, CancellationToken.None));
+        await InTransactionAsync(conn => HouseholdImportWriter.WriteAsync(conn, parsed, Now, TestPostgres.Protector, CancellationToken.None));
 
         var e = await Assert.ThrowsAsync<DomainException>(() =>
-            InTransactionAsync(conn => HouseholdImportWriter.WriteAsync(conn, parsed, Now, CancellationToken.None)));
+            InTransactionAsync(conn => HouseholdImportWriter.WriteAsync(conn, parsed, Now, TestPostgres.Protector, CancellationToken.None)));
 
         Assert.Equal((ErrorKind.AlreadyExists, HouseholdImportWriter.IdCardTakenReason), (e.Kind, e.Reason));
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM households"));

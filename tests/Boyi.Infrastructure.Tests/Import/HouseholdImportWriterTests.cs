@@ -17,7 +17,7 @@ public class HouseholdImportWriterTests
         Assert.False(parsed.HasProblems, parsed.Describe());
 
         var records = HouseholdImportWriter.BuildRecords(parsed.Households,
-            new Dictionary<long, long> { [ChengDong] = 7, [DunGu] = 1 }, Now);
+            new Dictionary<long, long> { [ChengDong] = 7, [DunGu] = 1 }, Now, Boyi.Testing.TestPostgres.Protector);
 
         Assert.Equal([45092310120100007, 45092310220100001, 45092310120100008], records.Select(r => r.Household.Id));
         var first = records[0].Household;
@@ -44,6 +44,6 @@ public class HouseholdImportWriterTests
     {
         var parsed = ParseCsv(ChineseRows().With(1, "健康状况", "?"));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => HouseholdImportWriter.WriteAsync(null!, parsed, Now, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => HouseholdImportWriter.WriteAsync(null!, parsed, Now, Boyi.Testing.TestPostgres.Protector, CancellationToken.None));
     }
 }

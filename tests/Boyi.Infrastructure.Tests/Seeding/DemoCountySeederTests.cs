@@ -1,3 +1,4 @@
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Domain;
 using Boyi.Domain.Pairing;
 using Boyi.Domain.Registry;
@@ -166,8 +167,12 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     [Fact]
     public async Task IdNumbers_AreValid_WithTheCountyAsRegion_AndUniqueInTheDatabase()
     {
-        var rows = await Database.RowsAsync("SELECT id_card_number, birth_date FROM household_members");
-        Assert.Equal(Figures.People, rows.Count);
+        var stored = await Database.RowsAsync("SELECT id_card_cipher, birth_date FROM household_members");
+        Assert.Equal(Figures.People, stored.Count);
+        var rows = stored.Select(r => new object[] { Database.Protector.Decrypt((byte[])r[0], PersonalDataPurposes.IdCardNumber), r[1] }).ToList();
+        // Stored encrypted only: the column never holds the number, nor its digits in a row.
+        Assert.All(stored.Zip(rows), x => Assert.DoesNotContain(
+            ((string)x.Second[0])[6..14], System.Text.Encoding.Latin1.GetString((byte[])x.First[0])));
         foreach (var row in rows)
         {
             Assert.True(IdCardNumber.TryParse((string)row[0], Today, out var id, out var reason), reason);
@@ -193,7 +198,11 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
 
         var ids = await Database.RowsAsync("SELECT id FROM cadres WHERE county_id = $1 ORDER BY id", County);
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(k => County * 10_000_000L + k), ids.Select(r => (long)r[0]));
-        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT count(*) FROM cadres WHERE full_name = '' OR unit = '' OR (phone IS NOT NULL AND phone !~ '^1[3-9][0-9]{9}$')"));
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT count(*) FROM cadres WHERE full_name = '' OR unit = ''"));
+        var phones = (await Database.RowsAsync("SELECT phone_cipher FROM cadres WHERE phone_cipher IS NOT NULL"))
+            .Select(r => Database.Protector.Decrypt((byte[])r[0], PersonalDataPurposes.Phone)).ToList();
+        Assert.NotEmpty(phones);
+        Assert.All(phones, p => Assert.Matches("^1[3-9][0-9]{9}$", p));
     }
 
     [Fact]

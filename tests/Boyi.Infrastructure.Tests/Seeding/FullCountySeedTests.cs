@@ -44,7 +44,7 @@ public sealed class FullCountySeedTests(ITestOutputHelper output)
         var (plan, unpaired) = await database.PlanAsync(seeded.CountyId, seeded.Clock);
         Assert.Equal(needy - paired, unpaired);
         Assert.Equal(0, plan.LeftUnpaired);
-        Assert.Equal(people, await database.ScalarAsync<int>("SELECT count(DISTINCT id_card_number) FROM household_members"));
+        Assert.Equal(people, await database.ScalarAsync<int>("SELECT count(DISTINCT id_card_hash) FROM household_members"));
 
         var today = ChinaTime.Today(seeded.Clock);
         foreach (var h in await database.LoadHouseholdsAsync())

@@ -1,3 +1,4 @@
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Seeding;
@@ -29,7 +30,7 @@ public sealed class ProvinceSeedTests(ITestOutputHelper output)
     {
         await using var db = await TestPostgres.CreateDatabaseAsync();
         await using var dataSource = db.CreateDataSource();
-        var database = new Database(dataSource);
+        var database = new Database(dataSource, TestPostgres.Protector);
         var clock = new FixedClock(SeededDatabase.DefaultNow);
 
         Assert.Equal(2, await DemoCountySeeder.SeedProvinceAsync(database, 2, 20160310, clock, output.WriteLine, CancellationToken.None));
@@ -39,8 +40,9 @@ public sealed class ProvinceSeedTests(ITestOutputHelper output)
             counties.Select(r => ((int)r[0], (string)r[1])));
         Assert.Equal(2 * 26_000, await database.ScalarAsync<int>("SELECT count(*) FROM households"));
         Assert.Equal(await database.ScalarAsync<long>("SELECT count(*) FROM household_members"),
-            await database.ScalarAsync<long>("SELECT count(DISTINCT id_card_number) FROM household_members"));
-        Assert.Equal(0, await database.ScalarAsync<int>("SELECT count(*) FROM household_members WHERE left(id_card_number, 6) <> county_id::text"));
+            await database.ScalarAsync<long>("SELECT count(DISTINCT id_card_hash) FROM household_members"));
+        Assert.All(await database.RowsAsync("SELECT id_card_cipher, county_id FROM household_members"), r =>
+            Assert.Equal(r[1].ToString(), database.Protector.Decrypt((byte[])r[0], PersonalDataPurposes.IdCardNumber)[..6]));
         Assert.Equal(0, await database.ScalarAsync<int>("SELECT count(*) FROM towns t JOIN counties c ON c.id = t.county_id WHERE t.id / 1000 <> c.id"));
         Assert.Equal(2 * 28, await database.ScalarAsync<int>("SELECT count(DISTINCT (county_id, display_name)) FROM towns"));
         foreach (var (rule, sql) in SeedSql.IntegrityChecks)

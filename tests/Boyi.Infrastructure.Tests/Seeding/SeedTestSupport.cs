@@ -1,3 +1,4 @@
+using Boyi.Infrastructure.PersonalData;
 using Boyi.Domain.Pairing;
 using Boyi.Domain.Registry;
 using Boyi.Domain.Planning;
@@ -41,7 +42,7 @@ public sealed class SeededDatabase : IAsyncDisposable
     public static async Task<SeededDatabase> CreateAsync(DemoCountyOptions options, DateTimeOffset? now = null)
     {
         var db = await TestPostgres.CreateDatabaseAsync();
-        var database = new Database(db.CreateDataSource());
+        var database = db.CreateDatabase();
         var clock = new FixedClock(now ?? DefaultNow);
         var seeded = await DemoCountySeeder.SeedAsync(database, options, clock, CancellationToken.None);
         return new SeededDatabase(db, database, options, clock, seeded);
@@ -94,12 +95,12 @@ internal static class SeedSql
             ("quota_rules", "county_id, rank, scope, households", "county_id, rank"),
             ("towns", "id, county_id, display_name, version", "id"),
             ("villages", "id, town_id, county_id, display_name, poor, exit_target_year, exit_date, next_household_seq, version", "id"),
-            ("households", "id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, per_capita_income_fen, " +
+            ("households", "id, county_id, town_id, village_id, head_name, member_count, phone_hash, poverty_causes, per_capita_income_fen, " +
                 "has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, is_paired, version", "id"),
-            ("household_members", "household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, health, labour_capacity, household_deleted",
+            ("household_members", "household_id, member_id, county_id, full_name, relation, id_card_hash, birth_date, health, labour_capacity, household_deleted",
                 "household_id, member_id"),
             ("household_status_changes", "household_id, county_id, from_status, to_status, lifted_year, reason", "household_id, id"),
-            ("cadres", "id, county_id, full_name, unit, rank, linked_town_id, linked_village_id, phone, active_pairings, version", "id"),
+            ("cadres", "id, county_id, full_name, unit, rank, linked_town_id, linked_village_id, phone_hash, active_pairings, version", "id"),
             ("pairings", "id, county_id, cadre_id, household_id, contact_card_number, start_date, end_date, end_reason, proposal_id", "id"),
             ("id_counters", "county_id, kind, next", "county_id, kind"),
         };
@@ -171,14 +172,16 @@ internal static class SeedSql
     public static async Task<List<SeededHousehold>> LoadHouseholdsAsync(this Database database)
     {
         var members = (await database.RowsAsync(
-                "SELECT household_id, member_id, full_name, relation, id_card_number, health, labour_capacity FROM household_members ORDER BY household_id, member_id"))
+                "SELECT household_id, member_id, full_name, relation, id_card_cipher, health, labour_capacity FROM household_members ORDER BY household_id, member_id"))
             .GroupBy(r => (long)r[0])
-            .ToDictionary(g => g.Key, g => g.Select(r => new SeededMember((short)r[1], (string)r[2], (Relation)(int)r[3], (string)r[4],
+            .ToDictionary(g => g.Key, g => g.Select(r => new SeededMember((short)r[1], (string)r[2], (Relation)(int)r[3],
+                database.Protector.Decrypt((byte[])r[4], PersonalDataPurposes.IdCardNumber),
                 (HealthStatus)(int)r[5], (LabourCapacity)(int)r[6])).ToList());
         return (await database.RowsAsync(
-                "SELECT id, head_name, member_count, phone, poverty_causes, per_capita_income_fen, has_labour_capacity, " +
+                "SELECT id, head_name, member_count, phone_cipher, poverty_causes, per_capita_income_fen, has_labour_capacity, " +
                 "willing_to_run_industry, classification, status, lifted_year FROM households ORDER BY id"))
-            .Select(r => new SeededHousehold((long)r[0], (string)r[1], (short)r[2], r[3] as string,
+            .Select(r => new SeededHousehold((long)r[0], (string)r[1], (short)r[2],
+                r[3] is byte[] phone ? database.Protector.Decrypt(phone, PersonalDataPurposes.Phone) : null,
                 ((short[])r[4]).Select(c => (PovertyCause)c).ToList(), (long)r[5], (bool)r[6], (bool)r[7],
                 (HouseholdClassification)(int)r[8], (HouseholdStatus)(int)r[9], r[10] is int y ? y : null,
                 members.GetValueOrDefault((long)r[0]) ?? []))

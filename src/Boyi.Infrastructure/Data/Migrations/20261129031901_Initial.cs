@@ -52,7 +52,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     head_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     member_count = table.Column<short>(type: "smallint", nullable: false),
                     next_member_id = table.Column<short>(type: "smallint", nullable: false),
-                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    phone_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
+                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: true),
                     poverty_causes = table.Column<short[]>(type: "smallint[]", nullable: false),
                     per_capita_income_fen = table.Column<long>(type: "bigint", nullable: false),
                     has_labour_capacity = table.Column<bool>(type: "boolean", nullable: false),
@@ -283,7 +284,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     county_id = table.Column<int>(type: "integer", nullable: false),
                     full_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     relation = table.Column<int>(type: "integer", nullable: false),
-                    id_card_number = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    id_card_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    id_card_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     birth_date = table.Column<DateOnly>(type: "date", nullable: false),
                     health = table.Column<int>(type: "integer", nullable: false),
                     labour_capacity = table.Column<int>(type: "integer", nullable: false),
@@ -526,7 +528,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     rank = table.Column<int>(type: "integer", nullable: false),
                     linked_town_id = table.Column<long>(type: "bigint", nullable: false),
                     linked_village_id = table.Column<long>(type: "bigint", nullable: true),
-                    phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    phone_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
+                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: true),
                     active_pairings = table.Column<int>(type: "integer", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false),
                     create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -605,7 +608,7 @@ namespace Boyi.Infrastructure.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ux_household_members_id_card_live",
                 table: "household_members",
-                column: "id_card_number",
+                column: "id_card_hash",
                 unique: true,
                 filter: "NOT household_deleted");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129022518_Initial")]
+    [Migration("20261129031901_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -57,10 +57,13 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("linked_village_id");
 
-                    b.Property<string>("Phone")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("phone");
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_hash");
 
                     b.Property<int>("Rank")
                         .HasColumnType("integer")
@@ -160,12 +163,15 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("household_deleted");
 
-                    b.Property<string>("IdCardNumber")
+                    b.Property<byte[]>("IdCardCipher")
                         .IsRequired()
-                        .HasMaxLength(18)
-                        .HasColumnType("character varying(18)")
-                        .HasColumnName("id_card_number")
-                        .IsFixedLength(false);
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_card_cipher");
+
+                    b.Property<byte[]>("IdCardHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_card_hash");
 
                     b.Property<int>("LabourCapacity")
                         .HasColumnType("integer")
@@ -178,7 +184,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasKey("HouseholdId", "MemberId")
                         .HasName("pk_household_members");
 
-                    b.HasIndex("IdCardNumber")
+                    b.HasIndex("IdCardHash")
                         .IsUnique()
                         .HasDatabaseName("ux_household_members_id_card_live")
                         .HasFilter("NOT household_deleted");
@@ -243,10 +249,13 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("per_capita_income_fen");
 
-                    b.Property<string>("Phone")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("phone");
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_hash");
 
                     b.PrimitiveCollection<short[]>("PovertyCauses")
                         .IsRequired()

@@ -1,0 +1,44 @@
+using Boyi.Contracts.V1;
+using Boyi.Domain.Access;
+using Boyi.Domain.Errors;
+using Grpc.Core;
+
+namespace Boyi.Server.Auth;
+
+/// <summary>
+/// Whether a read answers ID-card numbers and phones in full: only when asked for (FULL), with a stated reason,
+/// by a caller holding the personal-data permission (clients: the `personal_data` scope; people: the roles of
+/// <see cref="PersonalDataPermission"/>). Reach still applies: nobody sees numbers of households outside it.
+/// </summary>
+public static class PersonalDataAccess
+{
+    /// <summary>True for a permitted full read; throws for a FULL request without a reason or without the permission.</summary>
+    public static bool Full(ServerCallContext context, PersonalDataView view, string? reason)
+    {
+        if (view is PersonalDataView.Unspecified or PersonalDataView.Masked)
+            return false;
+        if (view != PersonalDataView.Full)
+            throw DomainException.Invalid("personal_data_view", "INVALID_VALUE", "must be MASKED or FULL");
+        var trimmed = reason?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            throw DomainException.Invalid("personal_data_reason", "REQUIRED", "say why the full numbers are needed (it is recorded)");
+        if (trimmed.Length > PersonalDataPermission.MaxReasonLength)
+            throw DomainException.Invalid("personal_data_reason", "TOO_LONG", $"at most {PersonalDataPermission.MaxReasonLength} characters");
+        var caller = context.Caller();
+        var permitted = caller.Kind switch
+        {
+            CallerKind.Client => caller.HasScope(Scopes.PersonalData),
+            CallerKind.Person => caller.Roles.Any(PersonalDataPermission.Roles.Contains),
+            _ => false,
+        };
+        if (!permitted)
+        {
+            throw new DomainException(ErrorKind.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED",
+                caller.Kind == CallerKind.Client
+                    ? $"Full ID-card numbers and phones need the scope '{Scopes.PersonalData}'."
+                    : "Your role sees ID-card numbers and phones masked only.",
+                metadata: new Dictionary<string, string> { ["scope"] = Scopes.PersonalData });
+        }
+        return true;
+    }
+}
