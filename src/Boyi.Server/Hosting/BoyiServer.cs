@@ -17,6 +17,7 @@ public static class BoyiServer
         builder.Services.AddBoyiGrpc();
 
         var app = builder.Build();
+        app.UseBoyiRequestLimits();
         app.MapBoyiAuth();
         app.MapBoyiGrpc();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
