@@ -3,11 +3,13 @@ using Boyi.Contracts.V1;
 using Boyi.Server.Extensions;
 using Boyi.Server.Grpc;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Npgsql;
 
 namespace Boyi.Server.Tests;
 
-/// <summary>What one call may ask of the server: message sizes and page sizes.</summary>
+/// <summary>What one call may ask of the server: message sizes, page sizes, and a deadline that reaches the database.</summary>
 public sealed class LimitsTests(CountyFixture s) : IClassFixture<CountyFixture>
 {
     [Fact]
@@ -67,6 +69,70 @@ public sealed class LimitsTests(CountyFixture s) : IClassFixture<CountyFixture>
             await s.Registry.ListTownsAsync(new ListTownsRequest { Parent = s.County.Name, PageSize = -1 }));
         var violation = Assert.Single(e.BadRequest()!.FieldViolations);
         Assert.Equal(("page_size", "NEGATIVE"), (violation.Field, violation.Reason));
+    }
+
+    [Fact]
+    public async Task ACallPastItsDeadline_CancelsItsDatabaseQuery()
+    {
+        var household = await Api.CreateHouseholdAsync(s, s.County.Towns[0].Villages[1]);
+
+        // Another session holds the household's row lock, so the update's SELECT … FOR UPDATE waits.
+        await using var holder = new NpgsqlConnection(s.Database.ConnectionString);
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT id FROM households WHERE id = $1 FOR UPDATE", holder, tx))
+        {
+            lockRow.Parameters.AddWithValue(long.Parse(household.Name.Split('/')[1]));
+            Assert.NotNull(await lockRow.ExecuteScalarAsync());
+        }
+        await using var watcher = new NpgsqlConnection(s.Database.ConnectionString);
+        await watcher.OpenAsync();
+
+        var update = new UpdateHouseholdRequest
+        {
+            Household = new Household { Name = household.Name, Phone = "13900000000" },
+            UpdateMask = FieldMask.FromString("phone"),
+        };
+        var call = s.Households.UpdateHouseholdAsync(update, deadline: DateTime.UtcNow.AddSeconds(2));
+        Assert.True(await EventuallyAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 1),
+            "the update never reached the locked row");
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await call);
+        Assert.Contains(e.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
+        Assert.True(await EventuallyAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 0),
+            "the server's query still waits for the lock after its call ended");
+        Assert.Equal("idle in transaction", await StateAsync(watcher, holder.ProcessID));
+
+        // Once the lock is released, the household takes updates again: the server's connection went back to the pool clean.
+        await tx.RollbackAsync();
+        var updated = (await s.Households.UpdateHouseholdAsync(update, deadline: DateTime.UtcNow.AddSeconds(30))).Household;
+        Assert.Equal("13900000000", updated.Phone);
+    }
+
+    /// <summary>Sessions waiting for a lock that <paramref name="holderPid"/> holds.</summary>
+    private static async Task<long> WaitingOnAsync(NpgsqlConnection watcher, int holderPid)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND $1 = ANY(pg_blocking_pids(pid))", watcher);
+        cmd.Parameters.AddWithValue(holderPid);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<string?> StateAsync(NpgsqlConnection watcher, int pid)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT state FROM pg_stat_activity WHERE pid = $1", watcher);
+        cmd.Parameters.AddWithValue(pid);
+        return (string?)await cmd.ExecuteScalarAsync();
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            if (await condition())
+                return true;
+        }
+        return false;
     }
 }
 

@@ -79,8 +79,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpc(d);
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException inner }:
                 return Translate(inner, context);
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled or its deadline passed.");
+            case not null when context.CancellationToken.IsCancellationRequested && IsCancellation(e):
+                // The caller's own doing (its deadline, or it went away): no fault of the server, so no error is logged.
+                logger.LogDebug("{Method} stopped: the call was cancelled or its deadline passed", context.Method);
+                return context.Deadline <= DateTime.UtcNow
+                    ? ToRpc(StatusCode.DeadlineExceeded, "DEADLINE_EXCEEDED", "The call's deadline passed before it finished.")
+                    : ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled.");
             case NpgsqlException { InnerException: TimeoutException } or TimeoutException:
                 logger.LogWarning(e, "Database timeout in {Method}", context.Method);
                 return ToRpc(StatusCode.Unavailable, "DATABASE_TIMEOUT", "The database did not answer in time; retry later.");
@@ -101,6 +105,15 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpc(StatusCode.Internal, "INTERNAL", "An internal error occurred.");
         }
     }
+
+    /// <summary>
+    /// How a cancelled call's work ends: Npgsql cancels the running query (an OperationCanceledException, or the
+    /// server's query_canceled when the cancellation raced the statement), and a request stream cut off mid-read fails.
+    /// </summary>
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException or IOException
+            or PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
+        || e.InnerException is OperationCanceledException;
 
     public static RpcException ToRpc(DomainException d)
     {
