@@ -21,8 +21,9 @@ public static class GrpcExtensions
     /// </summary>
     public const int MaxSendMessageBytes = 16 * 1024 * 1024;
 
-    public static IServiceCollection AddBoyiGrpc(this IServiceCollection services)
+    public static IServiceCollection AddBoyiGrpc(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(LimitsOptions.From(configuration));
         services.AddGrpc(o =>
         {
             // Outermost first: failures of the authorisation check become statuses like any other.

@@ -14,7 +14,7 @@ public static class BoyiServer
         var ownDataDirectory = await builder.AddBoyiDataAsync();
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
-        builder.Services.AddBoyiGrpc();
+        builder.Services.AddBoyiGrpc(builder.Configuration);
 
         var app = builder.Build();
         app.UseBoyiRequestLimits();
