@@ -24,11 +24,15 @@ public static class GrpcExtensions
     public static IServiceCollection AddBoyiGrpc(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(LimitsOptions.From(configuration));
+        // One instance: it holds every caller's token bucket.
+        services.AddSingleton<RateLimitInterceptor>();
         services.AddGrpc(o =>
         {
-            // Outermost first: failures of the authorisation check become statuses like any other.
+            // Outermost first: failures of the authorisation check become statuses like any other, and calls are
+            // counted against the caller only once the caller is known.
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
+            o.Interceptors.Add<RateLimitInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             o.MaxSendMessageSize = MaxSendMessageBytes;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Boyi.Domain.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -15,6 +16,9 @@ namespace Boyi.Server.Grpc;
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
     public const string Domain = "boyi";
+
+    /// <summary>gRPC's retry pushback: how long a client retrying under a retry policy waits first.</summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -140,7 +144,13 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             }
             status.Details.Add(Any.Pack(bad));
         }
-        return status.ToRpcException();
+        if (d.RetryAfter is not { } wait)
+            return status.ToRpcException();
+        // RetryInfo for clients reading the status (AIP-193); the pushback trailer for gRPC's own retry policies.
+        status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) }));
+        var e = status.ToRpcException();
+        e.Trailers.Add(RetryPushbackTrailer, ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+        return e;
     }
 
     private static RpcException ToRpc(StatusCode code, string reason, string message)
