@@ -11,9 +11,9 @@ namespace Boyi.Server.Tests;
 /// <summary>Bulk import through the client-streaming RPC and the command line, and export back to files.</summary>
 public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFixture>
 {
-    private const string Header = "户编号,行政村代码,姓名,与户主关系,身份证号码,健康状况,劳动能力,联系电话,致贫原因,人均纯收入（元）,是否有劳动力,是否愿意发展产业,贫困户状态,脱贫年度";
+    internal const string Header = "户编号,行政村代码,姓名,与户主关系,身份证号码,健康状况,劳动能力,联系电话,致贫原因,人均纯收入（元）,是否有劳动力,是否愿意发展产业,贫困户状态,脱贫年度";
 
-    private static string Row(string key, string village, string name, string relation, string id, string phone = "", string causes = "",
+    internal static string Row(string key, string village, string name, string relation, string id, string phone = "", string causes = "",
         string income = "", string labour = "", string willing = "", string status = "", string year = "") =>
         $"{key},{village},{name},{relation},{id},健康,普通劳动力,{phone},{causes},{income},{labour},{willing},{status},{year}";
 

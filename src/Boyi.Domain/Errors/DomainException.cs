@@ -38,6 +38,9 @@ public class DomainException : Exception
     public IReadOnlyList<FieldViolation> Violations { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>For a limit that lifts with time: how long to wait before the same call would pass.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static DomainException NotFound(string resource, string name) =>
         new(ErrorKind.NotFound, "NOT_FOUND", $"{resource} '{name}' was not found.",
             metadata: new Dictionary<string, string> { ["resource"] = resource, ["name"] = name });

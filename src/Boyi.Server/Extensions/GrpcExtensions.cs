@@ -6,17 +6,36 @@ namespace Boyi.Server.Extensions;
 
 public static class GrpcExtensions
 {
-    public const int MaxMessageBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// The largest request message: gRPC's usual default, said explicitly. The biggest legitimate requests are the
+    /// import's file chunks (the command line sends 1 MiB); a larger message is refused with RESOURCE_EXHAUSTED
+    /// from its length prefix, before it is read into memory.
+    /// </summary>
+    public const int MaxReceiveMessageBytes = 4 * 1024 * 1024;
 
-    public static IServiceCollection AddBoyiGrpc(this IServiceCollection services)
+    /// <summary>
+    /// The largest response message. Pages are capped (<see cref="Grpc.Paging.MaxPageSize"/>) and exports stream in
+    /// batches; the biggest single response is a county's pairing proposal (about 80 bytes a pairing, so some 2 MB
+    /// for a county whose 26,000 households were all unpaired). Clients that read proposals of very large counties
+    /// raise their own receive limit above gRPC's default 4 MiB, as the command line does.
+    /// </summary>
+    public const int MaxSendMessageBytes = 16 * 1024 * 1024;
+
+    public static IServiceCollection AddBoyiGrpc(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(LimitsOptions.From(configuration));
+        // One instance: it holds every caller's token bucket.
+        services.AddSingleton<RateLimitInterceptor>();
         services.AddGrpc(o =>
         {
-            // Outermost first: failures of the authorisation check become statuses like any other.
+            // Outermost first: failures of the authorisation check become statuses like any other, and calls are
+            // counted against the caller only once the caller is known.
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
+            o.Interceptors.Add<RateLimitInterceptor>();
             o.EnableDetailedErrors = false;
-            o.MaxReceiveMessageSize = MaxMessageBytes;
+            o.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            o.MaxSendMessageSize = MaxSendMessageBytes;
         });
         services.AddGrpcReflection();
         // "" (the server as a whole, readiness) reflects the database; "liveness" only says the process answers.

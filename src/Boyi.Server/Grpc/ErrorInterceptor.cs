@@ -1,3 +1,4 @@
+using System.Globalization;
 using Boyi.Domain.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -15,6 +16,9 @@ namespace Boyi.Server.Grpc;
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
     public const string Domain = "boyi";
+
+    /// <summary>gRPC's retry pushback: how long a client retrying under a retry policy waits first.</summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -79,8 +83,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpc(d);
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException inner }:
                 return Translate(inner, context);
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled or its deadline passed.");
+            case not null when context.CancellationToken.IsCancellationRequested && IsCancellation(e):
+                // The caller's own doing (its deadline, or it went away): no fault of the server, so no error is logged.
+                logger.LogDebug("{Method} stopped: the call was cancelled or its deadline passed", context.Method);
+                return context.Deadline <= DateTime.UtcNow
+                    ? ToRpc(StatusCode.DeadlineExceeded, "DEADLINE_EXCEEDED", "The call's deadline passed before it finished.")
+                    : ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled.");
             case NpgsqlException { InnerException: TimeoutException } or TimeoutException:
                 logger.LogWarning(e, "Database timeout in {Method}", context.Method);
                 return ToRpc(StatusCode.Unavailable, "DATABASE_TIMEOUT", "The database did not answer in time; retry later.");
@@ -101,6 +109,15 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpc(StatusCode.Internal, "INTERNAL", "An internal error occurred.");
         }
     }
+
+    /// <summary>
+    /// How a cancelled call's work ends: Npgsql cancels the running query (an OperationCanceledException, or the
+    /// server's query_canceled when the cancellation raced the statement), and a request stream cut off mid-read fails.
+    /// </summary>
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException or IOException
+            or PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
+        || e.InnerException is OperationCanceledException;
 
     public static RpcException ToRpc(DomainException d)
     {
@@ -127,7 +144,13 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             }
             status.Details.Add(Any.Pack(bad));
         }
-        return status.ToRpcException();
+        if (d.RetryAfter is not { } wait)
+            return status.ToRpcException();
+        // RetryInfo for clients reading the status (AIP-193); the pushback trailer for gRPC's own retry policies.
+        status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) }));
+        var e = status.ToRpcException();
+        e.Trailers.Add(RetryPushbackTrailer, ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+        return e;
     }
 
     private static RpcException ToRpc(StatusCode code, string reason, string message)

@@ -14,9 +14,10 @@ public static class BoyiServer
         var ownDataDirectory = await builder.AddBoyiDataAsync();
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
-        builder.Services.AddBoyiGrpc();
+        builder.Services.AddBoyiGrpc(builder.Configuration);
 
         var app = builder.Build();
+        app.UseBoyiRequestLimits();
         app.MapBoyiAuth();
         app.MapBoyiGrpc();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));

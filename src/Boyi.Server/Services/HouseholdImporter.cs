@@ -23,18 +23,20 @@ namespace Boyi.Server.Services;
 /// file is checked before anything is written, and written in one transaction, so a file is all-or-nothing; a
 /// retry with the same request_id returns the first response and imports nothing twice.
 /// </summary>
+/// <remarks>
+/// The stream is capped (<see cref="LimitsOptions.MaxImportBytes"/>, <see cref="LimitsOptions.MaxImportMessages"/>)
+/// while it is received, since the whole file is held in memory: the first message beyond a cap ends the call with
+/// RESOURCE_EXHAUSTED / IMPORT_TOO_LARGE, a server limit rather than a fault in the file, before anything is read or written.
+/// </remarks>
 public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock,
-    HouseholdImportOptions options, ILogger<HouseholdImporter> logger)
+    HouseholdImportOptions options, LimitsOptions limits, ILogger<HouseholdImporter> logger)
 {
-    public const int MaxFileBytes = 64 * 1024 * 1024;
-
-    /// <summary>Header included. A client sending 64 KiB chunks needs about a thousand for the largest file.</summary>
-    public const int MaxMessages = 65_536;
-
     /// <summary>Problems listed in the error status; gRPC trailers are small, the total is in the metadata.</summary>
     public const int MaxViolationsInStatus = 100;
 
     public const string RejectedReason = "IMPORT_REJECTED";
+
+    public const string TooLargeReason = ImportFileReader.TooLargeReason;
 
     public async Task<ImportHouseholdsResponse> ImportAsync(IAsyncStreamReader<ImportHouseholdsRequest> stream, ServerCallContext context)
     {
@@ -50,7 +52,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             ImportFormat.Xlsx => ImportFileFormat.Xlsx,
             _ => throw DomainException.Invalid("header.format", "REQUIRED", "must be CSV or XLSX"),
         };
-        // Checked before the file is received, not after 64 MiB of it.
+        // Checked before the file is received, not after megabytes of it.
         if (!header.ValidateOnly && header.RequestId.Length > 0 && !Guid.TryParse(header.RequestId, out _))
             throw DomainException.Invalid("header.request_id", "INVALID_FORMAT", "must be a UUID");
 
@@ -224,27 +226,28 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             });
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReceiveFileAsync(IAsyncStreamReader<ImportHouseholdsRequest> stream, CancellationToken ct)
+    private async Task<ReadOnlyMemory<byte>> ReceiveFileAsync(IAsyncStreamReader<ImportHouseholdsRequest> stream, CancellationToken ct)
     {
         var buffer = new MemoryStream();
         var messages = 1;
         while (await stream.MoveNext(ct))
         {
-            if (++messages > MaxMessages)
+            if (++messages > limits.MaxImportMessages)
             {
-                throw new DomainException(ErrorKind.ResourceExhausted, "IMPORT_TOO_LARGE",
-                    $"The import was sent in more than {MaxMessages:N0} messages; send the file in larger chunks (for example 64 KiB).");
+                throw new DomainException(ErrorKind.ResourceExhausted, TooLargeReason,
+                    $"The import was sent in more than {limits.MaxImportMessages:N0} messages; send the file in larger chunks (for example 64 KiB).",
+                    metadata: new Dictionary<string, string> { ["max_messages"] = limits.MaxImportMessages.ToString(CultureInfo.InvariantCulture) });
             }
             var message = stream.Current;
             if (message.PayloadCase == ImportHouseholdsRequest.PayloadOneofCase.Header)
                 throw DomainException.Invalid("header", "UNEXPECTED_HEADER", "only the first message may carry a header");
             if (message.PayloadCase != ImportHouseholdsRequest.PayloadOneofCase.Chunk)
                 continue;
-            if (buffer.Length + message.Chunk.Length > MaxFileBytes)
+            if (buffer.Length + message.Chunk.Length > limits.MaxImportBytes)
             {
-                throw new DomainException(ErrorKind.ResourceExhausted, "IMPORT_TOO_LARGE",
-                    $"The file is larger than {MaxFileBytes / (1024 * 1024)} MiB; split it (for example by town).",
-                    metadata: new Dictionary<string, string> { ["max_bytes"] = MaxFileBytes.ToString(CultureInfo.InvariantCulture) });
+                throw new DomainException(ErrorKind.ResourceExhausted, TooLargeReason,
+                    $"The file is larger than {Size(limits.MaxImportBytes)}; split it (for example by town).",
+                    metadata: new Dictionary<string, string> { ["max_bytes"] = limits.MaxImportBytes.ToString(CultureInfo.InvariantCulture) });
             }
             buffer.Write(message.Chunk.Span);
         }
@@ -252,6 +255,10 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             throw DomainException.Invalid("chunk", "REQUIRED", "the file is empty; send its bytes in chunk messages after the header");
         return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    private static string Size(int bytes) => bytes % (1024 * 1024) == 0
+        ? $"{bytes / (1024 * 1024):N0} MiB"
+        : $"{bytes:N0} bytes";
 
     private static ImportHouseholdsResponse Response(HouseholdImportResult parsed, ImportSummary summary, bool validateOnly) => new()
     {
