@@ -24,6 +24,7 @@ public static class DatabaseExtensions
     public static async Task<string?> AddBoyiDataAsync(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Boyi");
+        var ownerConnectionString = builder.Configuration.GetConnectionString("BoyiMigrations");
         var embedded = string.IsNullOrWhiteSpace(connectionString);
         string? dataDir = null;
         if (embedded)
@@ -36,7 +37,9 @@ public static class DatabaseExtensions
             });
             builder.Services.AddSingleton(pg);
             builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
-            connectionString = pg.ConnectionString;
+            // Traffic as the app role, the schema as the owner role (the audit log's grants bind only so).
+            connectionString = pg.AppConnectionString;
+            ownerConnectionString = pg.OwnerConnectionString;
         }
 
         builder.Services.AddSingleton(new BoyiStartupOptions
@@ -48,6 +51,9 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
         builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
+            ? new SchemaOwner(sp.GetRequiredService<NpgsqlDataSource>(), separate: false)
+            : new SchemaOwner(Database.CreateDataSource(ownerConnectionString), separate: true));
         builder.Services.AddBoyiIdentityStores();
         builder.Services.AddSingleton<IdempotentWriter>();
         builder.Services.AddSingleton<Mutations>();
@@ -67,11 +73,28 @@ public static class DatabaseExtensions
     {
         var options = app.Services.GetRequiredService<BoyiStartupOptions>();
         var database = app.Services.GetRequiredService<Database>();
+        var owner = app.Services.GetRequiredService<SchemaOwner>();
         if (options.Migrate)
-            await database.MigrateAsync(ct);
+        {
+            await owner.Database.MigrateAsync(ct);
+            if (owner.Separate)
+            {
+                await using var who = database.DataSource.CreateCommand("SELECT current_user");
+                var appRole = (string)(await who.ExecuteScalarAsync(ct))!;
+                await DatabaseRoles.GrantAppRoleAsync(owner.DataSource, appRole, ct);
+            }
+        }
+        if (await DatabaseRoles.CanRewriteAuditLogAsync(database.DataSource, ct) == true)
+        {
+            app.Logger.LogWarning(
+                "The application's database role owns the audit tables (or is a superuser), so it could rewrite the audit log. " +
+                "Connect the server as a role that does not own them (ConnectionStrings:Boyi) and migrate as the owner " +
+                "(ConnectionStrings:BoyiMigrations); see README, Audit.");
+        }
         if (options.SeedDemo)
         {
-            var seeded = await DemoCountySeeder.SeedAsync(database, new DemoCountyOptions
+            // As the owner: the seed ends with ANALYZE, which only a table's owner may run.
+            var seeded = await DemoCountySeeder.SeedAsync(owner.Database, new DemoCountyOptions
             {
                 Scale = options.DemoScale,
                 Log = line => Console.WriteLine($"[boyi] {line}"),

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129022518_Initial")]
+    [Migration("20261129030640_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
