@@ -12,7 +12,9 @@ public static class GrpcExtensions
     {
         services.AddGrpc(o =>
         {
-            // Outermost first: failures of the authorisation check become statuses like any other.
+            // Outermost first: the audit sees each call's final status, as the client does; failures of the
+            // authorisation check become statuses like any other.
+            o.Interceptors.Add<Boyi.Server.Audit.AuditInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
             o.EnableDetailedErrors = false;
@@ -36,6 +38,7 @@ public static class GrpcExtensions
         app.MapGrpcService<HouseholdGrpcService>();
         app.MapGrpcService<CadreGrpcService>();
         app.MapGrpcService<PairingGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
