@@ -68,6 +68,20 @@ public static class DatabaseExtensions
         return dataDir;
     }
 
+    /// <summary>Whether the app role could rewrite the audit log; an unreachable database is not a reason not to start (health says it).</summary>
+    private static async Task<bool> CanRewriteAuditLogAsync(Database database, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            return await DatabaseRoles.CanRewriteAuditLogAsync(database.DataSource, ct) == true;
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning(e, "Could not check the database role's rights on the audit log");
+            return false;
+        }
+    }
+
     /// <summary>Migrates the schema and seeds the demo county before the server takes calls.</summary>
     public static async Task PrepareBoyiDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
@@ -84,7 +98,7 @@ public static class DatabaseExtensions
                 await DatabaseRoles.GrantAppRoleAsync(owner.DataSource, appRole, ct);
             }
         }
-        if (await DatabaseRoles.CanRewriteAuditLogAsync(database.DataSource, ct) == true)
+        if (await CanRewriteAuditLogAsync(database, app.Logger, ct))
         {
             app.Logger.LogWarning(
                 "The application's database role owns the audit tables (or is a superuser), so it could rewrite the audit log. " +
