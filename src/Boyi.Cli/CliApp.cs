@@ -42,6 +42,9 @@ public static class CliApp
           boyi users reset-password <user-name>
               People's accounts, on the database like `clients`. New and reset accounts get a one-time password,
               shown once, to be changed at the next sign-in; county admins and town officers also set up TOTP.
+          boyi audit verify
+              Checks the audit log's hash chain on the database (like `clients`): prints OK with the number of
+              events, or the first broken link (event id, expected and found) and exits with 1.
           boyi help
 
         --server defaults to $BOYI_SERVER or http://127.0.0.1:5081 (the gRPC h2c port).
@@ -74,6 +77,8 @@ public static class CliApp
                 return await ClientsCommand.RunAsync(parsed, stdout, stderr, ct);
             if (parsed.Command == "users")
                 return await UsersCommand.RunAsync(parsed, stdout, stderr, ct);
+            if (parsed.Command == "audit")
+                return await AuditCommand.RunAsync(parsed, stdout, stderr, ct);
             var server = parsed.Option("server") ?? Environment.GetEnvironmentVariable("BOYI_SERVER") ?? DefaultServer;
             var token = await CliToken.GetAsync(parsed, ct);
             using var channel = CliToken.Channel(server, token);

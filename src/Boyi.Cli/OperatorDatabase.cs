@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Boyi.Cli;
 
 /// <summary>
-/// The operators' commands (`boyi clients`, `boyi users`) work on the database directly: there is no token yet
+/// The operators' commands (`boyi clients`, `boyi users`, `boyi audit`) work on the database directly: there is no token yet
 /// to call the API with. The database is the configured one (--connection or $ConnectionStrings__Boyi), else
 /// Boyi's own, started for the command when no server is running it.
 /// </summary>

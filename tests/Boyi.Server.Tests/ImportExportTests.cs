@@ -55,6 +55,24 @@ public sealed class ImportExportTests(CountyFixture s) : IClassFixture<CountyFix
     }
 
     [Fact]
+    public async Task AnImport_IsAuditedOnce_WhetherWrittenOrRejected()
+    {
+        var (written, rejected) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        await ImportAsync(System.Text.Encoding.UTF8.GetBytes(GoodCsv(out _)), ImportFormat.Csv, requestId: written);
+        var v = s.County.Towns[0].Villages[0].Split('/')[1];
+        var bad = string.Join('\n', Header, Row("1", v, "梁志强", "户主", "450923199901011234")) + "\n";
+        await Api.FailsAsync(StatusCode.InvalidArgument, "IMPORT_REJECTED", async () =>
+            await ImportAsync(System.Text.Encoding.UTF8.GetBytes(bad), ImportFormat.Csv, requestId: rejected));
+
+        var ok = await AuditRows.SingleForRequestAsync(s, written);
+        Assert.Equal(("boyi.v1.HouseholdService/ImportHouseholds", "ok", s.County.Name), (ok.Action, ok.Outcome, ok.Object));
+        Assert.Contains("\"households\": 2", ok.Detail);
+        var no = await AuditRows.SingleForRequestAsync(s, rejected);
+        Assert.Equal(("INVALID_ARGUMENT:IMPORT_REJECTED", s.County.Name, "127.0.0.1"), (no.Outcome, no.Object, no.ClientAddress));
+        Assert.StartsWith("client:", no.Actor);
+    }
+
+    [Fact]
     public async Task ImportCsv_WithChineseHeaders_CreatesHouseholdsWithMembers()
     {
         var csv = GoodCsv(out var ids);

@@ -110,6 +110,39 @@ public sealed class PersonalDataTests(MatrixFixture s) : IClassFixture<MatrixFix
     }
 
     [Fact]
+    public async Task EveryFullRead_IsAudited_WithWhoWhatAndWhy_AndMaskedReadsAreNot()
+    {
+        var created = await Api.CreateHouseholdAsync(s, s.V1);
+        var admin = Households(s.Channels[Roles.CountyAdmin]);
+        await admin.GetHouseholdAsync(new GetHouseholdRequest { Name = created.Name });
+        await admin.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.V1 });
+        Assert.Empty(await AuditRows.WhereAsync(s, "action = 'personal_data.unmask' AND object = $1", created.Name));
+
+        await admin.GetHouseholdAsync(new GetHouseholdRequest { Name = created.Name, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "低保资格复核" });
+        var row = Assert.Single(await AuditRows.WhereAsync(s, "action = 'personal_data.unmask' AND object = $1", created.Name));
+        Assert.Equal(("user", "ok"), (row.ActorKind, row.Outcome));
+        Assert.StartsWith("user:", row.Actor);
+        Assert.Contains("低保资格复核", row.Detail);
+        Assert.Contains("GetHousehold", row.Detail);
+        Assert.False(string.IsNullOrEmpty(row.ClientAddress));
+        Assert.False(string.IsNullOrEmpty(row.RequestId));
+
+        var listed = await admin.ListHouseholdsAsync(new ListHouseholdsRequest
+        {
+            Parent = s.V2 == s.V1 ? s.V1 : s.V1, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "入户走访前核对",
+        });
+        var list = (await AuditRows.WhereAsync(s, "action = 'personal_data.unmask' AND object = $1 AND detail->>'reason' = '入户走访前核对'", s.V1)).Single();
+        Assert.Contains($"\"records\": {listed.Households.Count}", list.Detail);
+
+        // A reason carrying personal data is refused: the audit log holds none.
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await admin.GetHouseholdAsync(new GetHouseholdRequest
+        {
+            Name = created.Name, PersonalDataView = PersonalDataView.Full, PersonalDataReason = "核对 13812345678 的户",
+        }));
+        Assert.Equal("CONTAINS_PERSONAL_DATA", Assert.Single(e.BadRequest()!.FieldViolations).Reason);
+    }
+
+    [Fact]
     public async Task ACardReadMasked_CanBeSentBackEdited_WithoutTheFullNumbers()
     {
         var input = Api.NewHousehold(members: 2);

@@ -36,7 +36,9 @@ public class ServerFixture : IAsyncLifetime
         var httpPort = FreePort();
         _app = await BoyiServer.BuildAsync(
         [
-            $"--ConnectionStrings:Boyi={_database.ConnectionString}",
+            // Traffic as the app role, like a deployment: a privilege the server lacks fails the tests.
+            $"--ConnectionStrings:Boyi={_database.AppConnectionString}",
+            $"--ConnectionStrings:BoyiMigrations={_database.ConnectionString}",
             $"--Boyi:GrpcPort={grpcPort}",
             $"--Boyi:HttpPort={httpPort}",
             "--Boyi:Demo=false",

@@ -55,7 +55,9 @@ public sealed class StartupTests
         var httpPort = ServerFixture.FreePort();
         await using var app = await BoyiServer.BuildAsync(
         [
-            $"--ConnectionStrings:Boyi={database.ConnectionString}",
+            // Traffic as the app role, like a deployment: a privilege the server lacks fails the tests.
+            $"--ConnectionStrings:Boyi={database.AppConnectionString}",
+            $"--ConnectionStrings:BoyiMigrations={database.ConnectionString}",
             $"--Boyi:GrpcPort={grpcPort}",
             $"--Boyi:HttpPort={httpPort}",
             $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",

@@ -14,6 +14,8 @@ public static class TestPostgres
 {
     private static readonly SemaphoreSlim CloneLock = new(1, 1);
     private static readonly Lazy<Task<(string Admin, string Template)>> Server = new(StartAsync);
+    private static readonly string AppRoleName = $"boyi_test_app_{Environment.ProcessId}";
+    private static readonly string AppRolePassword = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
     private static EmbeddedPostgres? _embedded;
     private static int _counter;
 
@@ -33,7 +35,8 @@ public static class TestPostgres
             CloneLock.Release();
         }
         var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
-        return new TestDatabase(name, cs, admin);
+        var app = new NpgsqlConnectionStringBuilder(cs) { Username = AppRoleName, Password = AppRolePassword }.ConnectionString;
+        return new TestDatabase(name, cs, app, AppRoleName, admin);
     }
 
     private static async Task<(string, string)> StartAsync()
@@ -50,7 +53,10 @@ public static class TestPostgres
             var dir = Path.Combine(Path.GetTempPath(), $"boyi-test-pg-{Environment.ProcessId}");
             if (Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
-            _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { BaseDirectory = dir, Durable = false, Database = "postgres" });
+            _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions
+            {
+                BaseDirectory = dir, Durable = false, Database = "postgres", CreateRoles = false,
+            });
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 _embedded.StopAsync().GetAwaiter().GetResult();
@@ -63,13 +69,29 @@ public static class TestPostgres
         await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)");
         await ExecuteAsync(admin, $"CREATE DATABASE {template}");
         var templateCs = new NpgsqlConnectionStringBuilder(admin) { Database = template, Pooling = false }.ConnectionString;
+        // The schema belongs to the admin user (the owner); the servers under test connect as an app role of this
+        // test process, granted as a deployment's app role is, so a missing privilege fails a test.
+        await ExecuteAsync(admin, $"DROP ROLE IF EXISTS {AppRoleName}");
+        await ExecuteAsync(admin, $"CREATE ROLE {AppRoleName} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{AppRolePassword}'");
         await using (var dataSource = NpgsqlDataSource.Create(templateCs))
+        {
             await new Database(dataSource, Protector).MigrateAsync(CancellationToken.None);
+            await DatabaseRoles.GrantAppRoleAsync(dataSource, AppRoleName);
+        }
         NpgsqlConnection.ClearAllPools();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            if (_embedded is null)
-                ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)").GetAwaiter().GetResult();
+            if (_embedded is not null)
+                return;
+            ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)").GetAwaiter().GetResult();
+            try
+            {
+                ExecuteAsync(admin, $"DROP ROLE IF EXISTS {AppRoleName}").GetAwaiter().GetResult();
+            }
+            catch (PostgresException)
+            {
+                // A test database not dropped (a failed run) still holds its grants: the role stays, it is harmless.
+            }
         };
         return (admin, template);
     }
@@ -110,10 +132,17 @@ public static class TestPostgres
     }
 }
 
-public sealed class TestDatabase(string name, string connectionString, string admin) : IAsyncDisposable
+public sealed class TestDatabase(string name, string connectionString, string appConnectionString, string appRole, string admin) : IAsyncDisposable
 {
     public string Name { get; } = name;
+
+    /// <summary>As the admin user, who owns the schema (the owner role of a deployment).</summary>
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>As this test process's app role: what a deployment's server connects as (no rights to change audit events).</summary>
+    public string AppConnectionString { get; } = appConnectionString;
+
+    public string AppRole { get; } = appRole;
 
     public NpgsqlDataSource CreateDataSource() => Database.CreateDataSource(ConnectionString);
 

@@ -20,6 +20,8 @@ public static class AuditActions
 {
     public const string LoginFailed = "auth.login_failed";
     public const string Lockout = "auth.lockout";
+    /// <summary>The token endpoint refused a request (a wrong client secret, an unknown client, a spent code or refresh token).</summary>
+    public const string TokenFailed = "auth.token_failed";
     public const string PersonalDataUnmask = "personal_data.unmask";
 }
 

@@ -3,8 +3,16 @@ using Npgsql;
 
 namespace Boyi.Infrastructure.Audit;
 
-/// <summary>The first event at which the chain does not hold.</summary>
-public sealed record AuditBrokenLink(long Id, long ChainSeq, AuditBreakReason Reason, string Message);
+/// <summary>
+/// The first event at which the chain does not hold. <see cref="Expected"/> and <see cref="Found"/> say what the
+/// chain needed there and what is stored: hashes in hex (the event's own hash, or its prev_hash), or for a gap
+/// the chain positions.
+/// </summary>
+public sealed record AuditBrokenLink(long Id, long ChainSeq, AuditBreakReason Reason, string Message)
+{
+    public string Expected { get; init; } = "";
+    public string Found { get; init; } = "";
+}
 
 /// <summary>
 /// The outcome of a verification. <see cref="Verified"/> counts the sealed events checked before the first broken
@@ -86,7 +94,7 @@ public static class AuditVerifier
                     }
                     var reason = AuditChain.CheckLink(e, expectedSeq, expectedPrev);
                     if (reason is not null)
-                        return Broken(new AuditBrokenLink(e.Id, seq, reason.Value, Describe(reason.Value, e, expectedSeq)));
+                        return Broken(Link(reason.Value, e, expectedSeq, expectedPrev));
                     verified++;
                     lastSeq = seq;
                     lastHash = e.Hash!;
@@ -101,6 +109,19 @@ public static class AuditVerifier
         return new AuditVerification(verified, firstSeq, lastSeq, lastHash, unsealed, null);
 
         AuditVerification Broken(AuditBrokenLink link) => new(verified, firstSeq, lastSeq, lastHash, unsealed, link);
+    }
+
+    private static AuditBrokenLink Link(AuditBreakReason reason, AuditRecord e, long expectedSeq, byte[] expectedPrev)
+    {
+        var (expected, found) = reason switch
+        {
+            AuditBreakReason.Gap => (expectedSeq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                e.ChainSeq!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            AuditBreakReason.PrevHashMismatch => (Convert.ToHexStringLower(expectedPrev), Convert.ToHexStringLower(e.PrevHash!)),
+            _ => (e.PrevHash!.Length == AuditChain.HashSize ? Convert.ToHexStringLower(AuditChain.ComputeHash(e.PrevHash, e.ChainSeq!.Value, e)) : "",
+                Convert.ToHexStringLower(e.Hash!)),
+        };
+        return new AuditBrokenLink(e.Id, e.ChainSeq!.Value, reason, Describe(reason, e, expectedSeq)) { Expected = expected, Found = found };
     }
 
     private static string Describe(AuditBreakReason reason, AuditRecord e, long expectedSeq) => reason switch

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Until Boyi has a production database, the schema is one migration, "Initial", regenerated after each model
 # change: `src/Boyi.Infrastructure/Data/regen-initial-migration.sh` from the repository root. It re-adds the SQL
-# that the model cannot express (the households -> villages foreign key without an index).
+# that the model cannot express (the households -> villages foreign key without an index) and the audit log
+# (Boyi.Infrastructure.Audit.AuditSchema: append-only tables, triggers and functions, owned by the migrating role).
 set -e
 cd "$(dirname "$0")/../../.."
 rm -rf src/Boyi.Infrastructure/Data/Migrations
@@ -19,12 +20,18 @@ s=s[:k]+'''
             migrationBuilder.Sql(
                 "ALTER TABLE households ADD CONSTRAINT fk_households_villages_village_id " +
                 "FOREIGN KEY (village_id) REFERENCES villages (id)");
+
+            // The audit log is plain SQL (triggers, SECURITY DEFINER sealing), not part of the EF model; the app
+            // role's grants on it are given at start (DatabaseRoles), since the migration does not know that role.
+            migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.CreateSql);
 '''+s[k:]
 s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
         {''','''        protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
 ''',1)
 open(p,'w').write(s)
 PY
 grep -c fk_households_villages_village_id $f
+grep -c AuditSchema $f

@@ -15,6 +15,11 @@ public sealed record EmbeddedPostgresOptions
     public string Database { get; init; } = "boyi";
     /// <summary>Where to write progress lines (initdb, start, install).</summary>
     public Action<string> Log { get; init; } = _ => { };
+    /// <summary>
+    /// Create the owner and app roles (<see cref="EmbeddedPostgres.OwnerRole"/>, <see cref="EmbeddedPostgres.AppRole"/>)
+    /// and make the owner own the database. Off for the tests' throw-away cluster, which makes its own.
+    /// </summary>
+    public bool CreateRoles { get; init; } = true;
 }
 
 /// <summary>
@@ -25,6 +30,12 @@ public sealed record EmbeddedPostgresOptions
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string UserName = "boyi";
+
+    /// <summary>Owns the schema: migrations, the audit purge and the demo seed run as it.</summary>
+    public const string OwnerRole = "boyi_owner";
+
+    /// <summary>The server's traffic: reads and writes the tables, may only append to the audit log.</summary>
+    public const string AppRole = "boyi_app";
     private readonly EmbeddedPostgresOptions _options;
     private readonly string _bin;
     private bool _startedByUs;
@@ -40,7 +51,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     /// <summary>Whether this call started the server (false when it was already running, e.g. under a Boyi server).</summary>
     public bool StartedNow { get; private set; }
+    /// <summary>The cluster's superuser (operators' commands, administration).</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>As <see cref="OwnerRole"/>; the superuser's when roles are not created.</summary>
+    public string OwnerConnectionString { get; private set; } = "";
+
+    /// <summary>As <see cref="AppRole"/>; the superuser's when roles are not created.</summary>
+    public string AppConnectionString { get; private set; } = "";
 
     public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default)
     {
@@ -103,6 +121,47 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         await EnsureDatabaseAsync(ct);
+        OwnerConnectionString = AppConnectionString = ConnectionString;
+        if (_options.CreateRoles)
+            await EnsureRolesAsync(baseDir, ct);
+    }
+
+    /// <summary>
+    /// Creates the owner and app roles once (random passwords kept beside the superuser's, mode 0600), sets their
+    /// passwords from those files at every start, and hands the database to the owner so it may create the schema.
+    /// </summary>
+    private async Task EnsureRolesAsync(string baseDir, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync(ct);
+        foreach (var role in new[] { OwnerRole, AppRole })
+        {
+            var file = Path.Combine(baseDir, role + "-password");
+            if (!File.Exists(file))
+            {
+                await File.WriteAllTextAsync(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(), ct);
+                Restrict(file);
+            }
+            var password = (await File.ReadAllTextAsync(file, ct)).Trim();
+            // The password is hex (no quotes to escape); CREATE/ALTER ROLE take no parameters.
+            await using var cmd = new NpgsqlCommand($"""
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                        CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+                    END IF;
+                END $$;
+                ALTER ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{password}';
+                """, conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+            var cs = new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = password }.ConnectionString;
+            if (role == OwnerRole)
+                OwnerConnectionString = cs;
+            else
+                AppConnectionString = cs;
+        }
+        await using var own = new NpgsqlCommand($"ALTER DATABASE \"{_options.Database}\" OWNER TO {OwnerRole}", conn);
+        await own.ExecuteNonQueryAsync(ct);
     }
 
     private async Task InitDbAsync(string passwordFile, string runDir, CancellationToken ct)

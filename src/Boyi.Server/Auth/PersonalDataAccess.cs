@@ -1,6 +1,10 @@
 using Boyi.Contracts.V1;
 using Boyi.Domain.Access;
+using System.Text.Json.Nodes;
 using Boyi.Domain.Errors;
+using Boyi.Infrastructure.Audit;
+using Boyi.Infrastructure.PersonalData;
+using Boyi.Server.Audit;
 using Grpc.Core;
 
 namespace Boyi.Server.Auth;
@@ -24,6 +28,9 @@ public static class PersonalDataAccess
             throw DomainException.Invalid("personal_data_reason", "REQUIRED", "say why the full numbers are needed (it is recorded)");
         if (trimmed.Length > PersonalDataPermission.MaxReasonLength)
             throw DomainException.Invalid("personal_data_reason", "TOO_LONG", $"at most {PersonalDataPermission.MaxReasonLength} characters");
+        // The reason goes into the audit log, which holds no personal data.
+        if (SensitiveText.FindIdCardNumbers(trimmed).Any() || SensitiveText.FindMobilePhones(trimmed).Any())
+            throw DomainException.Invalid("personal_data_reason", "CONTAINS_PERSONAL_DATA", "say why without ID-card or phone numbers");
         var caller = context.Caller();
         var permitted = caller.Kind switch
         {
@@ -41,4 +48,16 @@ public static class PersonalDataAccess
         }
         return true;
     }
+
+    /// <summary>
+    /// Records a full read before its answer leaves: who, what (a household or cadre, or the area of a list or an
+    /// export, with how many records), why. If it cannot be recorded, the read fails rather than go unrecorded.
+    /// </summary>
+    public static Task AuditAsync(AuditLog audit, ServerCallContext context, string obj, string? reason, int? records) =>
+        audit.RecordAsync(context.GetHttpContext(), AuditActions.PersonalDataUnmask, obj, AuditOutcomes.Ok, new JsonObject
+        {
+            ["method"] = context.Method,
+            ["reason"] = reason?.Trim(),
+            ["records"] = records,
+        }, ct: context.CancellationToken);
 }

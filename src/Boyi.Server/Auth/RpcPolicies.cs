@@ -66,6 +66,10 @@ public static class RpcPolicies
         ["/boyi.v1.PairingService/GetPairingProposal"] = new(Scopes.PairingRead, Staff),
         ["/boyi.v1.PairingService/AcceptPairingProposal"] = new(Scopes.PairingWrite, Staff),
 
+        // The audit log: auditors only (separation of duties: the administrators whose actions it records do not read it).
+        ["/boyi.v1.AuditService/ListAuditEvents"] = new(Scopes.AuditRead, [Roles.Auditor]),
+        ["/boyi.v1.AuditService/VerifyAuditChain"] = new(Scopes.AuditRead, [Roles.Auditor]),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -62,6 +62,7 @@ public static class AuthExtensions
                 o.AllowRefreshTokenFlow();
                 o.RegisterScopes([.. BoyiScopes.All, Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess]);
                 o.SetAccessTokenLifetime(lifetime);
+                o.AddEventHandler(Boyi.Server.Audit.TokenFailureAudit.Descriptor);
                 // A session unused for longer than the idle timeout cannot be refreshed: each refresh issues a new
                 // refresh token with the full lifetime, so only idleness lets it lapse.
                 o.SetRefreshTokenLifetime(idle);

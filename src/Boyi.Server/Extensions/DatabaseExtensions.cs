@@ -25,6 +25,7 @@ public static class DatabaseExtensions
     public static async Task<string?> AddBoyiDataAsync(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Boyi");
+        var ownerConnectionString = builder.Configuration.GetConnectionString("BoyiMigrations");
         var embedded = string.IsNullOrWhiteSpace(connectionString);
         string? dataDir = null;
         if (embedded)
@@ -37,7 +38,9 @@ public static class DatabaseExtensions
             });
             builder.Services.AddSingleton(pg);
             builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
-            connectionString = pg.ConnectionString;
+            // Traffic as the app role, the schema as the owner role (the audit log's grants bind only so).
+            connectionString = pg.AppConnectionString;
+            ownerConnectionString = pg.OwnerConnectionString;
         }
 
         builder.Services.AddSingleton(new BoyiStartupOptions
@@ -50,6 +53,9 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
         builder.Services.AddSingleton(new PersonalDataProtector(PersonalDataKeySource.Load(builder.Configuration, dataDir)));
         builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PersonalDataProtector>()));
+        builder.Services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
+            ? new SchemaOwner(sp.GetRequiredService<NpgsqlDataSource>(), separate: false, sp.GetRequiredService<PersonalDataProtector>())
+            : new SchemaOwner(Database.CreateDataSource(ownerConnectionString), separate: true, sp.GetRequiredService<PersonalDataProtector>()));
         builder.Services.AddBoyiIdentityStores();
         builder.Services.AddSingleton<IdempotentWriter>();
         builder.Services.AddSingleton<Mutations>();
@@ -64,16 +70,47 @@ public static class DatabaseExtensions
         return dataDir;
     }
 
+    /// <summary>Whether the app role could rewrite the audit log; an unreachable database is not a reason not to start (health says it).</summary>
+    private static async Task<bool> CanRewriteAuditLogAsync(Database database, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            return await DatabaseRoles.CanRewriteAuditLogAsync(database.DataSource, ct) == true;
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning(e, "Could not check the database role's rights on the audit log");
+            return false;
+        }
+    }
+
     /// <summary>Migrates the schema and seeds the demo county before the server takes calls.</summary>
     public static async Task PrepareBoyiDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
         var options = app.Services.GetRequiredService<BoyiStartupOptions>();
         var database = app.Services.GetRequiredService<Database>();
+        var owner = app.Services.GetRequiredService<SchemaOwner>();
         if (options.Migrate)
-            await database.MigrateAsync(ct);
+        {
+            await owner.Database.MigrateAsync(ct);
+            if (owner.Separate)
+            {
+                await using var who = database.DataSource.CreateCommand("SELECT current_user");
+                var appRole = (string)(await who.ExecuteScalarAsync(ct))!;
+                await DatabaseRoles.GrantAppRoleAsync(owner.DataSource, appRole, ct);
+            }
+        }
+        if (await CanRewriteAuditLogAsync(database, app.Logger, ct))
+        {
+            app.Logger.LogWarning(
+                "The application's database role owns the audit tables (or is a superuser), so it could rewrite the audit log. " +
+                "Connect the server as a role that does not own them (ConnectionStrings:Boyi) and migrate as the owner " +
+                "(ConnectionStrings:BoyiMigrations); see README, Audit.");
+        }
         if (options.SeedDemo)
         {
-            var seeded = await DemoCountySeeder.SeedAsync(database, new DemoCountyOptions
+            // As the owner: the seed ends with ANALYZE, which only a table's owner may run.
+            var seeded = await DemoCountySeeder.SeedAsync(owner.Database, new DemoCountyOptions
             {
                 Scale = options.DemoScale,
                 Log = line => Console.WriteLine($"[boyi] {line}"),

@@ -28,8 +28,10 @@ public static class GrpcExtensions
         services.AddSingleton<RateLimitInterceptor>();
         services.AddGrpc(o =>
         {
-            // Outermost first: failures of the authorisation check become statuses like any other, and calls are
-            // counted against the caller only once the caller is known.
+            // Outermost first: the audit sees each call's final status, as the client does; failures of the
+            // authorisation check become statuses like any other; calls are counted against the caller only once
+            // the caller is known.
+            o.Interceptors.Add<Boyi.Server.Audit.AuditInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
@@ -55,6 +57,7 @@ public static class GrpcExtensions
         app.MapGrpcService<HouseholdGrpcService>();
         app.MapGrpcService<CadreGrpcService>();
         app.MapGrpcService<PairingGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

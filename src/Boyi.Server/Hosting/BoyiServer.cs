@@ -12,6 +12,7 @@ public static class BoyiServer
         // Settings ship beside the binary: the same appsettings.json applies whatever folder Boyi is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var ownDataDirectory = await builder.AddBoyiDataAsync();
+        builder.AddBoyiAudit(ownDataDirectory);
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc(builder.Configuration);

@@ -4,6 +4,7 @@ using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Registry;
+using Boyi.Server.Audit;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
@@ -11,7 +12,7 @@ using Grpc.Core;
 
 namespace Boyi.Server.Services;
 
-public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : CadreService.CadreServiceBase
+public sealed class CadreGrpcService(CadreStore store, Mutations mutations, AuditLog audit) : CadreService.CadreServiceBase
 {
     private static readonly string[] UpdatableFields = ["full_name", "unit", "rank", "linked_town", "linked_village", "phone"];
     private static readonly string[] RankNames = Enum.GetValues<Boyi.Domain.Registry.CadreRank>()
@@ -39,6 +40,8 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
         Reach.Require(reachable, "cadre", ResourceNames.Cadre(id));
         var cadre = await store.GetAsync(id, context.CancellationToken);
         Reach.Require(reach.TownId is not { } town || cadre.Cadre.LinkedTownId == town, "cadre", ResourceNames.Cadre(id));
+        if (full)
+            await PersonalDataAccess.AuditAsync(audit, context, ResourceNames.Cadre(id), request.PersonalDataReason, 1);
         return new() { Cadre = cadre.ToProto(full) };
     }
 
@@ -65,6 +68,8 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations) : Ca
         var response = new ListCadresResponse();
         var (items, next) = Paging.Page(rows, size, key, x => x.Cadre.Id);
         response.Cadres.AddRange(items.Select(c => c.ToProto(full)));
+        if (full)
+            await PersonalDataAccess.AuditAsync(audit, context, request.Parent, request.PersonalDataReason, response.Cadres.Count);
         response.NextPageToken = next;
         return response;
     }

@@ -5,6 +5,7 @@ using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Pairing;
 using Boyi.Infrastructure.PersonalData;
+using Boyi.Server.Audit;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
@@ -14,7 +15,7 @@ using Reg = Boyi.Domain.Registry;
 namespace Boyi.Server.Services;
 
 public sealed partial class HouseholdGrpcService(
-    HouseholdStore store, PairingStore pairings, Mutations mutations, HouseholdImporter importer, TimeProvider clock)
+    HouseholdStore store, PairingStore pairings, Mutations mutations, HouseholdImporter importer, AuditLog audit, TimeProvider clock)
     : HouseholdService.HouseholdServiceBase
 {
     private const int MaxReasonLength = 500;
@@ -48,6 +49,8 @@ public sealed partial class HouseholdGrpcService(
         var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         await RequireReachAsync(context, id);
         var household = (await store.GetAsync(id, context.CancellationToken)).ToProto(full);
+        if (full)
+            await PersonalDataAccess.AuditAsync(audit, context, household.Name, request.PersonalDataReason, 1);
         return new GetHouseholdResponse { Household = household };
     }
 
@@ -64,6 +67,8 @@ public sealed partial class HouseholdGrpcService(
         response.TotalSize = total;
         var (items, next) = Paging.Page(page, size, key, x => x.Household.Id);
         response.Households.AddRange(items.Select(h => h.ToProto(full)));
+        if (full)
+            await PersonalDataAccess.AuditAsync(audit, context, request.Parent, request.PersonalDataReason, response.Households.Count);
         response.NextPageToken = next;
         return response;
     }
@@ -168,6 +173,8 @@ public sealed partial class HouseholdGrpcService(
         var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
         if (query is null)
             return;
+        if (full)
+            await PersonalDataAccess.AuditAsync(audit, context, request.Parent, request.PersonalDataReason, null);   // streamed: counted by the reader
         await foreach (var batch in store.ExportAsync(query, 500, context.CancellationToken))
         {
             var message = new ExportHouseholdsResponse();

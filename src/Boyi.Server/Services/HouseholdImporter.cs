@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Boyi.Contracts.V1;
 using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Audit;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Idempotency;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Import;
+using Boyi.Server.Audit;
 using Boyi.Server.Grpc;
 using Google.Protobuf;
 using Grpc.Core;
@@ -29,7 +32,7 @@ namespace Boyi.Server.Services;
 /// RESOURCE_EXHAUSTED / IMPORT_TOO_LARGE, a server limit rather than a fault in the file, before anything is read or written.
 /// </remarks>
 public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock,
-    HouseholdImportOptions options, LimitsOptions limits, ILogger<HouseholdImporter> logger)
+    HouseholdImportOptions options, LimitsOptions limits, AuditLog audit, ILogger<HouseholdImporter> logger)
 {
     /// <summary>Problems listed in the error status; gRPC trailers are small, the total is in the metadata.</summary>
     public const int MaxViolationsInStatus = 100;
@@ -44,6 +47,12 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         if (!await stream.MoveNext(ct) || stream.Current.PayloadCase != ImportHouseholdsRequest.PayloadOneofCase.Header)
             throw DomainException.Invalid("header", "HEADER_REQUIRED", "the first message must carry the header; the file follows in chunks");
         var header = stream.Current.Header;
+        // The audit interceptor cannot read a client stream: it learns here what the call is about.
+        var call = AuditCall.Of(context);
+        call.Object = AuditLog.Clip(header.Parent);
+        call.RequestId = header.RequestId.Length > 0 ? AuditLog.Clip(header.RequestId) : null;
+        if (header.ValidateOnly)
+            call.Detail = new JsonObject { ["validate_only"] = true };
         var countyId = ResourceNames.ParseCounty(header.Parent, "header.parent");
         Auth.Reach.Require(Auth.ReachExtensions.Reach(context).ContainsCounty(countyId), "county", ResourceNames.County(countyId));
         var format = header.Format switch
@@ -168,6 +177,9 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
         SHA256.HashData(file.Span, requestBytes.AsSpan(requestBytes.Length - SHA256.HashSizeInBytes));
 
         PreparedHouseholdWrite? prepared = null;
+        var http = context.GetHttpContext();
+        var call = AuditCall.Of(http);
+        var recorded = false;
         try
         {
             var response = await writer.ExecuteAsync(
@@ -182,11 +194,17 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                     prepared = p;
                     logger.LogInformation("Household import for county {County}: wrote {Households} households with {Members} members ({Mode})",
                         countyId, summary.Households, summary.Members, p is null ? "one connection" : $"{p.Parts} connections, two-phase commit");
+                    await audit.RecordAsync(db, AuditLog.For(http, AuditLog.ActionOf(context.Method), call.Object ?? "", AuditOutcomes.Ok,
+                        header.RequestId, new JsonObject { ["households"] = summary.Households, ["members"] = summary.Members }), token);
+                    recorded = true;
                     return Response(result, summary, validateOnly: false);
                 },
                 response => response.ToByteArray(),
                 ImportHouseholdsResponse.Parser.ParseFrom,
                 ct);
+            // Recorded with the write, in its transaction; a retry answered with the first response is left to the
+            // audit interceptor, which records it after the call.
+            call.Recorded = recorded;
             if (prepared is not null)
                 await prepared.FinishAsync(CancellationToken.None);
             return response;

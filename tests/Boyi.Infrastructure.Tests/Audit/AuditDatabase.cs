@@ -6,8 +6,8 @@ using Npgsql;
 namespace Boyi.Infrastructure.Tests.Audit;
 
 /// <summary>
-/// A fresh test database with the audit schema (created with <see cref="AuditSchema.CreateSql"/> by the cluster's
-/// admin user, which is the owner) and an app role with a random name and password, granted with
+/// A fresh test database with the audit schema (created by the migration, as the cluster's admin user, which is
+/// the owner) and an app role with a random name and password, granted with
 /// <see cref="AuditSchema.GrantToAppRoleSql"/>. <see cref="App"/> connects as that role, <see cref="Owner"/> as the owner.
 /// </summary>
 public sealed class AuditDatabase : IAsyncDisposable
@@ -32,7 +32,9 @@ public sealed class AuditDatabase : IAsyncDisposable
     {
         var database = await TestPostgres.CreateDatabaseAsync();
         var owner = database.CreateDataSource();
-        await ExecuteAsync(owner, AuditSchema.CreateSql);
+        // The migration "Initial" creates the audit schema; a database without it (an older template) gets it here.
+        if (await ScalarAsync(owner, "SELECT to_regclass('audit_events')::text") is null)
+            await ExecuteAsync(owner, AuditSchema.CreateSql);
 
         var role = "audit_app_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));

@@ -1,11 +1,12 @@
 using Boyi.Infrastructure.Identity;
+using Boyi.Server.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Boyi.Server.Pages.Account;
 
-public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiUser> users) : PageModel
+public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiUser> users, SignInAudit audit) : PageModel
 {
     public string ReturnUrl { get; private set; } = "/";
     public string UserName { get; private set; } = "";
@@ -22,16 +23,21 @@ public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiU
             Error = "请输入用户名和密码。Enter your user name and password.";
             return Page();
         }
+        var account = await users.FindByNameAsync(userName);
+        var wasLocked = await audit.IsLockedAsync(account);
         var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)
             return RedirectToPage("/Account/LoginWith2fa", new { returnUrl = ReturnUrl });
         if (result.IsLockedOut)
         {
+            await audit.FailedAsync(HttpContext, userName, account, wasLocked, isLockedNow: true, SignInAudit.WrongPassword);
             Error = "连续多次登录失败，账户已锁定 30 分钟。The account is locked for 30 minutes after repeated failures.";
             return Page();
         }
         if (!result.Succeeded)
         {
+            await audit.FailedAsync(HttpContext, userName, account, wasLocked, isLockedNow: false,
+                account is null ? SignInAudit.UnknownUser : result.IsNotAllowed ? SignInAudit.NotAllowed : SignInAudit.WrongPassword);
             Error = "用户名或密码错误。Wrong user name or password.";
             return Page();
         }

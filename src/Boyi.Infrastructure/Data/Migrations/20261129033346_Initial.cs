@@ -748,11 +748,16 @@ namespace Boyi.Infrastructure.Data.Migrations
             migrationBuilder.Sql(
                 "ALTER TABLE households ADD CONSTRAINT fk_households_villages_village_id " +
                 "FOREIGN KEY (village_id) REFERENCES villages (id)");
+
+            // The audit log is plain SQL (triggers, SECURITY DEFINER sealing), not part of the EF model; the app
+            // role's grants on it are given at start (DatabaseRoles), since the migration does not know that role.
+            migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
 
             migrationBuilder.DropTable(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129031901_Initial")]
+    [Migration("20261129033346_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
