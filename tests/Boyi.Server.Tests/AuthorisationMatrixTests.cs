@@ -331,6 +331,10 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             var proposal = await s.ProposalAsync(Area(role, foreign).Town);
             return await Call(() => Pairings(c).AcceptPairingProposalAsync(new AcceptPairingProposalRequest { Name = proposal }).ResponseAsync);
         }),
+
+        // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
+        new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
+        new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
     ];
 
     private string ProposalScope(string role, bool foreign) => (role, foreign) switch
@@ -345,7 +349,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

@@ -31,9 +31,9 @@ public sealed record BrowserPage(HttpStatusCode Status, Uri Url, string Html, Ur
 /// A cookie-keeping HTTP client that behaves like a browser on Boyi's sign-in pages: it follows redirects inside
 /// Boyi, posts forms with their anti-forgery token, and stops when sent to another site (the portal's callback).
 /// </summary>
-public sealed class Browser(string httpAddress) : IDisposable
+public sealed class Browser(string httpAddress, CookieContainer? cookies = null) : IDisposable
 {
-    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true })
+    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer(), UseCookies = true })
     {
         BaseAddress = new Uri(httpAddress),
     };

@@ -5,6 +5,7 @@ using Boyi.Server.Hosting;
 using Boyi.Testing;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace Boyi.Server.Tests;
 
@@ -16,6 +17,10 @@ public class ServerFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private WebApplication? _app;
+    private readonly CapturingLoggerProvider _log = new();
+
+    /// <summary>Everything the server logged (Information and above, every category).</summary>
+    public IReadOnlyCollection<string> LogLines => _log.Lines;
 
     /// <summary>A channel authorised as a machine client with every scope.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
@@ -44,9 +49,10 @@ public class ServerFixture : IAsyncLifetime
             "--Boyi:Demo=false",
             "--Boyi:Migrate=false",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:Capture:LogLevel:Default=Information",
             $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
             .. ExtraArguments,
-        ]);
+        ], configure: b => b.Logging.AddProvider(_log));
         await _app.StartAsync();
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         HttpAddress = $"http://127.0.0.1:{httpPort}";
@@ -70,6 +76,10 @@ public class ServerFixture : IAsyncLifetime
         }
         if (_database is not null)
             await _database.DisposeAsync();
+        // Whatever the class's tests did, the server's logs must hold no ID-card number or phone.
+        var offending = LogScan.Offending(_log.Lines);
+        if (offending.Count > 0)
+            throw new InvalidOperationException($"The server logged personal data:\n{string.Join("\n", offending.Take(5))}");
     }
 
     public static int FreePort()

@@ -7,7 +7,8 @@ namespace Boyi.Server.Hosting;
 /// <summary>Builds the whole server; Program.cs and the functional tests both start it this way.</summary>
 public static class BoyiServer
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken ct = default)
+    /// <param name="configure">More set-up before the server is built (tests add a log capture).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken ct = default, Action<WebApplicationBuilder>? configure = null)
     {
         // Settings ship beside the binary: the same appsettings.json applies whatever folder Boyi is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -17,6 +18,7 @@ public static class BoyiServer
         builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc(builder.Configuration);
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseBoyiRequestLimits();
         app.MapBoyiAuth();
