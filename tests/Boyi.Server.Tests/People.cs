@@ -171,6 +171,18 @@ public static class People
         return await sp.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, userName, scope, CancellationToken.None);
     }
 
+    /// <summary>Opens the portal's sign-in in <paramref name="browser"/> and gives the user's password: the next page.</summary>
+    public static async Task<BrowserPage> PasswordAsync(Browser browser, PortalClient portal, string userName, string password,
+        string? challenge = null)
+    {
+        var login = await browser.GetAsync(portal.AuthorizeUrl(challenge ?? PortalClient.Pkce().Challenge));
+        return await browser.SubmitAsync(login, new Dictionary<string, string> { ["userName"] = userName, ["password"] = password });
+    }
+
+    /// <summary>The forced change of a one-time password on <paramref name="change"/>: the page after it.</summary>
+    public static Task<BrowserPage> ChangePasswordAsync(Browser browser, BrowserPage change, string oneTime, string newPassword) =>
+        browser.SubmitAsync(change, new Dictionary<string, string> { ["current"] = oneTime, ["next"] = newPassword, ["confirm"] = newPassword });
+
     public static string Totp(string sharedKey) => new Totp(Base32Encoding.ToBytes(sharedKey.Replace(" ", ""))).ComputeTotp();
 
     /// <summary>

@@ -52,8 +52,7 @@ public sealed class SignInTests(CountyFixture s) : IClassFixture<CountyFixture>
         var oneTime = await People.CreateAsync(s, user, new UserScope(Roles.Auditor, 450923));
         var portal = await PortalClient.RegisterAsync(s);
         using var browser = new Browser(s.HttpAddress);
-        var login = await browser.GetAsync(portal.AuthorizeUrl(PortalClient.Pkce().Challenge));
-        var change = await browser.SubmitAsync(login, new Dictionary<string, string> { ["userName"] = user, ["password"] = oneTime });
+        var change = await People.PasswordAsync(browser, portal, user, oneTime);
         Assert.Equal("/account/change-password", change.Path);
 
         async Task<BrowserPage> TryAsync(string next, string? confirm = null) =>
@@ -167,10 +166,8 @@ public sealed class SignInTests(CountyFixture s) : IClassFixture<CountyFixture>
         var portal = await PortalClient.RegisterAsync(s);
         using var browser = new Browser(s.HttpAddress);
         var (verifier, challenge) = PortalClient.Pkce();
-        var login = await browser.GetAsync(portal.AuthorizeUrl(challenge));
-        var change = await browser.SubmitAsync(login, new Dictionary<string, string> { ["userName"] = user, ["password"] = oneTime });
-        var done = await browser.SubmitAsync(change, new Dictionary<string, string> { ["current"] = oneTime, ["next"] = NewPassword, ["confirm"] = NewPassword });
-        var code = PortalClient.CodeFrom(done);
+        var change = await People.PasswordAsync(browser, portal, user, oneTime, challenge);
+        var code = PortalClient.CodeFrom(await People.ChangePasswordAsync(browser, change, oneTime, NewPassword));
 
         var wrongVerifier = await portal.RedeemAsync(code, PortalClient.Pkce().Verifier);
         Assert.Equal("invalid_grant", wrongVerifier.Error);
@@ -269,9 +266,8 @@ public sealed class IdleSessionTests(ShortIdleFixture s) : IClassFixture<ShortId
         var portal = await PortalClient.RegisterAsync(s);
         using var browser = new Browser(s.HttpAddress);
         var (verifier, challenge) = PortalClient.Pkce();
-        var login = await browser.GetAsync(portal.AuthorizeUrl(challenge));
-        var change = await browser.SubmitAsync(login, new Dictionary<string, string> { ["userName"] = user, ["password"] = oneTime });
-        var done = await browser.SubmitAsync(change, new Dictionary<string, string> { ["current"] = oneTime, ["next"] = "Idle-Pass-2026", ["confirm"] = "Idle-Pass-2026" });
+        var change = await People.PasswordAsync(browser, portal, user, oneTime, challenge);
+        var done = await People.ChangePasswordAsync(browser, change, oneTime, "Idle-Pass-2026");
         var tokens = await portal.RedeemAsync(PortalClient.CodeFrom(done), verifier);
         Assert.Equal(200, tokens.Status);
 

@@ -25,10 +25,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         if (scopes.Count == 0)
             v.Add("scopes", "REQUIRED", "grant at least one scope");
         v.ThrowIfAny();
-        if (await applications.FindByClientIdAsync(clientId, ct) is not null)
-            throw DomainException.Conflict("CLIENT_EXISTS", $"A client '{clientId}' is already registered.");
-
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = await NewSecretForAsync(clientId, ct);
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -43,6 +40,14 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         return (new MachineClient(clientId, displayName, scopes.Distinct().ToList()), secret);
     }
 
+    /// <summary>A new random secret (256 bits, URL-safe) for a client id not yet registered; OpenIddict stores only its hash.</summary>
+    private async Task<string> NewSecretForAsync(string clientId, CancellationToken ct)
+    {
+        if (await applications.FindByClientIdAsync(clientId, ct) is not null)
+            throw DomainException.Conflict("CLIENT_EXISTS", $"A client '{clientId}' is already registered.");
+        return Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     /// <summary>
     /// Registers an application people sign in to (the partner portal): authorisation code with PKCE, refresh
     /// tokens, the given redirect addresses. Confidential when a secret is returned, i.e. always: the portal
@@ -51,9 +56,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
     public async Task<(string ClientId, string Secret)> AddInteractiveAsync(string clientId, string displayName,
         IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct)
     {
-        if (await applications.FindByClientIdAsync(clientId, ct) is not null)
-            throw DomainException.Conflict("CLIENT_EXISTS", $"A client '{clientId}' is already registered.");
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = await NewSecretForAsync(clientId, ct);
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
