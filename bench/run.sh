@@ -155,7 +155,7 @@ server_start() {
 # Authorization header of h2load and nghttp. Tokens last an hour, longer than any benchmark.
 bench_token() {
   local id="bench-$(date +%s%N)" creds secret
-  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write \
+  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data \
           --name "benchmark" --connection "$(cs "$1")") || die "could not register the benchmark client: $creds"
   secret=$(sed -n 's/^client_secret: *//p' <<<"$creds")
   BOYI_TOKEN=$(curl -s -d grant_type=client_credentials -d "client_id=$id" -d "client_secret=$secret" \
@@ -185,8 +185,8 @@ machine() {
 }
 
 # --------------------------------------------------------------------------------------------- import ---
-H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone, poverty_causes, per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, is_paired, version, create_time, update_time, next_member_id"
-M_COLS="household_id, member_id, county_id, full_name, relation, id_card_number, birth_date, health, labour_capacity, household_deleted"
+H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone_cipher, phone_hash, poverty_causes, per_capita_income_fen, has_labour_capacity, willing_to_run_industry, classification, status, lifted_year, is_paired, version, create_time, update_time, next_member_id"
+M_COLS="household_id, member_id, county_id, full_name, relation, id_card_cipher, id_card_hash, birth_date, health, labour_capacity, household_deleted"
 S_COLS="household_id, county_id, from_status, to_status, lifted_year, reason, change_time"
 
 # Empties the county of households (pairings reference households, so they go too; the import writes none) and
@@ -245,8 +245,8 @@ bench_import() {
 
   log "exporting the demo county (CSV, XLSX) from $COUNTY_DB"
   server_start $COUNTY_DB "$dir/server-export.log"
-  CLI export "$dir/demo.csv" --parent counties/$COUNTY --server "http://127.0.0.1:$GRPC_PORT" >&2
-  CLI export "$dir/demo.xlsx" --parent counties/$COUNTY --server "http://127.0.0.1:$GRPC_PORT" >&2
+  CLI export "$dir/demo.csv" --parent counties/$COUNTY --full-reason "benchmark: the demo county re-imported" --server "http://127.0.0.1:$GRPC_PORT" >&2
+  CLI export "$dir/demo.xlsx" --parent counties/$COUNTY --full-reason "benchmark: the demo county re-imported" --server "http://127.0.0.1:$GRPC_PORT" >&2
   server_stop
   local households people
   households=$(PSQL $COUNTY_DB -tAc "SELECT count(*) FROM households WHERE county_id = $COUNTY AND delete_time IS NULL")

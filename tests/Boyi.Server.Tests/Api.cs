@@ -79,6 +79,46 @@ public static class Api
     public static async Task<Household> CreateHouseholdAsync(ServerFixture s, string village, Household? household = null) =>
         (await s.Households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = village, Household = household ?? NewHousehold() })).Household;
 
+    private static int _enterprise;
+
+    /// <summary>A valid unified social credit code nobody else in this test process has.</summary>
+    public static string NewCreditCode()
+    {
+        var body = $"91450923MA{Interlocked.Increment(ref _enterprise) + Environment.ProcessId % 1000 * 10_000:D7}";
+        return body + Boyi.Domain.Enterprises.CreditCode.CheckCharacter(body);
+    }
+
+    public const string EnterprisePassword = "Qiye-Pass-2026";
+
+    public static Enterprise NewEnterprise(string town) => new()
+    {
+        CreditCode = NewCreditCode(),
+        DisplayName = $"博白县测试农业有限公司{Interlocked.Increment(ref _enterprise)}",
+        LegalRepresentative = "庞志明",
+        ContactName = "庞小燕",
+        ContactPhone = "13977550001",
+        Town = town,
+        Industry = Industry.Agriculture,
+        ChamberMember = true,
+    };
+
+    /// <summary>Registers an enterprise (PENDING) with a first user named <c>e-…</c>; returns it and the user name.</summary>
+    public static async Task<(Enterprise Enterprise, string UserName)> RegisterEnterpriseAsync(ServerFixture s, string county, string town,
+        bool approve = false)
+    {
+        var user = $"e-{Guid.NewGuid():N}"[..14];
+        var response = await new EnterpriseService.EnterpriseServiceClient(s.Channel).RegisterEnterpriseAsync(new RegisterEnterpriseRequest
+        {
+            Parent = county,
+            Enterprise = NewEnterprise(town),
+            FirstUser = new EnterpriseUser { UserName = user, FullName = "庞小燕", Password = EnterprisePassword },
+        });
+        var enterprise = response.Enterprise;
+        if (approve)
+            enterprise = (await new EnterpriseService.EnterpriseServiceClient(s.Channel).ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = enterprise.Name })).Enterprise;
+        return (enterprise, user);
+    }
+
     /// <summary>The household with ID-card numbers and phone in full (the test client holds the personal_data scope).</summary>
     public static async Task<Household> FullAsync(ServerFixture s, string name) =>
         (await s.Households.GetHouseholdAsync(new GetHouseholdRequest

@@ -35,6 +35,10 @@ public sealed class MatrixFixture : CountyFixture
     /// <summary>In T1, paired with nobody: the cadre's foreign household in their own village.</summary>
     public Household H1Unpaired { get; private set; } = null!;
     public Dictionary<string, string> Proposals { get; } = [];
+    /// <summary>The enterprise user's own enterprise (E1), another of county A (E2) and one of county B.</summary>
+    public Enterprise E1 { get; private set; } = null!;
+    public Enterprise E2 { get; private set; } = null!;
+    public Enterprise EB { get; private set; } = null!;
     public Dictionary<string, GrpcChannel> Channels { get; } = [];
 
     public const string Client = "client";
@@ -50,6 +54,9 @@ public sealed class MatrixFixture : CountyFixture
         H1Unpaired = await Api.CreateHouseholdAsync(this, V1);
         foreach (var scope in new[] { T1, T2, B.Name })
             Proposals[scope] = await ProposalAsync(scope);
+        E1 = (await Api.RegisterEnterpriseAsync(this, County.Name, T1, approve: true)).Enterprise;
+        E2 = (await Api.RegisterEnterpriseAsync(this, County.Name, T2, approve: true)).Enterprise;
+        EB = (await Api.RegisterEnterpriseAsync(this, B.Name, TB, approve: true)).Enterprise;
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -58,7 +65,7 @@ public sealed class MatrixFixture : CountyFixture
             [Roles.CountyAdmin] = new(Roles.CountyAdmin, county),
             [Roles.TownOfficer] = new(Roles.TownOfficer, county, TownId: long.Parse(T1.Split('/')[1])),
             [Roles.Cadre] = new(Roles.Cadre, county, CadreId: long.Parse(C1.Name.Split('/')[1])),
-            [Roles.EnterpriseUser] = new(Roles.EnterpriseUser, county, EnterpriseId: 1),
+            [Roles.EnterpriseUser] = new(Roles.EnterpriseUser, county, EnterpriseId: long.Parse(E1.Name.Split('/')[1])),
             [Roles.Auditor] = new(Roles.Auditor, county),
         };
         foreach (var (role, scope) in people)
@@ -332,10 +339,57 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             return await Call(() => Pairings(c).AcceptPairingProposalAsync(new AcceptPairingProposalRequest { Name = proposal }).ResponseAsync);
         }),
 
+        // Enterprises
+        new("RegisterEnterprise", Kind.Object, (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            return Call(() => Enterprises(c).RegisterEnterpriseAsync(new RegisterEnterpriseRequest
+            {
+                Parent = area.County,
+                Enterprise = Api.NewEnterprise(area.Town),
+                FirstUser = new EnterpriseUser { UserName = $"m-{Guid.NewGuid():N}"[..14], FullName = "黎经理", Password = Api.EnterprisePassword },
+            }).ResponseAsync);
+        }),
+        new("GetEnterprise", Kind.Object, (role, foreign, c) => Call(() =>
+            Enterprises(c).GetEnterpriseAsync(new GetEnterpriseRequest { Name = Enterprise(role, foreign) }).ResponseAsync)),
+        new("ListEnterprises", Kind.List, (role, foreign, c) => List(async () =>
+            // Enterprises are partners of the whole county: another county is what is foreign to every role.
+            (await Enterprises(c).ListEnterprisesAsync(new ListEnterprisesRequest { Parent = foreign ? s.B.Name : s.County.Name })).Enterprises.Count)),
+        new("ApproveEnterprise", Kind.Object, async (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            var (e, _) = await Api.RegisterEnterpriseAsync(s, area.County, area.Town);
+            return await Call(() => Enterprises(c).ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = e.Name }).ResponseAsync);
+        }),
+        new("RejectEnterprise", Kind.Object, async (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            var (e, _) = await Api.RegisterEnterpriseAsync(s, area.County, area.Town);
+            return await Call(() => Enterprises(c).RejectEnterpriseAsync(new RejectEnterpriseRequest { Name = e.Name, Reason = "材料不全" }).ResponseAsync);
+        }),
+        new("SuspendEnterprise", Kind.Object, async (role, foreign, c) =>
+        {
+            var area = Area(role, foreign);
+            var (e, _) = await Api.RegisterEnterpriseAsync(s, area.County, area.Town, approve: true);
+            return await Call(() => Enterprises(c).SuspendEnterpriseAsync(new SuspendEnterpriseRequest { Name = e.Name, Reason = "未履行承诺" }).ResponseAsync);
+        }),
+        new("ListEnterpriseStatusChanges", Kind.Object, (role, foreign, c) => Call(() =>
+            Enterprises(c).ListEnterpriseStatusChangesAsync(new ListEnterpriseStatusChangesRequest { Parent = Enterprise(role, foreign) }).ResponseAsync)),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
     ];
+
+    /// <summary>An enterprise user's own is theirs and foreign another of the county; for staff, county A's or county B's.</summary>
+    private string Enterprise(string role, bool foreign) => (role, foreign) switch
+    {
+        (_, false) => s.E1.Name,
+        (Roles.EnterpriseUser, true) => s.E2.Name,
+        _ => s.EB.Name,
+    };
+
+    private static EnterpriseService.EnterpriseServiceClient Enterprises(GrpcChannel c) => new(c);
 
     private string ProposalScope(string role, bool foreign) => (role, foreign) switch
     {
@@ -349,7 +403,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

@@ -17,11 +17,16 @@ public static class Scopes
     /// <summary>May ask for ID-card numbers and phones in full (each such read is audited).</summary>
     public const string PersonalData = "personal_data";
     public const string AuditRead = "audit.read";
+    public const string EnterprisesRead = "enterprises.read";
+    /// <summary>Registering enterprises (the partner portal's own client, or county systems).</summary>
+    public const string EnterprisesWrite = "enterprises.write";
+    /// <summary>Deciding on enterprises: approve, reject, suspend.</summary>
+    public const string EnterprisesApprove = "enterprises.approve";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
-        PairingRead, PairingWrite, PersonalData, AuditRead,
+        PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

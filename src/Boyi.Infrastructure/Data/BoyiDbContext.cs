@@ -27,6 +27,8 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     public DbSet<IdCounterRow> IdCounters => Set<IdCounterRow>();
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
     public DbSet<PreparedWriteDecisionRow> PreparedWriteDecisions => Set<PreparedWriteDecisionRow>();
+    public DbSet<EnterpriseRow> Enterprises => Set<EnterpriseRow>();
+    public DbSet<EnterpriseStatusChangeRow> EnterpriseStatusChanges => Set<EnterpriseStatusChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -186,6 +188,35 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.Caller).HasMaxLength(200);
             e.Property(x => x.Method).HasMaxLength(200);
             e.HasIndex(x => x.CreateTime);
+        });
+
+        b.Entity<EnterpriseRow>(e =>
+        {
+            e.ToTable("enterprises");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.CreditCode).HasMaxLength(18);
+            e.Property(x => x.DisplayName).HasMaxLength(100);
+            e.Property(x => x.LegalRepresentative).HasMaxLength(64);
+            e.Property(x => x.ContactName).HasMaxLength(64);
+            e.Ignore(x => x.ContactPhone);
+            e.Property(x => x.StatusReason).HasMaxLength(500);
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+            e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.TownId);
+            // A credit code registers once, whatever became of the first registration.
+            e.HasIndex(x => x.CreditCode).IsUnique();
+            e.HasIndex(x => new { x.TownId, x.Id });
+        });
+
+        b.Entity<EnterpriseStatusChangeRow>(e =>
+        {
+            e.ToTable("enterprise_status_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.EnterpriseId);
+            e.HasIndex(x => new { x.EnterpriseId, x.Id });
         });
 
         b.Entity<PreparedWriteDecisionRow>(e =>

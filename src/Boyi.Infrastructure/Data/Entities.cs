@@ -188,3 +188,40 @@ public sealed class PreparedWriteDecisionRow
     public int Parts { get; set; }
     public DateTime DecideTime { get; set; }
 }
+
+/// <summary>A partner enterprise (百企联村), stationed in a town of the county it partners with.</summary>
+public sealed class EnterpriseRow
+{
+    /// <summary>county × 10^6 + sequence: the county is part of the key, like every county-scoped record.</summary>
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    /// <summary>The unified social credit code (GB 32100-2015), normalised to upper case; registers once.</summary>
+    public required string CreditCode { get; set; }
+    public required string DisplayName { get; set; }
+    public required string LegalRepresentative { get; set; }
+    public required string ContactName { get; set; }
+    /// <summary>In memory only, normalised; stored encrypted in <see cref="ContactPhoneCipher"/>.</summary>
+    public string ContactPhone { get; set; } = "";
+    public byte[] ContactPhoneCipher { get; set; } = [];
+    public byte[] ContactPhoneHash { get; set; } = [];
+    public long TownId { get; set; }
+    public Boyi.Domain.Enterprises.Industry Industry { get; set; }
+    public bool ChamberMember { get; set; }
+    public Boyi.Domain.Enterprises.EnterpriseStatus Status { get; set; }
+    public string? StatusReason { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+/// <summary>Every status an enterprise went through: who decided, when and why.</summary>
+public sealed class EnterpriseStatusChangeRow
+{
+    public long Id { get; set; }
+    public long EnterpriseId { get; set; }
+    public Boyi.Domain.Enterprises.EnterpriseStatus? FromStatus { get; set; }
+    public Boyi.Domain.Enterprises.EnterpriseStatus ToStatus { get; set; }
+    public required string Actor { get; set; }
+    public string? Reason { get; set; }
+    public DateTime ChangeTime { get; set; }
+}

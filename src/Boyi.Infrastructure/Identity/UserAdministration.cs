@@ -10,7 +10,8 @@ namespace Boyi.Infrastructure.Identity;
 public sealed record UserScope(string Role, int CountyId, long? TownId = null, long? CadreId = null, long? EnterpriseId = null);
 
 /// <summary>Creating and managing the accounts of people; used by the operators' command line and the demo seed.</summary>
-public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<IdentityRole> roles, BoyiDbContext db, TimeProvider clock)
+public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<IdentityRole> roles, BoyiDbContext db, TimeProvider clock,
+    IPasswordHasher<BoyiUser> hasher, ILookupNormalizer normalizer)
 {
     /// <summary>Roles needing a second factor (TOTP): those who administer or approve.</summary>
     public static readonly IReadOnlySet<string> SecondFactorRoles = new HashSet<string> { Roles.CountyAdmin, Roles.TownOfficer };
@@ -52,6 +53,8 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
             v.Add("town", "NOT_FOUND", $"there is no town {town} in county {scope.CountyId}");
         if (scope.CadreId is { } cadre && !await db.Cadres.AnyAsync(c => c.Id == cadre && c.CountyId == scope.CountyId, ct))
             v.Add("cadre", "NOT_FOUND", $"there is no cadre {cadre} in county {scope.CountyId}");
+        if (scope.EnterpriseId is { } enterprise && !await db.Enterprises.AnyAsync(e => e.Id == enterprise && e.CountyId == scope.CountyId, ct))
+            v.Add("enterprise", "NOT_FOUND", $"there is no enterprise {enterprise} in county {scope.CountyId}");
         v.ThrowIfAny("The account could not be created.");
         await EnsureRolesAsync();
 
@@ -71,6 +74,55 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
         Check(await users.CreateAsync(user, password), "user_name");
         Check(await users.AddToRoleAsync(user, scope.Role), "role");
         return password;
+    }
+
+    /// <summary>
+    /// Checks an enterprise's first user before anything is written: a well-formed user name and a password that
+    /// meets the policy (whether the name is free is checked when it is written). Field violations name <paramref name="field"/>.
+    /// </summary>
+    public async Task CheckNewUserAsync(string userName, string fullName, string password, string field)
+    {
+        var v = new Violations();
+        if (string.IsNullOrWhiteSpace(userName) || userName.Length > 64 || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
+            v.Add($"{field}.user_name", "INVALID_FORMAT", "1–64 letters, digits, '-', '_', '.' or '@'");
+        if (string.IsNullOrWhiteSpace(fullName) || fullName.Length > 64)
+            v.Add($"{field}.full_name", "INVALID_LENGTH", "a name of 1 to 64 characters");
+        v.ThrowIfAny();
+        var result = await new PasswordPolicy().ValidateAsync(users, new BoyiUser { UserName = userName }, password);
+        foreach (var e in result.Errors)
+            v.Add($"{field}.password", e.Code.ToUpperInvariant(), e.Description);
+        v.ThrowIfAny();
+        await EnsureRolesAsync();
+    }
+
+    /// <summary>
+    /// Adds an enterprise user with the password they chose, in the caller's transaction (<paramref name="tx"/>), so
+    /// the enterprise and its first user are written together or not at all. Call <see cref="CheckNewUserAsync"/> first.
+    /// </summary>
+    public async Task<BoyiUser> AddEnterpriseUserAsync(BoyiDbContext tx, string userName, string fullName, string password,
+        int countyId, long enterpriseId, CancellationToken ct)
+    {
+        var roleId = await tx.Roles.Where(r => r.Name == Roles.EnterpriseUser).Select(r => r.Id).SingleAsync(ct);
+        if (await tx.Users.AnyAsync(u => u.NormalizedUserName == normalizer.NormalizeName(userName), ct))
+            throw DomainException.Conflict("USER_EXISTS", "An account with this user name exists.",
+                [new FieldViolation("first_user.user_name", "USER_EXISTS", "is taken")]);
+        var user = new BoyiUser
+        {
+            Id = Guid.NewGuid().ToString(),
+            UserName = userName,
+            NormalizedUserName = normalizer.NormalizeName(userName),
+            FullName = fullName,
+            CountyId = countyId,
+            EnterpriseId = enterpriseId,
+            LockoutEnabled = true,
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+            ConcurrencyStamp = Guid.NewGuid().ToString(),
+            CreateTime = clock.GetUtcNow().UtcDateTime,
+        };
+        user.PasswordHash = hasher.HashPassword(user, password);
+        tx.Users.Add(user);
+        tx.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roleId });
+        return user;
     }
 
     public async Task<List<(BoyiUser User, IList<string> Roles)>> ListAsync(CancellationToken ct)

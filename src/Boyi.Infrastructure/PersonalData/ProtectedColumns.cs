@@ -33,6 +33,18 @@ public static class ProtectedColumns
         return c;
     }
 
+    public static void Seal(this PersonalDataProtector p, EnterpriseRow e)
+    {
+        e.ContactPhoneCipher = p.Encrypt(e.ContactPhone, PersonalDataPurposes.Phone);
+        e.ContactPhoneHash = p.Hash(e.ContactPhone, PersonalDataPurposes.Phone);
+    }
+
+    public static EnterpriseRow Open(this PersonalDataProtector p, EnterpriseRow e)
+    {
+        e.ContactPhone = p.Decrypt(e.ContactPhoneCipher, PersonalDataPurposes.Phone);
+        return e;
+    }
+
     /// <summary>The hash of an ID-card number as the unique index holds it (the number normalised first).</summary>
     public static byte[] IdCardHash(this PersonalDataProtector p, string normalizedNumber) =>
         p.Hash(normalizedNumber, PersonalDataPurposes.IdCardNumber);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -15,7 +16,7 @@ namespace Boyi.Server.Auth;
 /// </summary>
 public static class PeopleEndpoints
 {
-    public static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<BoyiUser> users)
+    public static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<BoyiUser> users, EnterpriseStore enterprises)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -25,7 +26,7 @@ public static class PeopleEndpoints
             return Results.Challenge(new AuthenticationProperties { RedirectUri = here }, [IdentityConstants.ApplicationScheme]);
 
         var user = await users.GetUserAsync(session.Principal);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null || await users.IsLockedOutAsync(user) || !await MaySignInAsync(user, enterprises, http.RequestAborted))
             return Results.Challenge(new AuthenticationProperties { RedirectUri = here }, [IdentityConstants.ApplicationScheme]);
         // The pages finish what sign-in still needs before a token may be issued.
         if (user.MustChangePassword)
@@ -46,6 +47,10 @@ public static class PeopleEndpoints
         await signIn.SignOutAsync();
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
+
+    /// <summary>An enterprise user signs in only while their enterprise is approved (not pending, rejected or suspended).</summary>
+    public static async Task<bool> MaySignInAsync(BoyiUser user, EnterpriseStore enterprises, CancellationToken ct) =>
+        user.EnterpriseId is not { } enterprise || await enterprises.IsApprovedAsync(enterprise, ct);
 
     public static async Task<bool> NeedsSecondFactorAsync(BoyiUser user, UserManager<BoyiUser> users) =>
         (await users.GetRolesAsync(user)).Any(UserAdministration.SecondFactorRoles.Contains);

@@ -65,6 +65,13 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
 
     public bool ContainsCounty(int countyId) => Everything || countyId == CountyId && TownId is null && CadreId is null && EnterpriseId is null;
 
+    /// <summary>
+    /// Whether the enterprise is the caller's to see: its own for an enterprise user; any of the county for county
+    /// and town staff and auditors (enterprises are partners of the whole county); none for cadres.
+    /// </summary>
+    public bool ContainsEnterprise(long enterpriseId) =>
+        Everything || Ids.CountyOfEnterprise(enterpriseId) == CountyId && CadreId is null && (EnterpriseId is not { } own || own == enterpriseId);
+
     /// <summary>Throws NOT_FOUND, worded like the missing object, unless <paramref name="reachable"/>.</summary>
     public static void Require(bool reachable, string resource, string name)
     {

@@ -21,6 +21,7 @@ public static class RpcPolicies
     private static readonly string[] StaffAndCadres = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre];
     private static readonly string[] Everyone = [.. Roles.All];
     private static readonly string[] Admin = [Roles.CountyAdmin];
+    private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {
@@ -69,6 +70,16 @@ public static class RpcPolicies
         // The audit log: auditors only (separation of duties: the administrators whose actions it records do not read it).
         ["/boyi.v1.AuditService/ListAuditEvents"] = new(Scopes.AuditRead, [Roles.Auditor]),
         ["/boyi.v1.AuditService/VerifyAuditChain"] = new(Scopes.AuditRead, [Roles.Auditor]),
+
+        // Enterprises: registered by county staff or the portal's client, decided by county staff; an enterprise user
+        // reaches only their own enterprise.
+        ["/boyi.v1.EnterpriseService/RegisterEnterprise"] = new(Scopes.EnterprisesWrite, Admin),
+        ["/boyi.v1.EnterpriseService/GetEnterprise"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
+        ["/boyi.v1.EnterpriseService/ListEnterprises"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
+        ["/boyi.v1.EnterpriseService/ApproveEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
+        ["/boyi.v1.EnterpriseService/RejectEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
+        ["/boyi.v1.EnterpriseService/SuspendEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
+        ["/boyi.v1.EnterpriseService/ListEnterpriseStatusChanges"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -16,14 +17,15 @@ namespace Boyi.Server.Auth;
 /// </summary>
 public static class TokenEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, IOpenIddictApplicationManager applications, UserManager<BoyiUser> users)
+    public static async Task<IResult> HandleAsync(HttpContext http, IOpenIddictApplicationManager applications, UserManager<BoyiUser> users,
+        EnterpriseStore enterprises)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsClientCredentialsGrantType())
             return await ForClientAsync(http, request, applications);
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
-            return await ForPersonAsync(http, request, users);
+            return await ForPersonAsync(http, request, users, enterprises);
         return Forbid(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
 
@@ -49,7 +51,8 @@ public static class TokenEndpoint
     }
 
     /// <summary>A code or a refresh token: the person is looked up again, so a locked account or a changed role counts now.</summary>
-    private static async Task<IResult> ForPersonAsync(HttpContext http, OpenIddictRequest request, UserManager<BoyiUser> users)
+    private static async Task<IResult> ForPersonAsync(HttpContext http, OpenIddictRequest request, UserManager<BoyiUser> users,
+        EnterpriseStore enterprises)
     {
         var previous = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var user = previous?.GetClaim(Claims.Subject) is { } id ? await users.FindByIdAsync(id) : null;
@@ -57,6 +60,8 @@ public static class TokenEndpoint
             return Forbid(Errors.InvalidGrant, "The account no longer exists.");
         if (await users.IsLockedOutAsync(user))
             return Forbid(Errors.InvalidGrant, "The account is locked.");
+        if (!await PeopleEndpoints.MaySignInAsync(user, enterprises, http.RequestAborted))
+            return Forbid(Errors.InvalidGrant, "The enterprise is not approved (pending, rejected or suspended).");
         var principal = await PersonPrincipal.CreateAsync(user, users, previous!.GetScopes());
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

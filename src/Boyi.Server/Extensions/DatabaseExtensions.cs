@@ -1,4 +1,5 @@
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Identity;
 using Boyi.Infrastructure.Idempotency;
@@ -64,6 +65,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<CadreStore>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PairingStore>();
+        builder.Services.AddSingleton<EnterpriseStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

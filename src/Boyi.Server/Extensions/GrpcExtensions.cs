@@ -57,6 +57,7 @@ public static class GrpcExtensions
         app.MapGrpcService<HouseholdGrpcService>();
         app.MapGrpcService<CadreGrpcService>();
         app.MapGrpcService<PairingGrpcService>();
+        app.MapGrpcService<EnterpriseGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

@@ -35,6 +35,10 @@ public static class ResourceNames
     public static string Pairing(long id) => $"pairings/{id}";
     public static string Proposal(long id) => $"pairingProposals/{id}";
     public static string Policy(int countyId) => $"counties/{countyId}/pairingPolicy";
+    public static string Enterprise(long id) => $"enterprises/{id}";
+
+    public static long ParseEnterprise(string? name, string field) =>
+        Parse(name, field, "enterprises", 12, id => Ids.IsCountyCode(Ids.CountyOfEnterprise(id)));
 
     public static int ParseCounty(string? name, string field) =>
         (int)Parse(name, field, "counties", 6, id => Ids.IsCountyCode(id));

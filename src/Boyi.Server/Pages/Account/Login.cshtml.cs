@@ -1,4 +1,6 @@
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
+using Boyi.Server.Auth;
 using Boyi.Server.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Boyi.Server.Pages.Account;
 
-public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiUser> users, SignInAudit audit) : PageModel
+public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiUser> users, SignInAudit audit, EnterpriseStore enterprises) : PageModel
 {
     public string ReturnUrl { get; private set; } = "/";
     public string UserName { get; private set; } = "";
@@ -24,6 +26,14 @@ public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiU
             return Page();
         }
         var account = await users.FindByNameAsync(userName);
+        // An enterprise user whose enterprise is not approved is told so, once the password is shown to be theirs,
+        // and is not signed in. A wrong password takes the normal path below (counted towards the lockout).
+        if (account is not null && !await PeopleEndpoints.MaySignInAsync(account, enterprises, HttpContext.RequestAborted)
+            && !await users.IsLockedOutAsync(account) && await users.CheckPasswordAsync(account, password))
+        {
+            Error = "贵企业尚未通过审核，或已被暂停。Your enterprise is not approved yet, or is suspended.";
+            return Page();
+        }
         var wasLocked = await audit.IsLockedAsync(account);
         var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)

@@ -458,6 +458,44 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "enterprises",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    credit_code = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    display_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    legal_representative = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    contact_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    contact_phone_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    contact_phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    industry = table.Column<int>(type: "integer", nullable: false),
+                    chamber_member = table.Column<bool>(type: "boolean", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_enterprises", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_enterprises_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_enterprises_towns_town_id",
+                        column: x => x.town_id,
+                        principalTable: "towns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "villages",
                 columns: table => new
                 {
@@ -515,6 +553,30 @@ namespace Boyi.Infrastructure.Data.Migrations
                         column: x => x.authorization_id,
                         principalTable: "oidc_authorizations",
                         principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "enterprise_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    from_status = table.Column<int>(type: "integer", nullable: true),
+                    to_status = table.Column<int>(type: "integer", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_enterprise_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_enterprise_status_changes_enterprises_enterprise_id",
+                        column: x => x.enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -604,6 +666,27 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_cadres_linked_village_id_id",
                 table: "cadres",
                 columns: new[] { "linked_village_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_enterprise_status_changes_enterprise_id_id",
+                table: "enterprise_status_changes",
+                columns: new[] { "enterprise_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_enterprises_county_id",
+                table: "enterprises",
+                column: "county_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_enterprises_credit_code",
+                table: "enterprises",
+                column: "credit_code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_enterprises_town_id_id",
+                table: "enterprises",
+                columns: new[] { "town_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ux_household_members_id_card_live",
@@ -764,6 +847,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "enterprise_status_changes");
+
+            migrationBuilder.DropTable(
                 name: "household_members");
 
             migrationBuilder.DropTable(
@@ -807,6 +893,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "enterprises");
 
             migrationBuilder.DropTable(
                 name: "oidc_authorizations");
