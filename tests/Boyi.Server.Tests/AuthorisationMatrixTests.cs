@@ -39,6 +39,14 @@ public sealed class MatrixFixture : CountyFixture
     public Enterprise E1 { get; private set; } = null!;
     public Enterprise E2 { get; private set; } = null!;
     public Enterprise EB { get; private set; } = null!;
+    /// <summary>A third enterprise of county A, for many-helps-one invitations the enterprise user is not part of.</summary>
+    public Enterprise E3 { get; private set; } = null!;
+    /// <summary>Linkages of E1 (targets in T1), E2 (T2) and EB (county B).</summary>
+    public Linkage L1 { get; private set; } = null!;
+    public Linkage L2 { get; private set; } = null!;
+    public Linkage LB { get; private set; } = null!;
+    /// <summary>Another machine client that proposes the fixtures' linkages, so that the deciders did not propose them.</summary>
+    public LinkageService.LinkageServiceClient Proposer { get; private set; } = null!;
     public Dictionary<string, GrpcChannel> Channels { get; } = [];
 
     public const string Client = "client";
@@ -57,6 +65,13 @@ public sealed class MatrixFixture : CountyFixture
         E1 = (await Api.RegisterEnterpriseAsync(this, County.Name, T1, approve: true)).Enterprise;
         E2 = (await Api.RegisterEnterpriseAsync(this, County.Name, T2, approve: true)).Enterprise;
         EB = (await Api.RegisterEnterpriseAsync(this, B.Name, TB, approve: true)).Enterprise;
+        E3 = (await Api.RegisterEnterpriseAsync(this, County.Name, T1, approve: true)).Enterprise;
+        var (proposerId, proposerSecret) = await TestAuth.RegisterClientAsync(Services, [Boyi.Domain.Access.Scopes.LinkagesWrite, Boyi.Domain.Access.Scopes.LinkagesRead]);
+        Proposer = new LinkageService.LinkageServiceClient(TestAuth.Channel(GrpcAddress,
+            (await TestAuth.RequestTokenAsync(HttpAddress, proposerId, proposerSecret)).AccessToken));
+        L1 = await LinkageAsync(E1, County.Towns[0].Villages[0], County.Towns[0].Villages[1]);
+        L2 = await LinkageAsync(E2, County.Towns[1].Villages[0], County.Towns[1].Villages[1]);
+        LB = await LinkageAsync(EB, VB, PB.Household);
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -86,6 +101,36 @@ public sealed class MatrixFixture : CountyFixture
             Pairing = new Pairing { Cadre = cadre.Name, Household = household.Name },
         })).Pairing;
         return (cadre, pairing);
+    }
+
+    /// <summary>A one-helps-many linkage (targets not held exclusively, so they can be reused), proposed by <see cref="Proposer"/>.</summary>
+    public async Task<Linkage> LinkageAsync(Enterprise lead, params string[] targets) =>
+        await LinkageAsync(lead, LinkageMode.OneHelpsMany, [], targets);
+
+    public async Task<Linkage> LinkageAsync(Enterprise lead, LinkageMode mode, string[] invited, params string[] targets)
+    {
+        var l = new Linkage
+        {
+            LeadEnterprise = lead.Name, Mode = mode, Model = LinkageModel.CompanyCooperativeBaseFarmer,
+            StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 1 },
+        };
+        l.Targets.AddRange(targets.Select(t => new LinkageTarget { Target = t }));
+        l.InvitedEnterprises.AddRange(invited);
+        return (await Proposer.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = l })).Linkage;
+    }
+
+    /// <summary>A fresh linkage of the area (E1/T1 for own, E2/T2 or EB/county B), taken to <paramref name="status"/> by the all-scopes client.</summary>
+    public async Task<Linkage> LinkageInAsync(bool countyB, bool town2, LinkageStatus status)
+    {
+        var linkage = countyB ? await LinkageAsync(EB, VB, PB.Household)
+            : town2 ? await LinkageAsync(E2, County.Towns[1].Villages[0], County.Towns[1].Villages[1])
+            : await LinkageAsync(E1, County.Towns[0].Villages[0], County.Towns[0].Villages[1]);
+        var client = new LinkageService.LinkageServiceClient(Channel);
+        if (status is LinkageStatus.Approved or LinkageStatus.Active)
+            linkage = (await client.ApproveLinkageAsync(new ApproveLinkageRequest { Name = linkage.Name })).Linkage;
+        if (status is LinkageStatus.Active)
+            linkage = (await client.ActivateLinkageAsync(new ActivateLinkageRequest { Name = linkage.Name })).Linkage;
+        return linkage;
     }
 
     public async Task<string> ProposalAsync(string scope) =>
@@ -376,6 +421,61 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("ListEnterpriseStatusChanges", Kind.Object, (role, foreign, c) => Call(() =>
             Enterprises(c).ListEnterpriseStatusChangesAsync(new ListEnterpriseStatusChangesRequest { Parent = Enterprise(role, foreign) }).ResponseAsync)),
 
+        // Linkages
+        new("ProposeLinkage", Kind.Object, (role, foreign, c) =>
+        {
+            var (lead, targets) = !foreign ? (s.E1, new[] { s.V1, s.County.Towns[0].Villages[1] })
+                : role == Roles.EnterpriseUser ? (s.E2, new[] { s.V2 })
+                : (s.EB, new[] { s.VB, s.PB.Household });
+            var l = new Linkage
+            {
+                LeadEnterprise = lead.Name, Mode = LinkageMode.OneHelpsMany, Model = LinkageModel.Other, ModelNote = "订单农业",
+                StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 1 },
+            };
+            l.Targets.AddRange(targets.Select(t => new LinkageTarget { Target = t }));
+            if (l.Targets.Count == 1)
+                l.Targets.Add(new LinkageTarget { Target = s.County.Towns[1].Villages[1] });
+            return Call(() => Linkages(c).ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = l }).ResponseAsync);
+        }),
+        new("GetLinkage", Kind.Object, (role, foreign, c) => Call(() =>
+            Linkages(c).GetLinkageAsync(new GetLinkageRequest { Name = LinkageOf(role, foreign).Name }).ResponseAsync)),
+        new("ListLinkages", Kind.List, (role, foreign, c) => List(async () =>
+            (await Linkages(c).ListLinkagesAsync(new ListLinkagesRequest { Parent = LinkageParent(role, foreign) })).Linkages.Count)),
+        new("ApproveLinkage", Kind.Object, async (role, foreign, c) =>
+        {
+            var l = await FreshLinkageAsync(role, foreign, LinkageStatus.Proposed);
+            return await Call(() => Linkages(c).ApproveLinkageAsync(new ApproveLinkageRequest { Name = l.Name }).ResponseAsync);
+        }),
+        new("RejectLinkage", Kind.Object, async (role, foreign, c) =>
+        {
+            var l = await FreshLinkageAsync(role, foreign, LinkageStatus.Proposed);
+            return await Call(() => Linkages(c).RejectLinkageAsync(new RejectLinkageRequest { Name = l.Name, Reason = "不符合条件" }).ResponseAsync);
+        }),
+        new("ActivateLinkage", Kind.Object, async (role, foreign, c) =>
+        {
+            var l = await FreshLinkageAsync(role, foreign, LinkageStatus.Approved);
+            return await Call(() => Linkages(c).ActivateLinkageAsync(new ActivateLinkageRequest { Name = l.Name }).ResponseAsync);
+        }),
+        new("CompleteLinkage", Kind.Object, async (role, foreign, c) =>
+        {
+            var l = await FreshLinkageAsync(role, foreign, LinkageStatus.Active);
+            return await Call(() => Linkages(c).CompleteLinkageAsync(new CompleteLinkageRequest { Name = l.Name }).ResponseAsync);
+        }),
+        new("TerminateLinkage", Kind.Object, async (role, foreign, c) =>
+        {
+            var l = await FreshLinkageAsync(role, foreign, LinkageStatus.Approved);
+            return await Call(() => Linkages(c).TerminateLinkageAsync(new TerminateLinkageRequest { Name = l.Name, Reason = "企业经营困难" }).ResponseAsync);
+        }),
+        new("AnswerLinkageInvitation", Kind.Object, async (role, foreign, c) =>
+        {
+            // Own: a many-helps-one led by E2 inviting E1; foreign: one inviting E3 only. Both answered as E1.
+            var invited = foreign && role != MatrixFixture.Client ? s.E3 : s.E1;
+            var l = await s.LinkageAsync(s.E2, LinkageMode.ManyHelpsOne, [invited.Name], s.V2);
+            return await Call(() => Linkages(c).AnswerLinkageInvitationAsync(new AnswerLinkageInvitationRequest { Name = l.Name, Enterprise = s.E1.Name, Accept = true }).ResponseAsync);
+        }),
+        new("ListLinkageStatusChanges", Kind.Object, (role, foreign, c) => Call(() =>
+            Linkages(c).ListLinkageStatusChangesAsync(new ListLinkageStatusChangesRequest { Parent = LinkageOf(role, foreign).Name }).ResponseAsync)),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -390,6 +490,26 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     };
 
     private static EnterpriseService.EnterpriseServiceClient Enterprises(GrpcChannel c) => new(c);
+    private static LinkageService.LinkageServiceClient Linkages(GrpcChannel c) => new(c);
+
+    /// <summary>Own: E1's linkage in town 1. Foreign: E2's in town 2 for the town officer and the enterprise user, county B's for the others.</summary>
+    private Linkage LinkageOf(string role, bool foreign) =>
+        !foreign ? s.L1 : role is Roles.TownOfficer or Roles.EnterpriseUser ? s.L2 : s.LB;
+
+    private string LinkageParent(string role, bool foreign) => (role, foreign) switch
+    {
+        (Roles.TownOfficer, false) => s.T1,
+        (_, false) => s.County.Name,
+        (Roles.TownOfficer, true) => s.T2,
+        (Roles.EnterpriseUser, true) => s.E2.Name,
+        _ => s.B.Name,
+    };
+
+    private Task<Linkage> FreshLinkageAsync(string role, bool foreign, LinkageStatus status)
+    {
+        var nearby = role is Roles.TownOfficer or Roles.EnterpriseUser;
+        return s.LinkageInAsync(countyB: foreign && !nearby, town2: foreign && nearby, status);
+    }
 
     private string ProposalScope(string role, bool foreign) => (role, foreign) switch
     {
@@ -403,7 +523,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

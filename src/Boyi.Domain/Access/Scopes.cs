@@ -22,11 +22,17 @@ public static class Scopes
     public const string EnterprisesWrite = "enterprises.write";
     /// <summary>Deciding on enterprises: approve, reject, suspend.</summary>
     public const string EnterprisesApprove = "enterprises.approve";
+    public const string LinkagesRead = "linkages.read";
+    /// <summary>Proposing linkages and taking them through their life (activate, complete, terminate, answer invitations).</summary>
+    public const string LinkagesWrite = "linkages.write";
+    /// <summary>Approving or rejecting proposed linkages.</summary>
+    public const string LinkagesApprove = "linkages.approve";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
+        LinkagesRead, LinkagesWrite, LinkagesApprove,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

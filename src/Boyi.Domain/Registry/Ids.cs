@@ -13,6 +13,7 @@ public static class Ids
     public const long PairingSeqFactor = 10_000_000_000;     // 10 digits
     public const long ProposalSeqFactor = 1_000_000;         // 6 digits
     public const long EnterpriseSeqFactor = 1_000_000;       // 6 digits
+    public const long LinkageSeqFactor = 1_000_000;          // 6 digits
 
     public static int CountyOfTown(long townId) => (int)(townId / 1_000);
     public static long TownOfVillage(long villageId) => villageId / 1_000;
@@ -23,6 +24,7 @@ public static class Ids
     public static int CountyOfPairing(long pairingId) => (int)(pairingId / PairingSeqFactor);
     public static int CountyOfProposal(long proposalId) => (int)(proposalId / ProposalSeqFactor);
     public static int CountyOfEnterprise(long enterpriseId) => (int)(enterpriseId / EnterpriseSeqFactor);
+    public static int CountyOfLinkage(long linkageId) => (int)(linkageId / LinkageSeqFactor);
 
     /// <summary>Household ids of a county, town or village form one range [From, To): the key is the area code extended.</summary>
     public static (long From, long To) HouseholdsOfCounty(int county) => (county * 100_000_000_000L, (county + 1) * 100_000_000_000L);

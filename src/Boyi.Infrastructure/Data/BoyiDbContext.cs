@@ -29,6 +29,10 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     public DbSet<PreparedWriteDecisionRow> PreparedWriteDecisions => Set<PreparedWriteDecisionRow>();
     public DbSet<EnterpriseRow> Enterprises => Set<EnterpriseRow>();
     public DbSet<EnterpriseStatusChangeRow> EnterpriseStatusChanges => Set<EnterpriseStatusChangeRow>();
+    public DbSet<LinkageRow> Linkages => Set<LinkageRow>();
+    public DbSet<LinkageTargetRow> LinkageTargets => Set<LinkageTargetRow>();
+    public DbSet<LinkageParticipantRow> LinkageParticipants => Set<LinkageParticipantRow>();
+    public DbSet<LinkageStatusChangeRow> LinkageStatusChanges => Set<LinkageStatusChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -217,6 +221,62 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.EnterpriseId);
             e.HasIndex(x => new { x.EnterpriseId, x.Id });
+        });
+
+        b.Entity<LinkageRow>(e =>
+        {
+            e.ToTable("linkages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.ModelNote).HasMaxLength(500);
+            e.Property(x => x.ProducePurchase).HasMaxLength(500);
+            e.Property(x => x.StatusReason).HasMaxLength(500);
+            e.Property(x => x.ProposedBy).HasMaxLength(200);
+            e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
+            e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.LeadEnterpriseId);
+            e.HasIndex(x => new { x.LeadEnterpriseId, x.Id });
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_linkages_commitments", "funds_pledged_fen >= 0 AND jobs_pledged >= 0 AND training_sessions >= 0");
+                t.HasCheckConstraint("ck_linkages_period", "end_date >= start_date");
+            });
+        });
+
+        b.Entity<LinkageTargetRow>(e =>
+        {
+            e.ToTable("linkage_targets");
+            e.HasKey(x => new { x.LinkageId, x.Seq });
+            e.HasOne<LinkageRow>().WithMany().HasForeignKey(x => x.LinkageId);
+            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
+            e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
+            // A village or household is held by at most one one-helps-one linkage at a time: the database decides
+            // between concurrent proposals.
+            e.HasIndex(x => x.VillageId).IsUnique().HasDatabaseName("ux_linkage_targets_village_exclusive")
+                .HasFilter("exclusive_hold AND village_id IS NOT NULL");
+            e.HasIndex(x => x.HouseholdId).IsUnique().HasDatabaseName("ux_linkage_targets_household_exclusive")
+                .HasFilter("exclusive_hold AND household_id IS NOT NULL");
+            e.HasIndex(x => new { x.TownId, x.LinkageId });
+            e.ToTable(t => t.HasCheckConstraint("ck_linkage_targets_one_kind", "(village_id IS NULL) <> (household_id IS NULL)"));
+        });
+
+        b.Entity<LinkageParticipantRow>(e =>
+        {
+            e.ToTable("linkage_participants");
+            e.HasKey(x => new { x.LinkageId, x.EnterpriseId });
+            e.HasOne<LinkageRow>().WithMany().HasForeignKey(x => x.LinkageId);
+            e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.EnterpriseId);
+            e.HasIndex(x => new { x.EnterpriseId, x.LinkageId });
+        });
+
+        b.Entity<LinkageStatusChangeRow>(e =>
+        {
+            e.ToTable("linkage_status_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<LinkageRow>().WithMany().HasForeignKey(x => x.LinkageId);
+            e.HasIndex(x => new { x.LinkageId, x.Id });
         });
 
         b.Entity<PreparedWriteDecisionRow>(e =>

@@ -225,3 +225,63 @@ public sealed class EnterpriseStatusChangeRow
     public string? Reason { get; set; }
     public DateTime ChangeTime { get; set; }
 }
+
+/// <summary>An enterprise's linkage with villages or households (百企联村), proposed by its lead enterprise.</summary>
+public sealed class LinkageRow
+{
+    /// <summary>county × 10^6 + sequence.</summary>
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public long LeadEnterpriseId { get; set; }
+    public Boyi.Domain.Enterprises.LinkageMode Mode { get; set; }
+    public Boyi.Domain.Enterprises.LinkageModel Model { get; set; }
+    public string? ModelNote { get; set; }
+    public long FundsPledgedFen { get; set; }
+    public int JobsPledged { get; set; }
+    public string? ProducePurchase { get; set; }
+    public int TrainingSessions { get; set; }
+    public DateOnly StartDate { get; set; }
+    public DateOnly EndDate { get; set; }
+    public Boyi.Domain.Enterprises.LinkageStatus Status { get; set; }
+    public string? StatusReason { get; set; }
+    /// <summary>Who proposed (`user:…`/`client:…`): they may not approve it themselves.</summary>
+    public required string ProposedBy { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+/// <summary>
+/// A village or household a linkage helps. <see cref="ExclusiveHold"/> is true while a one-helps-one linkage
+/// holds the target (proposed, approved or active); a partial unique index lets only one hold it.
+/// </summary>
+public sealed class LinkageTargetRow
+{
+    public long LinkageId { get; set; }
+    public short Seq { get; set; }
+    public long? VillageId { get; set; }
+    public long? HouseholdId { get; set; }
+    /// <summary>The target's town, for town officers' reach and approvals.</summary>
+    public long TownId { get; set; }
+    public bool ExclusiveHold { get; set; }
+}
+
+/// <summary>An enterprise invited into a many-helps-one linkage, and its answer.</summary>
+public sealed class LinkageParticipantRow
+{
+    public long LinkageId { get; set; }
+    public long EnterpriseId { get; set; }
+    public Boyi.Domain.Enterprises.InvitationState State { get; set; }
+    public DateTime? AnswerTime { get; set; }
+}
+
+public sealed class LinkageStatusChangeRow
+{
+    public long Id { get; set; }
+    public long LinkageId { get; set; }
+    public Boyi.Domain.Enterprises.LinkageStatus? FromStatus { get; set; }
+    public Boyi.Domain.Enterprises.LinkageStatus ToStatus { get; set; }
+    public required string Actor { get; set; }
+    public string? Reason { get; set; }
+    public DateTime ChangeTime { get; set; }
+}

@@ -21,6 +21,7 @@ public static class RpcPolicies
     private static readonly string[] StaffAndCadres = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre];
     private static readonly string[] Everyone = [.. Roles.All];
     private static readonly string[] Admin = [Roles.CountyAdmin];
+    private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
@@ -80,6 +81,19 @@ public static class RpcPolicies
         ["/boyi.v1.EnterpriseService/RejectEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
         ["/boyi.v1.EnterpriseService/SuspendEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
         ["/boyi.v1.EnterpriseService/ListEnterpriseStatusChanges"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
+
+        // Linkages: proposed and run by enterprises (or county staff for them), decided by county staff or, for targets
+        // all in their town, town staff; which linkage each reaches is decided in the service.
+        ["/boyi.v1.LinkageService/ProposeLinkage"] = new(Scopes.LinkagesWrite, EnterpriseActors),
+        ["/boyi.v1.LinkageService/GetLinkage"] = new(Scopes.LinkagesRead, EnterpriseReaders),
+        ["/boyi.v1.LinkageService/ListLinkages"] = new(Scopes.LinkagesRead, EnterpriseReaders),
+        ["/boyi.v1.LinkageService/ApproveLinkage"] = new(Scopes.LinkagesApprove, Staff),
+        ["/boyi.v1.LinkageService/RejectLinkage"] = new(Scopes.LinkagesApprove, Staff),
+        ["/boyi.v1.LinkageService/ActivateLinkage"] = new(Scopes.LinkagesWrite, EnterpriseActors),
+        ["/boyi.v1.LinkageService/CompleteLinkage"] = new(Scopes.LinkagesWrite, EnterpriseActors),
+        ["/boyi.v1.LinkageService/TerminateLinkage"] = new(Scopes.LinkagesWrite, EnterpriseActors),
+        ["/boyi.v1.LinkageService/AnswerLinkageInvitation"] = new(Scopes.LinkagesWrite, [Roles.EnterpriseUser]),
+        ["/boyi.v1.LinkageService/ListLinkageStatusChanges"] = new(Scopes.LinkagesRead, EnterpriseReaders),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -58,6 +58,7 @@ public static class GrpcExtensions
         app.MapGrpcService<CadreGrpcService>();
         app.MapGrpcService<PairingGrpcService>();
         app.MapGrpcService<EnterpriseGrpcService>();
+        app.MapGrpcService<LinkageGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

@@ -36,6 +36,10 @@ public static class ResourceNames
     public static string Proposal(long id) => $"pairingProposals/{id}";
     public static string Policy(int countyId) => $"counties/{countyId}/pairingPolicy";
     public static string Enterprise(long id) => $"enterprises/{id}";
+    public static string Linkage(long id) => $"linkages/{id}";
+
+    public static long ParseLinkage(string? name, string field) =>
+        Parse(name, field, "linkages", 12, id => Ids.IsCountyCode(Ids.CountyOfLinkage(id)));
 
     public static long ParseEnterprise(string? name, string field) =>
         Parse(name, field, "enterprises", 12, id => Ids.IsCountyCode(Ids.CountyOfEnterprise(id)));

@@ -544,6 +544,222 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
+                {
+                    b.Property<long>("LinkageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkage_id");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<DateTime?>("AnswerTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answer_time");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.HasKey("LinkageId", "EnterpriseId")
+                        .HasName("pk_linkage_participants");
+
+                    b.HasIndex("EnterpriseId", "LinkageId")
+                        .HasDatabaseName("ix_linkage_participants_enterprise_id_linkage_id");
+
+                    b.ToTable("linkage_participants", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<long>("FundsPledgedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("funds_pledged_fen");
+
+                    b.Property<int>("JobsPledged")
+                        .HasColumnType("integer")
+                        .HasColumnName("jobs_pledged");
+
+                    b.Property<long>("LeadEnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lead_enterprise_id");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("Model")
+                        .HasColumnType("integer")
+                        .HasColumnName("model");
+
+                    b.Property<string>("ModelNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("model_note");
+
+                    b.Property<string>("ProducePurchase")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("produce_purchase");
+
+                    b.Property<string>("ProposedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("status_reason");
+
+                    b.Property<int>("TrainingSessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("training_sessions");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkages");
+
+                    b.HasIndex("CountyId")
+                        .HasDatabaseName("ix_linkages_county_id");
+
+                    b.HasIndex("LeadEnterpriseId", "Id")
+                        .HasDatabaseName("ix_linkages_lead_enterprise_id_id");
+
+                    b.ToTable("linkages", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_linkages_commitments", "funds_pledged_fen >= 0 AND jobs_pledged >= 0 AND training_sessions >= 0");
+
+                            t.HasCheckConstraint("ck_linkages_period", "end_date >= start_date");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageStatusChangeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTime>("ChangeTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("change_time");
+
+                    b.Property<int?>("FromStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_status");
+
+                    b.Property<long>("LinkageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkage_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("ToStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_status_changes");
+
+                    b.HasIndex("LinkageId", "Id")
+                        .HasDatabaseName("ix_linkage_status_changes_linkage_id_id");
+
+                    b.ToTable("linkage_status_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageTargetRow", b =>
+                {
+                    b.Property<long>("LinkageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkage_id");
+
+                    b.Property<short>("Seq")
+                        .HasColumnType("smallint")
+                        .HasColumnName("seq");
+
+                    b.Property<bool>("ExclusiveHold")
+                        .HasColumnType("boolean")
+                        .HasColumnName("exclusive_hold");
+
+                    b.Property<long?>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long?>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("LinkageId", "Seq")
+                        .HasName("pk_linkage_targets");
+
+                    b.HasIndex("HouseholdId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_linkage_targets_household_exclusive")
+                        .HasFilter("exclusive_hold AND household_id IS NOT NULL");
+
+                    b.HasIndex("VillageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_linkage_targets_village_exclusive")
+                        .HasFilter("exclusive_hold AND village_id IS NOT NULL");
+
+                    b.HasIndex("TownId", "LinkageId")
+                        .HasDatabaseName("ix_linkage_targets_town_id_linkage_id");
+
+                    b.ToTable("linkage_targets", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_linkage_targets_one_kind", "(village_id IS NULL) <> (household_id IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.PairingProposalRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1433,6 +1649,70 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_household_status_changes_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_participants_enterprises_enterprise_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LinkageRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_participants_linkages_linkage_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkages_counties_county_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("LeadEnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkages_enterprises_lead_enterprise_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageStatusChangeRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LinkageRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_status_changes_linkages_linkage_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageTargetRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .HasConstraintName("fk_linkage_targets_households_household_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LinkageRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_targets_linkages_linkage_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .HasConstraintName("fk_linkage_targets_villages_village_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.PairingProposalRow", b =>

@@ -580,6 +580,48 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "linkages",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    lead_enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    mode = table.Column<int>(type: "integer", nullable: false),
+                    model = table.Column<int>(type: "integer", nullable: false),
+                    model_note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    funds_pledged_fen = table.Column<long>(type: "bigint", nullable: false),
+                    jobs_pledged = table.Column<int>(type: "integer", nullable: false),
+                    produce_purchase = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    training_sessions = table.Column<int>(type: "integer", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    proposed_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_linkages", x => x.id);
+                    table.CheckConstraint("ck_linkages_commitments", "funds_pledged_fen >= 0 AND jobs_pledged >= 0 AND training_sessions >= 0");
+                    table.CheckConstraint("ck_linkages_period", "end_date >= start_date");
+                    table.ForeignKey(
+                        name: "fk_linkages_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_linkages_enterprises_lead_enterprise_id",
+                        column: x => x.lead_enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "cadres",
                 columns: table => new
                 {
@@ -616,6 +658,89 @@ namespace Boyi.Infrastructure.Data.Migrations
                     table.ForeignKey(
                         name: "fk_cadres_villages_linked_village_id",
                         column: x => x.linked_village_id,
+                        principalTable: "villages",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linkage_participants",
+                columns: table => new
+                {
+                    linkage_id = table.Column<long>(type: "bigint", nullable: false),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    state = table.Column<int>(type: "integer", nullable: false),
+                    answer_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_linkage_participants", x => new { x.linkage_id, x.enterprise_id });
+                    table.ForeignKey(
+                        name: "fk_linkage_participants_enterprises_enterprise_id",
+                        column: x => x.enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_linkage_participants_linkages_linkage_id",
+                        column: x => x.linkage_id,
+                        principalTable: "linkages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linkage_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    linkage_id = table.Column<long>(type: "bigint", nullable: false),
+                    from_status = table.Column<int>(type: "integer", nullable: true),
+                    to_status = table.Column<int>(type: "integer", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_linkage_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_linkage_status_changes_linkages_linkage_id",
+                        column: x => x.linkage_id,
+                        principalTable: "linkages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linkage_targets",
+                columns: table => new
+                {
+                    linkage_id = table.Column<long>(type: "bigint", nullable: false),
+                    seq = table.Column<short>(type: "smallint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: true),
+                    household_id = table.Column<long>(type: "bigint", nullable: true),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    exclusive_hold = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_linkage_targets", x => new { x.linkage_id, x.seq });
+                    table.CheckConstraint("ck_linkage_targets_one_kind", "(village_id IS NULL) <> (household_id IS NULL)");
+                    table.ForeignKey(
+                        name: "fk_linkage_targets_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_linkage_targets_linkages_linkage_id",
+                        column: x => x.linkage_id,
+                        principalTable: "linkages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_linkage_targets_villages_village_id",
+                        column: x => x.village_id,
                         principalTable: "villages",
                         principalColumn: "id");
                 });
@@ -710,6 +835,45 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_idempotency_keys_create_time",
                 table: "idempotency_keys",
                 column: "create_time");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_linkage_participants_enterprise_id_linkage_id",
+                table: "linkage_participants",
+                columns: new[] { "enterprise_id", "linkage_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_linkage_status_changes_linkage_id_id",
+                table: "linkage_status_changes",
+                columns: new[] { "linkage_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_linkage_targets_town_id_linkage_id",
+                table: "linkage_targets",
+                columns: new[] { "town_id", "linkage_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_linkage_targets_household_exclusive",
+                table: "linkage_targets",
+                column: "household_id",
+                unique: true,
+                filter: "exclusive_hold AND household_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_linkage_targets_village_exclusive",
+                table: "linkage_targets",
+                column: "village_id",
+                unique: true,
+                filter: "exclusive_hold AND village_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_linkages_county_id",
+                table: "linkages",
+                column: "county_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_linkages_lead_enterprise_id_id",
+                table: "linkages",
+                columns: new[] { "lead_enterprise_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_oidc_applications_client_id",
@@ -862,6 +1026,15 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "idempotency_keys");
 
             migrationBuilder.DropTable(
+                name: "linkage_participants");
+
+            migrationBuilder.DropTable(
+                name: "linkage_status_changes");
+
+            migrationBuilder.DropTable(
+                name: "linkage_targets");
+
+            migrationBuilder.DropTable(
                 name: "oidc_scopes");
 
             migrationBuilder.DropTable(
@@ -895,7 +1068,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "user_tokens");
 
             migrationBuilder.DropTable(
-                name: "enterprises");
+                name: "linkages");
 
             migrationBuilder.DropTable(
                 name: "oidc_authorizations");
@@ -911,6 +1084,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "enterprises");
 
             migrationBuilder.DropTable(
                 name: "oidc_applications");
