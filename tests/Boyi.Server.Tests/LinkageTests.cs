@@ -84,6 +84,15 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         var proposed = await ProposeAsync("E1", Draft(s.E1, LinkageMode.OneHelpsOne, village));
         Assert.Equal(LinkageStatus.Proposed, proposed.Status);
         Assert.True(Assert.Single(proposed.Targets).InEnterpriseTown);
+        // Staff deciding see the nearest open candidates: poor villages of the enterprise's town first, never a held one.
+        var seen = (await s.Linkages("town1").GetLinkageAsync(new GetLinkageRequest { Name = proposed.Name })).Linkage.NearbyCandidates;
+        Assert.DoesNotContain(village, seen);
+        Assert.InRange(seen.Count, 1, 5);
+        Assert.StartsWith(s.County.Towns[0].Name.Replace("towns/", "villages/"), seen[0]);
+        var town2 = s.County.Towns[1].Name.Replace("towns/", "villages/");
+        Assert.Equal(seen.OrderBy(v => v.StartsWith(town2, StringComparison.Ordinal)).ThenBy(v => v), seen);   // own town first
+        foreach (var candidate in seen)
+            Assert.True((await s.Registry.GetVillageAsync(new GetVillageRequest { Name = candidate })).Village.Poor, candidate);
         Assert.StartsWith("user:", proposed.ProposedBy);
 
         // Refused moves: nothing changes.

@@ -162,6 +162,19 @@ public sealed class LinkageStore(Database database, TimeProvider clock)
         return await WithPartsAsync(db, row, ct);
     }
 
+    /// <summary>
+    /// Poor villages open to a one-helps-one linkage (none holds them), nearest the enterprise first: its own town,
+    /// then the county's other towns in code order.
+    /// </summary>
+    public async Task<List<long>> NearbyCandidatesAsync(int countyId, long townId, int take, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Villages.AsNoTracking()
+            .Where(v => v.CountyId == countyId && v.Poor && !db.LinkageTargets.Any(t => t.VillageId == v.Id && t.ExclusiveHold))
+            .OrderBy(v => v.TownId == townId ? 0 : 1).ThenBy(v => v.Id)
+            .Select(v => v.Id).Take(take).ToListAsync(ct);
+    }
+
     public async Task<List<LinkageStatusChangeRow>> ListStatusChangesAsync(long id, long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -28,8 +28,14 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations) 
             new ProposeLinkageResponse { Linkage = (await store.ProposeAsync(db, draft, actor, ct)).ToProto() });
     }
 
-    public override async Task<GetLinkageResponse> GetLinkage(GetLinkageRequest request, ServerCallContext context) =>
-        new() { Linkage = (await GetReachableAsync(ResourceNames.ParseLinkage(request.Name, "name"), context)).ToProto() };
+    public override async Task<GetLinkageResponse> GetLinkage(GetLinkageRequest request, ServerCallContext context)
+    {
+        var record = await GetReachableAsync(ResourceNames.ParseLinkage(request.Name, "name"), context);
+        var linkage = record.ToProto();
+        linkage.NearbyCandidates.AddRange((await store.NearbyCandidatesAsync(record.Linkage.CountyId, record.LeadTownId, 5, context.CancellationToken))
+            .Select(ResourceNames.Village));
+        return new GetLinkageResponse { Linkage = linkage };
+    }
 
     public override async Task<ListLinkagesResponse> ListLinkages(ListLinkagesRequest request, ServerCallContext context)
     {
