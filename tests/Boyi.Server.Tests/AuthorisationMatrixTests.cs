@@ -476,6 +476,14 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("ListLinkageStatusChanges", Kind.Object, (role, foreign, c) => Call(() =>
             Linkages(c).ListLinkageStatusChangesAsync(new ListLinkageStatusChangesRequest { Parent = LinkageOf(role, foreign).Name }).ResponseAsync)),
 
+        new("WatchChanges", Kind.Object, (role, foreign, c) => Call(async () =>
+        {
+            // The first change of the county (its enterprises' registrations are there), then hang up.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var call = Linkages(c).WatchChanges(new WatchChangesRequest { Parent = foreign ? s.B.Name : s.County.Name }, cancellationToken: cts.Token);
+            Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        })),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),

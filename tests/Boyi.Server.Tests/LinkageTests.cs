@@ -215,6 +215,53 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         Assert.Superset(new HashSet<string> { "linkage.targets", "linkage.invited_enterprises", "linkage.commitments.funds_pledged_fen", "linkage.end_date" }, fields);
     }
 
+    /// <summary>Reads a watch until <paramref name="until"/> holds, or fails after 20 s.</summary>
+    private async Task<List<WatchChangesResponse>> WatchAsync(string resumeToken, Func<List<WatchChangesResponse>, bool> until)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = s.County.Name, ResumeToken = resumeToken }, cancellationToken: cts.Token);
+        var seen = new List<WatchChangesResponse>();
+        while (!until(seen) && await call.ResponseStream.MoveNext(cts.Token))
+            seen.Add(call.ResponseStream.Current);
+        return seen;
+    }
+
+    [Fact]
+    public async Task WatchChanges_ResumesAfterADisconnect_WithNothingMissedOrRepeated()
+    {
+        var first = await ProposeAsync("E1", Draft(s.E1, LinkageMode.OneHelpsOne, await FreshVillageAsync(0)));
+        await s.Linkages("admin").ApproveLinkageAsync(new ApproveLinkageRequest { Name = first.Name });
+        var before = await WatchAsync("", seen => seen.Count(c => c.Object == first.Name) == 2);
+        Assert.Equal(["linkage.proposed", "linkage.approved"], before.Where(c => c.Object == first.Name).Select(c => c.Change));
+        var token = before[^1].ResumeToken;
+
+        // Disconnected: changes go on.
+        await s.Linkages("E1").ActivateLinkageAsync(new ActivateLinkageRequest { Name = first.Name });
+        var second = await ProposeAsync("E2", Draft(s.E2, LinkageMode.OneHelpsMany, await FreshVillageAsync(0), await FreshVillageAsync(1)));
+        await s.Linkages("E1").CompleteLinkageAsync(new CompleteLinkageRequest { Name = first.Name });
+
+        var after = await WatchAsync(token, seen => seen.Any(c => c.Object == first.Name && c.Change == "linkage.completed"));
+        Assert.DoesNotContain(after, c => c.Object == first.Name && c.Change is "linkage.proposed" or "linkage.approved");
+        Assert.Equal(["linkage.active", "linkage.completed"], after.Where(c => c.Object == first.Name).Select(c => c.Change));
+        Assert.Contains(after, c => c.Object == second.Name && c.Change == "linkage.proposed");
+        Assert.All(after, c => Assert.True(long.Parse(c.ResumeToken) > long.Parse(token)));
+        Assert.Equal(after.Select(c => long.Parse(c.ResumeToken)).Order(), after.Select(c => long.Parse(c.ResumeToken)));
+
+        await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await WatchAsync("abc", seen => seen.Count > 0));
+    }
+
+    [Fact]
+    public async Task WatchChanges_SeesEveryConcurrentChange_OnceAndInOrder()
+    {
+        var names = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+            (await ProposeAsync("client", Draft(s.E3, LinkageMode.OneHelpsMany, V(1), s.County.Towns[1].Villages[1]))).Name));
+        var seen = await WatchAsync("", got => names.All(n => got.Any(c => c.Object == n)));
+        Assert.All(names, n => Assert.Single(seen, c => c.Object == n));
+        var tokens = seen.Select(c => long.Parse(c.ResumeToken)).ToList();
+        Assert.Equal(tokens.Order(), tokens);
+        Assert.Equal(tokens.Count, tokens.Distinct().Count());
+    }
+
     [Fact]
     public async Task FiftyEnterprisesProposingForOneVillageAtOnce_ExactlyOneGetsIt()
     {

@@ -33,6 +33,7 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     public DbSet<LinkageTargetRow> LinkageTargets => Set<LinkageTargetRow>();
     public DbSet<LinkageParticipantRow> LinkageParticipants => Set<LinkageParticipantRow>();
     public DbSet<LinkageStatusChangeRow> LinkageStatusChanges => Set<LinkageStatusChangeRow>();
+    public DbSet<ChangeEventRow> ChangeEvents => Set<ChangeEventRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -277,6 +278,17 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<LinkageRow>().WithMany().HasForeignKey(x => x.LinkageId);
             e.HasIndex(x => new { x.LinkageId, x.Id });
+        });
+
+        b.Entity<ChangeEventRow>(e =>
+        {
+            e.ToTable("change_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Object).HasMaxLength(64);
+            e.Property(x => x.Change).HasMaxLength(64);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.HasIndex(x => new { x.CountyId, x.Id });
         });
 
         b.Entity<PreparedWriteDecisionRow>(e =>

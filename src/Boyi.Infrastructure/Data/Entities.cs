@@ -285,3 +285,20 @@ public sealed class LinkageStatusChangeRow
     public string? Reason { get; set; }
     public DateTime ChangeTime { get; set; }
 }
+
+/// <summary>
+/// A change to an enterprise or a linkage, written in the transaction of the change, for other systems to follow
+/// (WatchChanges). Writers take one advisory lock before inserting, so ids commit in order and a reader resuming
+/// after an id never misses one.
+/// </summary>
+public sealed class ChangeEventRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    /// <summary>The resource changed: `enterprises/…` or `linkages/…`.</summary>
+    public required string Object { get; set; }
+    /// <summary>What happened, such as `enterprise.approved` or `linkage.proposed`.</summary>
+    public required string Change { get; set; }
+    public required string Actor { get; set; }
+    public DateTime ChangeTime { get; set; }
+}

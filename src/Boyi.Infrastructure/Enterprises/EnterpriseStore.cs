@@ -41,6 +41,7 @@ public sealed class EnterpriseStore(Database database, TimeProvider clock)
         {
             EnterpriseId = enterprise.Id, FromStatus = null, ToStatus = EnterpriseStatus.Pending, Actor = actor, Reason = "registered", ChangeTime = now,
         });
+        await ChangeLog.RecordAsync(db, enterprise.CountyId, $"enterprises/{enterprise.Id}", "enterprise.registered", actor, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -92,6 +93,7 @@ public sealed class EnterpriseStore(Database database, TimeProvider clock)
         {
             EnterpriseId = id, FromStatus = from, ToStatus = to, Actor = actor, Reason = reason, ChangeTime = row.UpdateTime,
         });
+        await ChangeLog.RecordAsync(db, row.CountyId, $"enterprises/{id}", $"enterprise.{to.ToString().ToLowerInvariant()}", actor, row.UpdateTime, ct);
         await db.SaveChangesAsync(ct);
         return database.Protector.Open(row);
     }

@@ -75,6 +75,7 @@ public sealed class LinkageStore(Database database, TimeProvider clock)
         var participants = draft.Invited.Distinct().Select(id => new LinkageParticipantRow { LinkageId = row.Id, EnterpriseId = id, State = InvitationState.Invited }).ToList();
         db.LinkageParticipants.AddRange(participants);
         db.LinkageStatusChanges.Add(new LinkageStatusChangeRow { LinkageId = row.Id, ToStatus = LinkageStatus.Proposed, Actor = actor, Reason = "proposed", ChangeTime = now });
+        await ChangeLog.RecordAsync(db, row.CountyId, $"linkages/{row.Id}", "linkage.proposed", actor, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -134,6 +135,7 @@ public sealed class LinkageStore(Database database, TimeProvider clock)
         row.Version++;
         row.UpdateTime = clock.UtcNow();
         db.LinkageStatusChanges.Add(new LinkageStatusChangeRow { LinkageId = id, FromStatus = from, ToStatus = to, Actor = actor, Reason = reason, ChangeTime = row.UpdateTime });
+        await ChangeLog.RecordAsync(db, row.CountyId, $"linkages/{id}", $"linkage.{to.ToString().ToLowerInvariant()}", actor, row.UpdateTime, ct);
         await db.SaveChangesAsync(ct);
         if (!LinkageRules.Holds(to))
         {
@@ -145,7 +147,7 @@ public sealed class LinkageStore(Database database, TimeProvider clock)
     }
 
     /// <summary>An invited enterprise accepts or declines, while the linkage is proposed, approved or active.</summary>
-    public async Task<LinkageRecord> AnswerAsync(BoyiDbContext db, long id, long enterpriseId, bool accept, CancellationToken ct)
+    public async Task<LinkageRecord> AnswerAsync(BoyiDbContext db, long id, long enterpriseId, bool accept, string actor, CancellationToken ct)
     {
         var row = await db.Linkages.FromSql($"SELECT * FROM linkages WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct) ?? throw NotFound(id);
         var participant = await db.LinkageParticipants.FirstOrDefaultAsync(p => p.LinkageId == id && p.EnterpriseId == enterpriseId, ct)
@@ -158,6 +160,7 @@ public sealed class LinkageStore(Database database, TimeProvider clock)
         participant.AnswerTime = clock.UtcNow();
         row.Version++;
         row.UpdateTime = participant.AnswerTime.Value;
+        await ChangeLog.RecordAsync(db, row.CountyId, $"linkages/{id}", accept ? "linkage.invitation_accepted" : "linkage.invitation_declined", actor, row.UpdateTime, ct);
         await db.SaveChangesAsync(ct);
         return await WithPartsAsync(db, row, ct);
     }

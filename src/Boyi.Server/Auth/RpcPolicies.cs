@@ -94,6 +94,8 @@ public static class RpcPolicies
         ["/boyi.v1.LinkageService/TerminateLinkage"] = new(Scopes.LinkagesWrite, EnterpriseActors),
         ["/boyi.v1.LinkageService/AnswerLinkageInvitation"] = new(Scopes.LinkagesWrite, [Roles.EnterpriseUser]),
         ["/boyi.v1.LinkageService/ListLinkageStatusChanges"] = new(Scopes.LinkagesRead, EnterpriseReaders),
+        // The county-wide feed: other systems, county staff and auditors (a town or an enterprise sees only its part).
+        ["/boyi.v1.LinkageService/WatchChanges"] = new(Scopes.LinkagesRead, [Roles.CountyAdmin, Roles.Auditor]),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -11,7 +11,7 @@ using Ids = Boyi.Domain.Registry.Ids;
 
 namespace Boyi.Server.Services;
 
-public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations) : LinkageService.LinkageServiceBase
+public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, ChangeLog changes) : LinkageService.LinkageServiceBase
 {
     private const int MaxTextLength = 500;
     private static readonly string[] StatusNames = ["PROPOSED", "APPROVED", "REJECTED", "ACTIVE", "COMPLETED", "TERMINATED"];
@@ -107,7 +107,7 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations) 
         var reach = context.Reach();
         Reach.Require(reach.Everything || reach.EnterpriseId == enterprise, "enterprise", ResourceNames.Enterprise(enterprise));
         return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
-            new AnswerLinkageInvitationResponse { Linkage = (await store.AnswerAsync(db, id, enterprise, request.Accept, ct)).ToProto() });
+            new AnswerLinkageInvitationResponse { Linkage = (await store.AnswerAsync(db, id, enterprise, request.Accept, context.Caller().Principal, ct)).ToProto() });
     }
 
     public override async Task<ListLinkageStatusChangesResponse> ListLinkageStatusChanges(ListLinkageStatusChangesRequest request, ServerCallContext context)
@@ -121,6 +121,41 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations) 
         var response = new ListLinkageStatusChangesResponse { NextPageToken = next };
         response.StatusChanges.AddRange(items.Select(c => c.ToProto()));
         return response;
+    }
+
+    /// <summary>How often a watcher with nothing new looks again.</summary>
+    private static readonly TimeSpan WatchPoll = TimeSpan.FromMilliseconds(250);
+
+    public override async Task WatchChanges(WatchChangesRequest request, IServerStreamWriter<WatchChangesResponse> responseStream, ServerCallContext context)
+    {
+        var county = ResourceNames.ParseCounty(request.Parent, "parent");
+        Reach.Require(context.Reach().ContainsCounty(county), "county", ResourceNames.County(county));
+        var after = 0L;
+        if (request.ResumeToken != "" && !long.TryParse(request.ResumeToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+            throw DomainException.Invalid("resume_token", "INVALID_TOKEN", "pass back a resume_token this server sent");
+        var ct = context.CancellationToken;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var batch = await changes.ReadAsync(county, after, 500, ct);
+                foreach (var c in batch)
+                {
+                    await responseStream.WriteAsync(new WatchChangesResponse
+                    {
+                        Object = c.Object, Change = c.Change, Actor = c.Actor, ChangeTime = Wire.Time(c.ChangeTime),
+                        ResumeToken = c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    }, ct);
+                    after = c.Id;
+                }
+                if (batch.Count < 500)
+                    await Task.Delay(WatchPoll, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The watcher went away (or its deadline passed): the stream simply ends.
+        }
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129040707_Initial")]
+    [Migration("20261129041824_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -99,6 +99,50 @@ namespace Boyi.Infrastructure.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_cadres_active_pairings", "active_pairings >= 0");
                         });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.ChangeEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("change");
+
+                    b.Property<DateTime>("ChangeTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("change_time");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<string>("Object")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("object");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_events");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_change_events_county_id_id");
+
+                    b.ToTable("change_events", (string)null);
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.CountyRow", b =>

@@ -13,6 +13,23 @@ namespace Boyi.Infrastructure.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "change_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    @object = table.Column<string>(name: "object", type: "character varying(64)", maxLength: 64, nullable: false),
+                    change = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_change_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "counties",
                 columns: table => new
                 {
@@ -793,6 +810,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "linked_village_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_change_events_county_id_id",
+                table: "change_events",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_enterprise_status_changes_enterprise_id_id",
                 table: "enterprise_status_changes",
                 columns: new[] { "enterprise_id", "id" });
@@ -1006,6 +1028,9 @@ namespace Boyi.Infrastructure.Data.Migrations
         {
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
+
+            migrationBuilder.DropTable(
+                name: "change_events");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");

@@ -1,0 +1,28 @@
+using Boyi.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boyi.Infrastructure.Enterprises;
+
+/// <summary>
+/// The change table other systems follow. <see cref="RecordAsync"/> runs inside the change's transaction; the
+/// transaction-level advisory lock it takes is held until commit, so change ids become visible in id order and a
+/// reader that resumes after id N can never later see a smaller id appear (enterprise and linkage writes are few).
+/// </summary>
+public sealed class ChangeLog(Database database)
+{
+    public const long OrderLockKey = 0x426F_7969_4368_6731;   // "BoyiChg1"
+
+    public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OrderLockKey})", ct);
+        db.ChangeEvents.Add(new ChangeEventRow { CountyId = countyId, Object = obj, Change = change, Actor = actor, ChangeTime = now });
+    }
+
+    /// <summary>The county's changes after <paramref name="after"/>, in order.</summary>
+    public async Task<List<ChangeEventRow>> ReadAsync(int countyId, long after, int take, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.ChangeEvents.AsNoTracking().Where(c => c.CountyId == countyId && c.Id > after)
+            .OrderBy(c => c.Id).Take(take).ToListAsync(ct);
+    }
+}
