@@ -45,6 +45,10 @@ public sealed class MatrixFixture : CountyFixture
     public Linkage L1 { get; private set; } = null!;
     public Linkage L2 { get; private set; } = null!;
     public Linkage LB { get; private set; } = null!;
+    /// <summary>Jobs of E1 (in T1), E2 (T2) and EB (county B).</summary>
+    public Job J1 { get; private set; } = null!;
+    public Job J2 { get; private set; } = null!;
+    public Job JB { get; private set; } = null!;
     /// <summary>Another machine client that proposes the fixtures' linkages, so that the deciders did not propose them.</summary>
     public LinkageService.LinkageServiceClient Proposer { get; private set; } = null!;
     public Dictionary<string, GrpcChannel> Channels { get; } = [];
@@ -72,6 +76,9 @@ public sealed class MatrixFixture : CountyFixture
         L1 = await LinkageAsync(E1, County.Towns[0].Villages[0], County.Towns[0].Villages[1]);
         L2 = await LinkageAsync(E2, County.Towns[1].Villages[0], County.Towns[1].Villages[1]);
         LB = await LinkageAsync(EB, VB, PB.Household);
+        J1 = await JobAsync(E1, T1, V1);
+        J2 = await JobAsync(E2, T2, V2);
+        JB = await JobAsync(EB, TB, VB);
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -132,6 +139,16 @@ public sealed class MatrixFixture : CountyFixture
             linkage = (await client.ActivateLinkageAsync(new ActivateLinkageRequest { Name = linkage.Name })).Linkage;
         return linkage;
     }
+
+    public async Task<Job> JobAsync(Enterprise e, string town, string village) =>
+        (await new JobService.JobServiceClient(Channel).PostJobAsync(new PostJobRequest
+        {
+            Job = new Job
+            {
+                Enterprise = e.Name, Title = "砂糖橘分拣工", Town = town, Village = village, Openings = 100, MonthlyWageFen = 280_000,
+                OpenFrom = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, OpenUntil = new Google.Type.Date { Year = 2027, Month = 6, Day = 1 },
+            },
+        })).Job;
 
     public async Task<string> ProposalAsync(string scope) =>
         (await Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = scope })).Proposal.Name;
@@ -484,6 +501,43 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             Assert.True(await call.ResponseStream.MoveNext(cts.Token));
         })),
 
+        // Jobs
+        new("PostJob", Kind.Object, (role, foreign, c) =>
+        {
+            var (e, town, village) = !foreign ? (s.E1, s.T1, s.V1) : role == Roles.EnterpriseUser ? (s.E2, s.T2, s.V2) : (s.EB, s.TB, s.VB);
+            return Call(() => Jobs(c).PostJobAsync(new PostJobRequest
+            {
+                Job = new Job
+                {
+                    Enterprise = e.Name, Title = "包装工", Town = town, Village = village, Openings = 3,
+                    OpenFrom = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, OpenUntil = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 },
+                },
+            }).ResponseAsync);
+        }),
+        new("GetJob", Kind.Object, (role, foreign, c) => Call(() => Jobs(c).GetJobAsync(new GetJobRequest { Name = JobOf(role, foreign).Name }).ResponseAsync)),
+        new("ListJobs", Kind.List, (role, foreign, c) => List(async () =>
+            (await Jobs(c).ListJobsAsync(new ListJobsRequest { Parent = LinkageParent(role, foreign) })).Jobs.Count)),
+        new("CloseJob", Kind.Object, async (role, foreign, c) =>
+        {
+            var j = JobOf(role, foreign);
+            var fresh = await s.JobAsync(new Enterprise { Name = j.Enterprise }, j.Town, j.Village);
+            return await Call(() => Jobs(c).CloseJobAsync(new CloseJobRequest { Name = fresh.Name }).ResponseAsync);
+        }),
+        new("ListJobCandidates", Kind.Object, (role, foreign, c) => Call(() =>
+            Jobs(c).ListJobCandidatesAsync(new ListJobCandidatesRequest { Parent = JobOf(role, foreign).Name }).ResponseAsync)),
+        new("CreatePlacement", Kind.Object, async (role, foreign, c) =>
+        {
+            var j = JobOf(role, foreign);
+            var h = await Api.CreateHouseholdAsync(s, j.Village, Api.NewHousehold(members: 1, headIdCard: Api.NewIdCardNumber(j.Village[9..15])));
+            return await Call(() => Jobs(c).CreatePlacementAsync(new CreatePlacementRequest
+            {
+                Parent = j.Name,
+                Placement = new Placement { Member = $"{h.Name}/members/1", StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 10 } },
+            }).ResponseAsync);
+        }),
+        new("ListPlacements", Kind.Object, (role, foreign, c) => Call(() =>
+            Jobs(c).ListPlacementsAsync(new ListPlacementsRequest { Parent = JobOf(role, foreign).Name }).ResponseAsync)),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -499,6 +553,11 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
 
     private static EnterpriseService.EnterpriseServiceClient Enterprises(GrpcChannel c) => new(c);
     private static LinkageService.LinkageServiceClient Linkages(GrpcChannel c) => new(c);
+    private static JobService.JobServiceClient Jobs(GrpcChannel c) => new(c);
+
+    /// <summary>Own: E1's job in town 1. Foreign: E2's in town 2 for the town officer and the enterprise user, county B's for the others.</summary>
+    private Job JobOf(string role, bool foreign) =>
+        !foreign ? s.J1 : role is Roles.TownOfficer or Roles.EnterpriseUser ? s.J2 : s.JB;
 
     /// <summary>Own: E1's linkage in town 1. Foreign: E2's in town 2 for the town officer and the enterprise user, county B's for the others.</summary>
     private Linkage LinkageOf(string role, bool foreign) =>
@@ -531,7 +590,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

@@ -27,12 +27,15 @@ public static class Scopes
     public const string LinkagesWrite = "linkages.write";
     /// <summary>Approving or rejecting proposed linkages.</summary>
     public const string LinkagesApprove = "linkages.approve";
+    public const string JobsRead = "jobs.read";
+    /// <summary>Posting and closing jobs, placing people.</summary>
+    public const string JobsWrite = "jobs.write";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
-        LinkagesRead, LinkagesWrite, LinkagesApprove,
+        LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

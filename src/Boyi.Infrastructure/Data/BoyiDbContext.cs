@@ -34,6 +34,10 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     public DbSet<LinkageParticipantRow> LinkageParticipants => Set<LinkageParticipantRow>();
     public DbSet<LinkageStatusChangeRow> LinkageStatusChanges => Set<LinkageStatusChangeRow>();
     public DbSet<ChangeEventRow> ChangeEvents => Set<ChangeEventRow>();
+    public DbSet<JobRow> Jobs => Set<JobRow>();
+    public DbSet<PlacementRow> Placements => Set<PlacementRow>();
+    public DbSet<ProjectRow> Projects => Set<ProjectRow>();
+    public DbSet<DeliveryRow> Deliveries => Set<DeliveryRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -289,6 +293,62 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.Change).HasMaxLength(64);
             e.Property(x => x.Actor).HasMaxLength(200);
             e.HasIndex(x => new { x.CountyId, x.Id });
+        });
+
+        b.Entity<JobRow>(e =>
+        {
+            e.ToTable("jobs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Title).HasMaxLength(100);
+            e.Property(x => x.Requirements).HasMaxLength(500);
+            e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.EnterpriseId);
+            e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.TownId);
+            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
+            e.HasIndex(x => new { x.EnterpriseId, x.Id });
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_jobs_openings", "openings > 0 AND monthly_wage_fen >= 0");
+                t.HasCheckConstraint("ck_jobs_period", "open_until >= open_from");
+            });
+        });
+
+        b.Entity<PlacementRow>(e =>
+        {
+            e.ToTable("placements");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.HasOne<JobRow>().WithMany().HasForeignKey(x => x.JobId);
+            e.HasOne<HouseholdMemberRow>().WithMany().HasForeignKey(x => new { x.HouseholdId, x.MemberId });
+            // A person holds one placement at a time.
+            e.HasIndex(x => new { x.HouseholdId, x.MemberId }).IsUnique().HasDatabaseName("ux_placements_active_member").HasFilter("end_date IS NULL");
+            e.HasIndex(x => new { x.JobId, x.Id });
+            e.HasIndex(x => new { x.EnterpriseId, x.Id });
+            e.ToTable(t => t.HasCheckConstraint("ck_placements_wage", "monthly_wage_fen >= 0"));
+        });
+
+        b.Entity<ProjectRow>(e =>
+        {
+            e.ToTable("projects");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Title).HasMaxLength(100);
+            e.HasOne<EnterpriseRow>().WithMany().HasForeignKey(x => x.EnterpriseId);
+            e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
+            e.HasIndex(x => new { x.EnterpriseId, x.Id });
+            e.ToTable(t => t.HasCheckConstraint("ck_projects_money", "pledged_fen > 0 AND delivered_fen >= 0"));
+        });
+
+        b.Entity<DeliveryRow>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Note).HasMaxLength(500);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.HasOne<ProjectRow>().WithMany().HasForeignKey(x => x.ProjectId);
+            e.HasIndex(x => new { x.ProjectId, x.Id });
+            e.ToTable(t => t.HasCheckConstraint("ck_deliveries_amount", "amount_fen > 0"));
         });
 
         b.Entity<PreparedWriteDecisionRow>(e =>

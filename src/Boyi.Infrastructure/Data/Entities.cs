@@ -302,3 +302,69 @@ public sealed class ChangeEventRow
     public required string Actor { get; set; }
     public DateTime ChangeTime { get; set; }
 }
+
+/// <summary>A job an enterprise offers to poor villagers.</summary>
+public sealed class JobRow
+{
+    /// <summary>county × 10^6 + sequence.</summary>
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public long EnterpriseId { get; set; }
+    public required string Title { get; set; }
+    public long TownId { get; set; }
+    public long? VillageId { get; set; }
+    public int Openings { get; set; }
+    public long MonthlyWageFen { get; set; }
+    public string? Requirements { get; set; }
+    public DateOnly OpenFrom { get; set; }
+    public DateOnly OpenUntil { get; set; }
+    public Boyi.Domain.Enterprises.JobStatus Status { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+/// <summary>A household member employed through a job.</summary>
+public sealed class PlacementRow
+{
+    public long Id { get; set; }
+    public long JobId { get; set; }
+    public long EnterpriseId { get; set; }
+    public int CountyId { get; set; }
+    public long HouseholdId { get; set; }
+    public short MemberId { get; set; }
+    public long TownId { get; set; }
+    public DateOnly StartDate { get; set; }
+    public long MonthlyWageFen { get; set; }
+    public DateOnly? EndDate { get; set; }
+    public DateTime CreateTime { get; set; }
+}
+
+/// <summary>An infrastructure or charity project an enterprise pledges to a village.</summary>
+public sealed class ProjectRow
+{
+    public long Id { get; set; }
+    public int CountyId { get; set; }
+    public long EnterpriseId { get; set; }
+    public long VillageId { get; set; }
+    public long TownId { get; set; }
+    public Boyi.Domain.Enterprises.ProjectKind Kind { get; set; }
+    public required string Title { get; set; }
+    public long PledgedFen { get; set; }
+    public long DeliveredFen { get; set; }
+    public Boyi.Domain.Enterprises.ProjectStatus Status { get; set; }
+    public int Version { get; set; }
+    public DateTime CreateTime { get; set; }
+    public DateTime UpdateTime { get; set; }
+}
+
+public sealed class DeliveryRow
+{
+    public long Id { get; set; }
+    public long ProjectId { get; set; }
+    public DateOnly Date { get; set; }
+    public long AmountFen { get; set; }
+    public string? Note { get; set; }
+    public required string Actor { get; set; }
+    public DateTime CreateTime { get; set; }
+}

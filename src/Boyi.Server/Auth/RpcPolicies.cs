@@ -97,6 +97,15 @@ public static class RpcPolicies
         // The county-wide feed: other systems, county staff and auditors (a town or an enterprise sees only its part).
         ["/boyi.v1.LinkageService/WatchChanges"] = new(Scopes.LinkagesRead, [Roles.CountyAdmin, Roles.Auditor]),
 
+        // Jobs: offered by enterprises (or county staff for them); candidates are shown masked.
+        ["/boyi.v1.JobService/PostJob"] = new(Scopes.JobsWrite, EnterpriseActors),
+        ["/boyi.v1.JobService/GetJob"] = new(Scopes.JobsRead, EnterpriseReaders),
+        ["/boyi.v1.JobService/ListJobs"] = new(Scopes.JobsRead, EnterpriseReaders),
+        ["/boyi.v1.JobService/CloseJob"] = new(Scopes.JobsWrite, EnterpriseActors),
+        ["/boyi.v1.JobService/ListJobCandidates"] = new(Scopes.JobsRead, EnterpriseActors),
+        ["/boyi.v1.JobService/CreatePlacement"] = new(Scopes.JobsWrite, EnterpriseActors),
+        ["/boyi.v1.JobService/ListPlacements"] = new(Scopes.JobsRead, EnterpriseReaders),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -68,6 +68,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<EnterpriseStore>();
         builder.Services.AddSingleton<LinkageStore>();
         builder.Services.AddSingleton<ChangeLog>();
+        builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

@@ -59,6 +59,7 @@ public static class GrpcExtensions
         app.MapGrpcService<PairingGrpcService>();
         app.MapGrpcService<EnterpriseGrpcService>();
         app.MapGrpcService<LinkageGrpcService>();
+        app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

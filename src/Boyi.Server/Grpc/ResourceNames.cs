@@ -37,6 +37,21 @@ public static class ResourceNames
     public static string Policy(int countyId) => $"counties/{countyId}/pairingPolicy";
     public static string Enterprise(long id) => $"enterprises/{id}";
     public static string Linkage(long id) => $"linkages/{id}";
+    public static string Job(long id) => $"jobs/{id}";
+    public static string Member(long household, int member) => $"households/{household}/members/{member}";
+    public static string Placement(long id) => $"placements/{id}";
+
+    public static long ParseJob(string? name, string field) =>
+        Parse(name, field, "jobs", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+
+    /// <summary>`households/{household}/members/{member}`.</summary>
+    public static (long Household, short Member) ParseMember(string? name, string field)
+    {
+        var parts = (name ?? "").Split('/');
+        if (parts.Length == 4 && parts[2] == "members" && short.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var member) && member > 0)
+            return (ParseHousehold($"{parts[0]}/{parts[1]}", field), member);
+        throw DomainException.Invalid(field, "INVALID_NAME", "must be households/{household}/members/{member}");
+    }
 
     public static long ParseLinkage(string? name, string field) =>
         Parse(name, field, "linkages", 12, id => Ids.IsCountyCode(Ids.CountyOfLinkage(id)));

@@ -680,6 +680,86 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: true),
+                    openings = table.Column<int>(type: "integer", nullable: false),
+                    monthly_wage_fen = table.Column<long>(type: "bigint", nullable: false),
+                    requirements = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    open_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    open_until = table.Column<DateOnly>(type: "date", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_jobs", x => x.id);
+                    table.CheckConstraint("ck_jobs_openings", "openings > 0 AND monthly_wage_fen >= 0");
+                    table.CheckConstraint("ck_jobs_period", "open_until >= open_from");
+                    table.ForeignKey(
+                        name: "fk_jobs_enterprises_enterprise_id",
+                        column: x => x.enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_jobs_towns_town_id",
+                        column: x => x.town_id,
+                        principalTable: "towns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_jobs_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    pledged_fen = table.Column<long>(type: "bigint", nullable: false),
+                    delivered_fen = table.Column<long>(type: "bigint", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_projects", x => x.id);
+                    table.CheckConstraint("ck_projects_money", "pledged_fen > 0 AND delivered_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_projects_enterprises_enterprise_id",
+                        column: x => x.enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_projects_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "linkage_participants",
                 columns: table => new
                 {
@@ -794,6 +874,66 @@ namespace Boyi.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "placements",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    job_id = table.Column<long>(type: "bigint", nullable: false),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<short>(type: "smallint", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    monthly_wage_fen = table.Column<long>(type: "bigint", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_placements", x => x.id);
+                    table.CheckConstraint("ck_placements_wage", "monthly_wage_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_placements_household_members_household_id_member_id",
+                        columns: x => new { x.household_id, x.member_id },
+                        principalTable: "household_members",
+                        principalColumns: new[] { "household_id", "member_id" },
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_placements_jobs_job_id",
+                        column: x => x.job_id,
+                        principalTable: "jobs",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "deliveries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    project_id = table.Column<long>(type: "bigint", nullable: false),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_deliveries", x => x.id);
+                    table.CheckConstraint("ck_deliveries_amount", "amount_fen > 0");
+                    table.ForeignKey(
+                        name: "fk_deliveries_projects_project_id",
+                        column: x => x.project_id,
+                        principalTable: "projects",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_cadres_county_id",
                 table: "cadres",
@@ -813,6 +953,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_change_events_county_id_id",
                 table: "change_events",
                 columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_project_id_id",
+                table: "deliveries",
+                columns: new[] { "project_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_enterprise_status_changes_enterprise_id_id",
@@ -857,6 +1002,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_idempotency_keys_create_time",
                 table: "idempotency_keys",
                 column: "create_time");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_enterprise_id_id",
+                table: "jobs",
+                columns: new[] { "enterprise_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_town_id",
+                table: "jobs",
+                column: "town_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_village_id",
+                table: "jobs",
+                column: "village_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_linkage_participants_enterprise_id_linkage_id",
@@ -959,6 +1119,33 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "end_date IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_placements_enterprise_id_id",
+                table: "placements",
+                columns: new[] { "enterprise_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_placements_job_id_id",
+                table: "placements",
+                columns: new[] { "job_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_placements_active_member",
+                table: "placements",
+                columns: new[] { "household_id", "member_id" },
+                unique: true,
+                filter: "end_date IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_projects_enterprise_id_id",
+                table: "projects",
+                columns: new[] { "enterprise_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_projects_village_id",
+                table: "projects",
+                column: "village_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_role_claims_role_id",
                 table: "role_claims",
                 column: "role_id");
@@ -1036,10 +1223,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
-                name: "enterprise_status_changes");
+                name: "deliveries");
 
             migrationBuilder.DropTable(
-                name: "household_members");
+                name: "enterprise_status_changes");
 
             migrationBuilder.DropTable(
                 name: "household_status_changes");
@@ -1072,6 +1259,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "pairings");
 
             migrationBuilder.DropTable(
+                name: "placements");
+
+            migrationBuilder.DropTable(
                 name: "prepared_write_decisions");
 
             migrationBuilder.DropTable(
@@ -1093,6 +1283,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "user_tokens");
 
             migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
                 name: "linkages");
 
             migrationBuilder.DropTable(
@@ -1102,7 +1295,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "cadres");
 
             migrationBuilder.DropTable(
-                name: "households");
+                name: "household_members");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
 
             migrationBuilder.DropTable(
                 name: "roles");
@@ -1111,10 +1307,13 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "users");
 
             migrationBuilder.DropTable(
-                name: "enterprises");
+                name: "oidc_applications");
 
             migrationBuilder.DropTable(
-                name: "oidc_applications");
+                name: "households");
+
+            migrationBuilder.DropTable(
+                name: "enterprises");
 
             migrationBuilder.DropTable(
                 name: "villages");

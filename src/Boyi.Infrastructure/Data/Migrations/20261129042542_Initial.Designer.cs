@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261129041824_Initial")]
+    [Migration("20261129042542_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -173,6 +173,54 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasName("pk_counties");
 
                     b.ToTable("counties", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.DeliveryRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("ProjectId", "Id")
+                        .HasDatabaseName("ix_deliveries_project_id_id");
+
+                    b.ToTable("deliveries", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_deliveries_amount", "amount_fen > 0");
+                        });
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.EnterpriseRow", b =>
@@ -591,6 +639,91 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.JobRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<long>("MonthlyWageFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_wage_fen");
+
+                    b.Property<DateOnly>("OpenFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("open_from");
+
+                    b.Property<DateOnly>("OpenUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("open_until");
+
+                    b.Property<int>("Openings")
+                        .HasColumnType("integer")
+                        .HasColumnName("openings");
+
+                    b.Property<string>("Requirements")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("requirements");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("title");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_jobs");
+
+                    b.HasIndex("TownId")
+                        .HasDatabaseName("ix_jobs_town_id");
+
+                    b.HasIndex("VillageId")
+                        .HasDatabaseName("ix_jobs_village_id");
+
+                    b.HasIndex("EnterpriseId", "Id")
+                        .HasDatabaseName("ix_jobs_enterprise_id_id");
+
+                    b.ToTable("jobs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_jobs_openings", "openings > 0 AND monthly_wage_fen >= 0");
+
+                            t.HasCheckConstraint("ck_jobs_period", "open_until >= open_from");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
                 {
                     b.Property<long>("LinkageId")
@@ -924,6 +1057,75 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("pairings", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.PlacementRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("job_id");
+
+                    b.Property<short>("MemberId")
+                        .HasColumnType("smallint")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("MonthlyWageFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_wage_fen");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_placements");
+
+                    b.HasIndex("EnterpriseId", "Id")
+                        .HasDatabaseName("ix_placements_enterprise_id_id");
+
+                    b.HasIndex("HouseholdId", "MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_placements_active_member")
+                        .HasFilter("end_date IS NULL");
+
+                    b.HasIndex("JobId", "Id")
+                        .HasDatabaseName("ix_placements_job_id_id");
+
+                    b.ToTable("placements", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_placements_wage", "monthly_wage_fen >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.PreparedWriteDecisionRow", b =>
                 {
                     b.Property<string>("GidPrefix")
@@ -943,6 +1145,77 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasName("pk_prepared_write_decisions");
 
                     b.ToTable("prepared_write_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.ProjectRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("DeliveredFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivered_fen");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("PledgedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pledged_fen");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("title");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_projects");
+
+                    b.HasIndex("VillageId")
+                        .HasDatabaseName("ix_projects_village_id");
+
+                    b.HasIndex("EnterpriseId", "Id")
+                        .HasDatabaseName("ix_projects_enterprise_id_id");
+
+                    b.ToTable("projects", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_projects_money", "pledged_fen > 0 AND delivered_fen >= 0");
+                        });
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.QuotaRuleRow", b =>
@@ -1651,6 +1924,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasConstraintName("fk_cadres_villages_linked_village_id");
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.DeliveryRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.ProjectRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deliveries_projects_project_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.EnterpriseRow", b =>
                 {
                     b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
@@ -1696,6 +1979,28 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_household_status_changes_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.JobRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_enterprises_enterprise_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.TownRow", null)
+                        .WithMany()
+                        .HasForeignKey("TownId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_towns_town_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .HasConstraintName("fk_jobs_villages_village_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
@@ -1787,6 +2092,40 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pairings_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.PlacementRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.JobRow", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_placements_jobs_job_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdMemberRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_placements_household_members_household_id_member_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.ProjectRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_projects_enterprises_enterprise_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_projects_villages_village_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.QuotaRuleRow", b =>
