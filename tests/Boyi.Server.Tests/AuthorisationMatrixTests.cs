@@ -49,6 +49,10 @@ public sealed class MatrixFixture : CountyFixture
     public Job J1 { get; private set; } = null!;
     public Job J2 { get; private set; } = null!;
     public Job JB { get; private set; } = null!;
+    /// <summary>Projects of E1 (in V1), E2 (V2) and EB (county B).</summary>
+    public Project Pr1 { get; private set; } = null!;
+    public Project Pr2 { get; private set; } = null!;
+    public Project PrB { get; private set; } = null!;
     /// <summary>Another machine client that proposes the fixtures' linkages, so that the deciders did not propose them.</summary>
     public LinkageService.LinkageServiceClient Proposer { get; private set; } = null!;
     public Dictionary<string, GrpcChannel> Channels { get; } = [];
@@ -79,6 +83,9 @@ public sealed class MatrixFixture : CountyFixture
         J1 = await JobAsync(E1, T1, V1);
         J2 = await JobAsync(E2, T2, V2);
         JB = await JobAsync(EB, TB, VB);
+        Pr1 = await ProjectAsync(E1, V1);
+        Pr2 = await ProjectAsync(E2, V2);
+        PrB = await ProjectAsync(EB, VB);
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -149,6 +156,12 @@ public sealed class MatrixFixture : CountyFixture
                 OpenFrom = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, OpenUntil = new Google.Type.Date { Year = 2027, Month = 6, Day = 1 },
             },
         })).Job;
+
+    public async Task<Project> ProjectAsync(Enterprise e, string village) =>
+        (await new ProjectService.ProjectServiceClient(Channel).CreateProjectAsync(new CreateProjectRequest
+        {
+            Project = new Project { Enterprise = e.Name, Village = village, Kind = ProjectKind.CulturalVenue, Title = "文化室", PledgedFen = 10_000_000 },
+        })).Project;
 
     public async Task<string> ProposalAsync(string scope) =>
         (await Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = scope })).Proposal.Name;
@@ -538,6 +551,28 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("ListPlacements", Kind.Object, (role, foreign, c) => Call(() =>
             Jobs(c).ListPlacementsAsync(new ListPlacementsRequest { Parent = JobOf(role, foreign).Name }).ResponseAsync)),
 
+        // Projects and totals
+        new("CreateProject", Kind.Object, (role, foreign, c) =>
+        {
+            var (e, village) = !foreign ? (s.E1, s.V1) : role == Roles.EnterpriseUser ? (s.E2, s.V2) : (s.EB, s.VB);
+            return Call(() => Projects(c).CreateProjectAsync(new CreateProjectRequest
+            {
+                Project = new Project { Enterprise = e.Name, Village = village, Kind = ProjectKind.Charity, Title = "助学金", PledgedFen = 500_000 },
+            }).ResponseAsync);
+        }),
+        new("GetProject", Kind.Object, (role, foreign, c) => Call(() => Projects(c).GetProjectAsync(new GetProjectRequest { Name = ProjectOf(role, foreign).Name }).ResponseAsync)),
+        new("ListProjects", Kind.List, (role, foreign, c) => List(async () =>
+            (await Projects(c).ListProjectsAsync(new ListProjectsRequest { Parent = LinkageParent(role, foreign) })).Projects.Count)),
+        new("RecordDelivery", Kind.Object, (role, foreign, c) => Call(() => Projects(c).RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = ProjectOf(role, foreign).Name,
+            Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, AmountFen = 1 },
+        }).ResponseAsync)),
+        new("ListDeliveries", Kind.Object, (role, foreign, c) => Call(() =>
+            Projects(c).ListDeliveriesAsync(new ListDeliveriesRequest { Parent = ProjectOf(role, foreign).Name }).ResponseAsync)),
+        new("GetPartnershipTotals", Kind.Object, (role, foreign, c) => Call(() =>
+            Projects(c).GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = TotalsScope(role, foreign) }).ResponseAsync)),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -554,6 +589,21 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private static EnterpriseService.EnterpriseServiceClient Enterprises(GrpcChannel c) => new(c);
     private static LinkageService.LinkageServiceClient Linkages(GrpcChannel c) => new(c);
     private static JobService.JobServiceClient Jobs(GrpcChannel c) => new(c);
+    private static ProjectService.ProjectServiceClient Projects(GrpcChannel c) => new(c);
+
+    private Project ProjectOf(string role, bool foreign) =>
+        !foreign ? s.Pr1 : role is Roles.TownOfficer or Roles.EnterpriseUser ? s.Pr2 : s.PrB;
+
+    /// <summary>Totals are asked of a scope that is wholly the caller's (own), or of a neighbour's (foreign).</summary>
+    private string TotalsScope(string role, bool foreign) => (role, foreign) switch
+    {
+        (Roles.TownOfficer, false) => s.T1,
+        (Roles.EnterpriseUser, false) => s.E1.Name,
+        (_, false) => s.County.Name,
+        (Roles.TownOfficer, true) => s.T2,
+        (Roles.EnterpriseUser, true) => s.E2.Name,
+        _ => s.B.Name,
+    };
 
     /// <summary>Own: E1's job in town 1. Foreign: E2's in town 2 for the town officer and the enterprise user, county B's for the others.</summary>
     private Job JobOf(string role, bool foreign) =>
@@ -590,7 +640,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

@@ -30,12 +30,15 @@ public static class Scopes
     public const string JobsRead = "jobs.read";
     /// <summary>Posting and closing jobs, placing people.</summary>
     public const string JobsWrite = "jobs.write";
+    public const string ProjectsRead = "projects.read";
+    /// <summary>Pledging projects and recording their deliveries.</summary>
+    public const string ProjectsWrite = "projects.write";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
-        LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite,
+        LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -106,6 +106,14 @@ public static class RpcPolicies
         ["/boyi.v1.JobService/CreatePlacement"] = new(Scopes.JobsWrite, EnterpriseActors),
         ["/boyi.v1.JobService/ListPlacements"] = new(Scopes.JobsRead, EnterpriseReaders),
 
+        // Projects and totals: pledged and delivered by enterprises; totals for every reader, of what they reach.
+        ["/boyi.v1.ProjectService/CreateProject"] = new(Scopes.ProjectsWrite, EnterpriseActors),
+        ["/boyi.v1.ProjectService/GetProject"] = new(Scopes.ProjectsRead, EnterpriseReaders),
+        ["/boyi.v1.ProjectService/ListProjects"] = new(Scopes.ProjectsRead, EnterpriseReaders),
+        ["/boyi.v1.ProjectService/RecordDelivery"] = new(Scopes.ProjectsWrite, EnterpriseActors),
+        ["/boyi.v1.ProjectService/ListDeliveries"] = new(Scopes.ProjectsRead, EnterpriseReaders),
+        ["/boyi.v1.ProjectService/GetPartnershipTotals"] = new(Scopes.ProjectsRead, EnterpriseReaders),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -69,6 +69,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<LinkageStore>();
         builder.Services.AddSingleton<ChangeLog>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<ProjectStore>();
+        builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

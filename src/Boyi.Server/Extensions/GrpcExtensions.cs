@@ -60,6 +60,7 @@ public static class GrpcExtensions
         app.MapGrpcService<EnterpriseGrpcService>();
         app.MapGrpcService<LinkageGrpcService>();
         app.MapGrpcService<JobGrpcService>();
+        app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

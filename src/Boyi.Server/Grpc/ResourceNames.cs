@@ -38,6 +38,10 @@ public static class ResourceNames
     public static string Enterprise(long id) => $"enterprises/{id}";
     public static string Linkage(long id) => $"linkages/{id}";
     public static string Job(long id) => $"jobs/{id}";
+    public static string Project(long id) => $"projects/{id}";
+
+    public static long ParseProject(string? name, string field) =>
+        Parse(name, field, "projects", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
     public static string Member(long household, int member) => $"households/{household}/members/{member}";
     public static string Placement(long id) => $"placements/{id}";
 
