@@ -548,6 +548,20 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
                 Placement = new Placement { Member = $"{h.Name}/members/1", StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 10 } },
             }).ResponseAsync);
         }),
+        new("EndPlacement", Kind.Object, async (role, foreign, c) =>
+        {
+            var j = JobOf(role, foreign);
+            var h = await Api.CreateHouseholdAsync(s, j.Village);
+            var placement = (await new JobService.JobServiceClient(s.Channel).CreatePlacementAsync(new CreatePlacementRequest
+            {
+                Parent = j.Name,
+                Placement = new Placement { Member = $"{h.Name}/members/1", StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 10 } },
+            })).Placement;
+            return await Call(() => Jobs(c).EndPlacementAsync(new EndPlacementRequest
+            {
+                Name = placement.Name, EndDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 10 },
+            }).ResponseAsync);
+        }),
         new("ListPlacements", Kind.Object, (role, foreign, c) => Call(() =>
             Jobs(c).ListPlacementsAsync(new ListPlacementsRequest { Parent = JobOf(role, foreign).Name }).ResponseAsync)),
 

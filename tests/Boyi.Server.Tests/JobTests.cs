@@ -51,6 +51,12 @@ public sealed class JobTests(LinkageFixture s) : IClassFixture<LinkageFixture>
         Assert.DoesNotContain(after, c => c.Member == mine.Member);
         Assert.Equal(1, (await Jobs("E1").GetJobAsync(new GetJobRequest { Name = job.Name })).Job.Filled);
 
+        // Another enterprise cannot end it; the employer can, once, and not before it started.
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await Jobs("E2").EndPlacementAsync(new EndPlacementRequest { Name = placement.Name, EndDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 } }));
+        await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+            await Jobs("E1").EndPlacementAsync(new EndPlacementRequest { Name = placement.Name, EndDate = new Google.Type.Date { Year = 2026, Month = 11, Day = 1 } }));
+
         // One placement per person at a time.
         var second = (await Jobs("E1").PostJobAsync(new PostJobRequest { Job = NewJob(s.E1) })).Job;
         await Api.FailsAsync(StatusCode.FailedPrecondition, "ALREADY_PLACED", async () => await Jobs("E1").CreatePlacementAsync(new CreatePlacementRequest
@@ -58,6 +64,18 @@ public sealed class JobTests(LinkageFixture s) : IClassFixture<LinkageFixture>
             Parent = second.Name,
             Placement = new Placement { Member = mine.Member, StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 } },
         }));
+
+        // Once the placement ends, the person is a candidate again and may be placed anew.
+        var ended = (await Jobs("E1").EndPlacementAsync(new EndPlacementRequest { Name = placement.Name, EndDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 31 } })).Placement;
+        Assert.Equal(2026, ended.EndDate.Year);
+        await Api.FailsAsync(StatusCode.FailedPrecondition, "PLACEMENT_ENDED", async () =>
+            await Jobs("E1").EndPlacementAsync(new EndPlacementRequest { Name = placement.Name, EndDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 } }));
+        Assert.Contains((await Jobs("E1").ListJobCandidatesAsync(new ListJobCandidatesRequest { Parent = second.Name, PageSize = 100 })).Candidates, c => c.Member == mine.Member);
+        await Jobs("E1").CreatePlacementAsync(new CreatePlacementRequest
+        {
+            Parent = second.Name,
+            Placement = new Placement { Member = mine.Member, StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 } },
+        });
     }
 
     [Fact]

@@ -133,6 +133,29 @@ public sealed class JobStore(Database database, TimeProvider clock)
         return (placement, member.FullName);
     }
 
+    public async Task<PlacementRow> GetPlacementAsync(long id, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Placements.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct)
+            ?? throw DomainException.NotFound("placement", $"placements/{id}");
+    }
+
+    /// <summary>Ends a placement on a date not before its start; the person becomes a candidate again.</summary>
+    public async Task<(PlacementRow Placement, string FullName)> EndPlacementAsync(BoyiDbContext db, long id, DateOnly end, CancellationToken ct)
+    {
+        var placement = await db.Placements.FromSql($"SELECT * FROM placements WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("placement", $"placements/{id}");
+        if (placement.EndDate is not null)
+            throw DomainException.Precondition("PLACEMENT_ENDED", "The placement has already ended.");
+        if (end < placement.StartDate)
+            throw DomainException.Invalid("end_date", "BEFORE_START", "must not be before the placement's start date");
+        placement.EndDate = end;
+        await db.SaveChangesAsync(ct);
+        var name = await db.HouseholdMembers.Where(m => m.HouseholdId == placement.HouseholdId && m.MemberId == placement.MemberId)
+            .Select(m => m.FullName).SingleAsync(ct);
+        return (placement, name);
+    }
+
     public async Task<List<(PlacementRow Placement, string FullName)>> PlacementsAsync(long jobId, CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -105,6 +105,7 @@ public static class RpcPolicies
         ["/boyi.v1.JobService/ListJobCandidates"] = new(Scopes.JobsRead, EnterpriseActors),
         ["/boyi.v1.JobService/CreatePlacement"] = new(Scopes.JobsWrite, EnterpriseActors),
         ["/boyi.v1.JobService/ListPlacements"] = new(Scopes.JobsRead, EnterpriseReaders),
+        ["/boyi.v1.JobService/EndPlacement"] = new(Scopes.JobsWrite, EnterpriseActors),
 
         // Projects and totals: pledged and delivered by enterprises; totals for every reader, of what they reach.
         ["/boyi.v1.ProjectService/CreateProject"] = new(Scopes.ProjectsWrite, EnterpriseActors),

@@ -45,6 +45,17 @@ public static class ResourceNames
     public static string Member(long household, int member) => $"households/{household}/members/{member}";
     public static string Placement(long id) => $"placements/{id}";
 
+    /// <summary>`placements/{placement}`: a plain positive number (placements are numbered in one sequence).</summary>
+    public static long ParsePlacement(string? name, string field)
+    {
+        if (string.IsNullOrEmpty(name))
+            throw DomainException.Invalid(field, "REQUIRED", "is required");
+        return name.StartsWith("placements/", StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan("placements/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+                ? id
+                : throw Invalid(field, "placements/{placement}");
+    }
+
     public static long ParseJob(string? name, string field) =>
         Parse(name, field, "jobs", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
 

@@ -125,6 +125,34 @@ public sealed class JobGrpcService(JobStore store, Mutations mutations) : JobSer
         return response;
     }
 
+    public override async Task<EndPlacementResponse> EndPlacement(EndPlacementRequest request, ServerCallContext context)
+    {
+        var id = ResourceNames.ParsePlacement(request.Name, "name");
+        DateOnly end = default;
+        var v = new Violations();
+        v.Capture(() => end = Wire.Date(request.EndDate, "end_date") ?? throw DomainException.Invalid("end_date", "REQUIRED", "is required"));
+        v.ThrowIfAny();
+        var reach = context.Reach();
+        if (!reach.Everything)
+        {
+            // Reached through its job: a placement of another enterprise's job answers like a missing one.
+            var placement = await store.GetPlacementAsync(id, context.CancellationToken);
+            try
+            {
+                await ReachableAsync(placement.JobId, context);
+            }
+            catch (DomainException e) when (e.Kind == ErrorKind.NotFound)
+            {
+                throw DomainException.NotFound("placement", ResourceNames.Placement(id));
+            }
+        }
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var (p, name) = await store.EndPlacementAsync(db, id, end, ct);
+            return new EndPlacementResponse { Placement = p.ToProto(name) };
+        });
+    }
+
     /// <summary>An enterprise reaches its own jobs, a town officer the jobs in their town, county staff all of the county's.</summary>
     private async Task<JobRow> ReachableAsync(long id, ServerCallContext context)
     {

@@ -79,3 +79,82 @@ public sealed class EnterpriseRulesTests
         Assert.Equal("INVALID_STATUS_TRANSITION", e.Reason);
     }
 }
+
+public sealed class LinkageRulesTests
+{
+    private static readonly HashSet<(LinkageStatus, LinkageStatus)> Allowed =
+    [
+        (LinkageStatus.Proposed, LinkageStatus.Approved), (LinkageStatus.Proposed, LinkageStatus.Rejected),
+        (LinkageStatus.Approved, LinkageStatus.Active), (LinkageStatus.Approved, LinkageStatus.Terminated),
+        (LinkageStatus.Active, LinkageStatus.Completed), (LinkageStatus.Active, LinkageStatus.Terminated),
+    ];
+
+    public static TheoryData<LinkageStatus, LinkageStatus> EveryPair()
+    {
+        var data = new TheoryData<LinkageStatus, LinkageStatus>();
+        foreach (var from in Enum.GetValues<LinkageStatus>())
+            foreach (var to in Enum.GetValues<LinkageStatus>())
+                data.Add(from, to);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void EveryTransition_IsAllowedOrRefused_AsTheLifecycleSays(LinkageStatus from, LinkageStatus to)
+    {
+        if (Allowed.Contains((from, to)))
+        {
+            Assert.Equal(to, LinkageRules.Move(from, to));
+        }
+        else
+        {
+            var e = Assert.Throws<DomainException>(() => LinkageRules.Move(from, to));
+            Assert.Equal("INVALID_STATUS_TRANSITION", e.Reason);
+        }
+    }
+
+    [Theory]
+    [InlineData(LinkageStatus.Proposed, true)]
+    [InlineData(LinkageStatus.Approved, true)]
+    [InlineData(LinkageStatus.Active, true)]
+    [InlineData(LinkageStatus.Rejected, false)]
+    [InlineData(LinkageStatus.Completed, false)]
+    [InlineData(LinkageStatus.Terminated, false)]
+    public void OnlyLiveLinkages_HoldTheirTargets(LinkageStatus status, bool holds) => Assert.Equal(holds, LinkageRules.Holds(status));
+
+    [Theory]
+    [InlineData(LinkageMode.OneHelpsOne, 1, 0, 0, true)]
+    [InlineData(LinkageMode.OneHelpsOne, 0, 1, 0, true)]
+    [InlineData(LinkageMode.OneHelpsOne, 1, 1, 0, false)]
+    [InlineData(LinkageMode.OneHelpsMany, 1, 0, 0, false)]
+    [InlineData(LinkageMode.OneHelpsMany, 1, 1, 0, true)]
+    [InlineData(LinkageMode.ManyHelpsOne, 1, 0, 1, true)]
+    [InlineData(LinkageMode.ManyHelpsOne, 1, 0, 0, false)]
+    [InlineData(LinkageMode.ManyHelpsOne, 0, 1, 1, false)]
+    [InlineData(LinkageMode.OneHelpsMany, 2, 0, 1, false)]
+    public void EachMode_HasItsShape(LinkageMode mode, int villages, int households, int partners, bool ok)
+    {
+        var v = new Violations();
+        LinkageRules.CheckShape(mode, villages, households, partners, v);
+        Assert.Equal(ok, v.Items.Count == 0);
+    }
+
+    [Fact]
+    public void Candidates_ShowTheSurnameOnly()
+    {
+        Assert.Equal("陈某", Candidates.MaskName("陈大明"));
+        Assert.Equal("欧某", Candidates.MaskName(" 欧阳小芳"));
+        Assert.Equal("某", Candidates.MaskName(""));
+        Assert.Equal(0, Candidates.Distance(1, 10, 1, 10));
+        Assert.Equal(1, Candidates.Distance(1, 10, 1, 11));
+        Assert.Equal(2, Candidates.Distance(1, null, 2, 20));
+    }
+
+    [Theory]
+    [InlineData(100, 0, ProjectStatus.Planned)]
+    [InlineData(100, 99, ProjectStatus.InProgress)]
+    [InlineData(100, 100, ProjectStatus.Delivered)]
+    [InlineData(100, 150, ProjectStatus.Delivered)]
+    public void AProjectsStatus_FollowsItsDeliveries(long pledged, long delivered, ProjectStatus expected) =>
+        Assert.Equal(expected, ProjectRules.After(pledged, delivered));
+}
