@@ -17,17 +17,13 @@ public sealed class JobStore(Database database, TimeProvider clock)
 {
     public async Task<JobRow> PostAsync(BoyiDbContext db, JobRow job, CancellationToken ct)
     {
-        var enterprise = await db.Enterprises.AsNoTracking().FirstOrDefaultAsync(e => e.Id == job.EnterpriseId, ct)
-            ?? throw DomainException.NotFound("enterprise", $"enterprises/{job.EnterpriseId}");
-        if (enterprise.Status != EnterpriseStatus.Approved)
-            throw DomainException.Precondition("ENTERPRISE_NOT_APPROVED", "Only an approved enterprise posts jobs.");
+        var enterprise = await EnterpriseRecords.RequireApprovedAsync(db, job.EnterpriseId, "posts jobs", ct);
         var town = await db.Towns.AsNoTracking().FirstOrDefaultAsync(t => t.Id == job.TownId, ct);
         if (town is null || town.CountyId != enterprise.CountyId)
             throw DomainException.Invalid("job.town", "NOT_FOUND", "is not a town of the enterprise's county");
         if (job.VillageId is { } village && !await db.Villages.AnyAsync(v => v.Id == village && v.TownId == job.TownId, ct))
             throw DomainException.Invalid("job.village", "NOT_IN_TOWN", "must be a village of the job's town");
-        var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), enterprise.CountyId, "job", 1, ct);
-        job.Id = enterprise.CountyId * 1_000_000L + seq;
+        job.Id = await EnterpriseRecords.NextIdAsync(db, enterprise.CountyId, "job", ct);
         job.CountyId = enterprise.CountyId;
         job.Status = JobStatus.Open;
         job.Version = 1;

@@ -3,7 +3,6 @@ using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Boyi.Infrastructure.Enterprises;
 
@@ -12,15 +11,11 @@ public sealed class ProjectStore(Database database, TimeProvider clock)
 {
     public async Task<ProjectRow> CreateAsync(BoyiDbContext db, ProjectRow project, CancellationToken ct)
     {
-        var enterprise = await db.Enterprises.AsNoTracking().FirstOrDefaultAsync(e => e.Id == project.EnterpriseId, ct)
-            ?? throw DomainException.NotFound("enterprise", $"enterprises/{project.EnterpriseId}");
-        if (enterprise.Status != EnterpriseStatus.Approved)
-            throw DomainException.Precondition("ENTERPRISE_NOT_APPROVED", "Only an approved enterprise pledges projects.");
+        var enterprise = await EnterpriseRecords.RequireApprovedAsync(db, project.EnterpriseId, "pledges projects", ct);
         var village = await db.Villages.AsNoTracking().FirstOrDefaultAsync(v => v.Id == project.VillageId, ct);
         if (village is null || village.CountyId != enterprise.CountyId)
             throw DomainException.Invalid("project.village", "NOT_FOUND", "is not a village of the enterprise's county");
-        var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), enterprise.CountyId, "project", 1, ct);
-        project.Id = enterprise.CountyId * 1_000_000L + seq;
+        project.Id = await EnterpriseRecords.NextIdAsync(db, enterprise.CountyId, "project", ct);
         project.CountyId = enterprise.CountyId;
         project.TownId = village.TownId;
         project.Status = ProjectStatus.Planned;

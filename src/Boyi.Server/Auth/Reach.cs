@@ -72,6 +72,15 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
     public bool ContainsEnterprise(long enterpriseId) =>
         Everything || Ids.CountyOfEnterprise(enterpriseId) == CountyId && CadreId is null && (EnterpriseId is not { } own || own == enterpriseId);
 
+    /// <summary>
+    /// Whether a record an enterprise owns and that lies in a town (a job, a project) is the caller's: the owner's users,
+    /// the town's officer, county staff and auditors of the county; never cadres.
+    /// </summary>
+    public bool ContainsEnterpriseRecord(int countyId, long enterpriseId, long townId) =>
+        Everything || countyId == CountyId && CadreId is null
+            && (EnterpriseId is not { } own || own == enterpriseId)
+            && (TownId is not { } town || town == townId);
+
     /// <summary>Throws NOT_FOUND, worded like the missing object, unless <paramref name="reachable"/>.</summary>
     public static void Require(bool reachable, string resource, string name)
     {

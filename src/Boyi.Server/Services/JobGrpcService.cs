@@ -159,9 +159,7 @@ public sealed class JobGrpcService(JobStore store, Mutations mutations) : JobSer
         var reach = context.Reach();
         Reach.Require(reach.Everything || (int)(id / 1_000_000) == reach.CountyId, "job", ResourceNames.Job(id));
         var job = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(reach.Everything || reach.CadreId is null
-            && (reach.EnterpriseId is not { } e || e == job.EnterpriseId)
-            && (reach.TownId is not { } t || t == job.TownId), "job", ResourceNames.Job(id));
+        Reach.Require(reach.ContainsEnterpriseRecord(job.CountyId, job.EnterpriseId, job.TownId), "job", ResourceNames.Job(id));
         return job;
     }
 

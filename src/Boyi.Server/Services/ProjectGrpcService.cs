@@ -135,9 +135,7 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
         var reach = context.Reach();
         Reach.Require(reach.Everything || (int)(id / 1_000_000) == reach.CountyId, "project", ResourceNames.Project(id));
         var project = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(reach.Everything || reach.CadreId is null
-            && (reach.EnterpriseId is not { } e || e == project.EnterpriseId)
-            && (reach.TownId is not { } t || t == project.TownId), "project", ResourceNames.Project(id));
+        Reach.Require(reach.ContainsEnterpriseRecord(project.CountyId, project.EnterpriseId, project.TownId), "project", ResourceNames.Project(id));
         return project;
     }
 }
