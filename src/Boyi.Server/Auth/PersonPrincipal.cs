@@ -34,7 +34,9 @@ public static class PersonPrincipal
         identity.SetDestinations(claim => claim.Type switch
         {
             // The portal shows the name and role; everything goes into the access token the API reads.
-            Claims.Name or Claims.Nickname or Claims.Role => [Destinations.AccessToken, Destinations.IdentityToken],
+            // The portal shows the person's name and role and starts from what they are tied to.
+            Claims.Name or Claims.Nickname or Claims.Role or Caller.CountyClaim or Caller.TownClaim or Caller.CadreClaim or Caller.EnterpriseClaim
+                => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return new ClaimsPrincipal(identity);

@@ -1,0 +1,4 @@
+using Boyi.Portal;
+
+var app = PortalApp.Build(args);
+await app.RunAsync();
