@@ -15,7 +15,10 @@ public static class PortalApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var config = builder.Configuration;
         var authority = config["Portal:Authority"] ?? "http://127.0.0.1:5080/";
-        builder.Services.AddRazorPages().AddApplicationPart(typeof(PortalApp).Assembly);
+        // Only the portal's own pages: the run command hosts it in the server's process, whose pages are not the portal's.
+        builder.Services.AddRazorPages()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
+            .AddApplicationPart(typeof(PortalApp).Assembly);
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;

@@ -47,8 +47,10 @@ public static class AuthExtensions
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        // Named explicitly: when tests host the server, the entry assembly is the test runner, not Boyi.Server.
-        builder.Services.AddRazorPages().AddApplicationPart(typeof(AuthExtensions).Assembly);
+        // Only the authority's own pages, whatever the entry assembly references (the run command also hosts the portal).
+        builder.Services.AddRazorPages()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
+            .AddApplicationPart(typeof(AuthExtensions).Assembly);
 
         builder.Services.AddOpenIddict()
             .AddServer(o =>
