@@ -20,6 +20,7 @@ public sealed class BoyiApi(Uri address) : IDisposable
     }
 
     public EnterpriseService.EnterpriseServiceClient Enterprises => new(_channel);
+    public RegistryService.RegistryServiceClient Registry => new(_channel);
     public LinkageService.LinkageServiceClient Linkages => new(_channel);
     public ProjectService.ProjectServiceClient Projects => new(_channel);
 

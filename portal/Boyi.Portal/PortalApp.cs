@@ -51,6 +51,7 @@ public static class PortalApp
             });
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton(new BoyiApi(new Uri(config["Portal:GrpcAddress"] ?? "http://127.0.0.1:5081")));
+        builder.Services.AddSingleton<PortalToken>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -53,8 +53,10 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
     /// tokens, the given redirect addresses. Confidential when a secret is returned, i.e. always: the portal
     /// is a server-side application.
     /// </summary>
+    /// <param name="ownScopes">Scopes the application may also use as itself (client credentials), e.g. the portal
+    /// registering enterprises before anyone of them can sign in.</param>
     public async Task<(string ClientId, string Secret)> AddInteractiveAsync(string clientId, string displayName,
-        IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct)
+        IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken ct, IReadOnlyList<string>? ownScopes = null)
     {
         var secret = await NewSecretForAsync(clientId, ct);
         var descriptor = new OpenIddictApplicationDescriptor
@@ -74,6 +76,12 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        if (ownScopes is { Count: > 0 })
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+            foreach (var scope in ownScopes.Distinct())
+                descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
         foreach (var uri in redirectUris)
             descriptor.RedirectUris.Add(uri);
         foreach (var uri in postLogoutRedirectUris)

@@ -13,6 +13,9 @@ public static class PortalHost
 {
     public const string ClientId = "boyi-portal";
 
+    /// <summary>What the portal does as itself: registering enterprises, reading the towns they choose from.</summary>
+    public static readonly string[] PortalScopes = [Boyi.Domain.Access.Scopes.EnterprisesWrite, Boyi.Domain.Access.Scopes.RegistryRead];
+
     public static async Task<WebApplication?> StartAsync(WebApplication server, CancellationToken ct)
     {
         var config = server.Configuration;
@@ -30,7 +33,7 @@ public static class PortalHost
             var clients = scope.ServiceProvider.GetRequiredService<ClientRegistry>();
             await clients.RevokeAsync(ClientId, ct);
             (_, secret) = await clients.AddInteractiveAsync(ClientId, "百企联村 partner portal",
-                [new Uri($"{portal}/signin-oidc")], [new Uri($"{portal}/signout-callback-oidc")], ct);
+                [new Uri($"{portal}/signin-oidc")], [new Uri($"{portal}/signout-callback-oidc")], ct, PortalScopes);
         }
         var app = PortalApp.Build(
         [

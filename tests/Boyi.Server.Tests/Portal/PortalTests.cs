@@ -22,7 +22,8 @@ public sealed class PortalFixture : CountyFixture, IAsyncLifetime
         PortalAddress = $"http://127.0.0.1:{port}";
         await using var scope = Services.CreateAsyncScope();
         var (clientId, secret) = await scope.ServiceProvider.GetRequiredService<ClientRegistry>().AddInteractiveAsync(
-            "boyi-portal-test", "Partner portal", [new Uri($"{PortalAddress}/signin-oidc")], [new Uri($"{PortalAddress}/signout-callback-oidc")], CancellationToken.None);
+            "boyi-portal-test", "Partner portal", [new Uri($"{PortalAddress}/signin-oidc")], [new Uri($"{PortalAddress}/signout-callback-oidc")], CancellationToken.None,
+            Boyi.Server.Hosting.PortalHost.PortalScopes);
         _portal = PortalApp.Build(
         [
             $"--urls={PortalAddress}",
@@ -57,6 +58,58 @@ public sealed class PortalFixture : CountyFixture, IAsyncLifetime
 public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
 {
     private static readonly string Artefacts = Path.Combine(AppContext.BaseDirectory, "portal-screenshots");
+
+    [Fact]
+    public async Task AnEnterprise_Registers_IsToldWhatIsWrongWithItsInputKept_AndSignsInOnceApproved()
+    {
+        var page = await s.Browser.NewPageAsync();
+        await page.GotoAsync($"{s.PortalAddress}/register");
+        // The credit code is checked as it is typed …
+        await page.FillAsync("#CreditCode", "91350100M000100Y44");
+        Assert.Contains("check character", await page.InnerTextAsync("#CreditCode-hint"));
+        var code = Api.NewCreditCode();
+        await page.FillAsync("#CreditCode", code);
+        Assert.Equal("", await page.InnerTextAsync("#CreditCode-hint"));
+        var user = $"p-{Guid.NewGuid():N}"[..14];
+        await page.FillAsync("#DisplayName", "博白县绿源果蔬专业合作社");
+        await page.FillAsync("#LegalRepresentative", "钟建华");
+        await page.FillAsync("#ContactName", "钟丽");
+        await page.FillAsync("#ContactPhone", "1390775");   // too short
+        await page.FillAsync("#UserName", user);
+        await page.FillAsync("#FullName", "钟丽");
+        await page.FillAsync("#Password", "Lvyuan-2026-go");
+        await page.ClickAsync("button[type=submit]");
+
+        // … and by the server, which names the field; what was typed is kept (the password is not sent back).
+        Assert.Contains("mainland mobile", await page.InnerTextAsync("#ContactPhone-error"));
+        Assert.Equal("博白县绿源果蔬专业合作社", await page.InputValueAsync("#DisplayName"));
+        Assert.Equal(code, await page.InputValueAsync("#CreditCode"));
+        Assert.Equal("", await page.InputValueAsync("#Password"));
+        Directory.CreateDirectory(Artefacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, "register-error.png"), FullPage = true });
+
+        await page.FillAsync("#ContactPhone", "13907751234");
+        await page.FillAsync("#Password", "Lvyuan-2026-go");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Equal("博白县绿源果蔬专业合作社", await page.InnerTextAsync("#registered-name"));
+
+        // Pending: the sign-in says so. Approved by county staff: the dashboard shows it.
+        var enterprises = new Boyi.Contracts.V1.EnterpriseService.EnterpriseServiceClient(s.Channel);
+        var registered = (await enterprises.ListEnterprisesAsync(new Boyi.Contracts.V1.ListEnterprisesRequest { Parent = s.County.Name, Filter = "status = PENDING", PageSize = 500 }))
+            .Enterprises.Single(e => e.CreditCode == code);
+        await page.GotoAsync(s.PortalAddress);
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", "Lvyuan-2026-go");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Contains("not approved", await page.InnerTextAsync("[role=alert]"));
+        await enterprises.ApproveEnterpriseAsync(new Boyi.Contracts.V1.ApproveEnterpriseRequest { Name = registered.Name });
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", "Lvyuan-2026-go");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{s.PortalAddress}/");
+        Assert.Equal("博白县绿源果蔬专业合作社", await page.InnerTextAsync("#enterprise-name"));
+        Assert.Equal("Approved", await page.InnerTextAsync("#enterprise-status"));
+    }
 
     [Fact]
     public async Task AnEnterpriseUser_SignsInThroughTheAuthority_AndSeesTheirEnterpriseOnly()
