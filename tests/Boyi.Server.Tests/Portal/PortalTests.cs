@@ -112,6 +112,44 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
     }
 
     [Fact]
+    public async Task AnEnterprise_OpeningAnothersLinkageByUrl_GetsNothingOfIt()
+    {
+        var (mine, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var (theirs, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name, approve: true);
+        var linkages = new Boyi.Contracts.V1.LinkageService.LinkageServiceClient(s.Channel);
+        Boyi.Contracts.V1.Linkage Draft(Boyi.Contracts.V1.Enterprise e, string village)
+        {
+            var l = new Boyi.Contracts.V1.Linkage
+            {
+                LeadEnterprise = e.Name, Mode = Boyi.Contracts.V1.LinkageMode.OneHelpsOne, Model = Boyi.Contracts.V1.LinkageModel.CompanyCooperativeBaseFarmer,
+                Commitments = new Boyi.Contracts.V1.LinkageCommitments { FundsPledgedFen = 12_345_600 },
+                StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 31 },
+            };
+            l.Targets.Add(new Boyi.Contracts.V1.LinkageTarget { Target = village });
+            return l;
+        }
+        var own = (await linkages.ProposeLinkageAsync(new Boyi.Contracts.V1.ProposeLinkageRequest { Linkage = Draft(mine, s.County.Towns[0].Villages[1]) })).Linkage;
+        var other = (await linkages.ProposeLinkageAsync(new Boyi.Contracts.V1.ProposeLinkageRequest { Linkage = Draft(theirs, s.County.Towns[1].Villages[1]) })).Linkage;
+
+        var page = await s.Browser.NewPageAsync();
+        await page.GotoAsync(s.PortalAddress);
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", Api.EnterprisePassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{s.PortalAddress}/");
+
+        await page.GotoAsync($"{s.PortalAddress}/{own.Name}");
+        Assert.Equal(mine.Name, await page.InnerTextAsync("#lead"));
+        Assert.Equal("123,456.00", await page.InnerTextAsync("#funds"));
+        var response = await page.GotoAsync($"{s.PortalAddress}/{other.Name}");
+        Assert.Equal(404, response!.Status);
+        Assert.True(await page.IsVisibleAsync("#not-found"));
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(theirs.Name, html);
+        Assert.DoesNotContain(s.County.Towns[1].Villages[1], html);
+    }
+
+    [Fact]
     public async Task AnEnterpriseUser_SignsInThroughTheAuthority_AndSeesTheirEnterpriseOnly()
     {
         var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
