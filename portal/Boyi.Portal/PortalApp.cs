@@ -55,9 +55,18 @@ public static class PortalApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Chinese unless the person chose English (the cookie /lang sets); no guessing from the browser.
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new Microsoft.AspNetCore.Localization.RequestCulture(Lang.Chinese),
+            SupportedCultures = [Lang.Chinese, Lang.English],
+            SupportedUICultures = [Lang.Chinese, Lang.English],
+            RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()],
+        });
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        Lang.Map(app);
         app.MapRazorPages().RequireAuthorization();
         return app;
     }

@@ -167,6 +167,18 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.Equal(enterprise.CreditCode, await page.InnerTextAsync("#credit-code"));
         Assert.Equal("0", await page.InnerTextAsync("#jobs-offered"));
         Assert.Contains("enterprise_user", await page.InnerTextAsync("#role"));
+
+        // Chinese by default; English on request, kept for the next pages; and back.
+        Assert.Equal("帮扶情况", await page.InnerTextAsync("#totals-title"));
+        await page.ClickAsync("#lang-en");
+        await page.WaitForSelectorAsync("#lang-zh");
+        Assert.Equal("Totals", await page.InnerTextAsync("#totals-title"));
+        Assert.Equal("Boyi partner portal", await page.InnerTextAsync("#brand"));
+        await page.ReloadAsync();
+        Assert.Equal("Totals", await page.InnerTextAsync("#totals-title"));
+        await page.ClickAsync("#lang-zh");
+        await page.WaitForSelectorAsync("#lang-en");
+        Assert.Equal("帮扶情况", await page.InnerTextAsync("#totals-title"));
         Directory.CreateDirectory(Artefacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, "enterprise-dashboard.png"), FullPage = true });
     }
