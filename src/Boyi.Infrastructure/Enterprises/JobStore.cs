@@ -129,6 +129,14 @@ public sealed class JobStore(Database database, TimeProvider clock)
         return (placement, member.FullName);
     }
 
+    /// <summary>People placed now in each of the jobs, in one query.</summary>
+    public async Task<Dictionary<long, int>> FilledAsync(long[] jobIds, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Placements.AsNoTracking().Where(p => jobIds.Contains(p.JobId) && p.EndDate == null)
+            .GroupBy(p => p.JobId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+    }
+
     public async Task<PlacementRow> GetPlacementAsync(long id, CancellationToken ct)
     {
         await using var db = database.CreateContext();

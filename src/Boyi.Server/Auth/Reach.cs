@@ -81,6 +81,24 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
             && (EnterpriseId is not { } own || own == enterpriseId)
             && (TownId is not { } town || town == townId);
 
+    /// <summary>
+    /// The part of a county, town or enterprise scope the caller reaches: a town officer's town, an enterprise user's
+    /// enterprise, all of it for county staff and auditors; null when none of it is theirs. With <paramref name="exact"/>
+    /// the scope must be wholly theirs (totals are not silently narrowed; lists are).
+    /// </summary>
+    public Boyi.Infrastructure.Enterprises.TotalsScope? Narrow(Boyi.Infrastructure.Enterprises.TotalsScope asked, bool exact)
+    {
+        if (Everything)
+            return asked;
+        if (asked.CountyId != CountyId || CadreId is not null)
+            return null;
+        if (EnterpriseId is { } own)
+            return asked.EnterpriseId == own || !exact && asked.EnterpriseId is null ? asked with { EnterpriseId = own } : null;
+        if (TownId is { } town)
+            return asked.TownId == town || !exact && asked.TownId is null ? asked with { TownId = town } : null;
+        return asked;
+    }
+
     /// <summary>Throws NOT_FOUND, worded like the missing object, unless <paramref name="reachable"/>.</summary>
     public static void Require(bool reachable, string resource, string name)
     {

@@ -71,6 +71,18 @@ public static class ResourceNames
     public static long ParseLinkage(string? name, string field) =>
         Parse(name, field, "linkages", 12, id => Ids.IsCountyCode(Ids.CountyOfLinkage(id)));
 
+    /// <summary>`counties/{county}`, `towns/{town}` or `enterprises/{enterprise}`: what an enterprise list or total is about.</summary>
+    public static Boyi.Infrastructure.Enterprises.TotalsScope ParseEnterpriseScope(string? name, string field)
+    {
+        if (name?.StartsWith("enterprises/", StringComparison.Ordinal) == true)
+        {
+            var e = ParseEnterprise(name, field);
+            return new(Ids.CountyOfEnterprise(e), EnterpriseId: e);
+        }
+        var area = ParseArea(name, field, AreaKind.County, AreaKind.Town);
+        return new(area.CountyId, TownId: area.Kind == AreaKind.Town ? area.Id : null);
+    }
+
     public static long ParseEnterprise(string? name, string field) =>
         Parse(name, field, "enterprises", 12, id => Ids.IsCountyCode(Ids.CountyOfEnterprise(id)));
 

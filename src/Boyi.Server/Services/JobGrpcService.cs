@@ -24,42 +24,21 @@ public sealed class JobGrpcService(JobStore store, Mutations mutations) : JobSer
     public override async Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var job = await ReachableAsync(ResourceNames.ParseJob(request.Name, "name"), context);
-        return new GetJobResponse { Job = job.ToProto(await FilledAsync(job.Id, context)) };
+        var filled = await store.FilledAsync([job.Id], context.CancellationToken);
+        return new GetJobResponse { Job = job.ToProto(filled.GetValueOrDefault(job.Id)) };
     }
 
     public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
     {
         var size = Paging.Size(request.PageSize);
         var key = $"jobs|{request.Parent}";
-        var reach = context.Reach();
-        int county;
-        long? enterprise = reach.EnterpriseId, town = reach.TownId;
-        if (request.Parent.StartsWith("enterprises/", StringComparison.Ordinal))
-        {
-            var e = ResourceNames.ParseEnterprise(request.Parent, "parent");
-            county = Boyi.Domain.Registry.Ids.CountyOfEnterprise(e);
-            if (enterprise is { } own && own != e)
-                return new ListJobsResponse();
-            enterprise = e;
-        }
-        else
-        {
-            var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town);
-            county = area.CountyId;
-            if (area.Kind == AreaKind.Town)
-            {
-                if (town is { } own && own != area.Id)
-                    return new ListJobsResponse();
-                town = area.Id;
-            }
-        }
-        if (!reach.Everything && (county != reach.CountyId || reach.CadreId is not null))
+        if (context.Reach().Narrow(ResourceNames.ParseEnterpriseScope(request.Parent, "parent"), exact: false) is not { } scope)
             return new ListJobsResponse();
-        var rows = await store.ListAsync(county, enterprise, town, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var rows = await store.ListAsync(scope.CountyId, scope.EnterpriseId, scope.TownId, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
+        var filled = await store.FilledAsync(items.Select(j => j.Id).ToArray(), context.CancellationToken);
         var response = new ListJobsResponse { NextPageToken = next };
-        foreach (var j in items)
-            response.Jobs.Add(j.ToProto(await FilledAsync(j.Id, context)));
+        response.Jobs.AddRange(items.Select(j => j.ToProto(filled.GetValueOrDefault(j.Id))));
         return response;
     }
 
@@ -162,9 +141,6 @@ public sealed class JobGrpcService(JobStore store, Mutations mutations) : JobSer
         Reach.Require(reach.ContainsEnterpriseRecord(job.CountyId, job.EnterpriseId, job.TownId), "job", ResourceNames.Job(id));
         return job;
     }
-
-    private async Task<int> FilledAsync(long jobId, ServerCallContext context) =>
-        (await store.PlacementsAsync(jobId, context.CancellationToken)).Count(p => p.Placement.EndDate is null);
 
     private static JobRow Validate(Job input)
     {

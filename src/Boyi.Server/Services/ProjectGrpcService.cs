@@ -41,7 +41,7 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
         var size = Paging.Size(request.PageSize);
         var key = $"projects|{request.Parent}";
         var response = new ListProjectsResponse();
-        if (Narrow(context.Reach(), request.Parent, "parent") is not { } scope)
+        if (context.Reach().Narrow(ResourceNames.ParseEnterpriseScope(request.Parent, "parent"), exact: false) is not { } scope)
             return response;
         var rows = await store.ListAsync(scope.CountyId, scope.EnterpriseId, scope.TownId, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
@@ -83,7 +83,7 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
     public override async Task<GetPartnershipTotalsResponse> GetPartnershipTotals(GetPartnershipTotalsRequest request, ServerCallContext context)
     {
         // Counts never include what is not the caller's: a scope outside their reach answers like a missing one.
-        var scope = Narrow(context.Reach(), request.Scope, "scope", exact: true)
+        var scope = context.Reach().Narrow(ResourceNames.ParseEnterpriseScope(request.Scope, "scope"), exact: true)
             ?? throw DomainException.NotFound(request.Scope.Split('/')[0] switch { "counties" => "county", "towns" => "town", _ => "enterprise" }, request.Scope);
         var t = await totals.ComputeAsync(scope, context.CancellationToken);
         var response = new GetPartnershipTotalsResponse
@@ -99,35 +99,6 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
         };
         response.Linkages.AddRange(t.Linkages.Select(l => new LinkageTally { Mode = (LinkageMode)(int)l.Mode, Status = (LinkageStatus)(int)l.Status, Count = l.Count }));
         return response;
-    }
-
-    /// <summary>
-    /// The part of a county, town or enterprise the caller reaches: a town officer their town, an enterprise user their
-    /// enterprise (county-wide for others); null when none of it is theirs. With <paramref name="exact"/> the scope must
-    /// be wholly theirs (totals are not silently narrowed).
-    /// </summary>
-    private static TotalsScope? Narrow(Reach reach, string name, string field, bool exact = false)
-    {
-        TotalsScope asked;
-        if (name.StartsWith("enterprises/", StringComparison.Ordinal))
-        {
-            var e = ResourceNames.ParseEnterprise(name, field);
-            asked = new TotalsScope(Boyi.Domain.Registry.Ids.CountyOfEnterprise(e), EnterpriseId: e);
-        }
-        else
-        {
-            var area = ResourceNames.ParseArea(name, field, AreaKind.County, AreaKind.Town);
-            asked = new TotalsScope(area.CountyId, TownId: area.Kind == AreaKind.Town ? area.Id : null);
-        }
-        if (reach.Everything)
-            return asked;
-        if (asked.CountyId != reach.CountyId || reach.CadreId is not null)
-            return null;
-        if (reach.EnterpriseId is { } own)
-            return asked.EnterpriseId == own || !exact && asked.EnterpriseId is null && asked.TownId is null ? asked with { EnterpriseId = own } : null;
-        if (reach.TownId is { } town)
-            return asked.TownId == town || !exact && asked.TownId is null && asked.EnterpriseId is null ? asked with { TownId = town } : null;
-        return asked;
     }
 
     private async Task<ProjectRow> ReachableAsync(long id, ServerCallContext context)
