@@ -23,6 +23,10 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public RegistryService.RegistryServiceClient Registry => new(_channel);
     public LinkageService.LinkageServiceClient Linkages => new(_channel);
     public ProjectService.ProjectServiceClient Projects => new(_channel);
+    public JobService.JobServiceClient Jobs => new(_channel);
+    public PairingService.PairingServiceClient Pairing => new(_channel);
+    public HouseholdService.HouseholdServiceClient Households => new(_channel);
+    public CadreService.CadreServiceClient Cadres => new(_channel);
 
     public void Dispose() => _channel.Dispose();
 }

@@ -20,6 +20,22 @@ public static class Lang
     /// <summary>Money in fen, shown in yuan with the culture's separators.</summary>
     public static string Yuan(long fen) => (fen / 100m).ToString("N2", CultureInfo.CurrentCulture);
 
+    /// <summary>A whole number with the culture's separators.</summary>
+    public static string Number(long n) => n.ToString("N0", CultureInfo.CurrentCulture);
+
+    /// <summary>A percentage (0–100) with one decimal.</summary>
+    public static string Percent(double p) => (p / 100).ToString("P1", CultureInfo.CurrentCulture);
+
+    /// <summary>A calendar date as the culture writes it (2027年1月1日 / 01/01/2027); empty when unset.</summary>
+    public static string Date(Google.Type.Date? d) => d is null || d.Year == 0 ? "" :
+        new DateOnly(d.Year, Math.Max(d.Month, 1), Math.Max(d.Day, 1)).ToString(IsEnglish ? "d MMM yyyy" : "yyyy年M月d日", CultureInfo.CurrentCulture);
+
+    /// <summary>A moment in China time, as the culture writes it.</summary>
+    public static string Time(Google.Protobuf.WellKnownTypes.Timestamp? t) => t is null ? "" :
+        TimeZoneInfo.ConvertTime(t.ToDateTimeOffset(), China).ToString(IsEnglish ? "d MMM yyyy HH:mm" : "yyyy年M月d日 HH:mm", CultureInfo.CurrentCulture);
+
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/lang", (HttpContext http, string c, string? returnUrl) =>

@@ -1,4 +1,5 @@
 using Boyi.Infrastructure.Identity;
+using Boyi.Server.Tests;
 using Boyi.Portal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,49 @@ public sealed class PortalFixture : CountyFixture, IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true });
     }
 
+    /// <summary>Signs an enterprise user in through the authority's login page; the browser ends on the portal's start page.</summary>
+    public async Task<IPage> SignInAsync(string userName, string password)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(PortalAddress);
+        await page.FillAsync("#userName", userName);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{PortalAddress}/");
+        return page;
+    }
+
+    /// <summary>
+    /// A new staff account (county admin, or town officer of <paramref name="townId"/>) signed in through the
+    /// browser the first time: the one-time password, the forced change, and the authenticator set up with a TOTP code.
+    /// </summary>
+    public async Task<IPage> SignInAsStaffAsync(long? townId = null)
+    {
+        var user = $"staff-{Guid.NewGuid():N}"[..16];
+        var scope = townId is { } town
+            ? new UserScope(Boyi.Domain.Access.Roles.TownOfficer, CountyId, town)
+            : new UserScope(Boyi.Domain.Access.Roles.CountyAdmin, CountyId);
+        var oneTime = await People.CreateAsync(this, user, scope);
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(PortalAddress);
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", oneTime);
+        await page.ClickAsync("button[type=submit]");
+        await page.FillAsync("#current", oneTime);
+        await page.FillAsync("#next", StaffPassword);
+        await page.FillAsync("#confirm", StaffPassword);
+        await page.ClickAsync("button[type=submit]");
+        var key = await page.InnerTextAsync("#shared-key");
+        await page.FillAsync("#code", People.Totp(key));
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{PortalAddress}/");
+        return page;
+    }
+
+    public const string StaffPassword = "Staff-Pass-2026";
+
+    private int CountyId => int.Parse(County.Name["counties/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+
     public new async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -66,7 +110,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.GotoAsync($"{s.PortalAddress}/register");
         // The credit code is checked as it is typed …
         await page.FillAsync("#CreditCode", "91350100M000100Y44");
-        Assert.Contains("check character", await page.InnerTextAsync("#CreditCode-hint"));
+        Assert.Contains("校验码不正确", await page.InnerTextAsync("#CreditCode-hint"));
         var code = Api.NewCreditCode();
         await page.FillAsync("#CreditCode", code);
         Assert.Equal("", await page.InnerTextAsync("#CreditCode-hint"));
@@ -81,7 +125,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.ClickAsync("button[type=submit]");
 
         // … and by the server, which names the field; what was typed is kept (the password is not sent back).
-        Assert.Contains("mainland mobile", await page.InnerTextAsync("#ContactPhone-error"));
+        Assert.Contains("手机号", await page.InnerTextAsync("#ContactPhone-error"));   // the server's reason, in the person's language
         Assert.Equal("博白县绿源果蔬专业合作社", await page.InputValueAsync("#DisplayName"));
         Assert.Equal(code, await page.InputValueAsync("#CreditCode"));
         Assert.Equal("", await page.InputValueAsync("#Password"));

@@ -1,5 +1,4 @@
 using Boyi.Contracts.V1;
-using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +8,7 @@ namespace Boyi.Portal.Pages.Register;
 
 /// <summary>An enterprise registers itself and its first user; the server checks everything and decides the outcome.</summary>
 [AllowAnonymous]
-public sealed class IndexModel(BoyiApi api, PortalToken portal, IConfiguration config) : PageModel
+public sealed class IndexModel(BoyiApi api, PortalToken portal, IConfiguration config) : PortalPage
 {
     [BindProperty] public string CreditCode { get; set; } = "";
     [BindProperty] public string DisplayName { get; set; } = "";
@@ -24,9 +23,6 @@ public sealed class IndexModel(BoyiApi api, PortalToken portal, IConfiguration c
     [BindProperty] public string Password { get; set; } = "";
 
     public List<Town> Towns { get; } = [];
-    /// <summary>Problems by form field, in words, shown next to the field.</summary>
-    public Dictionary<string, string> Errors { get; } = [];
-    public string? Problem { get; private set; }
 
     private string County => $"counties/{config["Portal:County"] ?? "450923"}";
 
@@ -49,12 +45,9 @@ public sealed class IndexModel(BoyiApi api, PortalToken portal, IConfiguration c
             }, await portal.AsPortalAsync(HttpContext.RequestAborted));
             return RedirectToPage("/Register/Done", new { name = response.Enterprise.DisplayName });
         }
-        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.AlreadyExists or Grpc.Core.StatusCode.FailedPrecondition)
+        catch (RpcException e) when (IsForThePerson(e))
         {
-            var status = e.GetRpcStatus();
-            foreach (var v in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
-                Errors[FormField(v.Field)] = v.Description;
-            Problem = status?.Message ?? e.Status.Detail;
+            Show(e, FormField);
             Password = "";   // never sent back to the browser
             await LoadTownsAsync();
             return Page();

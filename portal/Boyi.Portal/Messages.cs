@@ -1,0 +1,60 @@
+namespace Boyi.Portal;
+
+/// <summary>
+/// The server's error reasons (google.rpc ErrorInfo and field-violation reasons) in words, in the person's
+/// language. The server's own English text is the fallback for a reason not listed here, so nothing is ever hidden.
+/// </summary>
+public static class Messages
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Reasons = new(StringComparer.Ordinal)
+    {
+        ["INVALID_ARGUMENT"] = ("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them."),
+        ["ETAG_MISMATCH"] = ("这条记录刚被别人改过，请刷新后再试。", "Someone changed this just now; reload and try again."),
+        ["NOT_FOUND"] = ("没有找到，或您无权查看。", "Not found, or not yours to see."),
+        ["CREDIT_CODE_TAKEN"] = ("该统一社会信用代码已注册。", "This credit code is already registered."),
+        ["USER_EXISTS"] = ("该用户名已被使用。", "This user name is taken."),
+        ["ENTERPRISE_NOT_APPROVED"] = ("企业尚未通过审核。", "The enterprise is not approved yet."),
+        ["TARGET_IN_ONE_HELPS_ONE"] = ("该村已有“一帮一”企业帮扶。", "Another enterprise already helps this village one-to-one."),
+        ["NO_PARTNER_ACCEPTED"] = ("“多帮一”需至少一家受邀企业接受后才能启动。", "A many-helps-one linkage starts once an invited enterprise has accepted."),
+        ["INVALID_STATUS_TRANSITION"] = ("当前状态下不能这样操作。", "That step is not possible in the current status."),
+        ["PROPOSER_CANNOT_DECIDE"] = ("提出者不能审批自己的申请。", "Whoever proposed it may not decide on it."),
+        ["TARGETS_OUTSIDE_YOUR_TOWN"] = ("帮扶对象不全在您的乡镇，请由县里审批。", "Not every target is in your town; the county decides."),
+        ["JOB_FULL"] = ("岗位已满。", "All openings of this job are filled."),
+        ["JOB_CLOSED"] = ("岗位已关闭。", "The job is closed."),
+        ["ALREADY_PLACED"] = ("此人已在岗。", "This person already holds a placement."),
+        ["ALREADY_ANSWERED"] = ("邀请已答复。", "The invitation has been answered."),
+        ["LINKAGE_CLOSED"] = ("该联结已结束。", "The linkage has ended."),
+        ["PERSONAL_DATA_NOT_PERMITTED"] = ("您无权查看完整个人信息。", "You may not see full personal data."),
+        ["RATE_LIMITED"] = ("操作太频繁，请稍后再试。", "Too many requests; try again shortly."),
+        ["PROPOSAL_STALE"] = ("方案生成后结亲情况已变化，请重新生成。", "Pairings changed since the proposal was made; run the planner again."),
+        ["PROPOSAL_ALREADY_ACCEPTED"] = ("该方案已被采纳。", "This proposal was already accepted."),
+        ["QUOTA_FULL"] = ("该干部结亲户数已满。", "The cadre's quota is full."),
+        ["HOUSEHOLD_ALREADY_PAIRED"] = ("该户已有结亲干部。", "The household is already paired."),
+        // Field-level reasons.
+        ["REQUIRED"] = ("必填。", "is required."),
+        ["TOO_LONG"] = ("太长。", "is too long."),
+        ["NEGATIVE"] = ("不能为负数。", "must not be negative."),
+        ["NOT_POSITIVE"] = ("应大于零。", "must be more than zero."),
+        ["PHONE_FORMAT"] = ("应为手机号（11位，13–19开头）或带区号的座机号（如 0775-1234567）。", "must be a mainland mobile or a landline with its area code."),
+        ["CREDIT_CODE_LENGTH"] = ("统一社会信用代码应为18位。", "must be 18 characters."),
+        ["CREDIT_CODE_CHARACTER"] = ("统一社会信用代码含无效字符。", "contains a character a credit code cannot have."),
+        ["CREDIT_CODE_CHECKSUM"] = ("统一社会信用代码校验码不正确。", "has a wrong check character."),
+        ["INVALID_DATE"] = ("日期无效。", "is not a valid date."),
+        ["BEFORE_START"] = ("不能早于开始日期。", "must not be before the start date."),
+        ["INVALID_AMOUNT"] = ("金额无效。", "is not a valid amount."),
+        ["NOT_A_POOR_VILLAGE"] = ("不是贫困村。", "is not a poor village."),
+        ["SEVERAL_TARGETS"] = ("此模式只能选一个对象。", "this mode takes one target."),
+        ["ONE_TARGET"] = ("此模式只能选一个对象。", "this mode takes one target."),
+    };
+
+    /// <summary>The overall message for <paramref name="reason"/>, or null when the server's own words should be shown.</summary>
+    public static string? ForReason(string? reason) =>
+        reason is not null && Reasons.TryGetValue(reason, out var t) ? Lang.T(t.Zh, t.En) : null;
+
+    /// <summary>
+    /// A field violation in words: in English the server's own description (the most specific); in Chinese the known
+    /// reason's text, else the server's description.
+    /// </summary>
+    public static string ForField(string? reason, string description) =>
+        Lang.IsEnglish && description.Length > 0 ? description : ForReason(reason) ?? description;
+}

@@ -1,0 +1,94 @@
+using Boyi.Contracts.V1;
+
+namespace Boyi.Portal;
+
+/// <summary>The API's enum values in words, in the person's language.</summary>
+public static class Names
+{
+    private static readonly Dictionary<Enum, (string Zh, string En)> Texts = new()
+    {
+        [Industry.Agriculture] = ("农业", "Agriculture"),
+        [Industry.Manufacturing] = ("制造业", "Manufacturing"),
+        [Industry.Construction] = ("建筑业", "Construction"),
+        [Industry.Trade] = ("批发零售", "Wholesale and retail"),
+        [Industry.Services] = ("服务业", "Services"),
+        [Industry.Tourism] = ("文旅", "Culture and tourism"),
+        [Industry.Other] = ("其他", "Other"),
+        [EnterpriseStatus.Pending] = ("待审核", "Pending"),
+        [EnterpriseStatus.Approved] = ("已通过", "Approved"),
+        [EnterpriseStatus.Rejected] = ("未通过", "Rejected"),
+        [EnterpriseStatus.Suspended] = ("已暂停", "Suspended"),
+        [LinkageMode.OneHelpsOne] = ("一企帮一", "One helps one"),
+        [LinkageMode.OneHelpsMany] = ("一企帮多", "One helps many"),
+        [LinkageMode.ManyHelpsOne] = ("多企帮一", "Many help one"),
+        [LinkageStatus.Proposed] = ("待审批", "Proposed"),
+        [LinkageStatus.Approved] = ("已批准", "Approved"),
+        [LinkageStatus.Rejected] = ("未批准", "Rejected"),
+        [LinkageStatus.Active] = ("帮扶中", "Active"),
+        [LinkageStatus.Completed] = ("已完成", "Completed"),
+        [LinkageStatus.Terminated] = ("已终止", "Terminated"),
+        [LinkageModel.CompanyCooperativeBaseFarmer] = ("公司＋合作社＋基地＋农户", "Company + cooperative + base + farmers"),
+        [LinkageModel.Other] = ("其他模式", "Another model"),
+        [InvitationState.Invited] = ("待答复", "Invited"),
+        [InvitationState.Accepted] = ("已接受", "Accepted"),
+        [InvitationState.Declined] = ("已谢绝", "Declined"),
+        [ProjectKind.VillageRoad] = ("村道", "Village road"),
+        [ProjectKind.Water] = ("饮水", "Drinking water"),
+        [ProjectKind.CulturalVenue] = ("文化场所", "Cultural venue"),
+        [ProjectKind.Charity] = ("公益捐助", "Charity"),
+        [ProjectKind.Other] = ("其他", "Other"),
+        [ProjectStatus.Planned] = ("计划中", "Planned"),
+        [ProjectStatus.InProgress] = ("实施中", "In progress"),
+        [ProjectStatus.Delivered] = ("已完成", "Delivered"),
+        [HouseholdStatus.Poor] = ("贫困", "Poor"),
+        [HouseholdStatus.Lifted] = ("已脱贫", "Lifted"),
+        [HouseholdStatus.AtRiskOfRelapse] = ("返贫风险", "At risk of relapse"),
+        [HouseholdClassification.IndustrySupport] = ("产业扶持", "Industry support"),
+        [HouseholdClassification.EmploymentSupport] = ("就业扶持", "Employment support"),
+        [HouseholdClassification.SocialSecurity] = ("兜底保障", "Social-security safety net"),
+        [PovertyCause.Illness] = ("因病", "Illness"),
+        [PovertyCause.Disability] = ("因残", "Disability"),
+        [PovertyCause.SchoolingCosts] = ("因学", "Schooling costs"),
+        [PovertyCause.LackOfSkills] = ("缺技术", "Lack of skills"),
+        [PovertyCause.LackOfLabour] = ("缺劳力", "Lack of labour"),
+        [PovertyCause.LackOfFunds] = ("缺资金", "Lack of funds"),
+        [PovertyCause.LackOfLand] = ("缺土地", "Lack of land"),
+        [PovertyCause.PoorTransport] = ("交通条件落后", "Poor transport"),
+        [PovertyCause.LackOfDrive] = ("自身发展动力不足", "Lack of drive"),
+        [PovertyCause.Other] = ("其他", "Other"),
+        [Relation.Head] = ("户主", "Head"),
+        [Relation.Spouse] = ("配偶", "Spouse"),
+        [Relation.Child] = ("子女", "Child"),
+        [Relation.Parent] = ("父母", "Parent"),
+        [Relation.Grandchild] = ("孙辈", "Grandchild"),
+        [Relation.Sibling] = ("兄弟姐妹", "Sibling"),
+        [Relation.ChildInLaw] = ("儿媳/女婿", "Child-in-law"),
+        [Relation.Other] = ("其他", "Other"),
+        [HealthStatus.Healthy] = ("健康", "Healthy"),
+        [HealthStatus.ChronicIllness] = ("长期慢性病", "Chronic illness"),
+        [HealthStatus.SeriousIllness] = ("大病", "Serious illness"),
+        [HealthStatus.Disabled] = ("残疾", "Disabled"),
+        [LabourCapacity.None] = ("无劳动力", "None"),
+        [LabourCapacity.Weak] = ("弱劳动力", "Weak"),
+        [LabourCapacity.Normal] = ("普通劳动力", "Normal"),
+        [LabourCapacity.Skilled] = ("技能劳动力", "Skilled"),
+        [CadreRank.CountyLeader] = ("县领导", "County leader"),
+        [CadreRank.DepartmentLevel] = ("厅级", "Department level"),
+        [CadreRank.DivisionLevel] = ("处级", "Division level"),
+        [CadreRank.SectionChief] = ("正科级", "Section chief"),
+        [CadreRank.DeputySectionChief] = ("副科级", "Deputy section chief"),
+        [CadreRank.MiddleManager] = ("中层干部", "Middle manager"),
+        [CadreRank.OrdinaryStaff] = ("一般干部", "Ordinary staff"),
+        [PairingState.Active] = ("结亲中", "Active"),
+        [PairingState.Ended] = ("已结束", "Ended"),
+    };
+
+    /// <summary>The value in words; a value not listed shows as the API names it.</summary>
+    public static string Of(Enum value) => Texts.TryGetValue(value, out var t) ? Lang.T(t.Zh, t.En) : value.ToString();
+
+    /// <summary>Every named value of <typeparamref name="T"/> but the unspecified one, with its words: for a select.</summary>
+    public static IEnumerable<(T Value, string Text)> All<T>() where T : struct, Enum =>
+        Enum.GetValues<T>().Where(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) != 0).Select(v => (v, Of(v)));
+
+    public static IEnumerable<(Industry Value, string Text)> Industries => All<Industry>();
+}

@@ -1,0 +1,50 @@
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Boyi.Portal;
+
+/// <summary>
+/// A portal page with a form: what the server said was wrong, in words, by form field (shown next to the field),
+/// plus the overall message. The server decides; the page only puts its answer where the person will see it.
+/// </summary>
+public abstract class PortalPage : PageModel
+{
+    /// <summary>Problems by form field.</summary>
+    public Dictionary<string, string> Errors { get; } = [];
+
+    /// <summary>The overall problem, if any.</summary>
+    public string? Problem { get; protected set; }
+
+    /// <summary>A one-line confirmation shown on the next page (after the redirect that follows a successful action).</summary>
+    protected void Tell(string message) => TempData["Done"] = message;
+
+    public string Err(string field) => Errors.TryGetValue(field, out var m) ? m : "";
+
+    /// <summary>Whether the server's refusal is one the person can act on (shown on the form) rather than a fault.</summary>
+    protected static bool IsForThePerson(RpcException e) => e.StatusCode is Grpc.Core.StatusCode.InvalidArgument
+        or Grpc.Core.StatusCode.AlreadyExists or Grpc.Core.StatusCode.FailedPrecondition or Grpc.Core.StatusCode.Aborted
+        or Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.OutOfRange
+        or Grpc.Core.StatusCode.ResourceExhausted;
+
+    /// <summary>Puts the server's answer on the page: field violations by <paramref name="formField"/>, the rest as the problem.</summary>
+    protected void Show(RpcException e, Func<string, string>? formField = null)
+    {
+        var status = e.GetRpcStatus();
+        foreach (var v in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+        {
+            var field = formField?.Invoke(v.Field) ?? "";
+            var text = Messages.ForField(v.Reason, v.Description);
+            Errors[field] = Errors.TryGetValue(field, out var before) ? $"{before} {text}" : text;
+        }
+        var reason = status?.GetDetail<ErrorInfo>()?.Reason;
+        Problem = Messages.ForReason(reason) ?? (e.StatusCode == Grpc.Core.StatusCode.Aborted
+            ? Lang.T("这条记录刚被别人改过，请刷新后再试。", "Someone changed this just now; reload and try again.")
+            : status?.Message ?? e.Status.Detail);
+        if (Errors.TryGetValue("", out var general))
+        {
+            Problem = $"{Problem} {general}";
+            Errors.Remove("");
+        }
+    }
+}
