@@ -3,6 +3,7 @@ using Boyi.Server.Tests;
 using Boyi.Portal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Boyi.Contracts.V1;
 using Microsoft.Playwright;
 
 namespace Boyi.Server.Tests.Portal;
@@ -152,7 +153,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync($"{s.PortalAddress}/");
         Assert.Equal("博白县绿源果蔬专业合作社", await page.InnerTextAsync("#enterprise-name"));
-        Assert.Equal("Approved", await page.InnerTextAsync("#enterprise-status"));
+        Assert.Equal("已通过", await page.InnerTextAsync("#enterprise-status"));
     }
 
     [Fact]
@@ -225,5 +226,93 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.Equal("帮扶情况", await page.InnerTextAsync("#totals-title"));
         Directory.CreateDirectory(Artefacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, "enterprise-dashboard.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task TheEnterpriseDashboard_ShowsLinkagesByStatus_PledgedAgainstDelivered_JobsAndProjects_AllServedByThePortal()
+    {
+        var town = s.County.Towns[0];
+        var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, town.Name, approve: true);
+        var linkages = new LinkageService.LinkageServiceClient(s.Channel);
+        var proposal = new Linkage
+        {
+            LeadEnterprise = enterprise.Name, Mode = LinkageMode.OneHelpsMany, Model = LinkageModel.CompanyCooperativeBaseFarmer,
+            Commitments = new LinkageCommitments { FundsPledgedFen = 30_000_000, JobsPledged = 5 },
+            StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 31 },
+        };
+        proposal.Targets.Add(new LinkageTarget { Target = town.Villages[0] });
+        proposal.Targets.Add(new LinkageTarget { Target = town.Villages[1] });
+        var linkage = (await linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = proposal })).Linkage;
+        var projects = new ProjectService.ProjectServiceClient(s.Channel);
+        var project = (await projects.CreateProjectAsync(new CreateProjectRequest
+        {
+            Project = new Project { Enterprise = enterprise.Name, Village = town.Villages[0], Kind = ProjectKind.VillageRoad, Title = "村道硬化", PledgedFen = 12_000_050 },
+        })).Project;
+        await projects.RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 11, Day = 20 }, AmountFen = 4_000_025 },
+        });
+        var job = (await new JobService.JobServiceClient(s.Channel).PostJobAsync(new PostJobRequest
+        {
+            Job = new Job
+            {
+                Enterprise = enterprise.Name, Title = "砂糖橘分拣工", Town = town.Name, Openings = 12, MonthlyWageFen = 280_000,
+                OpenFrom = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, OpenUntil = new Google.Type.Date { Year = 2027, Month = 6, Day = 1 },
+            },
+        })).Job;
+
+        var page = await s.SignInAsync(user, Api.EnterprisePassword);
+        var requests = new List<string>();
+        var failures = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+        page.RequestFailed += (_, r) => failures.Add(r.Url);
+        page.Response += (_, r) => { if (r.Status >= 400) failures.Add($"{r.Status} {r.Url}"); };
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#chart-funds[data-drawn=true]");
+        await page.WaitForSelectorAsync("#chart-linkages[data-drawn=true]");
+
+        Assert.Equal("待审批：1", (await page.InnerTextAsync($"#linkages-by-status [data-status={LinkageStatus.Proposed}]")).Replace(" ", ""));
+        Assert.Equal("待审批", await page.InnerTextAsync($"#linkages tr[data-name='{linkage.Name}'] .status"));
+        Assert.Equal("120,000.50", await page.InnerTextAsync($"#projects tr[data-name='{project.Name}'] td:nth-child(2)"));
+        Assert.Equal("40,000.25", await page.InnerTextAsync($"#projects tr[data-name='{project.Name}'] td:nth-child(3)"));
+        Assert.Equal("12", await page.InnerTextAsync($"#jobs tr[data-name='{job.Name}'] td:nth-child(2)"));
+        Assert.Equal("40,000.25", await page.InnerTextAsync("#funds-delivered"));
+        // The chart's data is the page's data: pledged and delivered, total first, then per project.
+        var option = System.Text.Json.JsonDocument.Parse((await page.GetAttributeAsync("#chart-funds", "data-chart"))!).RootElement;
+        var delivered = option.GetProperty("series")[1].GetProperty("data");
+        Assert.Equal(40_000.25m, delivered[0].GetDecimal());
+        Assert.Equal(40_000.25m, delivered[1].GetDecimal());
+
+        // Bootstrap, ECharts and the portal's script come from the portal itself; nothing failed, nothing left the machine.
+        Assert.Contains(requests, u => u.EndsWith("/lib/echarts/echarts.common.min.js", StringComparison.Ordinal));
+        Assert.Contains(requests, u => u.EndsWith("/lib/bootstrap/bootstrap.min.css", StringComparison.Ordinal));
+        Assert.All(requests, u => Assert.StartsWith(s.PortalAddress, u));
+        Assert.Empty(failures);
+        Directory.CreateDirectory(Artefacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, "enterprise-dashboard-charts.png"), FullPage = true });
+
+        // On a phone's screen the page fits its width (no sideways scrolling) and the menu folds into a button.
+        await page.SetViewportSizeAsync(375, 812);
+        await page.ReloadAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        Assert.True(await page.IsVisibleAsync(".navbar-toggler"));
+        Assert.False(await page.IsVisibleAsync("#nav-jobs"));
+        await page.ClickAsync(".navbar-toggler");
+        await page.WaitForSelectorAsync("#nav-jobs", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, "enterprise-dashboard-phone.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task ThePortal_RunsNoInlineScript_AndCannotBeFramed()
+    {
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"{s.PortalAddress}/register");
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-inline';", csp.Split("style-src")[0]);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>", html);   // every script has a src
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{s.PortalAddress}/lib/bootstrap/bootstrap.bundle.min.js")).StatusCode);
     }
 }
