@@ -1,5 +1,7 @@
 using Boyi.Domain.Access;
+using Boyi.Domain.Enterprises;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,13 +11,15 @@ namespace Boyi.Infrastructure.Seeding;
 public sealed record DemoAccount(string UserName, string Role, string Description, string Password);
 
 /// <summary>
-/// The people of the demo county: an administrator, the officer of its first town, a cadre with households and an
-/// auditor. Created once, when the database has no accounts at all; each gets a one-time password that the
+/// The people of the demo county: an administrator, the officer of its first town, a cadre with households, an
+/// auditor, and the user of an approved demo enterprise stationed in the first town (so the partner portal can be
+/// tried from both sides). Created once, when the database has no accounts at all; each gets a one-time password that the
 /// demo prints and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
 /// </summary>
 public static class DemoAccounts
 {
-    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, BoyiDbContext db, int countyId, CancellationToken ct)
+    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, EnterpriseStore enterprises, BoyiDbContext db,
+        int countyId, CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct))
             return [];
@@ -33,6 +37,22 @@ public static class DemoAccounts
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
         await AddAsync("cadre", cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id})");
         await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");
+
+        // A partner enterprise, registered and approved the way county staff would, with its first user.
+        const string actor = "system:demo";
+        var first17 = $"9145{countyId}MA5K00D";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var enterprise = await enterprises.RegisterAsync(db, new EnterpriseRow
+        {
+            CountyId = countyId, CreditCode = first17 + CreditCode.CheckCharacter(first17), DisplayName = "博白县绿源果蔬专业合作社",
+            LegalRepresentative = "钟建华", ContactName = "钟丽", ContactPhone = "13907751234", TownId = town.Id,
+            Industry = Industry.Agriculture, ChamberMember = true,
+        }, actor, ct);
+        db.ChangeTracker.Clear();
+        await enterprises.DecideAsync(db, enterprise.Id, null, EnterpriseStatus.Approved, null, actor, ct);
+        await tx.CommitAsync(ct);
+        await AddAsync("enterprise", "钟丽", new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: enterprise.Id),
+            $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id})");
         return result;
     }
 }
