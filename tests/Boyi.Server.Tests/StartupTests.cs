@@ -18,7 +18,19 @@ public sealed class StartupTests
         Assert.True(first.Coverage.Households > 0);
         Assert.InRange(first.Coverage.Percent, 80, 97);
         var accounts = await AccountsAsync(database);
-        Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "town:town_officer:True"], accounts);
+        Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "enterprise:enterprise_user:True", "town:town_officer:True"], accounts);
+        // The demo enterprise user belongs to an approved enterprise (so it can sign in to the portal), with its history.
+        await using (var conn = new NpgsqlConnection(database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                "SELECT e.status, (SELECT count(*) FROM enterprise_status_changes c WHERE c.enterprise_id = e.id) " +
+                "FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.user_name = 'enterprise'", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((int)Boyi.Domain.Enterprises.EnterpriseStatus.Approved, reader.GetInt32(0));
+            Assert.Equal(2, reader.GetInt64(1));
+        }
 
         // Change something, restart: the change survives and nothing is seeded twice.
         await using (var conn = new NpgsqlConnection(database.ConnectionString))

@@ -233,7 +233,7 @@ public sealed class StreamingHouseholdWrite
         {
             await foreach (var record in _channels[part].Reader.ReadAllAsync(ct))
             {
-                await HouseholdBulkWriter.WriteHouseholdAsync(w, record, ct);
+                HouseholdBulkWriter.WriteHousehold(w, record);
                 written.Add(record);
             }
             await w.CompleteAsync(ct);
