@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -10,9 +11,9 @@ namespace Boyi.Portal.Pages.Partner;
 /// </summary>
 public sealed class JobModel(BoyiApi api) : PartnerPage(api)
 {
-    [BindProperty] public string Member { get; set; } = "";
-    [BindProperty] public string StartDate { get; set; } = "";
-    [BindProperty] public string Wage { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Member { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string StartDate { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Wage { get; set; } = "";
 
     public Job? Job { get; private set; }
     public List<JobCandidate> Candidates { get; } = [];

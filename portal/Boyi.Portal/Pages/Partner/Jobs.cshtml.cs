@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -7,14 +8,14 @@ namespace Boyi.Portal.Pages.Partner;
 /// <summary>The enterprise's jobs (openings and filled), a form to post one, and closing one.</summary>
 public sealed class JobsModel(BoyiApi api) : PartnerPage(api)
 {
-    [BindProperty] public string Title { get; set; } = "";
-    [BindProperty] public string Town { get; set; } = "";
-    [BindProperty] public string Village { get; set; } = "";
-    [BindProperty] public string Openings { get; set; } = "";
-    [BindProperty] public string Wage { get; set; } = "";
-    [BindProperty] public string Requirements { get; set; } = "";
-    [BindProperty] public string OpenFrom { get; set; } = "";
-    [BindProperty] public string OpenUntil { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Title { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Town { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Village { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Openings { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Wage { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Requirements { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string OpenFrom { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string OpenUntil { get; set; } = "";
 
     public List<Job> Jobs { get; } = [];
     public List<Town> Towns { get; } = [];

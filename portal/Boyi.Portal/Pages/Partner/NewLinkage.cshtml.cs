@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -13,15 +14,15 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
     [BindProperty] public LinkageMode Mode { get; set; } = LinkageMode.OneHelpsOne;
     [BindProperty] public List<string> Targets { get; set; } = [];
     [BindProperty] public LinkageModel Model { get; set; } = LinkageModel.CompanyCooperativeBaseFarmer;
-    [BindProperty] public string ModelNote { get; set; } = "";
-    [BindProperty] public string Funds { get; set; } = "";
-    [BindProperty] public string JobsPledged { get; set; } = "";
-    [BindProperty] public string ProducePurchase { get; set; } = "";
-    [BindProperty] public string TrainingSessions { get; set; } = "";
-    [BindProperty] public string StartDate { get; set; } = "";
-    [BindProperty] public string EndDate { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string ModelNote { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Funds { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string JobsPledged { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string ProducePurchase { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string TrainingSessions { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string StartDate { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string EndDate { get; set; } = "";
     /// <summary>Invited enterprises, by their number or `enterprises/{id}`, separated by commas, spaces or lines.</summary>
-    [BindProperty] public string Invited { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Invited { get; set; } = "";
 
     public List<Village> Villages { get; } = [];
     public Dictionary<string, string> TownNames { get; } = [];

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -7,9 +8,9 @@ namespace Boyi.Portal.Pages.Partner;
 /// <summary>One project of the enterprise: its deliveries, and recording one (yuan read as exact fen).</summary>
 public sealed class ProjectModel(BoyiApi api) : PartnerPage(api)
 {
-    [BindProperty] public string Date { get; set; } = "";
-    [BindProperty] public string Amount { get; set; } = "";
-    [BindProperty] public string Note { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Date { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Amount { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Note { get; set; } = "";
 
     public Project? Project { get; private set; }
     public string VillageName { get; private set; } = "";

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -7,10 +8,10 @@ namespace Boyi.Portal.Pages.Partner;
 /// <summary>The enterprise's projects (pledged against delivered) and a form to pledge one to a village.</summary>
 public sealed class ProjectsModel(BoyiApi api) : PartnerPage(api)
 {
-    [BindProperty] public string Village { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Village { get; set; } = "";
     [BindProperty] public ProjectKind Kind { get; set; } = ProjectKind.VillageRoad;
-    [BindProperty] public string Title { get; set; } = "";
-    [BindProperty] public string Pledged { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Title { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Pledged { get; set; } = "";
 
     public List<Project> Projects { get; } = [];
     public List<Village> Villages { get; } = [];
