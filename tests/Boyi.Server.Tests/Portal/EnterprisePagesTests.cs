@@ -81,10 +81,18 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         await ShotAsync(page, "linkage-new-error.png");
         Assert.Empty((await Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = enterprise.Name })).Linkages);
 
+        // One village for one-helps-many: the server's reason, in words for that mode.
+        await page.SelectOptionAsync("#Mode", "OneHelpsMany");
         await page.CheckAsync($"#target-{IdOf(village)}");
+        await SubmitAsync(page, "#submit");
+        Assert.Equal("一企帮多需选择两个或以上的村。", await page.InnerTextAsync("#Targets-error"));
+        Assert.Equal("OneHelpsMany", await page.InputValueAsync("#Mode"));
+
+        await page.SelectOptionAsync("#Mode", "OneHelpsOne");
         await SubmitAsync(page, "#submit");
         Assert.Matches($"^{s.PortalAddress}/linkages/[0-9]+$", page.Url);
         Assert.Contains("等待审批", await page.InnerTextAsync("#done"));
+        Assert.Contains("第1镇1村", await page.InnerTextAsync("#targets"));
         Assert.Contains("待审批", await page.InnerTextAsync("#status"));
         Assert.Equal("123,456.78", await page.InnerTextAsync("#funds"));
         await ShotAsync(page, "linkage-proposed.png");
@@ -145,10 +153,14 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Contains("已接受", await joinerPage.InnerTextAsync($"#linkage-{id} .role"));
         Assert.Equal("多企帮一", await joinerPage.InnerTextAsync($"#linkage-{id} .mode"));
 
-        // The other declines.
+        // The other declines, from the linkage's own page.
         var declinerPage = await s.SignInAsync(declinerUser, Api.EnterprisePassword);
         await declinerPage.GotoAsync($"{s.PortalAddress}/linkages");
-        await SubmitAsync(declinerPage, $"#invitation-{id} .decline");
+        await declinerPage.ClickAsync($"#invitation-{id} a");
+        await declinerPage.WaitForURLAsync($"{s.PortalAddress}/{name}");
+        Assert.Contains("第2镇1村", await declinerPage.InnerTextAsync("#targets"));
+        await SubmitAsync(declinerPage, "#answer .decline");
+        Assert.Equal($"{s.PortalAddress}/linkages", declinerPage.Url);
         Assert.Contains("已谢绝", await declinerPage.InnerTextAsync("#done"));
         Assert.Contains("已谢绝", await declinerPage.InnerTextAsync($"#linkage-{id} .role"));
 
@@ -161,6 +173,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         var answers = await page.InnerTextAsync("#participants");
         Assert.Contains("已接受", answers);
         Assert.Contains("已谢绝", answers);
+        Assert.Equal(0, await page.Locator("#answer").CountAsync());   // the lead has nothing to answer
         await page.GotoAsync($"{s.PortalAddress}/linkages");
         Assert.Equal("牵头", await page.InnerTextAsync($"#linkage-{id} .role"));
         Assert.Equal(0, await page.Locator("#invitations").CountAsync());

@@ -57,7 +57,7 @@ public sealed class JobsModel(BoyiApi api) : PartnerPage(api)
             }
             catch (RpcException e) when (IsForThePerson(e))
             {
-                Show(e, FormField);
+                ShowByField(e, FormField);
             }
         }
         else

@@ -76,7 +76,7 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            Show(e, FormField);
+            ShowByField(e, FormField);
             await LoadAsync();
             return Page();
         }
