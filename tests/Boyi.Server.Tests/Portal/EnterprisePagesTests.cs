@@ -410,6 +410,33 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         }
     }
 
+    [Theory]
+    [InlineData("0", 0L)]
+    [InlineData("0.01", 1L)]
+    [InlineData("0.1", 10L)]
+    [InlineData("19.99", 1_999L)]
+    [InlineData(" 3000.5 ", 300_050L)]
+    [InlineData("1,234,567.89", 123_456_789L)]
+    [InlineData("9999999999999.99", 999_999_999_999_999L)]
+    [InlineData("1.005", null)]
+    [InlineData("-1", null)]
+    [InlineData("+1", null)]
+    [InlineData("1e3", null)]
+    [InlineData("1.", null)]
+    [InlineData(".5", null)]
+    [InlineData("1,23", null)]
+    [InlineData("12,3456", null)]
+    [InlineData("１２", null)]
+    [InlineData("10000000000000", null)]
+    [InlineData("十万", null)]
+    public void YuanTypedInTheForms_IsReadAsExactFen_OrRefused(string typed, long? fen)
+    {
+        var ok = Boyi.Portal.Pages.Partner.PartnerPage.TryFen(typed, out var read);
+        Assert.Equal(fen is not null, ok);
+        if (fen is { } expected)
+            Assert.Equal(expected, read);
+    }
+
     /// <summary>Each sheet's rows as text, by sheet name, in workbook order.</summary>
     private static Dictionary<string, List<List<string>>> Sheets(SpreadsheetDocument document)
     {

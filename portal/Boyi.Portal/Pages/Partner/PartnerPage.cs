@@ -87,13 +87,12 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
     }
 
     /// <summary>
-    /// Reads yuan typed by a person (e.g. <c>1234</c>, <c>1,234.5</c>, <c>1234.56</c>) as exact fen: decimal
-    /// arithmetic, at most two decimals, no sign. Anything else puts a message next to <paramref name="field"/>.
-    /// Empty text is zero unless <paramref name="required"/>.
+    /// Reads yuan typed by a person as exact fen (see <see cref="TryFen"/>); anything else puts a message next to
+    /// <paramref name="field"/>. Empty text is zero unless <paramref name="required"/>.
     /// </summary>
     protected long? Fen(string? text, string field, bool required = false)
     {
-        var t = (text ?? "").Trim().Replace(",", "", StringComparison.Ordinal).Replace("，", "", StringComparison.Ordinal);
+        var t = (text ?? "").Trim();
         if (t.Length == 0)
         {
             if (!required)
@@ -101,13 +100,28 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
             Errors[field] = Lang.T("请填写金额（元）。", "Enter an amount in yuan.");
             return null;
         }
+        if (TryFen(t, out var fen))
+            return fen;
+        Errors[field] = Lang.T("金额应为不带负号的数字，最多两位小数，如 1234.56。",
+            "Enter yuan as a number with at most two decimals and no sign, e.g. 1234.56.");
+        return null;
+    }
+
+    /// <summary>
+    /// Yuan as exact fen, in decimal arithmetic: digits (optionally grouped by commas in threes, e.g. 1,234,567),
+    /// then at most two decimals; no sign, no exponent, at most 13 digits before the point.
+    /// </summary>
+    public static bool TryFen(string text, out long fen)
+    {
+        fen = 0;
+        var t = text.Trim();
         if (!YuanPattern().IsMatch(t))
-        {
-            Errors[field] = Lang.T("金额应为不带负号的数字，最多两位小数，如 1234.56。",
-                "Enter yuan as a number with at most two decimals and no sign, e.g. 1234.56.");
-            return null;
-        }
-        return (long)(decimal.Parse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * 100m);
+            return false;
+        var digits = t.Replace(",", "", StringComparison.Ordinal);
+        if (digits.Split('.')[0].Length > 13)
+            return false;
+        fen = (long)(decimal.Parse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * 100m);
+        return true;
     }
 
     /// <summary>A whole number typed by a person; empty is zero; anything else is a message next to the field.</summary>
@@ -175,6 +189,6 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
         return (r.Projects, r.NextPageToken);
     });
 
-    [GeneratedRegex(@"^[0-9]{1,13}(\.[0-9]{1,2})?$")]
+    [GeneratedRegex(@"^([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$")]
     private static partial Regex YuanPattern();
 }
