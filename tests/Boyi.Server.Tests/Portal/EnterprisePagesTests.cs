@@ -410,6 +410,44 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         }
     }
 
+    [Fact]
+    public async Task InEnglish_TheFormSpeaksEnglish_AndTheServersReasonIsItsOwnDescription()
+    {
+        var (_, page) = await SignedInEnterpriseAsync();
+        await page.GotoAsync($"{s.PortalAddress}/linkages/new");
+        await page.ClickAsync("#lang-en");
+        await page.WaitForSelectorAsync("#lang-zh");
+        Assert.Equal("Propose a linkage", await page.InnerTextAsync("h1"));
+        await page.SelectOptionAsync("#Mode", "ManyHelpsOne");
+        await page.FillAsync("#Funds", "12.3.4");
+        await SubmitAsync(page, "#submit");
+        Assert.Contains("at most two decimals", await page.InnerTextAsync("#Funds-error"));
+        await page.FillAsync("#Funds", "1000");
+        await page.FillAsync("#Invited", "not-a-number");
+        await SubmitAsync(page, "#submit");
+        Assert.Contains("not an enterprise number", await page.InnerTextAsync("#Invited-error"));
+        await page.FillAsync("#Invited", "");
+        await page.FillAsync("#StartDate", "2027-01-01");
+        await page.FillAsync("#EndDate", "2027-12-31");
+        await SubmitAsync(page, "#submit");
+        Assert.Equal("many-helps-one invites at least one other enterprise", await page.InnerTextAsync("#Invited-error"));
+        Assert.Equal("many-helps-one takes exactly one village", await page.InnerTextAsync("#Targets-error"));
+        await page.ClickAsync("#lang-zh");
+        await page.WaitForSelectorAsync("#lang-en");
+    }
+
+    [Fact]
+    public async Task StaffOpeningTheEnterprisePages_AreToldTheyAreForEnterprises()
+    {
+        var page = await s.SignInAsStaffAsync();
+        foreach (var path in new[] { "/linkages", "/linkages/new", "/jobs", "/projects", "/export" })
+        {
+            var response = await page.GotoAsync($"{s.PortalAddress}{path}");
+            Assert.Equal(403, response!.Status);
+            Assert.Contains("仅供企业用户", await page.InnerTextAsync("body"));
+        }
+    }
+
     [Theory]
     [InlineData("0", 0L)]
     [InlineData("0.01", 1L)]
