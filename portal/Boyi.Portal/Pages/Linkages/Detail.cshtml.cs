@@ -9,12 +9,19 @@ namespace Boyi.Portal.Pages.Linkages;
 public sealed class DetailModel(BoyiApi api) : PageModel
 {
     public Linkage? Linkage { get; private set; }
+    public long Id { get; private set; }
+    public Dictionary<string, string> TargetNames { get; } = [];
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
         try
         {
-            Linkage = (await api.Linkages.GetLinkageAsync(new GetLinkageRequest { Name = $"linkages/{id}" }, await api.AsAsync(HttpContext))).Linkage;
+            Id = id;
+            var o = await api.AsAsync(HttpContext);
+            Linkage = (await api.Linkages.GetLinkageAsync(new GetLinkageRequest { Name = $"linkages/{id}" }, o)).Linkage;
+            // Village targets by their names (the registry is open to every signed-in role).
+            foreach (var village in Linkage.Targets.Select(t => t.Target).Where(t => t.StartsWith("villages/", StringComparison.Ordinal)))
+                TargetNames[village] = (await api.Registry.GetVillageAsync(new GetVillageRequest { Name = village }, o)).Village.DisplayName;
             return Page();
         }
         catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.PermissionDenied)

@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using Boyi.Contracts.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Boyi.Portal.Pages.Partner;
+
+/// <summary>
+/// One job of the enterprise: its candidates as the server shows them (masked until placed), the placements with
+/// names once agreed, recording a placement and ending one.
+/// </summary>
+public sealed class JobModel(BoyiApi api) : PartnerPage(api)
+{
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Member { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string StartDate { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Wage { get; set; } = "";
+
+    public Job? Job { get; private set; }
+    public List<JobCandidate> Candidates { get; } = [];
+    public List<Placement> Placements { get; } = [];
+    public Dictionary<string, string> PlaceNames { get; } = [];
+
+    public string PlaceName(string name) => PlaceNames.GetValueOrDefault(name) ?? name;
+
+    public async Task<IActionResult> OnGetAsync(long id)
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        await LoadAsync(id);
+        return Page();
+    }
+
+    /// <summary>Places a candidate in the job.</summary>
+    public async Task<IActionResult> OnPostAsync(long id)
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        var start = Day(StartDate, nameof(StartDate));
+        var wage = Fen(Wage, nameof(Wage));
+        if (Errors.Count == 0)
+        {
+            try
+            {
+                var p = (await Api.Jobs.CreatePlacementAsync(new CreatePlacementRequest
+                {
+                    Parent = $"jobs/{id}",
+                    Placement = new Placement { Member = Member, StartDate = start, MonthlyWageFen = wage!.Value },
+                    RequestId = Guid.NewGuid().ToString(),
+                }, await AsMeAsync())).Placement;
+                Tell(Lang.T($"已录用 {p.FullName}。", $"{p.FullName} placed."));
+                return RedirectToPage(new { id });
+            }
+            catch (RpcException e) when (IsForThePerson(e))
+            {
+                Show(e, f => f switch
+                {
+                    "placement.member" => nameof(Member),
+                    "placement.start_date" => nameof(StartDate),
+                    "placement.monthly_wage_fen" => nameof(Wage),
+                    _ => "",
+                });
+            }
+        }
+        else
+        {
+            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    /// <summary>Ends placement <paramref name="placement"/> on <paramref name="endDate"/>.</summary>
+    public async Task<IActionResult> OnPostEndAsync(long id, long placement, string endDate)
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        var end = Day(endDate, $"end-{placement}");
+        if (Errors.Count == 0)
+        {
+            try
+            {
+                var p = (await Api.Jobs.EndPlacementAsync(new EndPlacementRequest
+                {
+                    Name = $"placements/{placement}", EndDate = end, RequestId = Guid.NewGuid().ToString(),
+                }, await AsMeAsync())).Placement;
+                Tell(Lang.T($"{p.FullName} 的就业已结束。", $"{p.FullName}'s placement ended."));
+                return RedirectToPage(new { id });
+            }
+            catch (RpcException e) when (IsForThePerson(e))
+            {
+                Show(e, f => f == "end_date" ? $"end-{placement}" : "");
+            }
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(long id)
+    {
+        var o = await AsMeAsync();
+        try
+        {
+            Job = (await Api.Jobs.GetJobAsync(new GetJobRequest { Name = $"jobs/{id}" }, o)).Job;
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        Placements.AddRange((await Api.Jobs.ListPlacementsAsync(new ListPlacementsRequest { Parent = Job.Name }, o)).Placements);
+        if (Job.Open)
+            Candidates.AddRange((await Api.Jobs.ListJobCandidatesAsync(new ListJobCandidatesRequest { Parent = Job.Name, PageSize = 100 }, o)).Candidates);
+        foreach (var t in await TownsAsync(o))
+            PlaceNames[t.Name] = t.DisplayName;
+        foreach (var v in await VillagesAsync(o))
+            PlaceNames[v.Name] = v.DisplayName;
+        if (Wage.Length == 0 && Job.MonthlyWageFen > 0)
+            Wage = (Job.MonthlyWageFen / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Boyi.Contracts.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Boyi.Portal.Pages.Partner;
+
+/// <summary>
+/// A page of the signed-in enterprise: its own linkages, jobs and projects, read and changed through the API as
+/// that person. The server decides every rule; the page only turns typed text into the API's types (yuan into
+/// exact fen, dates) and says plainly when the text cannot be read.
+/// </summary>
+public abstract partial class PartnerPage(BoyiApi api) : PortalPage
+{
+    protected BoyiApi Api { get; } = api;
+
+    /// <summary>`enterprises/{id}` of the signed-in person, or null for someone who is not an enterprise user.</summary>
+    public string? Me => User.Enterprise();
+
+    /// <summary>
+    /// Field reasons of the linkage and job RPCs that the shared <see cref="Messages"/> does not word (or words for
+    /// another mode): shown in Chinese in their place. In English the server's own description is already specific.
+    /// </summary>
+    private static readonly Dictionary<string, string> OwnWords = new(StringComparer.Ordinal)
+    {
+        ["SEVERAL_TARGETS"] = "一企帮多需选择两个或以上的村。",
+        ["ONE_VILLAGE"] = "多企帮一只能选择一个村。",
+        ["NOT_APPLICABLE"] = "只有“多企帮一”才邀请其他企业。",
+        ["LEAD_ENTERPRISE"] = "牵头企业不必邀请自己。",
+        ["NOT_AN_APPROVED_ENTERPRISE"] = "不是本县已通过审核的企业。",
+        ["DUPLICATE"] = "同一个对象选了两次。",
+    };
+
+    /// <summary><see cref="PortalPage.Show"/>, with the reasons above in Chinese words that fit.</summary>
+    protected void ShowByField(RpcException e, Func<string, string> formField)
+    {
+        Show(e, formField);
+        if (Lang.IsEnglish)
+            return;
+        var violations = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [];
+        foreach (var group in violations.GroupBy(v => formField(v.Field)).Where(g => g.Key.Length > 0 && g.Any(v => OwnWords.ContainsKey(v.Reason))))
+        {
+            Errors[group.Key] = string.Join(" ", group.Select(v => OwnWords.TryGetValue(v.Reason, out var words) ? words : Messages.ForField(v.Reason, v.Description)).Distinct());
+        }
+    }
+
+    /// <summary>What a person who is not an enterprise user gets: a 403 page (the server would refuse them anyway).</summary>
+    protected IActionResult NotAnEnterprise() => new ContentResult
+    {
+        StatusCode = StatusCodes.Status403Forbidden,
+        ContentType = "text/plain; charset=utf-8",
+        Content = Lang.T("此页面仅供企业用户使用。", "This page is for enterprise users."),
+    };
+
+    protected Task<CallOptions> AsMeAsync() => Api.AsAsync(HttpContext);
+
+    /// <summary>The county's villages by name (the registry is public to every signed-in role).</summary>
+    protected async Task<List<Village>> VillagesAsync(CallOptions o)
+    {
+        var all = new List<Village>();
+        if (User.County() is not { } county)
+            return all;
+        var token = "";
+        do
+        {
+            var page = await Api.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = county, PageSize = 500, PageToken = token }, o);
+            all.AddRange(page.Villages);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    protected async Task<List<Town>> TownsAsync(CallOptions o)
+    {
+        var all = new List<Town>();
+        if (User.County() is not { } county)
+            return all;
+        var token = "";
+        do
+        {
+            var page = await Api.Registry.ListTownsAsync(new ListTownsRequest { Parent = county, PageSize = 500, PageToken = token }, o);
+            all.AddRange(page.Towns);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    /// <summary>
+    /// Reads yuan typed by a person as exact fen (see <see cref="TryFen"/>); anything else puts a message next to
+    /// <paramref name="field"/>. Empty text is zero unless <paramref name="required"/>.
+    /// </summary>
+    protected long? Fen(string? text, string field, bool required = false)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0)
+        {
+            if (!required)
+                return 0;
+            Errors[field] = Lang.T("请填写金额（元）。", "Enter an amount in yuan.");
+            return null;
+        }
+        if (TryFen(t, out var fen))
+            return fen;
+        Errors[field] = Lang.T("金额应为不带负号的数字，最多两位小数，如 1234.56。",
+            "Enter yuan as a number with at most two decimals and no sign, e.g. 1234.56.");
+        return null;
+    }
+
+    /// <summary>
+    /// Yuan as exact fen, in decimal arithmetic: digits (optionally grouped by commas in threes, e.g. 1,234,567),
+    /// then at most two decimals; no sign, no exponent, at most 13 digits before the point.
+    /// </summary>
+    public static bool TryFen(string text, out long fen)
+    {
+        fen = 0;
+        var t = text.Trim();
+        if (!YuanPattern().IsMatch(t))
+            return false;
+        var digits = t.Replace(",", "", StringComparison.Ordinal);
+        if (digits.Split('.')[0].Length > 13)
+            return false;
+        fen = (long)(decimal.Parse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * 100m);
+        return true;
+    }
+
+    /// <summary>A whole number typed by a person; empty is zero; anything else is a message next to the field.</summary>
+    protected int? Whole(string? text, string field)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0)
+            return 0;
+        if (int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            return n;
+        Errors[field] = Lang.T("应为整数。", "Enter a whole number.");
+        return null;
+    }
+
+    /// <summary>A date from a date input (yyyy-MM-dd); empty is null (the server says whether it is required).</summary>
+    protected Google.Type.Date? Day(string? text, string field)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0)
+            return null;
+        if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            return new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
+        Errors[field] = Lang.T("日期无效，应为 年-月-日。", "Not a date (year-month-day).");
+        return null;
+    }
+
+    /// <summary>A date for a date input's value.</summary>
+    public static string Iso(Google.Type.Date? d) => d is null || d.Year == 0 ? "" : $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";
+
+    /// <summary>Fen as a decimal number of yuan, for Excel.</summary>
+    public static decimal YuanNumber(long fen) => fen / 100m;
+
+    /// <summary>The numeric id at the end of a resource name (`jobs/12` → 12).</summary>
+    public static long IdOf(string name) => long.Parse(name[(name.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+
+    /// <summary>Every page of a list call.</summary>
+    protected static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
+    {
+        var all = new List<T>();
+        var token = "";
+        do
+        {
+            var (items, next) = await page(token);
+            all.AddRange(items);
+            token = next;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    protected async Task<List<Linkage>> MyLinkagesAsync(CallOptions o) => await AllAsync<Linkage>(async t =>
+    {
+        var r = await Api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
+        return (r.Linkages, r.NextPageToken);
+    });
+
+    protected async Task<List<Job>> MyJobsAsync(CallOptions o) => await AllAsync<Job>(async t =>
+    {
+        var r = await Api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
+        return (r.Jobs, r.NextPageToken);
+    });
+
+    protected async Task<List<Project>> MyProjectsAsync(CallOptions o) => await AllAsync<Project>(async t =>
+    {
+        var r = await Api.Projects.ListProjectsAsync(new ListProjectsRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
+        return (r.Projects, r.NextPageToken);
+    });
+
+    [GeneratedRegex(@"^([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$")]
+    private static partial Regex YuanPattern();
+}

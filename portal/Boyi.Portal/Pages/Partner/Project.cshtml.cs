@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+using Boyi.Contracts.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Boyi.Portal.Pages.Partner;
+
+/// <summary>One project of the enterprise: its deliveries, and recording one (yuan read as exact fen).</summary>
+public sealed class ProjectModel(BoyiApi api) : PartnerPage(api)
+{
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Date { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Amount { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Note { get; set; } = "";
+
+    public Project? Project { get; private set; }
+    public string VillageName { get; private set; } = "";
+    public List<Delivery> Deliveries { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync(long id)
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(long id)
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        var date = Day(Date, nameof(Date));
+        var amount = Fen(Amount, nameof(Amount), required: true);
+        if (Errors.Count == 0)
+        {
+            try
+            {
+                var r = await Api.Projects.RecordDeliveryAsync(new RecordDeliveryRequest
+                {
+                    Parent = $"projects/{id}",
+                    Delivery = new Delivery { Date = date, AmountFen = amount!.Value, Note = Note.Trim() },
+                    RequestId = Guid.NewGuid().ToString(),
+                }, await AsMeAsync());
+                Tell(Lang.T($"已记录到位 {Lang.Yuan(r.Delivery.AmountFen)} 元。", $"Delivery of {Lang.Yuan(r.Delivery.AmountFen)} yuan recorded."));
+                return RedirectToPage(new { id });
+            }
+            catch (RpcException e) when (IsForThePerson(e))
+            {
+                Show(e, f => f switch
+                {
+                    "delivery.date" => nameof(Date),
+                    "delivery.amount_fen" => nameof(Amount),
+                    "delivery.note" => nameof(Note),
+                    _ => "",
+                });
+            }
+        }
+        else
+        {
+            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(long id)
+    {
+        var o = await AsMeAsync();
+        try
+        {
+            Project = (await Api.Projects.GetProjectAsync(new GetProjectRequest { Name = $"projects/{id}" }, o)).Project;
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        Deliveries.AddRange((await Api.Projects.ListDeliveriesAsync(new ListDeliveriesRequest { Parent = Project.Name }, o)).Deliveries);
+        VillageName = (await VillagesAsync(o)).FirstOrDefault(v => v.Name == Project.Village)?.DisplayName ?? Project.Village;
+    }
+}
