@@ -43,8 +43,13 @@ public static class Messages
         ["BEFORE_START"] = ("不能早于开始日期。", "must not be before the start date."),
         ["INVALID_AMOUNT"] = ("金额无效。", "is not a valid amount."),
         ["NOT_A_POOR_VILLAGE"] = ("不是贫困村。", "is not a poor village."),
-        ["SEVERAL_TARGETS"] = ("此模式只能选一个对象。", "this mode takes one target."),
-        ["ONE_TARGET"] = ("此模式只能选一个对象。", "this mode takes one target."),
+        ["ONE_TARGET"] = ("一企帮一只能选择一个村或一户。", "one-helps-one takes exactly one village or household."),
+        ["SEVERAL_TARGETS"] = ("一企帮多需选择两个或以上的村或户。", "one-helps-many takes two or more villages or households."),
+        ["ONE_VILLAGE"] = ("多企帮一只能选择一个村。", "many-helps-one takes exactly one village."),
+        ["NOT_APPLICABLE"] = ("此处不适用。", "does not apply here."),
+        ["LEAD_ENTERPRISE"] = ("牵头企业不必邀请自己。", "the lead enterprise does not invite itself."),
+        ["NOT_AN_APPROVED_ENTERPRISE"] = ("不是本县已通过审核的企业。", "is not an approved enterprise of this county."),
+        ["DUPLICATE"] = ("同一项选了两次。", "appears twice."),
     };
 
     /// <summary>The overall message for <paramref name="reason"/>, or null when the server's own words should be shown.</summary>
