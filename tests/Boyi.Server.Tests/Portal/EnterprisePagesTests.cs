@@ -73,7 +73,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         await page.FillAsync("#Funds", "123,456.78");
         await page.UncheckAsync($"#target-{IdOf(village)}");
         await SubmitAsync(page, "#submit");
-        Assert.Equal("此模式只能选一个对象。", await page.InnerTextAsync("#Targets-error"));
+        Assert.Equal("一企帮一只能选择一个村或一户。", await page.InnerTextAsync("#Targets-error"));
         Assert.Equal("", await page.InnerTextAsync("#Funds-error"));
         Assert.Equal("123,456.78", await page.InputValueAsync("#Funds"));
         Assert.Equal("2027-12-31", await page.InputValueAsync("#EndDate"));
