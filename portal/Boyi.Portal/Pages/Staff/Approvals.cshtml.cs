@@ -30,9 +30,9 @@ public sealed class ApprovalsModel(BoyiApi api) : StaffPage(api)
     [BindProperty(SupportsGet = true)] public string? Ep { get; set; }
     [BindProperty(SupportsGet = true)] public string? Lp { get; set; }
 
-    [BindProperty] public string Name { get; set; } = "";
-    [BindProperty] public string Etag { get; set; } = "";
-    [BindProperty] public string Reason { get; set; } = "";
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Etag { get; set; }
+    [BindProperty] public string? Reason { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -42,25 +42,25 @@ public sealed class ApprovalsModel(BoyiApi api) : StaffPage(api)
 
     public Task<IActionResult> OnPostApproveEnterpriseAsync() => DecideAsync(async o =>
     {
-        var e = (await Api.Enterprises.ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = Name, Etag = Etag, RequestId = Guid.NewGuid().ToString() }, o)).Enterprise;
+        var e = (await Api.Enterprises.ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = Name ?? "", Etag = Etag ?? "", RequestId = Guid.NewGuid().ToString() }, o)).Enterprise;
         return Lang.T($"已通过：{e.DisplayName}", $"Approved: {e.DisplayName}");
     });
 
     public Task<IActionResult> OnPostRejectEnterpriseAsync() => DecideAsync(async o =>
     {
-        var e = (await Api.Enterprises.RejectEnterpriseAsync(new RejectEnterpriseRequest { Name = Name, Etag = Etag, Reason = Reason, RequestId = Guid.NewGuid().ToString() }, o)).Enterprise;
+        var e = (await Api.Enterprises.RejectEnterpriseAsync(new RejectEnterpriseRequest { Name = Name ?? "", Etag = Etag ?? "", Reason = Reason ?? "", RequestId = Guid.NewGuid().ToString() }, o)).Enterprise;
         return Lang.T($"已退回：{e.DisplayName}", $"Rejected: {e.DisplayName}");
     });
 
     public Task<IActionResult> OnPostApproveLinkageAsync() => DecideAsync(async o =>
     {
-        var l = (await Api.Linkages.ApproveLinkageAsync(new ApproveLinkageRequest { Name = Name, Etag = Etag, RequestId = Guid.NewGuid().ToString() }, o)).Linkage;
+        var l = (await Api.Linkages.ApproveLinkageAsync(new ApproveLinkageRequest { Name = Name ?? "", Etag = Etag ?? "", RequestId = Guid.NewGuid().ToString() }, o)).Linkage;
         return Lang.T($"已批准联结 {l.Name}", $"Approved linkage {l.Name}");
     });
 
     public Task<IActionResult> OnPostRejectLinkageAsync() => DecideAsync(async o =>
     {
-        var l = (await Api.Linkages.RejectLinkageAsync(new RejectLinkageRequest { Name = Name, Etag = Etag, Reason = Reason, RequestId = Guid.NewGuid().ToString() }, o)).Linkage;
+        var l = (await Api.Linkages.RejectLinkageAsync(new RejectLinkageRequest { Name = Name ?? "", Etag = Etag ?? "", Reason = Reason ?? "", RequestId = Guid.NewGuid().ToString() }, o)).Linkage;
         return Lang.T($"已退回联结 {l.Name}", $"Rejected linkage {l.Name}");
     });
 
@@ -74,7 +74,7 @@ public sealed class ApprovalsModel(BoyiApi api) : StaffPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            Show(e, field => field == "reason" ? ReasonField(Name) : "");
+            Show(e, field => field == "reason" ? ReasonField(Name ?? "") : "");
             ProblemFor = Name;
             await LoadAsync();
             return Page();

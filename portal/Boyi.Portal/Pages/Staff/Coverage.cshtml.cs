@@ -23,7 +23,7 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
     /// <summary>`pairingProposals/{id}` under review.</summary>
     [BindProperty(SupportsGet = true, Name = "proposal")] public string? ProposalName { get; set; }
     /// <summary>What the planner plans for: the county or one town.</summary>
-    [BindProperty] public string Scope { get; set; } = "";
+    [BindProperty] public string? Scope { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -37,7 +37,7 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
         {
             var proposal = (await Api.Pairing.CreatePairingProposalAsync(new CreatePairingProposalRequest
             {
-                Scope = Scope.Length > 0 ? Scope : User.StaffArea(), RequestId = Guid.NewGuid().ToString(),
+                Scope = string.IsNullOrEmpty(Scope) ? User.StaffArea() : Scope, RequestId = Guid.NewGuid().ToString(),
             }, await AsAsync())).Proposal;
             return RedirectToPage(new { town = Town, proposal = proposal.Name });
         }

@@ -20,7 +20,7 @@ public sealed class RegistryModel(BoyiApi api) : StaffPage(api)
     /// <summary>Page token of the cadres.</summary>
     [BindProperty(SupportsGet = true, Name = "cp")] public string? Cp { get; set; }
     /// <summary>Why the full numbers are needed (sent to the server, which records it).</summary>
-    [BindProperty] public string Reason { get; set; } = "";
+    [BindProperty] public string? Reason { get; set; }
 
     public ListHouseholdsResponse? Households { get; private set; }
     public string? HouseholdsRefused { get; private set; }
@@ -57,7 +57,7 @@ public sealed class RegistryModel(BoyiApi api) : StaffPage(api)
             if (full)
             {
                 request.PersonalDataView = PersonalDataView.Full;
-                request.PersonalDataReason = Reason;
+                request.PersonalDataReason = Reason ?? "";
             }
             try
             {

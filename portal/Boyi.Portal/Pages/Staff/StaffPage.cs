@@ -24,7 +24,12 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
     {
         if (!User.IsStaff() || User.County() is null)
         {
-            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+            context.Result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status403Forbidden,
+                ContentType = "text/plain; charset=utf-8",
+                Content = Lang.T("此页面仅供县、乡镇工作人员使用。", "This page is for county and town staff."),
+            };
             return;
         }
         await next();
