@@ -122,6 +122,51 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
     }
 
     [Fact]
+    public async Task ATownOfficer_DecidesLinkagesOfTheirTown_SeesOnlyThose_AndIsToldWhatTheCountyDecides()
+    {
+        var town = s.County.Towns[1];
+        var (lead, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, town.Name, approve: true);
+        Linkage Draft(params string[] villages)
+        {
+            var l = new Linkage
+            {
+                LeadEnterprise = lead.Name, Mode = LinkageMode.OneHelpsMany, Model = LinkageModel.CompanyCooperativeBaseFarmer,
+                StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 31 },
+            };
+            l.Targets.AddRange(villages.Select(v => new LinkageTarget { Target = v }));
+            return l;
+        }
+        var ours = (await Linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = Draft(town.Villages[0], town.Villages[1]) })).Linkage;
+        var theirs = (await Linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = Draft(s.County.Towns[0].Villages[0], s.County.Towns[0].Villages[1]) })).Linkage;
+        var (pending, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, town.Name);
+
+        var page = await s.SignInAsStaffAsync(long.Parse(town.Name["towns/".Length..], CultureInfo.InvariantCulture));
+        await page.GotoAsync($"{s.PortalAddress}/staff/approvals");
+        Assert.True(await page.IsVisibleAsync($"#{Id(ours.Name)}"));
+        Assert.Equal(0, await page.Locator($"#{Id(theirs.Name)}").CountAsync());
+
+        // Enterprises are the county's to decide: the server refuses, and the page says so on the item.
+        await page.ClickAsync($"#approve-{Id(pending.Name)}");
+        Assert.NotEmpty((await page.InnerTextAsync($"#problem-{Id(pending.Name)}")).Trim());
+        Assert.Equal(EnterpriseStatus.Pending, (await Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = pending.Name })).Enterprise.Status);
+
+        await page.ClickAsync($"#approve-{Id(ours.Name)}");
+        await page.WaitForSelectorAsync("#done");
+        Assert.Equal(LinkageStatus.Approved, (await Linkages.GetLinkageAsync(new GetLinkageRequest { Name = ours.Name })).Linkage.Status);
+
+        // Coverage of their town, by village (no county breakdown); on a phone screen too.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ClickAsync("nav .navbar-toggler");
+        await page.ClickAsync("#nav-coverage");
+        await page.WaitForSelectorAsync("#chart-villages[data-drawn='true']");
+        Assert.Equal(0, await page.Locator("#chart-towns").CountAsync());
+        var coverage = await s.Pairings.GetCoverageAsync(new GetCoverageRequest { Scope = town.Name });
+        Assert.Equal(coverage.Coverage.Percent.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#coverage-percent", "data-percent"));
+        Assert.Equal(town.Villages, await page.Locator("#villages tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.scope)"));
+        await ScreenshotAsync(page, "staff-coverage-town-phone.png");
+    }
+
+    [Fact]
     public async Task TheRegistry_ShowsHouseholdsMasked_InFullOnlyWithAReason_AndACadresPairings()
     {
         var town = s.County.Towns[1];
