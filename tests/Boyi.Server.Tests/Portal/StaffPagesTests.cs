@@ -241,6 +241,7 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
         Assert.True(proposal.Pairings.Count >= 3);
         Assert.Equal(N(proposal.Pairings.Count), await page.InnerTextAsync("#proposal-count"));
         Assert.Equal(proposal.Pairings.Count, await page.Locator("#proposed tbody tr").CountAsync());
+        Assert.Contains("陈大明", await page.InnerTextAsync($"#proposed tr[data-household='{proposal.Pairings[0].Household}']"));
         await ScreenshotAsync(page, "staff-coverage-proposal.png");
         await page.ClickAsync("#accept");
         await page.WaitForSelectorAsync("#done");
@@ -277,6 +278,7 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
         var page = await s.SignInAsStaffAsync();
         await page.ClickAsync("#nav-participation");
         await page.WaitForSelectorAsync("#chart-town-totals[data-drawn='true']");
+        Assert.Equal("博白县", await page.InnerTextAsync("#area-name"));
         Assert.Equal(N(county.EnterprisesApproved), await page.InnerTextAsync("#total-enterprises"));
         Assert.Equal(N(county.JobsOffered), await page.InnerTextAsync("#total-jobs-offered"));
         Assert.Equal((county.FundsPledgedFen / 100m).ToString("N2", Chinese), await page.InnerTextAsync("#total-pledged"));

@@ -15,6 +15,8 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
     public ListUncoveredHouseholdsResponse? Uncovered { get; private set; }
     public PairingProposal? Proposal { get; private set; }
     public Dictionary<string, Cadre> Cadres { get; } = new(StringComparer.Ordinal);
+    /// <summary>Heads of the households in the proposal under review, by household.</summary>
+    public Dictionary<string, string> Heads { get; } = new(StringComparer.Ordinal);
 
     /// <summary>`towns/{town}` whose villages are shown (a town officer's own town always).</summary>
     [BindProperty(SupportsGet = true, Name = "town")] public string? Town { get; set; }
@@ -94,6 +96,17 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
                         Cadres[c.Name] = c;
                     token = page.NextPageToken;
                 } while (token.Length > 0);
+                if (Proposal.State == PairingProposalState.Open)
+                {
+                    // The households of an open proposal are still uncovered: their heads' names, for the review.
+                    do
+                    {
+                        var page = await Api.Pairing.ListUncoveredHouseholdsAsync(new ListUncoveredHouseholdsRequest { Parent = Proposal.Scope, PageSize = 500, PageToken = token }, o);
+                        foreach (var h in page.Households)
+                            Heads[h.Household] = h.HeadName;
+                        token = page.NextPageToken;
+                    } while (token.Length > 0 && Heads.Count < 5000);
+                }
             }
         }
         catch (RpcException e) when (IsForThePerson(e))

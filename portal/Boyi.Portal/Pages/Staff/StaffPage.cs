@@ -39,6 +39,7 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
     protected async Task LoadPlacesAsync()
     {
         var o = await AsAsync();
+        Places.County = (await api.Registry.GetCountyAsync(new GetCountyRequest { Name = User.County() }, o)).County;
         var token = "";
         do
         {
@@ -62,12 +63,14 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
 /// <summary>The county's towns and villages by name.</summary>
 public sealed class Places
 {
+    public County? County { get; set; }
     public List<Town> Towns { get; } = [];
     public Dictionary<string, Village> Villages { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The display name of a town or village; the resource name itself for anything else.</summary>
     public string Of(string name) =>
         Villages.TryGetValue(name, out var v) ? v.DisplayName
+        : County is { } c && c.Name == name ? c.DisplayName
         : Towns.FirstOrDefault(t => t.Name == name)?.DisplayName ?? name;
 
     /// <summary>A village with its town (第1镇 · 第1镇1村).</summary>
