@@ -200,6 +200,21 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
         Assert.Equal("true", await page.GetAttributeAsync("#view", "data-full"));
         Assert.Equal(headId, await page.InnerTextAsync($"{row} td.id-number"));
 
+        // A long list comes a page at a time: every household once.
+        var busy = town.Villages[0];
+        for (var i = 0; i < 21; i++)
+            await Api.CreateHouseholdAsync(s, busy, Api.NewHousehold(members: 1));
+        var total = (await s.Households.ListHouseholdsAsync(new ListHouseholdsRequest { Parent = busy, PageSize = 1 })).TotalSize;
+        await page.GotoAsync($"{s.PortalAddress}/staff/registry?village={Uri.EscapeDataString(busy)}");
+        Assert.Equal(N(total), await page.InnerTextAsync("#households-total"));
+        const string Rows = "rows => rows.map(r => r.dataset.household)";
+        var first = await page.Locator("#household-list tr.household").EvaluateAllAsync<string[]>(Rows);
+        Assert.Equal(20, first.Length);
+        await page.ClickAsync("#households-next");
+        var second = await page.Locator("#household-list tr.household").EvaluateAllAsync<string[]>(Rows);
+        Assert.Equal(total, first.Concat(second).Distinct().Count());
+        Assert.Equal(0, await page.Locator("#households-next").CountAsync());
+
         // The village's cadres and, chosen, the cadre's pairings with their contact card.
         await page.GotoAsync($"{s.PortalAddress}/staff/registry?village={Uri.EscapeDataString(village)}");
         Assert.Equal("1 / 1", await page.InnerTextAsync($"#cadre-list tr[data-cadre='{cadre.Name}'] td.quota"));
@@ -313,5 +328,14 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
         Assert.Equal(jobCount + 1, jobRows.Count);
         var mine = jobRows.Single(r => r[0] == job.Name);
         Assert.Equal(new[] { enterprise.DisplayName, "沙田柚分拣工", "7" }, new[] { mine[1], mine[2], mine[5] });
+
+        // In English on request.
+        await page.ClickAsync("#lang-en");
+        await page.WaitForSelectorAsync("#lang-zh");
+        Assert.Equal("Enterprise participation", await page.InnerTextAsync("h1"));
+        Assert.Equal("博白县", await page.InnerTextAsync("#area-name"));   // names are data, not translated
+        Assert.Equal("Jobs offered", await page.InnerTextAsync("#total-jobs-offered + div"));
+        await page.ClickAsync("#lang-zh");
+        await page.WaitForSelectorAsync("#lang-en");
     }
 }

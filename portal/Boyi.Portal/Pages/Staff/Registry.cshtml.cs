@@ -70,7 +70,14 @@ public sealed class RegistryModel(BoyiApi api) : StaffPage(api)
                 Show(e, field => field == "personal_data_reason" ? nameof(Reason) : "");
                 request.PersonalDataView = PersonalDataView.Masked;
                 request.PersonalDataReason = "";
-                Households = await Api.Households.ListHouseholdsAsync(request, o);
+                try
+                {
+                    Households = await Api.Households.ListHouseholdsAsync(request, o);
+                }
+                catch (RpcException again) when (IsForThePerson(again))
+                {
+                    HouseholdsRefused = Refusal(again);
+                }
             }
             catch (RpcException e) when (IsForThePerson(e))
             {
