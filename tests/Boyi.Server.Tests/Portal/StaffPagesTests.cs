@@ -167,6 +167,42 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
     }
 
     [Fact]
+    public async Task WhoProposedALinkage_IsToldByTheServerThatTheyMayNotDecideIt()
+    {
+        // A county admin proposes a linkage for an enterprise through the API with their own token …
+        var user = $"staff-{Guid.NewGuid():N}"[..16];
+        var countyId = int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture);
+        var oneTime = await People.CreateAsync(s, user, new Boyi.Infrastructure.Identity.UserScope(Boyi.Domain.Access.Roles.CountyAdmin, countyId));
+        var (tokens, key) = await People.FirstSignInAsync(s, await PortalClient.RegisterAsync(s), user, oneTime, PortalFixture.StaffPassword);
+        var (lead, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var draft = new Linkage
+        {
+            LeadEnterprise = lead.Name, Mode = LinkageMode.OneHelpsMany, Model = LinkageModel.CompanyCooperativeBaseFarmer,
+            StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2027, Month = 12, Day = 31 },
+        };
+        draft.Targets.Add(new LinkageTarget { Target = s.County.Towns[0].Villages[1] });
+        draft.Targets.Add(new LinkageTarget { Target = s.County.Towns[1].Villages[1] });
+        using var asAdmin = TestAuth.Channel(s.GrpcAddress, tokens.AccessToken);
+        var proposed = (await new LinkageService.LinkageServiceClient(asAdmin).ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = draft })).Linkage;
+
+        // … then signs in to the portal (a fresh authenticator code) and tries to approve it: the server says no, the page says why.
+        var page = await s.Browser.NewPageAsync();
+        await page.GotoAsync(s.PortalAddress);
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", PortalFixture.StaffPassword);
+        await page.ClickAsync("button[type=submit]");
+        await Task.Delay(TimeSpan.FromSeconds(30 - DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 30 + 1));   // not the code used at set-up
+        await page.FillAsync("#code", People.Totp(key!));
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{s.PortalAddress}/");
+        await page.GotoAsync($"{s.PortalAddress}/staff/approvals");
+        await page.ClickAsync($"#approve-{Id(proposed.Name)}");
+        Assert.Contains("提出者不能审批自己的申请", await page.InnerTextAsync($"#problem-{Id(proposed.Name)}"));
+        Assert.True(await page.IsVisibleAsync($"#approve-{Id(proposed.Name)}"));
+        Assert.Equal(LinkageStatus.Proposed, (await Linkages.GetLinkageAsync(new GetLinkageRequest { Name = proposed.Name })).Linkage.Status);
+    }
+
+    [Fact]
     public async Task TheRegistry_ShowsHouseholdsMasked_InFullOnlyWithAReason_AndACadresPairings()
     {
         var town = s.County.Towns[1];
