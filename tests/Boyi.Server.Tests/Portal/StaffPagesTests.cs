@@ -70,6 +70,16 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
         await page.WaitForSelectorAsync("#done");
         var rejected = (await Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = other.Name })).Enterprise;
         Assert.Equal((EnterpriseStatus.Rejected, "营业执照与信用代码不符"), (rejected.Status, rejected.StatusReason));
+
+        // Decided by someone else while the page was open: the server refuses the stale decision and the page says so.
+        var (raced, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name);
+        await page.ReloadAsync();
+        await Enterprises.ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = raced.Name });
+        await page.FillAsync($"#reason-{Id(raced.Name)}", "资料不全");
+        await page.ClickAsync($"#reject-{Id(raced.Name)}");
+        Assert.NotEmpty((await page.InnerTextAsync("#problem")).Trim());
+        Assert.False(await page.IsVisibleAsync($"#{Id(raced.Name)}"));
+        Assert.Equal(EnterpriseStatus.Approved, (await Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = raced.Name })).Enterprise.Status);
     }
 
     [Fact]
