@@ -1,0 +1,81 @@
+using Boyi.Contracts.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace Boyi.Portal.Pages.Staff;
+
+/// <summary>
+/// A page for county and town staff. Anyone else gets 403 before a handler runs; what staff may actually see and do
+/// is still decided by the server for the signed-in person on every call.
+/// </summary>
+public abstract class StaffPage(BoyiApi api) : PortalPage
+{
+    protected BoyiApi Api => api;
+
+    /// <summary>Names of towns and villages of the county, for showing `villages/…` as words.</summary>
+    public Places Places { get; } = new();
+
+    private CallOptions? _options;
+
+    protected async Task<CallOptions> AsAsync() => _options ??= await api.AsAsync(HttpContext);
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (!User.IsStaff() || User.County() is null)
+        {
+            context.Result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status403Forbidden,
+                ContentType = "text/plain; charset=utf-8",
+                Content = Lang.T("此页面仅供县、乡镇工作人员使用。", "This page is for county and town staff."),
+            };
+            return;
+        }
+        await next();
+    }
+
+    /// <summary>The county's towns and villages (public registry data).</summary>
+    protected async Task LoadPlacesAsync()
+    {
+        var o = await AsAsync();
+        Places.County = (await api.Registry.GetCountyAsync(new GetCountyRequest { Name = User.County() }, o)).County;
+        var token = "";
+        do
+        {
+            var page = await api.Registry.ListTownsAsync(new ListTownsRequest { Parent = User.County(), PageSize = 500, PageToken = token }, o);
+            Places.Towns.AddRange(page.Towns);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        do
+        {
+            var page = await api.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = User.County(), PageSize = 500, PageToken = token }, o);
+            foreach (var v in page.Villages)
+                Places.Villages[v.Name] = v;
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+    }
+
+    /// <summary>An element id from a resource name (`linkages/7` → `linkages-7`).</summary>
+    public static string Id(string name) => name.Replace('/', '-');
+}
+
+/// <summary>The county's towns and villages by name.</summary>
+public sealed class Places
+{
+    public County? County { get; set; }
+    public List<Town> Towns { get; } = [];
+    public Dictionary<string, Village> Villages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The display name of a town or village; the resource name itself for anything else.</summary>
+    public string Of(string name) =>
+        Villages.TryGetValue(name, out var v) ? v.DisplayName
+        : County is { } c && c.Name == name ? c.DisplayName
+        : Towns.FirstOrDefault(t => t.Name == name)?.DisplayName ?? name;
+
+    /// <summary>A village with its town (第1镇 · 第1镇1村).</summary>
+    public string VillageInTown(string name) =>
+        Villages.TryGetValue(name, out var v) ? $"{Of(v.Town)} · {v.DisplayName}" : name;
+
+    public IEnumerable<Village> VillagesOf(string town) => Villages.Values.Where(v => v.Town == town).OrderBy(v => v.Name, StringComparer.Ordinal);
+}
