@@ -81,6 +81,8 @@ public static class Names
         [CadreRank.OrdinaryStaff] = ("一般干部", "Ordinary staff"),
         [PairingState.Active] = ("结亲中", "Active"),
         [PairingState.Ended] = ("已结束", "Ended"),
+        [PairingProposalState.Open] = ("待采纳", "Open"),
+        [PairingProposalState.Accepted] = ("已采纳", "Accepted"),
     };
 
     /// <summary>The value in words; a value not listed shows as the API names it.</summary>

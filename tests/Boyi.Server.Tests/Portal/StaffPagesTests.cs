@@ -157,7 +157,7 @@ public sealed class StaffPagesTests(PortalFixture s) : IClassFixture<PortalFixtu
 
         // Enterprises are the county's to decide: the server refuses, and the page says so on the item.
         await page.ClickAsync($"#approve-{Id(pending.Name)}");
-        Assert.NotEmpty((await page.InnerTextAsync($"#problem-{Id(pending.Name)}")).Trim());
+        Assert.Equal("您的角色不能做这项操作。", (await page.InnerTextAsync($"#problem-{Id(pending.Name)}")).Trim());
         Assert.Equal(EnterpriseStatus.Pending, (await Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = pending.Name })).Enterprise.Status);
 
         await page.ClickAsync($"#approve-{Id(ours.Name)}");
