@@ -28,5 +28,28 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public HouseholdService.HouseholdServiceClient Households => new(_channel);
     public CadreService.CadreServiceClient Cadres => new(_channel);
 
+    /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
+    public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>
+        await AllAsync<Town>(async token => (await Registry.ListTownsAsync(new ListTownsRequest { Parent = county, PageSize = 500, PageToken = token }, o))
+            is var r ? (r.Towns, r.NextPageToken) : default);
+
+    /// <summary>Every village of <paramref name="county"/> (public registry data), all pages.</summary>
+    public async Task<List<Village>> AllVillagesAsync(string county, CallOptions o) =>
+        await AllAsync<Village>(async token => (await Registry.ListVillagesAsync(new ListVillagesRequest { Parent = county, PageSize = 500, PageToken = token }, o))
+            is var r ? (r.Villages, r.NextPageToken) : default);
+
+    private static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
+    {
+        var all = new List<T>();
+        var token = "";
+        do
+        {
+            var (items, next) = await page(token);
+            all.AddRange(items);
+            token = next;
+        } while (token.Length > 0);
+        return all;
+    }
+
     public void Dispose() => _channel.Dispose();
 }

@@ -21,7 +21,8 @@ public static class Charts
             legend = new { top = 0 },
             grid = new { left = 8, right = 8, bottom = 8, top = 36, containLabel = true },
             xAxis = new { type = "category", data = categories.ToArray(), axisLabel = new { interval = 0, rotate = categories.Count() > 6 ? 40 : 0 } },
-            yAxis = new { type = "value" },
+            // Counts are whole numbers: no 0.2 ticks.
+            yAxis = new { type = "value", minInterval = series.All(s => s.Values.All(v => v == decimal.Truncate(v))) ? 1 : (int?)null },
             series = series.Select(s => new { name = s.Name, type = "bar", stack = s.Stack, data = s.Values.ToArray() }).ToArray(),
         });
 

@@ -20,6 +20,8 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     public List<Linkage> Linkages { get; } = [];
     public List<Job> Jobs { get; } = [];
     public List<Project> Projects { get; } = [];
+    /// <summary>Village names by resource name, to show targets by name.</summary>
+    public Dictionary<string, string> VillageNames { get; } = [];
 
     // Staff.
     public string? Area { get; private set; }
@@ -30,7 +32,7 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     public async Task OnGetAsync()
     {
         PersonName = User.FindFirst("nickname")?.Value ?? User.Identity?.Name ?? "";
-        Roles = User.FindAll("role").Select(c => c.Value).ToList();
+        Roles = User.FindAll("role").Select(c => RoleName(c.Value)).ToList();
         var o = await api.AsAsync(HttpContext);
         if (User.Enterprise() is { } enterprise)
         {
@@ -39,6 +41,9 @@ public sealed class IndexModel(BoyiApi api) : PageModel
             Linkages.AddRange((await api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = enterprise, PageSize = Shown }, o)).Linkages);
             Jobs.AddRange((await api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = enterprise, PageSize = Shown }, o)).Jobs);
             Projects.AddRange((await api.Projects.ListProjectsAsync(new ListProjectsRequest { Parent = enterprise, PageSize = Shown }, o)).Projects);
+            if (Linkages.Count > 0 && User.County() is { } county)
+                foreach (var v in await api.AllVillagesAsync(county, o))
+                    VillageNames[v.Name] = v.DisplayName;
         }
         else if (User.IsStaff() && User.StaffArea() is { } area)
         {
@@ -52,9 +57,22 @@ public sealed class IndexModel(BoyiApi api) : PageModel
         }
     }
 
+    /// <summary>A linkage target by name where it is a village; a household by its resource name.</summary>
+    public string TargetName(string target) => VillageNames.TryGetValue(target, out var name) ? name : target;
+
     /// <summary>Linkages of this enterprise by status, every status shown (zero included).</summary>
     public IEnumerable<(LinkageStatus Status, int Count)> LinkagesByStatus() =>
         Enum.GetValues<LinkageStatus>().Where(s => s != LinkageStatus.Unspecified).Select(s => (s, Linkages.Count(l => l.Status == s)));
+
+    private static string RoleName(string role) => role switch
+    {
+        Caller.CountyAdmin => Lang.T("县帮扶办管理员", "County administrator"),
+        Caller.TownOfficer => Lang.T("乡镇干部", "Town officer"),
+        Caller.EnterpriseUser => Lang.T("企业用户", "Enterprise user"),
+        "cadre" => Lang.T("帮扶干部", "Cadre"),
+        "auditor" => Lang.T("审计员", "Auditor"),
+        _ => role,
+    };
 
     private static async Task<int> CountAsync(Func<string, Task<(int Count, string Next)>> page)
     {

@@ -211,7 +211,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.Equal(enterprise.DisplayName, await page.InnerTextAsync("#enterprise-name"));
         Assert.Equal(enterprise.CreditCode, await page.InnerTextAsync("#credit-code"));
         Assert.Equal("0", await page.InnerTextAsync("#jobs-offered"));
-        Assert.Contains("enterprise_user", await page.InnerTextAsync("#role"));
+        Assert.Contains("企业用户", await page.InnerTextAsync("#role"));
 
         // Chinese by default; English on request, kept for the next pages; and back.
         Assert.Equal("帮扶情况", await page.InnerTextAsync("#totals-title"));
@@ -273,6 +273,10 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
 
         Assert.Equal("待审批：1", (await page.InnerTextAsync($"#linkages-by-status [data-status={LinkageStatus.Proposed}]")).Replace(" ", ""));
         Assert.Equal("待审批", await page.InnerTextAsync($"#linkages tr[data-name='{linkage.Name}'] .status"));
+        var villageNames = (await s.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = town.Name, PageSize = 100 })).Villages
+            .ToDictionary(v => v.Name, v => v.DisplayName);
+        Assert.Equal($"{villageNames[town.Villages[0]]}，{villageNames[town.Villages[1]]}",
+            await page.InnerTextAsync($"#linkages tr[data-name='{linkage.Name}'] td:nth-child(3)"));
         Assert.Equal("120,000.50", await page.InnerTextAsync($"#projects tr[data-name='{project.Name}'] td:nth-child(2)"));
         Assert.Equal("40,000.25", await page.InnerTextAsync($"#projects tr[data-name='{project.Name}'] td:nth-child(3)"));
         Assert.Equal("12", await page.InnerTextAsync($"#jobs tr[data-name='{job.Name}'] td:nth-child(2)"));

@@ -40,20 +40,9 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
     {
         var o = await AsAsync();
         Places.County = (await api.Registry.GetCountyAsync(new GetCountyRequest { Name = User.County() }, o)).County;
-        var token = "";
-        do
-        {
-            var page = await api.Registry.ListTownsAsync(new ListTownsRequest { Parent = User.County(), PageSize = 500, PageToken = token }, o);
-            Places.Towns.AddRange(page.Towns);
-            token = page.NextPageToken;
-        } while (token.Length > 0);
-        do
-        {
-            var page = await api.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = User.County(), PageSize = 500, PageToken = token }, o);
-            foreach (var v in page.Villages)
-                Places.Villages[v.Name] = v;
-            token = page.NextPageToken;
-        } while (token.Length > 0);
+        Places.Towns.AddRange(await api.AllTownsAsync(User.County()!, o));
+        foreach (var v in await api.AllVillagesAsync(User.County()!, o))
+            Places.Villages[v.Name] = v;
     }
 
     /// <summary>An element id from a resource name (`linkages/7` → `linkages-7`).</summary>
