@@ -27,6 +27,34 @@ public abstract class PortalPage : PageModel
         or Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.OutOfRange
         or Grpc.Core.StatusCode.ResourceExhausted;
 
+    /// <summary>
+    /// The usual form post. When the typed input could be read (no <see cref="Errors"/> yet), <paramref name="call"/>
+    /// asks the server and says where to go next; a refusal the person can act on is shown on the form, by
+    /// <paramref name="formField"/>. Otherwise the form is shown again with what was typed, <paramref name="reload"/>
+    /// filling what the page lists.
+    /// </summary>
+    protected async Task<Microsoft.AspNetCore.Mvc.IActionResult> SubmitAsync(Func<Task<Microsoft.AspNetCore.Mvc.IActionResult>> call,
+        Func<string, string> formField, Func<Task> reload)
+    {
+        if (Errors.Count == 0)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RpcException e) when (IsForThePerson(e))
+            {
+                Show(e, formField);
+            }
+        }
+        else
+        {
+            Problem = Messages.ForReason("INVALID_ARGUMENT");
+        }
+        await reload();
+        return Page();
+    }
+
     /// <summary>Puts the server's answer on the page: field violations by <paramref name="formField"/>, the rest as the problem.</summary>
     protected void Show(RpcException e, Func<string, string>? formField = null)
     {

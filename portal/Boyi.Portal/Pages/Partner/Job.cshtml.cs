@@ -37,36 +37,23 @@ public sealed class JobModel(BoyiApi api) : PartnerPage(api)
             return NotAnEnterprise();
         var start = Day(StartDate, nameof(StartDate));
         var wage = Fen(Wage, nameof(Wage));
-        if (Errors.Count == 0)
+        return await SubmitAsync(async () =>
         {
-            try
+            var p = (await Api.Jobs.CreatePlacementAsync(new CreatePlacementRequest
             {
-                var p = (await Api.Jobs.CreatePlacementAsync(new CreatePlacementRequest
-                {
-                    Parent = $"jobs/{id}",
-                    Placement = new Placement { Member = Member, StartDate = start, MonthlyWageFen = wage!.Value },
-                    RequestId = Guid.NewGuid().ToString(),
-                }, await AsMeAsync())).Placement;
-                Tell(Lang.T($"已录用 {p.FullName}。", $"{p.FullName} placed."));
-                return RedirectToPage(new { id });
-            }
-            catch (RpcException e) when (IsForThePerson(e))
-            {
-                Show(e, f => f switch
-                {
-                    "placement.member" => nameof(Member),
-                    "placement.start_date" => nameof(StartDate),
-                    "placement.monthly_wage_fen" => nameof(Wage),
-                    _ => "",
-                });
-            }
-        }
-        else
+                Parent = $"jobs/{id}",
+                Placement = new Placement { Member = Member, StartDate = start, MonthlyWageFen = wage!.Value },
+                RequestId = Guid.NewGuid().ToString(),
+            }, await AsMeAsync())).Placement;
+            Tell(Lang.T($"已录用 {p.FullName}。", $"{p.FullName} placed."));
+            return RedirectToPage(new { id });
+        }, f => f switch
         {
-            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
-        }
-        await LoadAsync(id);
-        return Page();
+            "placement.member" => nameof(Member),
+            "placement.start_date" => nameof(StartDate),
+            "placement.monthly_wage_fen" => nameof(Wage),
+            _ => "",
+        }, () => LoadAsync(id));
     }
 
     /// <summary>Ends placement <paramref name="placement"/> on <paramref name="endDate"/>.</summary>
@@ -75,24 +62,15 @@ public sealed class JobModel(BoyiApi api) : PartnerPage(api)
         if (Me is null)
             return NotAnEnterprise();
         var end = Day(endDate, $"end-{placement}");
-        if (Errors.Count == 0)
+        return await SubmitAsync(async () =>
         {
-            try
+            var p = (await Api.Jobs.EndPlacementAsync(new EndPlacementRequest
             {
-                var p = (await Api.Jobs.EndPlacementAsync(new EndPlacementRequest
-                {
-                    Name = $"placements/{placement}", EndDate = end, RequestId = Guid.NewGuid().ToString(),
-                }, await AsMeAsync())).Placement;
-                Tell(Lang.T($"{p.FullName} 的就业已结束。", $"{p.FullName}'s placement ended."));
-                return RedirectToPage(new { id });
-            }
-            catch (RpcException e) when (IsForThePerson(e))
-            {
-                Show(e, f => f == "end_date" ? $"end-{placement}" : "");
-            }
-        }
-        await LoadAsync(id);
-        return Page();
+                Name = $"placements/{placement}", EndDate = end, RequestId = Guid.NewGuid().ToString(),
+            }, await AsMeAsync())).Placement;
+            Tell(Lang.T($"{p.FullName} 的就业已结束。", $"{p.FullName}'s placement ended."));
+            return RedirectToPage(new { id });
+        }, f => f == "end_date" ? $"end-{placement}" : "", () => LoadAsync(id));
     }
 
     private async Task LoadAsync(long id)

@@ -30,36 +30,23 @@ public sealed class ProjectModel(BoyiApi api) : PartnerPage(api)
             return NotAnEnterprise();
         var date = Day(Date, nameof(Date));
         var amount = Fen(Amount, nameof(Amount), required: true);
-        if (Errors.Count == 0)
+        return await SubmitAsync(async () =>
         {
-            try
+            var r = await Api.Projects.RecordDeliveryAsync(new RecordDeliveryRequest
             {
-                var r = await Api.Projects.RecordDeliveryAsync(new RecordDeliveryRequest
-                {
-                    Parent = $"projects/{id}",
-                    Delivery = new Delivery { Date = date, AmountFen = amount!.Value, Note = Note.Trim() },
-                    RequestId = Guid.NewGuid().ToString(),
-                }, await AsMeAsync());
-                Tell(Lang.T($"已记录到位 {Lang.Yuan(r.Delivery.AmountFen)} 元。", $"Delivery of {Lang.Yuan(r.Delivery.AmountFen)} yuan recorded."));
-                return RedirectToPage(new { id });
-            }
-            catch (RpcException e) when (IsForThePerson(e))
-            {
-                Show(e, f => f switch
-                {
-                    "delivery.date" => nameof(Date),
-                    "delivery.amount_fen" => nameof(Amount),
-                    "delivery.note" => nameof(Note),
-                    _ => "",
-                });
-            }
-        }
-        else
+                Parent = $"projects/{id}",
+                Delivery = new Delivery { Date = date, AmountFen = amount!.Value, Note = Note.Trim() },
+                RequestId = Guid.NewGuid().ToString(),
+            }, await AsMeAsync());
+            Tell(Lang.T($"已记录到位 {Lang.Yuan(r.Delivery.AmountFen)} 元。", $"Delivery of {Lang.Yuan(r.Delivery.AmountFen)} yuan recorded."));
+            return RedirectToPage(new { id });
+        }, f => f switch
         {
-            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
-        }
-        await LoadAsync(id);
-        return Page();
+            "delivery.date" => nameof(Date),
+            "delivery.amount_fen" => nameof(Amount),
+            "delivery.note" => nameof(Note),
+            _ => "",
+        }, () => LoadAsync(id));
     }
 
     private async Task LoadAsync(long id)

@@ -32,36 +32,23 @@ public sealed class ProjectsModel(BoyiApi api) : PartnerPage(api)
         if (Me is null)
             return NotAnEnterprise();
         var pledged = Fen(Pledged, nameof(Pledged), required: true);
-        if (Errors.Count == 0)
+        return await SubmitAsync(async () =>
         {
-            try
+            var p = (await Api.Projects.CreateProjectAsync(new CreateProjectRequest
             {
-                var p = (await Api.Projects.CreateProjectAsync(new CreateProjectRequest
-                {
-                    Project = new Project { Enterprise = Me, Village = Village, Kind = Kind, Title = Title.Trim(), PledgedFen = pledged!.Value },
-                    RequestId = Guid.NewGuid().ToString(),
-                }, await AsMeAsync())).Project;
-                Tell(Lang.T($"项目“{p.Title}”已登记。", $"Project “{p.Title}” recorded."));
-                return Redirect($"/{p.Name}");
-            }
-            catch (RpcException e) when (IsForThePerson(e))
-            {
-                Show(e, f => f switch
-                {
-                    "project.village" => nameof(Village),
-                    "project.kind" => nameof(Kind),
-                    "project.title" => nameof(Title),
-                    "project.pledged_fen" => nameof(Pledged),
-                    _ => "",
-                });
-            }
-        }
-        else
+                Project = new Project { Enterprise = Me, Village = Village, Kind = Kind, Title = Title.Trim(), PledgedFen = pledged!.Value },
+                RequestId = Guid.NewGuid().ToString(),
+            }, await AsMeAsync())).Project;
+            Tell(Lang.T($"项目“{p.Title}”已登记。", $"Project “{p.Title}” recorded."));
+            return Redirect($"/{p.Name}");
+        }, f => f switch
         {
-            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
-        }
-        await LoadAsync();
-        return Page();
+            "project.village" => nameof(Village),
+            "project.kind" => nameof(Kind),
+            "project.title" => nameof(Title),
+            "project.pledged_fen" => nameof(Pledged),
+            _ => "",
+        }, () => LoadAsync());
     }
 
     private async Task LoadAsync()
