@@ -189,10 +189,11 @@ H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone_ciphe
 M_COLS="household_id, member_id, county_id, full_name, relation, id_card_cipher, id_card_hash, birth_date, health, labour_capacity, household_deleted"
 S_COLS="household_id, county_id, from_status, to_status, lifted_year, reason, change_time"
 
-# Empties the county of households (pairings reference households, so they go too; the import writes none) and
+# Empties the county of households (pairings, linkage targets and placements reference them, so they go too; the
+# benchmark database has none and the import writes none) and
 # rewinds the household numbers, then settles the database so each timed run starts from the same state.
 import_reset() {
-  PSQL $IMPORT_DB -c "TRUNCATE pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
+  PSQL $IMPORT_DB -c "TRUNCATE placements, linkage_targets, pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
     -c "UPDATE villages SET next_household_seq = 1 WHERE next_household_seq <> 1" \
     -c "ANALYZE households, household_members, household_status_changes, villages" -c "CHECKPOINT"
   sleep 1
