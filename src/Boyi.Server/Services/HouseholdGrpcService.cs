@@ -184,8 +184,9 @@ public sealed partial class HouseholdGrpcService(
     }
 
     /// <summary>
-    /// Masked profiles of a town's or village's households needing help. Nothing personal is read or answered (so,
-    /// unlike a FULL read, nothing is audited); a town or village outside the caller's reach lists empty.
+    /// Masked profiles of a town's or village's households needing help. No ID number or phone is read and nothing is
+    /// decrypted; the head's name is masked to the surname before it leaves, so nothing personal is answered and (unlike
+    /// a FULL read) nothing is audited. A town or village outside the caller's reach lists empty.
     /// </summary>
     public override async Task<ListHouseholdProfilesResponse> ListHouseholdProfiles(ListHouseholdProfilesRequest request, ServerCallContext context)
     {
