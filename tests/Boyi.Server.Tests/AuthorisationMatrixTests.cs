@@ -292,6 +292,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("GetHousehold", Kind.Object, (role, foreign, c) => Call(() => Households(c).GetHouseholdAsync(new GetHouseholdRequest { Name = Household(role, foreign) }).ResponseAsync)),
         new("ListHouseholds", Kind.List, (role, foreign, c) => List(async () =>
             (await Households(c).ListHouseholdsAsync(new ListHouseholdsRequest { Parent = Area(role, foreign).Town })).Households.Count)),
+        // Masked profiles of needy households: own town (T1 has the paired and the unpaired household), a foreign one empty.
+        new("ListHouseholdProfiles", Kind.List, (role, foreign, c) => List(async () =>
+            (await Households(c).ListHouseholdProfilesAsync(new ListHouseholdProfilesRequest { Parent = Area(role, foreign).Town })).HouseholdProfiles.Count)),
         new("UpdateHousehold", Kind.Object, async (role, foreign, c) =>
         {
             var h = await FreshHouseholdAsync(role, foreign);
@@ -430,6 +433,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("ListEnterprises", Kind.List, (role, foreign, c) => List(async () =>
             // Enterprises are partners of the whole county: another county is what is foreign to every role.
             (await Enterprises(c).ListEnterprisesAsync(new ListEnterprisesRequest { Parent = foreign ? s.B.Name : s.County.Name })).Enterprises.Count)),
+        new("ListPartnerEnterprises", Kind.List, (role, foreign, c) => List(async () =>
+            // The directory of approved partners is county-wide for every role that reads it.
+            (await Enterprises(c).ListPartnerEnterprisesAsync(new ListPartnerEnterprisesRequest { Parent = foreign ? s.B.Name : s.County.Name })).PartnerEnterprises.Count)),
         new("ApproveEnterprise", Kind.Object, async (role, foreign, c) =>
         {
             var area = Area(role, foreign);

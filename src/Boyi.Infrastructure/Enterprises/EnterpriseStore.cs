@@ -15,6 +15,9 @@ namespace Boyi.Infrastructure.Enterprises;
 public sealed record EnterpriseQuery(int CountyId, long? TownId = null, EnterpriseStatus? Status = null, long? OnlyId = null);
 
 /// <summary>Enterprises: registration (with the first enterprise user), decisions by county staff, history.</summary>
+/// <summary>An approved enterprise in the county's directory of partners.</summary>
+public sealed record PartnerRow(long Id, string DisplayName, long TownId, Industry Industry);
+
 public sealed class EnterpriseStore(Database database, TimeProvider clock)
 {
     /// <summary>Registers a pending enterprise in the town it is stationed in; the credit code must be new.</summary>
@@ -75,6 +78,21 @@ public sealed class EnterpriseStore(Database database, TimeProvider clock)
             rows = rows.Where(e => e.Id > after);
         var page = await rows.OrderBy(e => e.Id).Take(take).ToListAsync(ct);
         return page.Select(database.Protector.Open).ToList();
+    }
+
+    /// <summary>
+    /// The county's approved enterprises as its directory of partners shows them: name, town and industry only (the
+    /// contact's encrypted phone is neither read nor decrypted).
+    /// </summary>
+    public async Task<List<PartnerRow>> ListPartnersAsync(int countyId, long? after, int take, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var from = countyId * Ids.EnterpriseSeqFactor;
+        return await db.Enterprises.AsNoTracking()
+            .Where(e => e.Id >= from && e.Id < from + Ids.EnterpriseSeqFactor && e.Status == EnterpriseStatus.Approved && (after == null || e.Id > after))
+            .OrderBy(e => e.Id).Take(take)
+            .Select(e => new PartnerRow(e.Id, e.DisplayName, e.TownId, e.Industry))
+            .ToListAsync(ct);
     }
 
     /// <summary>A decision of county staff: approve, reject, suspend, or lift a suspension (approve again).</summary>

@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Pairing;
 using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Registry;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,13 @@ public sealed record HouseholdQuery(
     bool? WillingToRunIndustry = null,
     bool ShowDeleted = false,
     long? PairedWithCadre = null);
+
+/// <summary>
+/// What partners may know of a household needing help: no member's name, ID-card number or phone; the head's name
+/// is read only to be masked by the caller (the rule is the job candidates' one).
+/// </summary>
+public sealed record HouseholdProfileRow(long Id, long VillageId, string HeadName, int MemberCount, int AbleMembers,
+    PovertyCause[] PovertyCauses, HouseholdClassification Classification, HouseholdStatus Status, long PerCapitaIncomeFen);
 
 public sealed class HouseholdStore(Database database, TimeProvider clock)
 {
@@ -269,6 +277,37 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         foreach (var m in current.Members)
             m.HouseholdDeleted = false;
         return current;
+    }
+
+    /// <summary>
+    /// Profiles of the area's households that need help (poor or at risk of relapse, not deleted), by id: one range of
+    /// the key, no encrypted column read and nothing decrypted.
+    /// </summary>
+    public async Task<List<HouseholdProfileRow>> ListProfilesAsync(Area area, long? after, int take, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var (from, to) = area.HouseholdIds;
+        await using var cmd = new NpgsqlCommand(
+            "SELECT h.id, h.village_id, h.head_name, h.member_count, " +
+            "(SELECT count(*) FROM household_members m WHERE m.household_id = h.id AND m.labour_capacity IN ($5, $6))::int, " +
+            "h.poverty_causes, h.classification, h.status, h.per_capita_income_fen " +
+            $"FROM households h WHERE h.id >= $1 AND h.id < $2 AND h.id > $3 AND {PairingStore.NeedsPairingSql} " +
+            "ORDER BY h.id LIMIT $4", conn);
+        cmd.Parameters.AddWithValue(from);
+        cmd.Parameters.AddWithValue(to);
+        cmd.Parameters.AddWithValue(after ?? 0L);
+        cmd.Parameters.AddWithValue(take);
+        cmd.Parameters.AddWithValue((int)LabourCapacity.Normal);
+        cmd.Parameters.AddWithValue((int)LabourCapacity.Skilled);
+        var result = new List<HouseholdProfileRow>(take);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            result.Add(new HouseholdProfileRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt16(3), r.GetInt32(4),
+                r.GetFieldValue<short[]>(5).Select(c => (PovertyCause)c).ToArray(),
+                (HouseholdClassification)r.GetInt32(6), (HouseholdStatus)r.GetInt32(7), r.GetInt64(8)));
+        }
+        return result;
     }
 
     public async Task<List<HouseholdStatusChangeRow>> ListStatusChangesAsync(long householdId, long? after, int take, CancellationToken ct)

@@ -50,6 +50,8 @@ public static class RpcPolicies
         ["/boyi.v1.HouseholdService/ListHouseholdStatusChanges"] = new(Scopes.HouseholdsRead, StaffAndCadres),
         ["/boyi.v1.HouseholdService/ImportHouseholds"] = new(Scopes.HouseholdsWrite, Admin),
         ["/boyi.v1.HouseholdService/ExportHouseholds"] = new(Scopes.HouseholdsRead, Staff),
+        // Masked profiles of households needing help (no full name, ID number or phone): enterprises choose whom to help.
+        ["/boyi.v1.HouseholdService/ListHouseholdProfiles"] = new(Scopes.HouseholdsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser]),
 
         ["/boyi.v1.CadreService/CreateCadre"] = new(Scopes.CadresWrite, Admin),
         ["/boyi.v1.CadreService/GetCadre"] = new(Scopes.CadresRead, StaffAndCadres),
@@ -62,7 +64,8 @@ public static class RpcPolicies
         ["/boyi.v1.PairingService/EndPairing"] = new(Scopes.PairingWrite, Staff),
         ["/boyi.v1.PairingService/GetPairingPolicy"] = new(Scopes.PairingRead, Everyone),
         ["/boyi.v1.PairingService/UpdatePairingPolicy"] = new(Scopes.PairingWrite, Admin),
-        ["/boyi.v1.PairingService/GetCoverage"] = new(Scopes.PairingRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        // Aggregates only (households needing help, paired, unpaired): enterprises see their county's to choose villages.
+        ["/boyi.v1.PairingService/GetCoverage"] = new(Scopes.PairingRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor]),
         ["/boyi.v1.PairingService/ListUncoveredHouseholds"] = new(Scopes.PairingRead, Staff),
         ["/boyi.v1.PairingService/CreatePairingProposal"] = new(Scopes.PairingWrite, Staff),
         ["/boyi.v1.PairingService/GetPairingProposal"] = new(Scopes.PairingRead, Staff),
@@ -81,6 +84,8 @@ public static class RpcPolicies
         ["/boyi.v1.EnterpriseService/RejectEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
         ["/boyi.v1.EnterpriseService/SuspendEnterprise"] = new(Scopes.EnterprisesApprove, Admin),
         ["/boyi.v1.EnterpriseService/ListEnterpriseStatusChanges"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
+        // The county's directory of approved partners (names, towns, industries only): whom an enterprise may invite.
+        ["/boyi.v1.EnterpriseService/ListPartnerEnterprises"] = new(Scopes.EnterprisesRead, EnterpriseReaders),
 
         // Linkages: proposed and run by enterprises (or county staff for them), decided by county staff or, for targets
         // all in their town, town staff; which linkage each reaches is decided in the service.

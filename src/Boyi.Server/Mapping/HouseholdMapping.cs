@@ -37,6 +37,24 @@ public static class HouseholdMapping
         return proto;
     }
 
+    /// <summary>A household as partners see it: the head's surname only (the job candidates' rule), no numbers at all.</summary>
+    public static HouseholdProfile ToProto(this HouseholdProfileRow p)
+    {
+        var proto = new HouseholdProfile
+        {
+            Name = ResourceNames.Household(p.Id),
+            Village = ResourceNames.Village(p.VillageId),
+            HeadMaskedName = Boyi.Domain.Enterprises.Candidates.MaskName(p.HeadName),
+            MemberCount = p.MemberCount,
+            AbleMembers = p.AbleMembers,
+            Classification = (HouseholdClassification)(int)p.Classification,
+            Status = (HouseholdStatus)(int)p.Status,
+            PerCapitaIncomeFen = p.PerCapitaIncomeFen,
+        };
+        proto.PovertyCauses.AddRange(p.PovertyCauses.Select(c => (PovertyCause)(int)c));
+        return proto;
+    }
+
     public static HouseholdMember ToProto(this HouseholdMemberRow m, bool full) => new()
     {
         MemberId = m.MemberId,

@@ -74,6 +74,33 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
         return response;
     }
 
+    /// <summary>
+    /// The approved partners of a county, for anyone of the county who works with enterprises (an enterprise user too:
+    /// whom to invite, whose names to show); another county lists empty.
+    /// </summary>
+    public override async Task<ListPartnerEnterprisesResponse> ListPartnerEnterprises(ListPartnerEnterprisesRequest request, ServerCallContext context)
+    {
+        var countyId = ResourceNames.ParseCounty(request.Parent, "parent");
+        var size = Paging.Size(request.PageSize);
+        var key = $"partner-enterprises|{countyId}";
+        var after = Paging.After(request.PageToken, key);
+        var reach = context.Reach();
+        var response = new ListPartnerEnterprisesResponse();
+        if (!reach.Everything && (countyId != reach.CountyId || reach.CadreId is not null))
+            return response;   // as empty as a county without partners
+        var rows = await store.ListPartnersAsync(countyId, after, size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, key, x => x.Id);
+        response.PartnerEnterprises.AddRange(items.Select(e => new PartnerEnterprise
+        {
+            Name = ResourceNames.Enterprise(e.Id),
+            DisplayName = e.DisplayName,
+            Town = ResourceNames.Town(e.TownId),
+            Industry = (Industry)(int)e.Industry,
+        }));
+        response.NextPageToken = next;
+        return response;
+    }
+
     public override Task<ApproveEnterpriseResponse> ApproveEnterprise(ApproveEnterpriseRequest request, ServerCallContext context) =>
         DecideAsync(request, request.Name, request.Etag, request.RequestId, Ent.EnterpriseStatus.Approved, null, context,
             e => new ApproveEnterpriseResponse { Enterprise = e });

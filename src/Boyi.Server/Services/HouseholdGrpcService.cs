@@ -183,6 +183,30 @@ public sealed partial class HouseholdGrpcService(
         }
     }
 
+    /// <summary>
+    /// Masked profiles of a town's or village's households needing help. No ID number or phone is read and nothing is
+    /// decrypted; the head's name is masked to the surname before it leaves, so nothing personal is answered and (unlike
+    /// a FULL read) nothing is audited. A town or village outside the caller's reach lists empty.
+    /// </summary>
+    public override async Task<ListHouseholdProfilesResponse> ListHouseholdProfiles(ListHouseholdProfilesRequest request, ServerCallContext context)
+    {
+        var parent = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.Town, AreaKind.Village);
+        var size = Paging.Size(request.PageSize);
+        var key = $"household-profiles|{parent.Name}";
+        var after = Paging.After(request.PageToken, key);
+        var response = new ListHouseholdProfilesResponse();
+        if (context.Reach().Narrow(parent) is not { } area)
+            return response;
+        var scope = area.Kind == AreaKind.Town
+            ? new Infrastructure.Common.Area(area.CountyId, TownId: area.Id)
+            : new Infrastructure.Common.Area(area.CountyId, Reg.Ids.TownOfVillage(area.Id), area.Id);
+        var rows = await store.ListProfilesAsync(scope, after, size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, key, x => x.Id);
+        response.HouseholdProfiles.AddRange(items.Select(p => p.ToProto()));
+        response.NextPageToken = next;
+        return response;
+    }
+
     public override Task<ImportHouseholdsResponse> ImportHouseholds(IAsyncStreamReader<ImportHouseholdsRequest> requestStream, ServerCallContext context) =>
         importer.ImportAsync(requestStream, context);
 

@@ -46,13 +46,32 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
     {
         var (enterprise, page) = await SignedInEnterpriseAsync();
         var village = s.County.Towns[0].Villages[0];
+        // Households needing help in the village, one of them paired, and one lifted out of poverty (not counted).
+        var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.SectionChief, s.County.Towns[0].Name, village);
+        var paired = await Api.CreateHouseholdAsync(s, village);
+        await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = cadre.Name, Household = paired.Name } });
+        await Api.CreateHouseholdAsync(s, village);
+        var lifted = await Api.CreateHouseholdAsync(s, village);
+        await s.Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest { Name = lifted.Name, Status = HouseholdStatus.Lifted, LiftedYear = 2024, Reason = "收入达标" });
         await page.GotoAsync($"{s.PortalAddress}/linkages");
         await page.ClickAsync("#propose");
         await page.WaitForURLAsync($"{s.PortalAddress}/linkages/new");
-        // Villages come with their poverty figures.
-        var row = page.Locator("#villages tr", new PageLocatorOptions { Has = page.Locator($"#target-{IdOf(village)}") });
+        // The enterprise's own town is shown first; its villages come with their poverty figures, as the API counts them.
+        Assert.Equal(s.County.Towns[0].Name, await page.InputValueAsync("#Town"));
+        var row = page.Locator($"#village-{IdOf(village)}");
         Assert.Contains("是", await row.InnerTextAsync());
         Assert.Contains("2027", await row.InnerTextAsync());
+        var coverage = (await s.Pairings.GetCoverageAsync(new GetCoverageRequest { Scope = s.County.Towns[0].Name })).Breakdown;
+        foreach (var v in s.County.Towns[0].Villages)
+        {
+            var figures = coverage.Single(c => c.Scope == v);
+            var shown = page.Locator($"#village-{IdOf(v)}");
+            Assert.Equal(figures.Households.ToString(), await shown.Locator(".needy").InnerTextAsync());
+            Assert.Equal(figures.Paired.ToString(), await shown.Locator(".paired").InnerTextAsync());
+            Assert.Equal(figures.Unpaired.ToString(), await shown.Locator(".unpaired").InnerTextAsync());
+        }
+        var here = coverage.Single(c => c.Scope == village);
+        Assert.True(here.Households >= 2 && here.Paired >= 1 && here.Unpaired >= 1, here.ToString());
 
         await page.SelectOptionAsync("#Mode", "OneHelpsOne");
         await page.FillAsync("#Funds", "1234.567");   // three decimals: not an amount of fen
@@ -122,10 +141,16 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         var (lead, page) = await SignedInEnterpriseAsync();
         var (joiner, joinerUser) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name, approve: true);
         var (decliner, declinerUser) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name, approve: true);
+        var (pending, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name);
         var village = s.County.Towns[1].Villages[0];
 
         await page.GotoAsync($"{s.PortalAddress}/linkages/new");
         await page.SelectOptionAsync("#Mode", "ManyHelpsOne");
+        // The village is in another town than the lead's: that town's villages are shown on asking.
+        Assert.Equal(0, await page.Locator($"#target-{IdOf(village)}").CountAsync());
+        await page.SelectOptionAsync("#Town", s.County.Towns[1].Name);
+        await SubmitAsync(page, "#show-town");
+        Assert.Equal("ManyHelpsOne", await page.InputValueAsync("#Mode"));
         await page.CheckAsync($"#target-{IdOf(village)}");
         await page.FillAsync("#Funds", "50000");
         await page.FillAsync("#StartDate", "2027-03-01");
@@ -135,7 +160,14 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal("必填。", await page.InnerTextAsync("#Invited-error"));
         Assert.Equal("50000", await page.InputValueAsync("#Funds"));
 
-        await page.FillAsync("#Invited", $"{joiner.Name}, {IdOf(decliner.Name)}");
+        // Invitations are chosen by name from the county's approved enterprises (the lead itself and pending ones are not offered).
+        var offered = await page.Locator("#invite label").AllInnerTextsAsync();
+        Assert.Contains(joiner.DisplayName, offered);
+        Assert.Contains(decliner.DisplayName, offered);
+        Assert.DoesNotContain(lead.DisplayName, offered);
+        Assert.DoesNotContain(pending.DisplayName, offered);
+        await page.GetByLabel(joiner.DisplayName, new PageGetByLabelOptions { Exact = true }).CheckAsync();
+        await page.GetByLabel(decliner.DisplayName, new PageGetByLabelOptions { Exact = true }).CheckAsync();
         await SubmitAsync(page, "#submit");
         Assert.Matches($"^{s.PortalAddress}/linkages/[0-9]+$", page.Url);
         var name = page.Url[s.PortalAddress.Length..].TrimStart('/');
@@ -168,15 +200,65 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal(InvitationState.Accepted, participants.Single(p => p.Enterprise == joiner.Name).State);
         Assert.Equal(InvitationState.Declined, participants.Single(p => p.Enterprise == decliner.Name).State);
 
-        // The lead's linkage page shows both answers; its list shows it as led.
+        // The lead's linkage page shows both answers, by the enterprises' names; its list shows it as led.
         await page.GotoAsync($"{s.PortalAddress}/{name}");
         var answers = await page.InnerTextAsync("#participants");
         Assert.Contains("已接受", answers);
         Assert.Contains("已谢绝", answers);
+        Assert.Equal($"{joiner.DisplayName} — 已接受", await page.InnerTextAsync($"#participant-{IdOf(joiner.Name)}"));
+        Assert.Equal($"{decliner.DisplayName} — 已谢绝", await page.InnerTextAsync($"#participant-{IdOf(decliner.Name)}"));
+        Assert.Contains(lead.DisplayName, await page.InnerTextAsync("#lead"));
         Assert.Equal(0, await page.Locator("#answer").CountAsync());   // the lead has nothing to answer
         await page.GotoAsync($"{s.PortalAddress}/linkages");
         Assert.Equal("牵头", await page.InnerTextAsync($"#linkage-{id} .role"));
         Assert.Equal(0, await page.Locator("#invitations").CountAsync());
+    }
+
+    [Fact]
+    public async Task AHouseholdTarget_IsChosenFromMaskedProfiles_AndKeptWhileSwitchingTowns()
+    {
+        var (enterprise, page) = await SignedInEnterpriseAsync();
+        var village = s.County.Towns[0].Villages[1];
+        var input = Api.NewHousehold(members: 2);
+        input.Members[0].FullName = "蒙春燕";
+        input.Members[1].LabourCapacity = LabourCapacity.Skilled;
+        var household = await Api.CreateHouseholdAsync(s, village, input);
+        var full = await Api.FullAsync(s, household.Name);
+
+        await page.GotoAsync($"{s.PortalAddress}/linkages/new");
+        var row = page.Locator($"#household-{IdOf(household.Name)}");
+        var shown = await row.InnerTextAsync();
+        Assert.Contains("蒙某", shown);
+        Assert.Contains("第1镇2村", shown);
+        Assert.Contains("因病", shown);
+        Assert.Contains("2,500.00", shown);
+        // Nothing personal reaches the page: not the full name, not an ID number, not the phone.
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain("蒙春燕", html);
+        Assert.DoesNotContain(full.Phone, html);
+        Assert.All(full.Members, m => Assert.DoesNotContain(m.IdCardNumber, html));
+
+        await page.SelectOptionAsync("#Mode", "OneHelpsOne");
+        await page.CheckAsync($"#target-{IdOf(household.Name)}");
+        await page.FillAsync("#Funds", "8000");
+        await page.FillAsync("#StartDate", "2027-01-01");
+        await page.FillAsync("#EndDate", "2027-12-31");
+        // Another town's lists: what was typed and ticked stays, the household among the targets ticked elsewhere.
+        await page.SelectOptionAsync("#Town", s.County.Towns[1].Name);
+        await SubmitAsync(page, "#show-town");
+        Assert.Equal(0, await page.Locator($"#household-{IdOf(household.Name)}").CountAsync());
+        Assert.True(await page.IsCheckedAsync($"#chosen-elsewhere #target-{IdOf(household.Name)}"));
+        Assert.Equal("8000", await page.InputValueAsync("#Funds"));
+        Assert.Equal("2027-12-31", await page.InputValueAsync("#EndDate"));
+
+        await SubmitAsync(page, "#submit");
+        Assert.Matches($"^{s.PortalAddress}/linkages/[0-9]+$", page.Url);
+        var name = page.Url[s.PortalAddress.Length..].TrimStart('/');
+        var linkage = (await Linkages.GetLinkageAsync(new GetLinkageRequest { Name = name })).Linkage;
+        Assert.Equal(enterprise.Name, linkage.LeadEnterprise);
+        Assert.Equal(LinkageMode.OneHelpsOne, linkage.Mode);
+        Assert.Equal(household.Name, Assert.Single(linkage.Targets).Target);
+        Assert.Equal(800_000, linkage.Commitments.FundsPledgedFen);
     }
 
     [Fact]
@@ -423,10 +505,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         await SubmitAsync(page, "#submit");
         Assert.Contains("at most two decimals", await page.InnerTextAsync("#Funds-error"));
         await page.FillAsync("#Funds", "1000");
-        await page.FillAsync("#Invited", "not-a-number");
-        await SubmitAsync(page, "#submit");
-        Assert.Contains("not an enterprise number", await page.InnerTextAsync("#Invited-error"));
-        await page.FillAsync("#Invited", "");
+        Assert.Equal("Show this town's villages and households", await page.InnerTextAsync("#show-town"));
         await page.FillAsync("#StartDate", "2027-01-01");
         await page.FillAsync("#EndDate", "2027-12-31");
         await SubmitAsync(page, "#submit");

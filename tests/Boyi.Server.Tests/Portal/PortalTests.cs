@@ -184,7 +184,8 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.WaitForURLAsync($"{s.PortalAddress}/");
 
         await page.GotoAsync($"{s.PortalAddress}/{own.Name}");
-        Assert.Equal(mine.Name, await page.InnerTextAsync("#lead"));
+        // The lead by its name from the county's directory of partners, with its number.
+        Assert.Equal($"{mine.DisplayName} ({mine.Name})", await page.InnerTextAsync("#lead"));
         Assert.Equal("123,456.00", await page.InnerTextAsync("#funds"));
         var response = await page.GotoAsync($"{s.PortalAddress}/{other.Name}");
         Assert.Equal(404, response!.Status);

@@ -11,6 +11,11 @@ public sealed class DetailModel(BoyiApi api) : PageModel
     public Linkage? Linkage { get; private set; }
     public long Id { get; private set; }
     public Dictionary<string, string> TargetNames { get; } = [];
+    /// <summary>Enterprises by their display names, from the county's directory of approved partners.</summary>
+    public Dictionary<string, string> EnterpriseNames { get; } = [];
+
+    /// <summary>An enterprise as shown: its display name when the directory lists it (a suspended one it does not), else its number.</summary>
+    public string EnterpriseLabel(string name) => EnterpriseNames.TryGetValue(name, out var shown) ? shown : name;
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
@@ -22,6 +27,7 @@ public sealed class DetailModel(BoyiApi api) : PageModel
             // Village targets by their names (the registry is open to every signed-in role).
             foreach (var village in Linkage.Targets.Select(t => t.Target).Where(t => t.StartsWith("villages/", StringComparison.Ordinal)))
                 TargetNames[village] = (await api.Registry.GetVillageAsync(new GetVillageRequest { Name = village }, o)).Village.DisplayName;
+            await LoadEnterpriseNamesAsync(o);
             return Page();
         }
         catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.PermissionDenied)
@@ -30,5 +36,32 @@ public sealed class DetailModel(BoyiApi api) : PageModel
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
+    }
+
+    /// <summary>The directory's names; without them (a role it does not answer) the page shows enterprise numbers.</summary>
+    private async Task LoadEnterpriseNamesAsync(CallOptions o)
+    {
+        if (User.County() is not { } county)
+            return;
+        try
+        {
+            await LoadDirectoryAsync(county, o);
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.PermissionDenied)
+        {
+            EnterpriseNames.Clear();
+        }
+    }
+
+    private async Task LoadDirectoryAsync(string county, CallOptions o)
+    {
+        var token = "";
+        do
+        {
+            var page = await api.Enterprises.ListPartnerEnterprisesAsync(new ListPartnerEnterprisesRequest { Parent = county, PageSize = 500, PageToken = token }, o);
+            foreach (var e in page.PartnerEnterprises)
+                EnterpriseNames[e.Name] = e.DisplayName;
+            token = page.NextPageToken;
+        } while (token.Length > 0);
     }
 }

@@ -6,11 +6,16 @@ using Microsoft.AspNetCore.Mvc;
 namespace Boyi.Portal.Pages.Partner;
 
 /// <summary>
-/// Proposes a linkage led by the signed-in enterprise: mode, villages, commitments, model and period, and for
-/// many-helps-one the enterprises invited. The server checks everything; its answers are shown by field.
+/// Proposes a linkage led by the signed-in enterprise: mode, targets, commitments, model and period, and for
+/// many-helps-one the enterprises invited. Targets are chosen a town at a time: its villages with their coverage
+/// figures, and its households needing help as masked profiles; invited enterprises come from the county's directory
+/// of approved partners. The server checks everything; its answers are shown by field.
 /// </summary>
 public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
 {
+    /// <summary>Most household profiles one town shows at once (the API's largest page).</summary>
+    public const int MaxProfiles = 500;
+
     [BindProperty] public LinkageMode Mode { get; set; } = LinkageMode.OneHelpsOne;
     [BindProperty] public List<string> Targets { get; set; } = [];
     [BindProperty] public LinkageModel Model { get; set; } = LinkageModel.CompanyCooperativeBaseFarmer;
@@ -21,13 +26,40 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
     [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string TrainingSessions { get; set; } = "";
     [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string StartDate { get; set; } = "";
     [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string EndDate { get; set; } = "";
-    /// <summary>Invited enterprises, by their number or `enterprises/{id}`, separated by commas, spaces or lines.</summary>
-    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Invited { get; set; } = "";
+    /// <summary>Invited enterprises (`enterprises/{id}`), ticked in the directory.</summary>
+    [BindProperty] public List<string> Invited { get; set; } = [];
+    /// <summary>The town whose villages and households are shown (`towns/{id}`); the enterprise's own by default.</summary>
+    [BindProperty(SupportsGet = true), DisplayFormat(ConvertEmptyStringToNull = false)] public string Town { get; set; } = "";
 
+    public List<Town> Towns { get; } = [];
+    /// <summary>The chosen town's villages, poor ones first.</summary>
     public List<Village> Villages { get; } = [];
+    /// <summary>Coverage of each village of the chosen town, by village name.</summary>
+    public Dictionary<string, Coverage> Figures { get; } = [];
+    /// <summary>Masked profiles of the chosen town's households needing help.</summary>
+    public List<HouseholdProfile> Households { get; } = [];
+    /// <summary>Whether the town has more households needing help than are shown.</summary>
+    public bool MoreHouseholds { get; private set; }
+    /// <summary>Every village of the county by name, for targets chosen in another town.</summary>
+    public Dictionary<string, string> VillageNames { get; } = [];
     public Dictionary<string, string> TownNames { get; } = [];
+    /// <summary>The county's approved enterprises but this one: whom it may invite.</summary>
+    public List<PartnerEnterprise> Partners { get; } = [];
+
+    /// <summary>Targets ticked in another town than the one shown, kept in the form.</summary>
+    public IEnumerable<string> ChosenElsewhere => Targets.Where(t => t.Length > 0
+        && !Villages.Any(v => v.Name == t) && !Households.Any(h => h.Name == t)).Distinct();
 
     public async Task<IActionResult> OnGetAsync()
+    {
+        if (Me is null)
+            return NotAnEnterprise();
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>Shows another town's villages and households, keeping everything typed and ticked so far.</summary>
+    public async Task<IActionResult> OnPostTownAsync()
     {
         if (Me is null)
             return NotAnEnterprise();
@@ -44,7 +76,6 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
         var training = Whole(TrainingSessions, nameof(TrainingSessions));
         var start = Day(StartDate, nameof(StartDate));
         var end = Day(EndDate, nameof(EndDate));
-        var invited = InvitedNames();
         if (Errors.Count > 0)
         {
             Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
@@ -64,9 +95,9 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
             StartDate = start,
             EndDate = end,
         };
-        linkage.Targets.AddRange(Targets.Where(t => t.Length > 0).Select(t => new LinkageTarget { Target = t }));
+        linkage.Targets.AddRange(Targets.Where(t => t.Length > 0).Distinct().Select(t => new LinkageTarget { Target = t }));
         if (Mode == LinkageMode.ManyHelpsOne)
-            linkage.InvitedEnterprises.AddRange(invited);
+            linkage.InvitedEnterprises.AddRange(Invited.Where(e => e.Length > 0).Distinct());
         try
         {
             var created = (await Api.Linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = linkage, RequestId = Guid.NewGuid().ToString() },
@@ -80,21 +111,6 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
             await LoadAsync();
             return Page();
         }
-    }
-
-    /// <summary>`enterprises/{id}` for each number typed (the server checks each is an approved enterprise of the county).</summary>
-    private List<string> InvitedNames()
-    {
-        var names = new List<string>();
-        foreach (var part in Invited.Split([',', '，', ' ', '\n', '\r', '\t', ';', '；'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            var id = part.StartsWith("enterprises/", StringComparison.Ordinal) ? part["enterprises/".Length..] : part;
-            if (long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
-                names.Add($"enterprises/{n}");
-            else
-                Errors[nameof(Invited)] = Lang.T($"“{part}”不是企业编号（如 enterprises/12 或 12）。", $"“{part}” is not an enterprise number (e.g. enterprises/12 or 12).");
-        }
-        return names;
     }
 
     private static string FormField(string field) => field switch
@@ -116,9 +132,35 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
     private async Task LoadAsync()
     {
         var o = await AsMeAsync();
-        foreach (var t in await TownsAsync(o))
+        Towns.AddRange(await TownsAsync(o));
+        foreach (var t in Towns)
             TownNames[t.Name] = t.DisplayName;
-        // Poor villages first (those the programme is for), then by town and name.
-        Villages.AddRange((await VillagesAsync(o)).OrderByDescending(v => v.Poor).ThenBy(v => v.Town, StringComparer.Ordinal).ThenBy(v => v.Name, StringComparer.Ordinal));
+        var villages = await VillagesAsync(o);
+        foreach (var v in villages)
+            VillageNames[v.Name] = v.DisplayName;
+        if (!TownNames.ContainsKey(Town))
+        {
+            var own = (await Api.Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = Me }, o)).Enterprise.Town;
+            Town = TownNames.ContainsKey(own) ? own : Towns.FirstOrDefault()?.Name ?? "";
+        }
+        if (Town.Length > 0)
+        {
+            // Poor villages first (those the programme is for), then by name.
+            Villages.AddRange(villages.Where(v => v.Town == Town).OrderByDescending(v => v.Poor).ThenBy(v => v.Name, StringComparer.Ordinal));
+            var coverage = await Api.Pairing.GetCoverageAsync(new GetCoverageRequest { Scope = Town }, o);
+            foreach (var c in coverage.Breakdown)
+                Figures[c.Scope] = c;
+            var profiles = await Api.Households.ListHouseholdProfilesAsync(new ListHouseholdProfilesRequest { Parent = Town, PageSize = MaxProfiles }, o);
+            Households.AddRange(profiles.HouseholdProfiles);
+            MoreHouseholds = profiles.NextPageToken.Length > 0;
+        }
+        Partners.AddRange((await AllAsync<PartnerEnterprise>(async t =>
+        {
+            var r = await Api.Enterprises.ListPartnerEnterprisesAsync(new ListPartnerEnterprisesRequest { Parent = User.County(), PageSize = 500, PageToken = t }, o);
+            return (r.PartnerEnterprises, r.NextPageToken);
+        })).Where(e => e.Name != Me).OrderBy(e => e.DisplayName, StringComparer.Ordinal));
     }
+
+    /// <summary>How a target chosen in another town is labelled: the village's name, or the household's number.</summary>
+    public string Label(string target) => VillageNames.TryGetValue(target, out var name) ? name : target;
 }
