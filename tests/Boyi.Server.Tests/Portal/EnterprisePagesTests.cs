@@ -104,7 +104,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         await page.SelectOptionAsync("#Mode", "OneHelpsMany");
         await page.CheckAsync($"#target-{IdOf(village)}");
         await SubmitAsync(page, "#submit");
-        Assert.Equal("一企帮多需选择两个或以上的村。", await page.InnerTextAsync("#Targets-error"));
+        Assert.Equal("一企帮多需选择两个或以上的村或户。", await page.InnerTextAsync("#Targets-error"));
         Assert.Equal("OneHelpsMany", await page.InputValueAsync("#Mode"));
 
         await page.SelectOptionAsync("#Mode", "OneHelpsOne");

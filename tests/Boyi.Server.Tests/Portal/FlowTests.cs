@@ -78,7 +78,9 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.FillAsync("#JobsPledged", "3");
         await page.FillAsync("#StartDate", "2027-01-01");
         await page.FillAsync("#EndDate", "2029-12-31");
-        await SubmitAsync(page, "#submit");
+        await page.FillAsync("#ProducePurchase", "收购百香果");
+        await page.PressAsync("#ProducePurchase", "Enter");   // Enter in a field proposes (not the town switch)
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/linkages/[0-9]+$"));
         Assert.Matches($"^{s.PortalAddress}/linkages/[0-9]+$", page.Url);
         var linkageName = page.Url[s.PortalAddress.Length..].TrimStart('/');
         Assert.Contains("待审批", await page.InnerTextAsync("#status"));

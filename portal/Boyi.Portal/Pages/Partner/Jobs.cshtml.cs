@@ -39,33 +39,20 @@ public sealed class JobsModel(BoyiApi api) : PartnerPage(api)
         var wage = Fen(Wage, nameof(Wage));
         var from = Day(OpenFrom, nameof(OpenFrom));
         var until = Day(OpenUntil, nameof(OpenUntil));
-        if (Errors.Count == 0)
+        return await SubmitAsync(async () =>
         {
-            try
+            var job = (await Api.Jobs.PostJobAsync(new PostJobRequest
             {
-                var job = (await Api.Jobs.PostJobAsync(new PostJobRequest
+                Job = new Job
                 {
-                    Job = new Job
-                    {
-                        Enterprise = Me, Title = Title.Trim(), Town = Town, Village = Village, Openings = openings!.Value, MonthlyWageFen = wage!.Value,
-                        Requirements = Requirements.Trim(), OpenFrom = from, OpenUntil = until,
-                    },
-                    RequestId = Guid.NewGuid().ToString(),
-                }, await AsMeAsync())).Job;
-                Tell(Lang.T($"岗位“{job.Title}”已发布。", $"Job “{job.Title}” posted."));
-                return Redirect($"/{job.Name}");
-            }
-            catch (RpcException e) when (IsForThePerson(e))
-            {
-                ShowByField(e, FormField);
-            }
-        }
-        else
-        {
-            Problem = Lang.T("填写的内容有误，请看各栏的提示。", "Some fields are not right; see the notes next to them.");
-        }
-        await LoadAsync();
-        return Page();
+                    Enterprise = Me, Title = Title.Trim(), Town = Town, Village = Village, Openings = openings!.Value, MonthlyWageFen = wage!.Value,
+                    Requirements = Requirements.Trim(), OpenFrom = from, OpenUntil = until,
+                },
+                RequestId = Guid.NewGuid().ToString(),
+            }, await AsMeAsync())).Job;
+            Tell(Lang.T($"岗位“{job.Title}”已发布。", $"Job “{job.Title}” posted."));
+            return Redirect($"/{job.Name}");
+        }, FormField, LoadAsync);
     }
 
     /// <summary>Closes job <paramref name="id"/> (as last seen: <paramref name="etag"/>).</summary>

@@ -107,7 +107,7 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            ShowByField(e, FormField);
+            Show(e, FormField);
             await LoadAsync();
             return Page();
         }

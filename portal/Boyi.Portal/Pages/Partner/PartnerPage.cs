@@ -18,33 +18,6 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
     /// <summary>`enterprises/{id}` of the signed-in person, or null for someone who is not an enterprise user.</summary>
     public string? Me => User.Enterprise();
 
-    /// <summary>
-    /// Field reasons of the linkage and job RPCs that the shared <see cref="Messages"/> does not word (or words for
-    /// another mode): shown in Chinese in their place. In English the server's own description is already specific.
-    /// </summary>
-    private static readonly Dictionary<string, string> OwnWords = new(StringComparer.Ordinal)
-    {
-        ["SEVERAL_TARGETS"] = "一企帮多需选择两个或以上的村。",
-        ["ONE_VILLAGE"] = "多企帮一只能选择一个村。",
-        ["NOT_APPLICABLE"] = "只有“多企帮一”才邀请其他企业。",
-        ["LEAD_ENTERPRISE"] = "牵头企业不必邀请自己。",
-        ["NOT_AN_APPROVED_ENTERPRISE"] = "不是本县已通过审核的企业。",
-        ["DUPLICATE"] = "同一个对象选了两次。",
-    };
-
-    /// <summary><see cref="PortalPage.Show"/>, with the reasons above in Chinese words that fit.</summary>
-    protected void ShowByField(RpcException e, Func<string, string> formField)
-    {
-        Show(e, formField);
-        if (Lang.IsEnglish)
-            return;
-        var violations = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [];
-        foreach (var group in violations.GroupBy(v => formField(v.Field)).Where(g => g.Key.Length > 0 && g.Any(v => OwnWords.ContainsKey(v.Reason))))
-        {
-            Errors[group.Key] = string.Join(" ", group.Select(v => OwnWords.TryGetValue(v.Reason, out var words) ? words : Messages.ForField(v.Reason, v.Description)).Distinct());
-        }
-    }
-
     /// <summary>What a person who is not an enterprise user gets: a 403 page (the server would refuse them anyway).</summary>
     protected IActionResult NotAnEnterprise() => new ContentResult
     {
@@ -55,36 +28,13 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
 
     protected Task<CallOptions> AsMeAsync() => Api.AsAsync(HttpContext);
 
-    /// <summary>The county's villages by name (the registry is public to every signed-in role).</summary>
-    protected async Task<List<Village>> VillagesAsync(CallOptions o)
-    {
-        var all = new List<Village>();
-        if (User.County() is not { } county)
-            return all;
-        var token = "";
-        do
-        {
-            var page = await Api.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = county, PageSize = 500, PageToken = token }, o);
-            all.AddRange(page.Villages);
-            token = page.NextPageToken;
-        } while (token.Length > 0);
-        return all;
-    }
+    /// <summary>The county's villages (the registry is public to every signed-in role).</summary>
+    protected async Task<List<Village>> VillagesAsync(CallOptions o) =>
+        User.County() is { } county ? await Api.AllVillagesAsync(county, o) : [];
 
-    protected async Task<List<Town>> TownsAsync(CallOptions o)
-    {
-        var all = new List<Town>();
-        if (User.County() is not { } county)
-            return all;
-        var token = "";
-        do
-        {
-            var page = await Api.Registry.ListTownsAsync(new ListTownsRequest { Parent = county, PageSize = 500, PageToken = token }, o);
-            all.AddRange(page.Towns);
-            token = page.NextPageToken;
-        } while (token.Length > 0);
-        return all;
-    }
+    /// <summary>The county's towns.</summary>
+    protected async Task<List<Town>> TownsAsync(CallOptions o) =>
+        User.County() is { } county ? await Api.AllTownsAsync(county, o) : [];
 
     /// <summary>
     /// Reads yuan typed by a person as exact fen (see <see cref="TryFen"/>); anything else puts a message next to
