@@ -47,6 +47,12 @@ public static class PortalApp
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters.NameClaimType = "name";
                 o.TokenValidationParameters.RoleClaimType = "role";
+                // The sign-in pages speak the portal's language (OpenID Connect ui_locales).
+                o.Events.OnRedirectToIdentityProvider = c =>
+                {
+                    c.ProtocolMessage.UiLocales = Lang.IsEnglish ? "en-GB" : "zh-CN";
+                    return Task.CompletedTask;
+                };
                 o.Scope.Clear();
                 foreach (var scope in new[] { "openid", "profile", "roles", "offline_access" })
                     o.Scope.Add(scope);

@@ -111,7 +111,11 @@ public sealed class PortalClient
         return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
     }
 
-    public string AuthorizeUrl(string challenge, string state = "xyz", string scope = "openid profile roles offline_access") =>
+    /// <summary>
+    /// The authorisation request a portal sends; <paramref name="uiLocales"/> is the language the sign-in pages should
+    /// speak (these tests read the English messages).
+    /// </summary>
+    public string AuthorizeUrl(string challenge, string state = "xyz", string scope = "openid profile roles offline_access", string uiLocales = "en-GB") =>
         "/connect/authorize?" + string.Join('&', new Dictionary<string, string>
         {
             ["client_id"] = ClientId,
@@ -121,6 +125,7 @@ public sealed class PortalClient
             ["state"] = state,
             ["code_challenge"] = challenge,
             ["code_challenge_method"] = "S256",
+            ["ui_locales"] = uiLocales,
         }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
 
     /// <summary>The code in the redirect back to the portal (the browser stopped there).</summary>

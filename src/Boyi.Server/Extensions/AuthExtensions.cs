@@ -98,6 +98,7 @@ public static class AuthExtensions
 
     public static WebApplication MapBoyiAuth(this WebApplication app)
     {
+        Pages.Account.AccountLanguage.Use(app);
         app.UseAuthentication();
         app.MapPost("/connect/token", TokenEndpoint.HandleAsync);
         app.MapMethods("/connect/authorize", ["GET", "POST"], PeopleEndpoints.AuthorizeAsync);

@@ -146,7 +146,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.FillAsync("#userName", user);
         await page.FillAsync("#password", "Lvyuan-2026-go");
         await page.ClickAsync("button[type=submit]");
-        Assert.Contains("not approved", await page.InnerTextAsync("[role=alert]"));
+        Assert.Contains("尚未通过审核", await page.InnerTextAsync("[role=alert]"));   // the sign-in pages speak the portal's language
         await enterprises.ApproveEnterpriseAsync(new Boyi.Contracts.V1.ApproveEnterpriseRequest { Name = registered.Name });
         await page.FillAsync("#userName", user);
         await page.FillAsync("#password", "Lvyuan-2026-go");
@@ -319,5 +319,41 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         var html = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("<script>", html);   // every script has a src
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{s.PortalAddress}/lib/bootstrap/bootstrap.bundle.min.js")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSignInPages_SpeakChineseByDefault_EnglishOnRequest_AndThePortalsLanguage()
+    {
+        var (_, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        await using (var context = await s.Browser.NewContextAsync())
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(s.PortalAddress);
+            Assert.Contains("登录", await page.InnerTextAsync("h1"));
+            Assert.Equal("用户名", await page.InnerTextAsync("label[for=userName]"));
+            Assert.Contains("ui_locales=zh-CN", Uri.UnescapeDataString(page.Url));
+            // The switch on the sign-in page itself.
+            await page.ClickAsync("#account-lang");
+            Assert.Equal("User name", await page.InnerTextAsync("label[for=userName]"));
+            await page.FillAsync("#userName", user);
+            await page.FillAsync("#password", "Not-The-Password-1");
+            await page.ClickAsync("button[type=submit]");
+            Assert.Equal("Wrong user name or password.", await page.InnerTextAsync("[role=alert]"));
+            await page.ClickAsync("#account-lang");
+            Assert.Equal("用户名", await page.InnerTextAsync("label[for=userName]"));
+        }
+        await using (var context = await s.Browser.NewContextAsync())
+        {
+            // Someone who chose English in the portal is asked to sign in in English (the portal sends ui_locales).
+            var page = await context.NewPageAsync();
+            await page.GotoAsync($"{s.PortalAddress}/lang?c=en");
+            Assert.Contains("ui_locales=en-GB", Uri.UnescapeDataString(page.Url));
+            Assert.Equal("Sign in", await page.InnerTextAsync("button[type=submit]"));
+            await page.FillAsync("#userName", user);
+            await page.FillAsync("#password", Api.EnterprisePassword);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync($"{s.PortalAddress}/");
+            Assert.Equal("Totals", await page.InnerTextAsync("#totals-title"));
+        }
     }
 }

@@ -39,7 +39,7 @@ public sealed class SetupAuthenticatorModel(SignInManager<BoyiUser> signIn, User
         if (!valid)
         {
             await LoadKeyAsync(user);
-            Error = "验证码不正确，请确认手机时间准确后重试。The code is not right; check the phone's clock and try again.";
+            Error = AccountLanguage.T("验证码不正确，请确认手机时间准确后重试。", "The code is not right; check the phone's clock and try again.");
             return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, true);
