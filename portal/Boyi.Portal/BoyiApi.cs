@@ -38,7 +38,13 @@ public sealed class BoyiApi(Uri address) : IDisposable
         await AllAsync<Village>(async token => (await Registry.ListVillagesAsync(new ListVillagesRequest { Parent = county, PageSize = 500, PageToken = token }, o))
             is var r ? (r.Villages, r.NextPageToken) : default);
 
-    private static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
+    /// <summary>The county's approved partner enterprises (the directory every signed-in role may read).</summary>
+    public async Task<List<PartnerEnterprise>> AllPartnerEnterprisesAsync(string county, CallOptions o) =>
+        await AllAsync<PartnerEnterprise>(async token => (await Enterprises.ListPartnerEnterprisesAsync(
+            new ListPartnerEnterprisesRequest { Parent = county, PageSize = 500, PageToken = token }, o)) is var r ? (r.PartnerEnterprises, r.NextPageToken) : default);
+
+    /// <summary>Every item of a paged list: <paramref name="page"/> answers one page and the next page token.</summary>
+    public static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
     {
         var all = new List<T>();
         var token = "";

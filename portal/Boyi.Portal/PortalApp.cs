@@ -19,6 +19,9 @@ public static class PortalApp
         var authority = config["Portal:Authority"] ?? "http://127.0.0.1:5080/";
         // Only the portal's own pages: the run command hosts it in the server's process, whose pages are not the portal's.
         builder.Services.AddRazorPages()
+            // A field left empty is empty text, never null: the API's messages refuse null strings, and the server
+            // is the one to say a field is required.
+            .AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new EmptyTextStaysText()))
             .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
             .AddApplicationPart(typeof(PortalApp).Assembly);
         builder.Services.AddAuthentication(o =>
@@ -106,4 +109,11 @@ public static class PortalApp
     /// <summary>Forms post to the portal; the sign-in redirects go to the authority.</summary>
     private static string FormTargets(HttpContext http) =>
         http.RequestServices.GetRequiredService<IConfiguration>()["Portal:Authority"] is { Length: > 0 } authority ? new Uri(authority).GetLeftPart(UriPartial.Authority) : "";
+}
+
+/// <summary>Binds an empty form field to "" rather than null, for every page.</summary>
+internal sealed class EmptyTextStaysText : Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.IDisplayMetadataProvider
+{
+    public void CreateDisplayMetadata(Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.DisplayMetadataProviderContext context) =>
+        context.DisplayMetadata.ConvertEmptyStringToNull = false;
 }

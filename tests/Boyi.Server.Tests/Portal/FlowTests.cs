@@ -6,7 +6,8 @@ namespace Boyi.Server.Tests.Portal;
 /// <summary>
 /// The whole partnership in the browser, as the people do it, each step checked against the API: an enterprise
 /// registers → county staff approve it → it proposes a one-helps-one linkage → staff approve that → it posts a job
-/// and places a member of a poor household → its dashboard and the county's overview show all of it.
+/// and places a member of a poor household → it starts the linkage → its dashboard and the county's overview show
+/// all of it.
 /// </summary>
 public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
 {
@@ -118,9 +119,22 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.StartsWith($"{household.Name}/", placement.Member);
         await ShotAsync(page, "flow-5-placed.png");
 
-        // 6. The enterprise's dashboard shows the approved linkage, the job and the placement.
+        // 6. The enterprise starts the approved linkage; ending it early without a reason is refused by the server,
+        //    which names the field, and nothing changes.
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();   // the "are you sure?" of ending early
+        await page.GotoAsync($"{s.PortalAddress}/{linkageName}");
+        await SubmitAsync(page, "#activate");
+        Assert.Contains("帮扶中", await page.InnerTextAsync("#status"));
+        Assert.Equal(["待审批", "已批准", "帮扶中"], await page.Locator("#history .to").AllInnerTextsAsync());
+        await SubmitAsync(page, "#terminate");
+        Assert.Equal("必填。", await page.InnerTextAsync("#Reason-error"));
+        Assert.Equal(LinkageStatus.Active, (await linkages.GetLinkageAsync(new GetLinkageRequest { Name = linkageName })).Linkage.Status);
+        await ShotAsync(page, "flow-6-linkage-active.png");
+
+        // 7. The enterprise's dashboard shows the active linkage (its village now reached), the job and the placement.
         await page.GotoAsync(s.PortalAddress);
-        Assert.Equal("已批准", await page.InnerTextAsync($"#linkages tr[data-name='{linkageName}'] .status"));
+        Assert.Equal("帮扶中", await page.InnerTextAsync($"#linkages tr[data-name='{linkageName}'] .status"));
+        Assert.Equal("1", await page.InnerTextAsync("#villages-reached"));
         Assert.Equal(villageName, await page.InnerTextAsync($"#linkages tr[data-name='{linkageName}'] td:nth-child(3)"));
         Assert.Equal("500,000.00", await page.InnerTextAsync($"#linkages tr[data-name='{linkageName}'] td:nth-child(5)"));
         Assert.Equal("1", await page.InnerTextAsync($"#jobs tr[data-name='{jobName}'] .filled"));
@@ -128,9 +142,9 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.Equal("1", await page.InnerTextAsync("#jobs-filled"));
         Assert.Equal("500,000.00", await page.InnerTextAsync("#funds-pledged"));
         await page.WaitForSelectorAsync("#chart-linkages[data-drawn=true]");
-        await ShotAsync(page, "flow-6-enterprise-dashboard.png");
+        await ShotAsync(page, "flow-7-enterprise-dashboard.png");
 
-        // 7. The county's overview counts it: its row among the enterprises, and the county's totals moved by exactly it.
+        // 8. The county's overview counts it: its row among the enterprises, and the county's totals moved by exactly it.
         var countyAfter = await new ProjectService.ProjectServiceClient(s.Channel).GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = s.County.Name });
         Assert.Equal(countyBefore.JobsFilled + 1, countyAfter.JobsFilled);
         Assert.Equal(countyBefore.JobsOffered + 3, countyAfter.JobsOffered);
@@ -141,12 +155,13 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         Assert.Equal("1", await row.Locator(".linkages").InnerTextAsync());
         Assert.Equal("3", await row.Locator(".jobs").InnerTextAsync());
         Assert.Equal("1", await row.Locator(".filled").InnerTextAsync());
+        Assert.Equal("1", await row.Locator(".villages").InnerTextAsync());
         Assert.Equal("500,000.00", await row.Locator(".pledged").InnerTextAsync());
         Assert.Equal(countyAfter.JobsFilled.ToString(System.Globalization.CultureInfo.InvariantCulture), await staff.InnerTextAsync("#total-jobs-filled"));
-        await ShotAsync(staff, "flow-7-county-participation.png");
+        await ShotAsync(staff, "flow-8-county-participation.png");
         await staff.GotoAsync(s.PortalAddress);
         Assert.Equal(countyAfter.JobsFilled.ToString(System.Globalization.CultureInfo.InvariantCulture), await staff.InnerTextAsync("#jobs-filled"));
         Assert.Equal("0", await staff.InnerTextAsync("#proposed-linkages"));
-        await ShotAsync(staff, "flow-8-county-dashboard.png");
+        await ShotAsync(staff, "flow-9-county-dashboard.png");
     }
 }

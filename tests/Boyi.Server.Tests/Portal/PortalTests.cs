@@ -116,6 +116,11 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.FillAsync("#CreditCode", code);
         Assert.Equal("", await page.InnerTextAsync("#CreditCode-hint"));
         var user = $"p-{Guid.NewGuid():N}"[..14];
+        // Nothing but the code: the server says what is required, field by field (an empty field is not a fault).
+        await page.ClickAsync("button[type=submit]");
+        Assert.Equal("必填。", await page.InnerTextAsync("#DisplayName-error"));
+        Assert.Equal("必填。", await page.InnerTextAsync("#LegalRepresentative-error"));
+        Assert.Equal(code, await page.InputValueAsync("#CreditCode"));
         await page.FillAsync("#DisplayName", "博白县绿源果蔬专业合作社");
         await page.FillAsync("#LegalRepresentative", "钟建华");
         await page.FillAsync("#ContactName", "钟丽");

@@ -154,11 +154,7 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
             Households.AddRange(profiles.HouseholdProfiles);
             MoreHouseholds = profiles.NextPageToken.Length > 0;
         }
-        Partners.AddRange((await AllAsync<PartnerEnterprise>(async t =>
-        {
-            var r = await Api.Enterprises.ListPartnerEnterprisesAsync(new ListPartnerEnterprisesRequest { Parent = User.County(), PageSize = 500, PageToken = t }, o);
-            return (r.PartnerEnterprises, r.NextPageToken);
-        })).Where(e => e.Name != Me).OrderBy(e => e.DisplayName, StringComparer.Ordinal));
+        Partners.AddRange((await Api.AllPartnerEnterprisesAsync(User.County()!, o)).Where(e => e.Name != Me).OrderBy(e => e.DisplayName, StringComparer.Ordinal));
     }
 
     /// <summary>How a target chosen in another town is labelled: the village's name, or the household's number.</summary>

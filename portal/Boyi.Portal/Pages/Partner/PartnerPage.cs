@@ -107,33 +107,19 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
     /// <summary>The numeric id at the end of a resource name (`jobs/12` → 12).</summary>
     public static long IdOf(string name) => long.Parse(name[(name.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
 
-    /// <summary>Every page of a list call.</summary>
-    protected static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
-    {
-        var all = new List<T>();
-        var token = "";
-        do
-        {
-            var (items, next) = await page(token);
-            all.AddRange(items);
-            token = next;
-        } while (token.Length > 0);
-        return all;
-    }
-
-    protected async Task<List<Linkage>> MyLinkagesAsync(CallOptions o) => await AllAsync<Linkage>(async t =>
+    protected async Task<List<Linkage>> MyLinkagesAsync(CallOptions o) => await BoyiApi.AllAsync<Linkage>(async t =>
     {
         var r = await Api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
         return (r.Linkages, r.NextPageToken);
     });
 
-    protected async Task<List<Job>> MyJobsAsync(CallOptions o) => await AllAsync<Job>(async t =>
+    protected async Task<List<Job>> MyJobsAsync(CallOptions o) => await BoyiApi.AllAsync<Job>(async t =>
     {
         var r = await Api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
         return (r.Jobs, r.NextPageToken);
     });
 
-    protected async Task<List<Project>> MyProjectsAsync(CallOptions o) => await AllAsync<Project>(async t =>
+    protected async Task<List<Project>> MyProjectsAsync(CallOptions o) => await BoyiApi.AllAsync<Project>(async t =>
     {
         var r = await Api.Projects.ListProjectsAsync(new ListProjectsRequest { Parent = Me, PageSize = 100, PageToken = t }, o);
         return (r.Projects, r.NextPageToken);
