@@ -51,8 +51,11 @@ public sealed class EnterpriseTests(CountyFixture s) : IClassFixture<CountyFixtu
         bad.ContactPhone = "12345";
         bad.Industry = Industry.Unspecified;
         bad.Town = "towns/450924101";
-        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await Enterprises.RegisterEnterpriseAsync(Request(bad)));
+        // The first user's problems come in the same answer as the enterprise's.
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+            await Enterprises.RegisterEnterpriseAsync(Request(bad, user: "no spaces allowed", password: "abcdefgh")));
         var fields = e.BadRequest()!.FieldViolations.ToDictionary(v => v.Field, v => v.Reason);
+        Assert.Equal("INVALID_FORMAT", fields["first_user.user_name"]);
         Assert.Equal("CREDIT_CODE_CHARACTER", fields["enterprise.credit_code"]);
         Assert.Equal("PHONE_FORMAT", fields["enterprise.contact_phone"]);
         Assert.Equal("REQUIRED", fields["enterprise.industry"]);

@@ -114,6 +114,19 @@ public sealed class Violations
         }
     }
 
+    /// <summary>An asynchronous check whose field violations are kept with the rest (see <see cref="Capture"/>).</summary>
+    public async Task CaptureAsync(Func<Task> check)
+    {
+        try
+        {
+            await check();
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.InvalidArgument)
+        {
+            _items.AddRange(e.Violations);
+        }
+    }
+
     /// <summary>Throws INVALID_ARGUMENT carrying every collected violation.</summary>
     public void ThrowIfAny(string message = "The request has invalid fields.")
     {

@@ -25,9 +25,16 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
     {
         var countyId = ResourceNames.ParseCounty(request.Parent, "parent");
         Reach.Require(context.Reach().ContainsCounty(countyId), "county", ResourceNames.County(countyId));
-        var row = Validate(request.Enterprise ?? throw DomainException.Invalid("enterprise", "REQUIRED", "is required"), countyId);
-        var user = request.FirstUser ?? throw DomainException.Invalid("first_user", "REQUIRED", "is required");
-        await accounts.CheckNewUserAsync(user.UserName.Trim(), user.FullName.Trim(), user.Password, "first_user");
+        // Every problem of the form at once: the enterprise's fields and its first user's.
+        var problems = new Violations();
+        EnterpriseRow? row = null;
+        problems.Capture(() => row = Validate(request.Enterprise ?? throw DomainException.Invalid("enterprise", "REQUIRED", "is required"), countyId));
+        if (request.FirstUser is { } first)
+            await problems.CaptureAsync(() => accounts.CheckNewUserAsync(first.UserName.Trim(), first.FullName.Trim(), first.Password, "first_user"));
+        else
+            problems.Add("first_user", "REQUIRED", "is required");
+        problems.ThrowIfAny();
+        var user = request.FirstUser!;
 
         // The password never reaches the request-id store, not even hashed with the rest of the request.
         var stored = request.Clone();
@@ -35,7 +42,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
         var actor = context.Caller().Principal;
         return await mutations.RunAsync(stored, request.RequestId, context, async (db, ct) =>
         {
-            var enterprise = await store.RegisterAsync(db, row, actor, ct);
+            var enterprise = await store.RegisterAsync(db, row!, actor, ct);
             await accounts.AddEnterpriseUserAsync(db, user.UserName.Trim(), user.FullName.Trim(), user.Password, countyId, enterprise.Id, ct);
             await db.SaveChangesAsync(ct);
             return new RegisterEnterpriseResponse { Enterprise = enterprise.ToProto(), UserName = user.UserName.Trim() };

@@ -120,6 +120,7 @@ public sealed class PortalTests(PortalFixture s) : IClassFixture<PortalFixture>
         await page.ClickAsync("button[type=submit]");
         Assert.Equal("必填。", await page.InnerTextAsync("#DisplayName-error"));
         Assert.Equal("必填。", await page.InnerTextAsync("#LegalRepresentative-error"));
+        Assert.NotEqual("", await page.InnerTextAsync("#UserName-error"));   // the first user's problems in the same answer
         Assert.Equal(code, await page.InputValueAsync("#CreditCode"));
         await page.FillAsync("#DisplayName", "博白县绿源果蔬专业合作社");
         await page.FillAsync("#LegalRepresentative", "钟建华");
