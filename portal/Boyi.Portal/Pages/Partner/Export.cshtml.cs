@@ -12,8 +12,6 @@ public sealed class ExportModel(BoyiApi api) : PartnerPage(api)
 {
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var o = await AsMeAsync();
         var linkages = await MyLinkagesAsync(o);
         var jobs = await MyJobsAsync(o);

@@ -24,8 +24,6 @@ public sealed class JobModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync(id);
         return Page();
     }
@@ -33,8 +31,6 @@ public sealed class JobModel(BoyiApi api) : PartnerPage(api)
     /// <summary>Places a candidate in the job.</summary>
     public async Task<IActionResult> OnPostAsync(long id)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var start = Day(StartDate, nameof(StartDate));
         var wage = Fen(Wage, nameof(Wage));
         return await SubmitAsync(async () =>
@@ -59,8 +55,6 @@ public sealed class JobModel(BoyiApi api) : PartnerPage(api)
     /// <summary>Ends placement <paramref name="placement"/> on <paramref name="endDate"/>.</summary>
     public async Task<IActionResult> OnPostEndAsync(long id, long placement, string endDate)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var end = Day(endDate, $"end-{placement}");
         return await SubmitAsync(async () =>
         {

@@ -25,16 +25,12 @@ public sealed class JobsModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var openings = Whole(Openings, nameof(Openings));
         var wage = Fen(Wage, nameof(Wage));
         var from = Day(OpenFrom, nameof(OpenFrom));
@@ -58,8 +54,6 @@ public sealed class JobsModel(BoyiApi api) : PartnerPage(api)
     /// <summary>Closes job <paramref name="id"/> (as last seen: <paramref name="etag"/>).</summary>
     public async Task<IActionResult> OnPostCloseAsync(long id, string etag)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         try
         {
             var job = (await Api.Jobs.CloseJobAsync(new CloseJobRequest { Name = $"jobs/{id}", Etag = etag ?? "", RequestId = Guid.NewGuid().ToString() },

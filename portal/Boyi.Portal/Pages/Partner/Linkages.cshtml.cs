@@ -16,8 +16,6 @@ public sealed class LinkagesModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync();
         return Page();
     }
@@ -25,8 +23,6 @@ public sealed class LinkagesModel(BoyiApi api) : PartnerPage(api)
     /// <summary>Accepts or declines the invitation into linkage <paramref name="id"/>.</summary>
     public async Task<IActionResult> OnPostAnswerAsync(long id, bool accept)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         try
         {
             await Api.Linkages.AnswerLinkageInvitationAsync(new AnswerLinkageInvitationRequest

@@ -52,8 +52,6 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync();
         return Page();
     }
@@ -61,16 +59,12 @@ public sealed class NewLinkageModel(BoyiApi api) : PartnerPage(api)
     /// <summary>Shows another town's villages and households, keeping everything typed and ticked so far.</summary>
     public async Task<IActionResult> OnPostTownAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var funds = Fen(Funds, nameof(Funds));
         var jobs = Whole(JobsPledged, nameof(JobsPledged));
         var training = Whole(TrainingSessions, nameof(TrainingSessions));

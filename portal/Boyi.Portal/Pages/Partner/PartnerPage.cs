@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Boyi.Contracts.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Boyi.Portal.Pages.Partner;
 
@@ -15,8 +16,19 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
 {
     protected BoyiApi Api { get; } = api;
 
-    /// <summary>`enterprises/{id}` of the signed-in person, or null for someone who is not an enterprise user.</summary>
-    public string? Me => User.Enterprise();
+    /// <summary>`enterprises/{id}` of the signed-in enterprise user (the pages answer no one else).</summary>
+    public string Me => User.Enterprise() ?? "";
+
+    /// <summary>Before any handler: someone who is not an enterprise user gets 403 (the server would refuse them anyway).</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (User.Enterprise() is null)
+        {
+            context.Result = NotAnEnterprise();
+            return;
+        }
+        await next();
+    }
 
     /// <summary>What a person who is not an enterprise user gets: a 403 page (the server would refuse them anyway).</summary>
     protected IActionResult NotAnEnterprise() => new ContentResult

@@ -18,16 +18,12 @@ public sealed class ProjectModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync(id);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(long id)
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var date = Day(Date, nameof(Date));
         var amount = Fen(Amount, nameof(Amount), required: true);
         return await SubmitAsync(async () =>

@@ -21,16 +21,12 @@ public sealed class ProjectsModel(BoyiApi api) : PartnerPage(api)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (Me is null)
-            return NotAnEnterprise();
         var pledged = Fen(Pledged, nameof(Pledged), required: true);
         return await SubmitAsync(async () =>
         {
