@@ -13,9 +13,13 @@ public sealed class BoyiApi(Uri address) : IDisposable
 {
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(address);
 
+    /// <summary>Where <see cref="SessionRenewal"/> leaves a token it renewed during this request.</summary>
+    public const string RenewedTokenKey = "boyi.renewed-access-token";
+
     public async Task<CallOptions> AsAsync(HttpContext http)
     {
-        var token = await http.GetTokenAsync("access_token") ?? throw new InvalidOperationException("The session holds no access token.");
+        var token = http.Items[RenewedTokenKey] as string ?? await http.GetTokenAsync("access_token")
+            ?? throw new InvalidOperationException("The session holds no access token.");
         return new CallOptions(new Metadata { { "Authorization", $"Bearer {token}" } }, cancellationToken: http.RequestAborted);
     }
 

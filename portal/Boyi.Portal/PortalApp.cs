@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -21,7 +22,11 @@ public static class PortalApp
         builder.Services.AddRazorPages()
             // A field left empty is empty text, never null: the API's messages refuse null strings, and the server
             // is the one to say a field is required.
-            .AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new EmptyTextStaysText()))
+            .AddMvcOptions(o =>
+            {
+                o.ModelMetadataDetailsProviders.Add(new EmptyTextStaysText());
+                o.Filters.Add<SessionRenewal>();
+            })
             .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
             .AddApplicationPart(typeof(PortalApp).Assembly);
         builder.Services.AddAuthentication(o =>
@@ -63,6 +68,8 @@ public static class PortalApp
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton(new BoyiApi(new Uri(config["Portal:GrpcAddress"] ?? "http://127.0.0.1:5081")));
         builder.Services.AddSingleton<PortalToken>();
+        builder.Services.AddScoped<SessionRenewal>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -22,19 +22,13 @@ public sealed class PortalToken(IConfiguration config) : IDisposable
         {
             if (_token is null || DateTime.UtcNow >= _renewAt)
             {
-                var authority = new Uri(config["Portal:Authority"] ?? "http://127.0.0.1:5080/");
-                var response = await _http.PostAsync(new Uri(authority, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+                var (token, _, expiresIn, status) = await TokenAsync(new Dictionary<string, string>
                 {
                     ["grant_type"] = "client_credentials",
-                    ["client_id"] = config["Portal:ClientId"] ?? "boyi-portal",
-                    ["client_secret"] = config["Portal:ClientSecret"] ?? "",
                     ["scope"] = "enterprises.write registry.read",
-                }), ct);
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-                _token = body.TryGetProperty("access_token", out var t) ? t.GetString() : null;
-                if (_token is null)
-                    throw new InvalidOperationException($"The authority gave the portal no token ({(int)response.StatusCode}).");
-                _renewAt = DateTime.UtcNow.AddSeconds(body.GetProperty("expires_in").GetInt32() / 2.0);
+                }, ct);
+                _token = token ?? throw new InvalidOperationException($"The authority gave the portal no token ({status}).");
+                _renewAt = DateTime.UtcNow.AddSeconds(expiresIn / 2.0);
             }
             return new CallOptions(new Metadata { { "Authorization", $"Bearer {_token}" } }, cancellationToken: ct);
         }
@@ -42,6 +36,32 @@ public sealed class PortalToken(IConfiguration config) : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A signed-in person's tokens renewed with their refresh token (the authority refuses it once the person is
+    /// locked, suspended or idle too long): the new access token, refresh token and lifetime, or nulls.
+    /// </summary>
+    public async Task<(string? AccessToken, string? RefreshToken, int ExpiresIn)> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        var (access, refresh, expiresIn, _) = await TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+        }, ct);
+        return (access, refresh, expiresIn);
+    }
+
+    /// <summary>A request to the authority's token endpoint as the portal's client.</summary>
+    private async Task<(string? AccessToken, string? RefreshToken, int ExpiresIn, int Status)> TokenAsync(Dictionary<string, string> form, CancellationToken ct)
+    {
+        form["client_id"] = config["Portal:ClientId"] ?? "boyi-portal";
+        form["client_secret"] = config["Portal:ClientSecret"] ?? "";
+        var authority = new Uri(config["Portal:Authority"] ?? "http://127.0.0.1:5080/");
+        var response = await _http.PostAsync(new Uri(authority, "connect/token"), new FormUrlEncodedContent(form), ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        string? S(string name) => body.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return (S("access_token"), S("refresh_token"), body.TryGetProperty("expires_in", out var e) ? e.GetInt32() : 0, (int)response.StatusCode);
     }
 
     public void Dispose()

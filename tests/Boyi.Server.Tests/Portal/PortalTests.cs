@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 namespace Boyi.Server.Tests.Portal;
 
 /// <summary>The real portal on Kestrel in front of the real server, registered with the authority as an OpenID client.</summary>
-public sealed class PortalFixture : CountyFixture, IAsyncLifetime
+public class PortalFixture : CountyFixture, IAsyncLifetime
 {
     private WebApplication? _portal;
     private IPlaywright? _playwright;
