@@ -126,6 +126,11 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         await SubmitAsync(page, "#activate");
         Assert.Contains("帮扶中", await page.InnerTextAsync("#status"));
         Assert.Equal(["待审批", "已批准", "帮扶中"], await page.Locator("#history .to").AllInnerTextsAsync());
+        // Who did each step: the enterprise proposed and started it ("you"), staff approved it (another account).
+        var actors = await page.Locator("#history td:nth-child(4)").AllInnerTextsAsync();
+        Assert.Equal("您", actors[0]);
+        Assert.StartsWith("user:", actors[1]);
+        Assert.Equal("您", actors[2]);
         await SubmitAsync(page, "#terminate");
         Assert.Equal("必填。", await page.InnerTextAsync("#Reason-error"));
         Assert.Equal(LinkageStatus.Active, (await linkages.GetLinkageAsync(new GetLinkageRequest { Name = linkageName })).Linkage.Status);
