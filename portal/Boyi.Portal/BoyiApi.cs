@@ -47,6 +47,29 @@ public sealed class BoyiApi(Uri address) : IDisposable
         await AllAsync<PartnerEnterprise>(async token => (await Enterprises.ListPartnerEnterprisesAsync(
             new ListPartnerEnterprisesRequest { Parent = county, PageSize = 500, PageToken = token }, o)) is var r ? (r.PartnerEnterprises, r.NextPageToken) : default);
 
+    /// <summary>
+    /// Display names of <paramref name="enterprises"/>: from the county's directory of partners in one listing, and
+    /// one by one only for those it does not list (not approved); a name the caller may not read stays as it is.
+    /// </summary>
+    public async Task<Dictionary<string, string>> EnterpriseNamesAsync(string county, IEnumerable<string> enterprises, CallOptions o)
+    {
+        var wanted = enterprises.Distinct(StringComparer.Ordinal).ToList();
+        var names = wanted.Count == 0 ? [] : (await AllPartnerEnterprisesAsync(county, o)).Where(e => wanted.Contains(e.Name))
+            .ToDictionary(e => e.Name, e => e.DisplayName, StringComparer.Ordinal);
+        foreach (var e in wanted.Where(e => !names.ContainsKey(e)))
+        {
+            try
+            {
+                names[e] = (await Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = e }, o)).Enterprise.DisplayName;
+            }
+            catch (RpcException x) when (x.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
+            {
+                names[e] = e;
+            }
+        }
+        return names;
+    }
+
     /// <summary>Every item of a paged list: <paramref name="page"/> answers one page and the next page token.</summary>
     public static async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
     {

@@ -54,6 +54,13 @@ public static class Messages
         ["DUPLICATE"] = ("同一项选了两次。", "appears twice."),
     };
 
+    /// <summary>A refusal of the server in words: its reason's text in the person's language, else the server's own message.</summary>
+    public static string For(Grpc.Core.RpcException e)
+    {
+        var status = Grpc.Core.RpcExceptionExtensions.GetRpcStatus(e);
+        return ForReason(status?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? status?.Message ?? e.Status.Detail;
+    }
+
     /// <summary>The overall message for <paramref name="reason"/>, or null when the server's own words should be shown.</summary>
     public static string? ForReason(string? reason) =>
         reason is not null && Reasons.TryGetValue(reason, out var t) ? Lang.T(t.Zh, t.En) : null;

@@ -19,6 +19,14 @@ public abstract class PortalPage : PageModel
     /// <summary>A one-line confirmation shown on the next page (after the redirect that follows a successful action).</summary>
     protected void Tell(string message) => TempData["Done"] = message;
 
+    /// <summary>What someone gets on a page that is not for their role: 403 with a sentence saying whom it is for.</summary>
+    protected static Microsoft.AspNetCore.Mvc.ContentResult Forbidden(string zh, string en) => new()
+    {
+        StatusCode = StatusCodes.Status403Forbidden,
+        ContentType = "text/plain; charset=utf-8",
+        Content = Lang.T(zh, en),
+    };
+
     public string Err(string field) => Errors.TryGetValue(field, out var m) ? m : "";
 
     /// <summary>Whether the server's refusal is one the person can act on (shown on the form) rather than a fault.</summary>
@@ -65,10 +73,10 @@ public abstract class PortalPage : PageModel
             var text = Messages.ForField(v.Reason, v.Description);
             Errors[field] = Errors.TryGetValue(field, out var before) ? $"{before} {text}" : text;
         }
-        var reason = status?.GetDetail<ErrorInfo>()?.Reason;
-        Problem = Messages.ForReason(reason) ?? (e.StatusCode == Grpc.Core.StatusCode.Aborted
-            ? Lang.T("这条记录刚被别人改过，请刷新后再试。", "Someone changed this just now; reload and try again.")
-            : status?.Message ?? e.Status.Detail);
+        // Any conflict (stale etag, concurrent change) asks the person to reload; other refusals in their words.
+        Problem = e.StatusCode == Grpc.Core.StatusCode.Aborted
+            ? Messages.ForReason(status?.GetDetail<ErrorInfo>()?.Reason) ?? Messages.ForReason("ETAG_MISMATCH")
+            : Messages.For(e);
         if (Errors.TryGetValue("", out var general))
         {
             Problem = $"{Problem} {general}";

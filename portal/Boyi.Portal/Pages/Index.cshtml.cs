@@ -50,10 +50,10 @@ public sealed class IndexModel(BoyiApi api) : PageModel
             Area = area;
             Totals = await api.Projects.GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = area }, o);
             Coverage = (await api.Pairing.GetCoverageAsync(new GetCoverageRequest { Scope = area }, o)).Coverage;
-            PendingEnterprises = await CountAsync(async token => (await api.Enterprises.ListEnterprisesAsync(
-                new ListEnterprisesRequest { Parent = area, Filter = "status = PENDING", PageSize = 500, PageToken = token }, o)) is var r ? (r.Enterprises.Count, r.NextPageToken) : default);
-            ProposedLinkages = await CountAsync(async token => (await api.Linkages.ListLinkagesAsync(
-                new ListLinkagesRequest { Parent = area, Filter = "status = PROPOSED", PageSize = 500, PageToken = token }, o)) is var r ? (r.Linkages.Count, r.NextPageToken) : default);
+            PendingEnterprises = (await BoyiApi.AllAsync<Enterprise>(async token => (await api.Enterprises.ListEnterprisesAsync(
+                new ListEnterprisesRequest { Parent = area, Filter = "status = PENDING", PageSize = 500, PageToken = token }, o)) is var r ? (r.Enterprises, r.NextPageToken) : default)).Count;
+            ProposedLinkages = (await BoyiApi.AllAsync<Linkage>(async token => (await api.Linkages.ListLinkagesAsync(
+                new ListLinkagesRequest { Parent = area, Filter = "status = PROPOSED", PageSize = 500, PageToken = token }, o)) is var r ? (r.Linkages, r.NextPageToken) : default)).Count;
         }
     }
 
@@ -73,16 +73,4 @@ public sealed class IndexModel(BoyiApi api) : PageModel
         "auditor" => Lang.T("审计员", "Auditor"),
         _ => role,
     };
-
-    private static async Task<int> CountAsync(Func<string, Task<(int Count, string Next)>> page)
-    {
-        var (total, token) = (0, "");
-        do
-        {
-            var (count, next) = await page(token);
-            total += count;
-            token = next;
-        } while (token.Length > 0);
-        return total;
-    }
 }

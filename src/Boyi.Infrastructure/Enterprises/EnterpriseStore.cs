@@ -66,8 +66,7 @@ public sealed class EnterpriseStore(Database database, TimeProvider clock)
     public async Task<List<EnterpriseRow>> ListAsync(EnterpriseQuery q, long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = q.CountyId * Ids.EnterpriseSeqFactor;
-        var rows = db.Enterprises.AsNoTracking().Where(e => e.Id >= from && e.Id < from + Ids.EnterpriseSeqFactor);
+        var rows = InCounty(db, q.CountyId);
         if (q.TownId is { } town)
             rows = rows.Where(e => e.TownId == town);
         if (q.Status is { } status)
@@ -87,12 +86,18 @@ public sealed class EnterpriseStore(Database database, TimeProvider clock)
     public async Task<List<PartnerRow>> ListPartnersAsync(int countyId, long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = countyId * Ids.EnterpriseSeqFactor;
-        return await db.Enterprises.AsNoTracking()
-            .Where(e => e.Id >= from && e.Id < from + Ids.EnterpriseSeqFactor && e.Status == EnterpriseStatus.Approved && (after == null || e.Id > after))
+        return await InCounty(db, countyId)
+            .Where(e => e.Status == EnterpriseStatus.Approved && (after == null || e.Id > after))
             .OrderBy(e => e.Id).Take(take)
             .Select(e => new PartnerRow(e.Id, e.DisplayName, e.TownId, e.Industry))
             .ToListAsync(ct);
+    }
+
+    /// <summary>The county's enterprises: one range of the key (county × 10^6 + sequence).</summary>
+    private static IQueryable<EnterpriseRow> InCounty(BoyiDbContext db, int countyId)
+    {
+        var from = countyId * Ids.EnterpriseSeqFactor;
+        return db.Enterprises.AsNoTracking().Where(e => e.Id >= from && e.Id < from + Ids.EnterpriseSeqFactor);
     }
 
     /// <summary>A decision of county staff: approve, reject, suspend, or lift a suspension (approve again).</summary>

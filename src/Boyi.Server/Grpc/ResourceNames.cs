@@ -16,6 +16,14 @@ public readonly record struct AreaRef(AreaKind Kind, long Id)
         _ => Ids.CountyOfVillage(Id),
     };
 
+    /// <summary>The same area as the stores take it (county, with its town and village where they apply).</summary>
+    public Infrastructure.Common.Area ToArea() => Kind switch
+    {
+        AreaKind.County => new(CountyId),
+        AreaKind.Town => new(CountyId, TownId: Id),
+        _ => new(CountyId, TownId: Ids.TownOfVillage(Id), VillageId: Id),
+    };
+
     public string Name => Kind switch
     {
         AreaKind.County => ResourceNames.County((int)Id),

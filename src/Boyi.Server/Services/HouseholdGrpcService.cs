@@ -197,10 +197,7 @@ public sealed partial class HouseholdGrpcService(
         var response = new ListHouseholdProfilesResponse();
         if (context.Reach().Narrow(parent) is not { } area)
             return response;
-        var scope = area.Kind == AreaKind.Town
-            ? new Infrastructure.Common.Area(area.CountyId, TownId: area.Id)
-            : new Infrastructure.Common.Area(area.CountyId, Reg.Ids.TownOfVillage(area.Id), area.Id);
-        var rows = await store.ListProfilesAsync(scope, after, size + 1, context.CancellationToken);
+        var rows = await store.ListProfilesAsync(area.ToArea(), after, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
         response.HouseholdProfiles.AddRange(items.Select(p => p.ToProto()));
         response.NextPageToken = next;

@@ -123,7 +123,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
     {
         var area = ResourceNames.ParseArea(request.Scope, "scope", AreaKind.County, AreaKind.Town, AreaKind.Village);
         RequireArea(context, area);
-        var (total, breakdown) = await store.CoverageAsync(ToArea(area), context.CancellationToken);
+        var (total, breakdown) = await store.CoverageAsync(area.ToArea(), context.CancellationToken);
         var response = new GetCoverageResponse { Coverage = total.ToProto(area.Name) };
         var childName = area.Kind == AreaKind.County ? (Func<long, string>)ResourceNames.Town : ResourceNames.Village;
         response.Breakdown.AddRange(breakdown.Select(b => b.ToProto(childName(b.Id))));
@@ -137,7 +137,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         var key = $"uncovered|{parent.Name}";
         if (context.Reach().Narrow(parent) is not { } area)
             return new ListUncoveredHouseholdsResponse();
-        var (page, total) = await store.ListUncoveredAsync(ToArea(area), Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
+        var (page, total) = await store.ListUncoveredAsync(area.ToArea(), Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListUncoveredHouseholdsResponse { TotalSize = total };
         var (items, next) = Paging.Page(page, size, key, x => x.HouseholdId);
         response.Households.AddRange(items.Select(u => new UncoveredHousehold
@@ -158,10 +158,10 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         RequireArea(context, area);
         var ct = context.CancellationToken;
         // Plan outside the transaction: it only reads, and the stored plan is re-checked under lock on acceptance.
-        var (cadres, households) = await store.LoadPlannerInputAsync(ToArea(area), ct);
+        var (cadres, households) = await store.LoadPlannerInputAsync(area.ToArea(), ct);
         var plan = PairingPlanner.Plan(cadres, households);
         plan.Validate(cadres, households);
-        var (before, _) = await store.CoverageAsync(ToArea(area), ct);
+        var (before, _) = await store.CoverageAsync(area.ToArea(), ct);
         logger.LogInformation("Planned {Scope}: {Covered} of {Uncovered} uncovered households coverable", area.Name, plan.MaxCoverable, plan.Unpaired);
 
         var villageOf = households.ToDictionary(h => h.HouseholdId, h => h.VillageId);
@@ -250,11 +250,4 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         }));
         return proposal;
     }
-
-    private static Area ToArea(AreaRef area) => area.Kind switch
-    {
-        AreaKind.County => new Area(area.CountyId),
-        AreaKind.Town => new Area(area.CountyId, TownId: area.Id),
-        _ => new Area(area.CountyId, TownId: Domain.Registry.Ids.TownOfVillage(area.Id), VillageId: area.Id),
-    };
 }

@@ -31,12 +31,7 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
     }
 
     /// <summary>What a person who is not an enterprise user gets: a 403 page (the server would refuse them anyway).</summary>
-    protected IActionResult NotAnEnterprise() => new ContentResult
-    {
-        StatusCode = StatusCodes.Status403Forbidden,
-        ContentType = "text/plain; charset=utf-8",
-        Content = Lang.T("此页面仅供企业用户使用。", "This page is for enterprise users."),
-    };
+    protected IActionResult NotAnEnterprise() => Forbidden("此页面仅供企业用户使用。", "This page is for enterprise users.");
 
     protected Task<CallOptions> AsMeAsync() => Api.AsAsync(HttpContext);
 

@@ -71,6 +71,5 @@ public sealed class IndexModel(BoyiApi api, PortalToken portal, IConfiguration c
     };
 
     private async Task LoadTownsAsync() =>
-        Towns.AddRange((await api.Registry.ListTownsAsync(new ListTownsRequest { Parent = County, PageSize = 500 },
-            await portal.AsPortalAsync(HttpContext.RequestAborted))).Towns);
+        Towns.AddRange(await api.AllTownsAsync(County, await portal.AsPortalAsync(HttpContext.RequestAborted)));
 }

@@ -99,7 +99,7 @@ public sealed class ApprovalsModel(BoyiApi api) : StaffPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            EnterprisesRefused = Messages.ForReason(e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? e.Status.Detail;
+            EnterprisesRefused = Messages.For(e);
         }
         try
         {
@@ -111,21 +111,12 @@ public sealed class ApprovalsModel(BoyiApi api) : StaffPage(api)
             // The proximity information (nearby candidates) is answered by GetLinkage, for the staff deciding.
             foreach (var listed in page.Linkages)
                 Linkages.Add((await Api.Linkages.GetLinkageAsync(new GetLinkageRequest { Name = listed.Name }, o)).Linkage);
-            foreach (var lead in Linkages.Select(l => l.LeadEnterprise).Distinct())
-            {
-                try
-                {
-                    EnterpriseNames[lead] = (await Api.Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = lead }, o)).Enterprise.DisplayName;
-                }
-                catch (RpcException e) when (IsForThePerson(e))
-                {
-                    EnterpriseNames[lead] = lead;
-                }
-            }
+            foreach (var (lead, shown) in await Api.EnterpriseNamesAsync(User.County()!, Linkages.Select(l => l.LeadEnterprise), o))
+                EnterpriseNames[lead] = shown;
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            LinkagesRefused = Messages.ForReason(e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? e.Status.Detail;
+            LinkagesRefused = Messages.For(e);
         }
     }
 }

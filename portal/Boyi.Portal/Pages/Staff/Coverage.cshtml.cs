@@ -88,14 +88,10 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
             if (!string.IsNullOrEmpty(ProposalName))
             {
                 Proposal = (await Api.Pairing.GetPairingProposalAsync(new GetPairingProposalRequest { Name = ProposalName }, o)).Proposal;
+                foreach (var c in await BoyiApi.AllAsync<Cadre>(async t => (await Api.Cadres.ListCadresAsync(
+                    new ListCadresRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = t }, o)) is var r ? (r.Cadres, r.NextPageToken) : default))
+                    Cadres[c.Name] = c;
                 var token = "";
-                do
-                {
-                    var page = await Api.Cadres.ListCadresAsync(new ListCadresRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o);
-                    foreach (var c in page.Cadres)
-                        Cadres[c.Name] = c;
-                    token = page.NextPageToken;
-                } while (token.Length > 0);
                 if (Proposal.State == PairingProposalState.Open)
                 {
                     // The households of an open proposal are still uncovered: their heads' names, for the review.
@@ -111,7 +107,7 @@ public sealed class CoverageModel(BoyiApi api) : StaffPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            Problem ??= Messages.ForReason(e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? e.Status.Detail;
+            Problem ??= Messages.For(e);
         }
     }
 

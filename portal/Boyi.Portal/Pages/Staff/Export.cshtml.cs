@@ -63,15 +63,9 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
     private async Task<Excel.Sheet> LinkagesAsync()
     {
         var o = await AsAsync();
-        var all = new List<Linkage>();
-        var token = "";
-        do
-        {
-            var page = await Api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o);
-            all.AddRange(page.Linkages);
-            token = page.NextPageToken;
-        } while (token.Length > 0);
-        var names = await EnterpriseNamesAsync(all.Select(l => l.LeadEnterprise));
+        var all = await BoyiApi.AllAsync<Linkage>(async token => (await Api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o))
+            is var r ? (r.Linkages, r.NextPageToken) : default);
+        var names = await Api.EnterpriseNamesAsync(User.County()!, all.Select(l => l.LeadEnterprise), o);
         var rows = all.Select(l => (IReadOnlyList<object?>)
         [
             l.Name, names.GetValueOrDefault(l.LeadEnterprise, l.LeadEnterprise), Names.Of(l.Mode), Names.Of(l.Status),
@@ -88,15 +82,9 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
     private async Task<Excel.Sheet> JobsAsync()
     {
         var o = await AsAsync();
-        var all = new List<Job>();
-        var token = "";
-        do
-        {
-            var page = await Api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o);
-            all.AddRange(page.Jobs);
-            token = page.NextPageToken;
-        } while (token.Length > 0);
-        var names = await EnterpriseNamesAsync(all.Select(j => j.Enterprise));
+        var all = await BoyiApi.AllAsync<Job>(async token => (await Api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o))
+            is var r ? (r.Jobs, r.NextPageToken) : default);
+        var names = await Api.EnterpriseNamesAsync(User.County()!, all.Select(j => j.Enterprise), o);
         var rows = all.Select(j => (IReadOnlyList<object?>)
         [
             j.Name, names.GetValueOrDefault(j.Enterprise, j.Enterprise), j.Title, Places.Of(j.Town), j.Village.Length > 0 ? Places.Of(j.Village) : "",
@@ -106,23 +94,5 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
             [Lang.T("编号", "Job"), Lang.T("企业", "Enterprise"), Lang.T("岗位", "Title"), Lang.T("乡镇", "Town"), Lang.T("村", "Village"),
              Lang.T("招聘人数", "Openings"), Lang.T("已就业", "Filled"), Lang.T("月薪（元）", "Monthly wage (yuan)"),
              Lang.T("开始", "Open from"), Lang.T("截止", "Open until"), Lang.T("状态", "State")], rows);
-    }
-
-    private async Task<Dictionary<string, string>> EnterpriseNamesAsync(IEnumerable<string> enterprises)
-    {
-        var o = await AsAsync();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in enterprises.Distinct())
-        {
-            try
-            {
-                names[e] = (await Api.Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = e }, o)).Enterprise.DisplayName;
-            }
-            catch (RpcException x) when (IsForThePerson(x))
-            {
-                names[e] = e;
-            }
-        }
-        return names;
     }
 }

@@ -35,7 +35,7 @@ public sealed class ParticipationModel(BoyiApi api) : StaffPage(api)
         }
         catch (RpcException e) when (IsForThePerson(e))
         {
-            Problem = Messages.ForReason(e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? e.Status.Detail;
+            Problem = Messages.For(e);
         }
         return Page();
     }

@@ -91,13 +91,9 @@ public sealed class RegistryModel(BoyiApi api) : StaffPage(api)
             if (!string.IsNullOrEmpty(CadreName))
             {
                 Cadre = (await Api.Cadres.GetCadreAsync(new GetCadreRequest { Name = CadreName }, o)).Cadre;
-                var token = "";
-                do
-                {
-                    var page = await Api.Pairing.ListPairingsAsync(new ListPairingsRequest { Parent = CadreName, PageSize = 100, PageToken = token }, o);
-                    Pairings.AddRange(page.Pairings);
-                    token = page.NextPageToken;
-                } while (token.Length > 0 && Pairings.Count < 500);
+                // A cadre has a handful of pairings (a quota of at most 8, and those ended).
+                Pairings.AddRange(await BoyiApi.AllAsync<Pairing>(async t => (await Api.Pairing.ListPairingsAsync(
+                    new ListPairingsRequest { Parent = CadreName, PageSize = 500, PageToken = t }, o)) is var r ? (r.Pairings, r.NextPageToken) : default));
             }
         }
         catch (RpcException e) when (IsForThePerson(e))
@@ -107,7 +103,7 @@ public sealed class RegistryModel(BoyiApi api) : StaffPage(api)
     }
 
     private static string Refusal(RpcException e) =>
-        Messages.ForReason(e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason) ?? e.Status.Detail;
+        Messages.For(e);
 
     /// <summary>A link to this page with the given selection.</summary>
     public static string Link(string? town = null, string? village = null, string? cadre = null, string? hp = null, string? cp = null) =>

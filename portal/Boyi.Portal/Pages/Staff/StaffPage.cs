@@ -24,12 +24,7 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
     {
         if (!User.IsStaff() || User.County() is null)
         {
-            context.Result = new ContentResult
-            {
-                StatusCode = StatusCodes.Status403Forbidden,
-                ContentType = "text/plain; charset=utf-8",
-                Content = Lang.T("此页面仅供县、乡镇工作人员使用。", "This page is for county and town staff."),
-            };
+            context.Result = Forbidden("此页面仅供县、乡镇工作人员使用。", "This page is for county and town staff.");
             return;
         }
         await next();
