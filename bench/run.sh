@@ -158,8 +158,13 @@ bench_token() {
   creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data \
           --name "benchmark" --connection "$(cs "$1")") || die "could not register the benchmark client: $creds"
   secret=$(sed -n 's/^client_secret: *//p' <<<"$creds")
-  BOYI_TOKEN=$(curl -s -d grant_type=client_credentials -d "client_id=$id" -d "client_secret=$secret" \
-    "http://127.0.0.1:$HTTP_PORT/connect/token" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+  # A few tries: the previous server may still be letting go of the port, or this one not yet listening on it.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    BOYI_TOKEN=$(curl -s -d grant_type=client_credentials -d "client_id=$id" -d "client_secret=$secret" \
+      "http://127.0.0.1:$HTTP_PORT/connect/token" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+    [ -n "$BOYI_TOKEN" ] && break
+    sleep 0.5
+  done
   [ -n "$BOYI_TOKEN" ] || die "no token from the token endpoint"
   export BOYI_TOKEN
   AUTH_HEADER="authorization: Bearer $BOYI_TOKEN"
@@ -271,8 +276,15 @@ bench_import() {
   [ "$got" = "$households $people" ] || die "import wrote $got households/people, the county has $households $people"
   import_reset
   psql_load "$dir/rows"   # warm-up of the psql side
-  import_reset
-  CLI import "$dir/demo.xlsx" --county $COUNTY --server "$server" >&2   # warm-up of the XLSX path
+  # More warm-ups: after one import the server is still compiling a few hundred methods per import (tier-1
+  # recompilation of per-request code), which a long-running server has long since done.
+  local w
+  for w in 1 2; do
+    import_reset
+    CLI import "$dir/demo.csv" --county $COUNTY --server "$server" >/dev/null
+    import_reset
+    CLI import "$dir/demo.xlsx" --county $COUNTY --server "$server" >/dev/null
+  done
 
   : >"$dir/rounds.tsv"
   printf 'round\tkind\twall_ms\trequest_ms\treceive_ms\tread_check_ms\twrite_ms\tcommit_reply_ms\n' >"$dir/rounds.tsv"

@@ -19,6 +19,8 @@ public static class BenchApp
               Times PairingStore coverage/uncovered/planner in-process against SELECT count(*) FROM households.
           coverage-grpc --cs CS --server URL --label NAME [--county 450923] [--rounds 5] [--out FILE.json]
               Times GetCoverage, ListUncoveredHouseholds and CreatePairingProposal through the gRPC API.
+          import-cpu --cs CS --file demo.csv [--county 450923] [--rounds 5]
+              Where the server's CPU goes in an import, phase by phase (read, plan, check, rows), in-process, no writes.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -47,6 +49,10 @@ public static class BenchApp
             case "coverage-grpc":
                 await CoverageBench.RunGrpcAsync(options.Required("cs"), options.Required("server"), options.Required("label"),
                     options.Int("county", 450923), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "import-cpu":
+                await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),
+                    options.Int("rounds", 5), ct);
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'\n\n{Help}");

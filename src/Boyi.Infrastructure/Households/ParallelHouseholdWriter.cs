@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Boyi.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Households;
@@ -229,11 +230,12 @@ public sealed class StreamingHouseholdWrite
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var written = new List<HouseholdRecord>();
-        await using (var w = await conn.BeginBinaryImportAsync(HouseholdBulkWriter.HouseholdsCopy, ct))
+        await using (var w = await PgBinaryCopyWriter.BeginAsync(conn, HouseholdBulkWriter.HouseholdsCopy, ct))
         {
             await foreach (var record in _channels[part].Reader.ReadAllAsync(ct))
             {
                 HouseholdBulkWriter.WriteHousehold(w, record);
+                await w.EndRowAsync(ct);
                 written.Add(record);
             }
             await w.CompleteAsync(ct);

@@ -22,7 +22,8 @@ namespace Boyi.Infrastructure.PersonalData;
 /// them per call costs a native context and a key schedule each time; so each thread keeps its own (one AesGcm per
 /// key, one keyed HMAC), created on first use. Each thread also draws nonces from its own buffer of 3 KiB of
 /// CSPRNG output, refilled when used up (one RNG call per 256 nonces instead of one per value). A call allocates
-/// only its result.</para>
+/// only its result. Where libcrypto 3 is there (Linux), encryption and hashing call it directly
+/// (<see cref="OpenSslDirect"/>), four times faster than through .NET's classes; the bytes are the same.</para>
 /// </remarks>
 public sealed class PersonalDataProtector : IDisposable
 {
@@ -50,7 +51,13 @@ public sealed class PersonalDataProtector : IDisposable
 
     private readonly ThreadLocal<ThreadState> _state;
 
-    public PersonalDataProtector(PersonalDataKeys keys)
+    public PersonalDataProtector(PersonalDataKeys keys) : this(keys, OpenSslDirect.IsAvailable)
+    {
+    }
+
+    /// <param name="keys">The keyring.</param>
+    /// <param name="directOpenSsl">Encrypt and hash through <see cref="OpenSslDirect"/> (tests compare both ways).</param>
+    internal PersonalDataProtector(PersonalDataKeys keys, bool directOpenSsl)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (!AesGcm.IsSupported)
@@ -58,10 +65,16 @@ public sealed class PersonalDataProtector : IDisposable
         Keys = keys;
         // Not tracking the values: a thread's state is collected (and its native contexts released) when the
         // thread ends, so threads that come and go do not pile up states until the protector is disposed.
-        _state = new ThreadLocal<ThreadState>(() => new ThreadState(keys), trackAllValues: false);
+        if (directOpenSsl && !OpenSslDirect.IsAvailable)
+            throw new PlatformNotSupportedException("libcrypto 3 is not available for direct calls.");
+        UsesDirectOpenSsl = directOpenSsl;
+        _state = new ThreadLocal<ThreadState>(() => new ThreadState(keys, directOpenSsl), trackAllValues: false);
     }
 
     public PersonalDataKeys Keys { get; }
+
+    /// <summary>Whether encryption and hashing call libcrypto directly (<see cref="OpenSslDirect"/>).</summary>
+    public bool UsesDirectOpenSsl { get; }
 
     /// <summary>Encrypts <paramref name="plaintext"/> with the current key; a new random nonce each time, so equal values give different ciphertexts.</summary>
     /// <exception cref="ArgumentException">The purpose is not 1–64 printable ASCII characters, or the text has an unpaired surrogate.</exception>
@@ -92,7 +105,10 @@ public sealed class PersonalDataProtector : IDisposable
         var body = output.AsSpan(Overhead);
         state.NextNonce(nonce);
         StrictUtf8.GetBytes(plaintext, body);
-        state.Cipher(keyId)!.Encrypt(nonce, body, body, tag, associated);   // in place
+        if (state.DirectCipher(keyId) is { } direct)
+            direct.Encrypt(nonce, body, tag, associated);                  // in place
+        else
+            state.Cipher(keyId)!.Encrypt(nonce, body, body, tag, associated);   // in place
         return output;
     }
 
@@ -195,9 +211,16 @@ public sealed class PersonalDataProtector : IDisposable
             {
                 throw new ArgumentException("The value is not valid text (it has an unpaired surrogate).", nameof(normalizedValue));
             }
-            var hmac = _state.Value!.Hmac;
-            hmac.AppendData(input[..n]);
-            hmac.GetHashAndReset(destination[..HashSize]);
+            var state = _state.Value!;
+            if (state.DirectHmac is { } direct)
+            {
+                direct.Hash(input[..n], destination[..HashSize]);
+            }
+            else
+            {
+                state.Hmac.AppendData(input[..n]);
+                state.Hmac.GetHashAndReset(destination[..HashSize]);
+            }
         }
         finally
         {
@@ -270,11 +293,13 @@ public sealed class PersonalDataProtector : IDisposable
     }
 
     /// <summary>One thread's ciphers, HMAC and nonce buffer: never shared between threads.</summary>
-    private sealed class ThreadState(PersonalDataKeys keys) : IDisposable
+    private sealed class ThreadState(PersonalDataKeys keys, bool direct) : IDisposable
     {
         private const int NoncesPerRefill = 256;
 
         private readonly AesGcm?[] _ciphers = new AesGcm?[256];
+        private readonly OpenSslDirect.GcmEncryptor?[] _directCiphers = new OpenSslDirect.GcmEncryptor?[256];
+        private OpenSslDirect.HmacSha256? _directHmac;
         private readonly byte[] _random = new byte[NonceSize * NoncesPerRefill];
         private int _used = NonceSize * NoncesPerRefill;
         private IncrementalHash? _hmac;
@@ -289,6 +314,20 @@ public sealed class PersonalDataProtector : IDisposable
                 _ciphers[keyId] = cipher = new AesGcm(key, TagSize);
             return cipher;
         }
+
+        /// <summary>The direct encryptor for a key id; null when not calling libcrypto directly, or no such key.</summary>
+        public OpenSslDirect.GcmEncryptor? DirectCipher(byte keyId)
+        {
+            if (!direct)
+                return null;
+            var cipher = _directCiphers[keyId];
+            if (cipher is null && keys.EncryptionKey(keyId) is { } key)
+                _directCiphers[keyId] = cipher = new OpenSslDirect.GcmEncryptor(key);
+            return cipher;
+        }
+
+        /// <summary>The direct keyed HMAC; null when not calling libcrypto directly.</summary>
+        public OpenSslDirect.HmacSha256? DirectHmac => direct ? _directHmac ??= new OpenSslDirect.HmacSha256(keys.HashKey) : null;
 
         /// <summary>12 fresh CSPRNG bytes; each byte of the buffer is handed out once.</summary>
         public void NextNonce(Span<byte> nonce)
@@ -306,7 +345,10 @@ public sealed class PersonalDataProtector : IDisposable
         {
             foreach (var cipher in _ciphers)
                 cipher?.Dispose();
+            foreach (var cipher in _directCiphers)
+                cipher?.Dispose();
             _hmac?.Dispose();
+            _directHmac?.Dispose();
         }
     }
 }
