@@ -56,6 +56,69 @@ public class ImportFileReaderTests
         Assert.Equal("#李四", rows[2].Cells[1].Text);
     }
 
+    /// <summary>A county-sized file: header, then rows with Chinese text, CRLF and blank lines, one right at the middle.</summary>
+    private static byte[] BigCsv(Encoding encoding, string separator = ",", string extraRow = "")
+    {
+        var text = new StringBuilder("户编号" + separator + "姓名" + separator + "备注\r\n");
+        for (var i = 0; i < 60_000; i++)
+        {
+            text.Append(i).Append(separator).Append("张三").Append(i % 97).Append(separator).Append(i % 5 == 0 ? "" : "因病、缺资金").Append("\r\n");
+            if (i % 7_777 == 0 || i == 20_000)
+                text.Append("\r\n").Append(separator).Append(separator).Append("\r\n");
+            if (i == 30_000)
+                text.Append(extraRow);
+        }
+        return encoding.GetBytes(text.ToString());
+    }
+
+    [Fact]
+    public void ReadCsv_InTwoHalves_ReadsExactlyWhatOnePieceReads()
+    {
+        foreach (var encoding in new[] { new UTF8Encoding(false), ImportFileReader.Gb18030 })
+        {
+            var bytes = BigCsv(encoding);
+            Assert.True(bytes.Length > ImportFileReader.ParallelCsvBytes);
+            Assert.True(ImportFileReader.SplitPoint(bytes, ImportFileReader.DetectCsvEncoding(bytes, out _)) > 0);
+
+            var halves = ImportFileReader.ReadCsv(bytes, parallel: true);
+            var whole = ImportFileReader.ReadCsv(bytes, parallel: false);
+
+            Assert.Equal(whole.Count, halves.Count);
+            Assert.Equal(whole.Select(r => r.RowNumber), halves.Select(r => r.RowNumber));
+            Assert.Equal(whole.Select(r => string.Join("|", Texts(r))), halves.Select(r => string.Join("|", Texts(r))));
+            Assert.Equal(["59999", "张三53", "因病、缺资金"], Texts(halves[^1]));
+        }
+    }
+
+    [Fact]
+    public void ReadCsv_InTwoHalves_AProblemInTheSecondHalf_NamesTheRowAsTheUserCountsIt()
+    {
+        var bytes = BigCsv(new UTF8Encoding(false), extraRow: new string(',', ImportFileReader.MaxColumns + 1) + "\r\n");
+        var whole = Assert.Throws<DomainException>(() => ImportFileReader.ReadCsv(bytes, parallel: false));
+        var halves = Assert.Throws<DomainException>(() => ImportFileReader.ReadCsv(bytes, parallel: true));
+
+        Assert.Equal(whole.Message, halves.Message);
+        // The header, 30,001 data rows and 10 blank ones (5 pairs) come before it.
+        Assert.Contains("Row 30013 ", halves.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SplitPoint_OnlyWhereTheCutCannotChangeTheReading()
+    {
+        var utf8 = new UTF8Encoding(false);
+        var plain = BigCsv(utf8);
+        var at = ImportFileReader.SplitPoint(plain, utf8);
+        Assert.True(at > plain.Length / 2);
+        Assert.Equal((byte)'\n', plain[at - 1]);
+
+        // A quote anywhere (a quoted field may hold a line break), another separator, or UTF-16: read in one piece.
+        Assert.Equal(-1, ImportFileReader.SplitPoint(BigCsv(utf8, extraRow: "1,\"张\n三\",x\r\n"), utf8));
+        Assert.Equal(-1, ImportFileReader.SplitPoint(BigCsv(utf8, separator: ";"), utf8));
+        Assert.Equal(-1, ImportFileReader.SplitPoint(BigCsv(Encoding.Unicode), Encoding.Unicode));
+        var semicolons = ImportFileReader.ReadCsv(BigCsv(utf8, separator: ";"));
+        Assert.Equal(["59999", "张三53", "因病、缺资金"], Texts(semicolons[^1]));
+    }
+
     [Theory]
     [InlineData("\t")]
     [InlineData(";")]
