@@ -39,7 +39,7 @@ public static class ParallelHouseholdWriter
     public static async Task<PreparedHouseholdWrite> PrepareAsync(NpgsqlDataSource dataSource,
         IReadOnlyList<HouseholdRecord> records, string reason, int parts, CancellationToken ct)
     {
-        var stream = StreamingHouseholdWrite.Begin(dataSource, reason, parts, ct);
+        var stream = StreamingHouseholdWrite.Begin(dataSource, reason, parts, records.Select(r => r.Members.Count).ToArray(), ct);
         for (var i = 0; i < records.Count; i++)
             stream.Add(i, records[i]);
         return await stream.CompleteAsync();
@@ -158,12 +158,14 @@ public sealed class PreparedHouseholdWrite
 public sealed class StreamingHouseholdWrite
 {
     private readonly System.Threading.Channels.Channel<HouseholdRecord>[] _channels;
+    private readonly int[] _firstOfPart;
     private readonly Task[] _parts;
     private readonly CancellationTokenSource _abort;
     private readonly PreparedHouseholdWrite _write;
 
-    private StreamingHouseholdWrite(NpgsqlDataSource dataSource, string reason, int parts, CancellationToken ct)
+    private StreamingHouseholdWrite(NpgsqlDataSource dataSource, string reason, int parts, IReadOnlyList<int> membersPerHousehold, CancellationToken ct)
     {
+        _firstOfPart = Split(membersPerHousehold, parts);
         _abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _write = new PreparedHouseholdWrite(dataSource, $"{ParallelHouseholdWriter.GidPrefix}{Guid.NewGuid():N}-", parts);
         _channels = Enumerable.Range(0, parts)
@@ -172,13 +174,50 @@ public sealed class StreamingHouseholdWrite
         _parts = Enumerable.Range(0, parts).Select(i => Task.Run(() => RunPartAsync(dataSource, i, reason, _abort.Token))).ToArray();
     }
 
-    public static StreamingHouseholdWrite Begin(NpgsqlDataSource dataSource, string reason, int parts, CancellationToken ct) =>
-        new(dataSource, reason, parts, ct);
+    /// <param name="dataSource">Where each part opens its connection.</param>
+    /// <param name="reason">The first status entry's reason.</param>
+    /// <param name="parts">Connections to write over.</param>
+    /// <param name="membersPerHousehold">Each household's member count, in the order of the indexes given to <see cref="Add"/>.</param>
+    /// <param name="ct">Cancels every part.</param>
+    public static StreamingHouseholdWrite Begin(NpgsqlDataSource dataSource, string reason, int parts,
+        IReadOnlyList<int> membersPerHousehold, CancellationToken ct) =>
+        new(dataSource, reason, parts, membersPerHousehold, ct);
 
-    /// <summary>Hands over one household; <paramref name="index"/> (its position in the file) picks the part.</summary>
+    /// <summary>
+    /// The first household index of each part: consecutive runs of households (in a file sorted by village, runs of
+    /// household numbers, so the parts insert into different pages of the members' primary-key index instead of
+    /// contending for the same ones) with about the same number of members each, so that the parts finish together
+    /// (members are most of PostgreSQL's work).
+    /// </summary>
+    internal static int[] Split(IReadOnlyList<int> membersPerHousehold, int parts)
+    {
+        ArgumentNullException.ThrowIfNull(membersPerHousehold);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        var total = membersPerHousehold.Sum(m => (long)Math.Max(m, 1));
+        var first = new int[parts];
+        var part = 1;
+        long running = 0;
+        for (var i = 0; i < membersPerHousehold.Count && part < parts; i++)
+        {
+            while (part < parts && running >= total * part / parts)
+                first[part++] = i;
+            running += Math.Max(membersPerHousehold[i], 1);
+        }
+        while (part < parts)
+            first[part++] = membersPerHousehold.Count;
+        return first;
+    }
+
+    /// <summary>Hands over one household (from any thread); <paramref name="index"/> (its position in the file) picks the part.</summary>
     public void Add(int index, HouseholdRecord record)
     {
-        if (!_channels[index % _channels.Length].Writer.TryWrite(record))
+        var part = Array.BinarySearch(_firstOfPart, index);
+        if (part < 0)
+            part = ~part - 1;
+        else
+            while (part + 1 < _firstOfPart.Length && _firstOfPart[part + 1] == index)
+                part++;   // empty parts share a start with the next one
+        if (!_channels[part].Writer.TryWrite(record))
             throw new InvalidOperationException("The write was already completed or aborted.");
     }
 

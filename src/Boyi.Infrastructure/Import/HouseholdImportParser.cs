@@ -44,6 +44,9 @@ public static class HouseholdImportParser
         /// <summary>Households in the file, in file order (some may still fail their check).</summary>
         public int HouseholdCount => _run.Groups.Count;
 
+        /// <summary>Each household's number of rows (members), in file order.</summary>
+        public IReadOnlyList<int> MembersPerHousehold => _run.Groups.Select(g => g.Count).ToArray();
+
         /// <summary>Households per village, for the villages the file's head rows name; reserve numbers from this.</summary>
         public IReadOnlyDictionary<long, int> HouseholdsPerVillage => _run.HouseholdsPerVillage;
 

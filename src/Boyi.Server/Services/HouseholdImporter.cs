@@ -115,7 +115,8 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             return await WriteAsync(header, file, countyId, context, async (conn, now, token) =>
             {
                 var firstSeq = await HouseholdBulkWriter.ReserveSeqsAsync(conn, plan.HouseholdsPerVillage, token);
-                var stream = StreamingHouseholdWrite.Begin(database.DataSource, HouseholdImportWriter.ImportedReason, options.ParallelParts, token);
+                var stream = StreamingHouseholdWrite.Begin(database.DataSource, HouseholdImportWriter.ImportedReason, options.ParallelParts,
+                    plan.MembersPerHousehold, token);
                 try
                 {
                     result = plan.ReadHouseholds((index, inVillage, h) => stream.Add(index, HouseholdRows.New(
