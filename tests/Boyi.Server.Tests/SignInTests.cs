@@ -250,10 +250,16 @@ public sealed class SignInTests(CountyFixture s) : IClassFixture<CountyFixture>
     }
 }
 
-/// <summary>A server whose sessions lapse after three idle seconds.</summary>
+/// <summary>
+/// A server whose sessions lapse after ten idle seconds: short enough to wait out, long enough that a slow step of
+/// the sign-in on a loaded CI machine (password hashing while other test assemblies run) does not lapse it early.
+/// With three seconds the session once lapsed between changing the password and the code redirect.
+/// </summary>
 public sealed class ShortIdleFixture : CountyFixture
 {
-    protected override string[] ExtraArguments => ["--Boyi:Auth:IdleTimeout=00:00:03"];
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(10);
+
+    protected override string[] ExtraArguments => [$"--Boyi:Auth:IdleTimeout={IdleTimeout:c}"];
 }
 
 public sealed class IdleSessionTests(ShortIdleFixture s) : IClassFixture<ShortIdleFixture>
@@ -271,7 +277,7 @@ public sealed class IdleSessionTests(ShortIdleFixture s) : IClassFixture<ShortId
         var tokens = await portal.RedeemAsync(PortalClient.CodeFrom(done), verifier);
         Assert.Equal(200, tokens.Status);
 
-        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        await Task.Delay(ShortIdleFixture.IdleTimeout + TimeSpan.FromSeconds(1.5));
         var refresh = await portal.RefreshAsync(tokens.RefreshToken!);
         Assert.Equal("invalid_grant", refresh.Error);
         var back = await browser.GetAsync(portal.AuthorizeUrl(PortalClient.Pkce().Challenge));
