@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Boyi.Domain;
+using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Import;
@@ -40,7 +41,7 @@ public static class ImportCpuBench
                 Parallel.For(0, result!.Households.Count, i =>
                 {
                     var h = result.Households[i];
-                    HouseholdRows.New(h.Village.Id * 100000 + i, h.Village.CountyId, h.Village.TownId, h.Village.Id, h.Card, h.Status, h.LiftedYear, now, protector);
+                    HouseholdRows.New(h.Village.Id * Ids.HouseholdSeqFactor + i, h.Village.CountyId, h.Village.TownId, h.Village.Id, h.Card, h.Status, h.LiftedYear, now, protector);
                 });
             });
             GC.Collect();

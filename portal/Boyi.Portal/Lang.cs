@@ -36,14 +36,20 @@ public static class Lang
 
     private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
+    /// <summary>Remembers the chosen language for a year in ASP.NET's culture cookie (the sign-in pages read it too).</summary>
+    public static void Remember(HttpContext http, CultureInfo culture)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+    }
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/lang", (HttpContext http, string c, string? returnUrl) =>
         {
-            var culture = c == "en" ? English : Chinese;
-            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            Remember(http, c == "en" ? English : Chinese);
             return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         }).AllowAnonymous();
     }

@@ -68,7 +68,6 @@ public static class PortalApp
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton(new BoyiApi(new Uri(config["Portal:GrpcAddress"] ?? "http://127.0.0.1:5081")));
         builder.Services.AddSingleton<PortalToken>();
-        builder.Services.AddScoped<SessionRenewal>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 

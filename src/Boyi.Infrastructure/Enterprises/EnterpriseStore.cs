@@ -14,10 +14,10 @@ namespace Boyi.Infrastructure.Enterprises;
 /// <summary>Which enterprises a list is about.</summary>
 public sealed record EnterpriseQuery(int CountyId, long? TownId = null, EnterpriseStatus? Status = null, long? OnlyId = null);
 
-/// <summary>Enterprises: registration (with the first enterprise user), decisions by county staff, history.</summary>
 /// <summary>An approved enterprise in the county's directory of partners.</summary>
 public sealed record PartnerRow(long Id, string DisplayName, long TownId, Industry Industry);
 
+/// <summary>Enterprises: registration (with the first enterprise user), decisions by county staff, history.</summary>
 public sealed class EnterpriseStore(Database database, TimeProvider clock)
 {
     /// <summary>Registers a pending enterprise in the town it is stationed in; the credit code must be new.</summary>

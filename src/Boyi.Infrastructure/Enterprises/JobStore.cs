@@ -3,6 +3,8 @@ using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Households;
+using Boyi.Infrastructure.Pairing;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -79,7 +81,7 @@ public sealed class JobStore(Database database, TimeProvider clock)
             "SELECT m.household_id, m.member_id, m.full_name, h.village_id, h.town_id, m.labour_capacity, h.classification = 2, " +
             "CASE WHEN h.village_id = $3 THEN 0 WHEN h.town_id = $4 THEN 1 ELSE 2 END AS distance " +
             "FROM household_members m JOIN households h ON h.id = m.household_id " +
-            "WHERE h.id >= $1 AND h.id < $2 AND h.delete_time IS NULL AND h.status IN (1, 3) AND m.labour_capacity IN (3, 4) " +
+            $"WHERE h.id >= $1 AND h.id < $2 AND {PairingStore.NeedsPairingSql} AND {HouseholdStore.AbleToWorkSql} " +
             "AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.household_id = m.household_id AND p.member_id = m.member_id AND p.end_date IS NULL) " +
             "ORDER BY h.classification = 2 DESC, distance, m.household_id, m.member_id LIMIT $5", conn);
         cmd.Parameters.AddWithValue(from);

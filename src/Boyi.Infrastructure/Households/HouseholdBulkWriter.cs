@@ -33,40 +33,19 @@ public static class HouseholdBulkWriter
 
     public static async Task WriteAsync(NpgsqlConnection conn, IReadOnlyList<HouseholdRecord> records, string reason, CancellationToken ct)
     {
-        await using (var w = await PgBinaryCopyWriter.BeginAsync(conn, HouseholdsCopy, ct))
-        {
-            foreach (var r in records)
-            {
-                WriteHousehold(w, r);
-                await w.EndRowAsync(ct);
-            }
-            await w.CompleteAsync(ct);
-        }
+        await PgBinaryCopyWriter.CopyAsync(conn, HouseholdsCopy, records, WriteHousehold, ct);
         await WriteMembersAndStatusAsync(conn, records, reason, ct);
     }
 
     /// <summary>The second and third COPY of a write: members, then each household's first status entry.</summary>
     public static async Task WriteMembersAndStatusAsync(NpgsqlConnection conn, IReadOnlyList<HouseholdRecord> records, string reason, CancellationToken ct)
     {
-        await using (var w = await PgBinaryCopyWriter.BeginAsync(conn, MembersCopy, ct))
+        await PgBinaryCopyWriter.CopyAsync(conn, MembersCopy, records, (w, r) =>
         {
-            foreach (var r in records)
-            {
-                foreach (var m in r.Members)
-                    WriteMember(w, m);
-                await w.EndRowAsync(ct);
-            }
-            await w.CompleteAsync(ct);
-        }
-        await using (var w = await PgBinaryCopyWriter.BeginAsync(conn, StatusCopy, ct))
-        {
-            foreach (var r in records)
-            {
-                WriteFirstStatus(w, r.Household, reason);
-                await w.EndRowAsync(ct);
-            }
-            await w.CompleteAsync(ct);
-        }
+            foreach (var m in r.Members)
+                WriteMember(w, m);
+        }, ct);
+        await PgBinaryCopyWriter.CopyAsync(conn, StatusCopy, records, (w, r) => WriteFirstStatus(w, r.Household, reason), ct);
     }
 
     /// <summary>One row of <see cref="HouseholdsCopy"/>; each write matches its column's type.</summary>

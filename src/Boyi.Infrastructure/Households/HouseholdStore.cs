@@ -283,13 +283,17 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     /// Profiles of the area's households that need help (poor or at risk of relapse, not deleted), by id: one range of
     /// the key, no encrypted column read and nothing decrypted.
     /// </summary>
+    /// <summary>A member able to work (ordinary or skilled labour), on <c>household_members</c> aliased <c>m</c>.</summary>
+    internal static readonly string AbleToWorkSql =
+        $"m.labour_capacity IN ({(int)LabourCapacity.Normal}, {(int)LabourCapacity.Skilled})";
+
     public async Task<List<HouseholdProfileRow>> ListProfilesAsync(Area area, long? after, int take, CancellationToken ct)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var (from, to) = area.HouseholdIds;
         await using var cmd = new NpgsqlCommand(
             "SELECT h.id, h.village_id, h.head_name, h.member_count, " +
-            "(SELECT count(*) FROM household_members m WHERE m.household_id = h.id AND m.labour_capacity IN ($5, $6))::int, " +
+            $"(SELECT count(*) FROM household_members m WHERE m.household_id = h.id AND {AbleToWorkSql})::int, " +
             "h.poverty_causes, h.classification, h.status, h.per_capita_income_fen " +
             $"FROM households h WHERE h.id >= $1 AND h.id < $2 AND h.id > $3 AND {PairingStore.NeedsPairingSql} " +
             "ORDER BY h.id LIMIT $4", conn);
@@ -297,8 +301,6 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         cmd.Parameters.AddWithValue(to);
         cmd.Parameters.AddWithValue(after ?? 0L);
         cmd.Parameters.AddWithValue(take);
-        cmd.Parameters.AddWithValue((int)LabourCapacity.Normal);
-        cmd.Parameters.AddWithValue((int)LabourCapacity.Skilled);
         var result = new List<HouseholdProfileRow>(take);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

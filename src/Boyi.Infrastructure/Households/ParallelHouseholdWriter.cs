@@ -211,12 +211,10 @@ public sealed class StreamingHouseholdWrite
     /// <summary>Hands over one household (from any thread); <paramref name="index"/> (its position in the file) picks the part.</summary>
     public void Add(int index, HouseholdRecord record)
     {
-        var part = Array.BinarySearch(_firstOfPart, index);
-        if (part < 0)
-            part = ~part - 1;
-        else
-            while (part + 1 < _firstOfPart.Length && _firstOfPart[part + 1] == index)
-                part++;   // empty parts share a start with the next one
+        // The last part starting at or before the index (an empty part shares its start with the next one).
+        var part = _firstOfPart.Length - 1;
+        while (_firstOfPart[part] > index)
+            part--;
         if (!_channels[part].Writer.TryWrite(record))
             throw new InvalidOperationException("The write was already completed or aborted.");
     }

@@ -43,6 +43,24 @@ public sealed class PgBinaryCopyWriter : IAsyncDisposable
         return new PgBinaryCopyWriter(await connection.BeginRawBinaryCopyAsync(copyFromStdinBinary, ct));
     }
 
+    /// <summary>
+    /// One whole COPY: <paramref name="writeRows"/> writes the row or rows of each item (a household's members, say),
+    /// and what is buffered is sent after each item once it passes <see cref="FlushBytes"/>.
+    /// </summary>
+    public static async Task CopyAsync<T>(NpgsqlConnection connection, string copyFromStdinBinary, IEnumerable<T> items,
+        Action<PgBinaryCopyWriter, T> writeRows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(writeRows);
+        await using var w = await BeginAsync(connection, copyFromStdinBinary, ct);
+        foreach (var item in items)
+        {
+            writeRows(w, item);
+            await w.EndRowAsync(ct);
+        }
+        await w.CompleteAsync(ct);
+    }
+
     /// <summary>The 19-byte file header: signature, flags (no OIDs), no header extension.</summary>
     private static ReadOnlySpan<byte> Signature() =>
         [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -54,19 +72,9 @@ public sealed class PgBinaryCopyWriter : IAsyncDisposable
 
     public void WriteNull() => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), -1);
 
-    public void WriteInt16(short value)
-    {
-        var span = Reserve(6);
-        BinaryPrimitives.WriteInt32BigEndian(span, 2);
-        BinaryPrimitives.WriteInt16BigEndian(span[4..], value);
-    }
+    public void WriteInt16(short value) => BinaryPrimitives.WriteInt16BigEndian(Field(2), value);
 
-    public void WriteInt32(int value)
-    {
-        var span = Reserve(8);
-        BinaryPrimitives.WriteInt32BigEndian(span, 4);
-        BinaryPrimitives.WriteInt32BigEndian(span[4..], value);
-    }
+    public void WriteInt32(int value) => BinaryPrimitives.WriteInt32BigEndian(Field(4), value);
 
     public void WriteInt32(int? value)
     {
@@ -76,19 +84,9 @@ public sealed class PgBinaryCopyWriter : IAsyncDisposable
             WriteNull();
     }
 
-    public void WriteInt64(long value)
-    {
-        var span = Reserve(12);
-        BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteInt64BigEndian(span[4..], value);
-    }
+    public void WriteInt64(long value) => BinaryPrimitives.WriteInt64BigEndian(Field(8), value);
 
-    public void WriteBoolean(bool value)
-    {
-        var span = Reserve(5);
-        BinaryPrimitives.WriteInt32BigEndian(span, 1);
-        span[4] = value ? (byte)1 : (byte)0;
-    }
+    public void WriteBoolean(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
 
     /// <summary>text or varchar, as UTF-8 (Npgsql connections use client_encoding UTF8).</summary>
     public void WriteText(string value)
@@ -108,9 +106,7 @@ public sealed class PgBinaryCopyWriter : IAsyncDisposable
             WriteNull();
             return;
         }
-        var span = Reserve(4 + value.Length);
-        BinaryPrimitives.WriteInt32BigEndian(span, value.Length);
-        value.CopyTo(span[4..]);
+        value.CopyTo(Field(value.Length));
     }
 
     /// <summary>date: days since 2000-01-01.</summary>
@@ -185,6 +181,14 @@ public sealed class PgBinaryCopyWriter : IAsyncDisposable
     }
 
     private void Append(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+
+    /// <summary>A field's length prefix, and the <paramref name="length"/> bytes of its value to fill.</summary>
+    private Span<byte> Field(int length)
+    {
+        var span = Reserve(4 + length);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        return span[4..];
+    }
 
     private Span<byte> Reserve(int bytes)
     {

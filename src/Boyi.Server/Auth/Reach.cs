@@ -10,8 +10,9 @@ namespace Boyi.Server.Auth;
 /// Which objects a caller may reach, beyond which RPCs it may call (<see cref="RpcPolicies"/>): machine clients
 /// (other government systems) the whole registry; county admins and auditors their county; a town officer their
 /// town; a cadre the households they are paired with, their own record and their pairings; an enterprise user
-/// their enterprise's records. A foreign object answers exactly like a missing one (NOT_FOUND), and lists and
-/// counts are narrowed in the query, so nobody learns what exists outside their reach.
+/// their enterprise's records, and their county's areas for reading coverage and masked household profiles. A foreign
+/// object answers exactly like a missing one (NOT_FOUND), and lists and counts are narrowed in the query, so nobody
+/// learns what exists outside their reach.
 /// </summary>
 public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = null, long? CadreId = null, long? EnterpriseId = null)
 {
@@ -73,6 +74,13 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
         Everything || Ids.CountyOfEnterprise(enterpriseId) == CountyId && CadreId is null && (EnterpriseId is not { } own || own == enterpriseId);
 
     /// <summary>
+    /// Whether the caller works with the enterprises of a county at all (county staff, auditors, town officers and the
+    /// county's enterprise users; never cadres): who may list its enterprises, linkages and partners, narrowed further
+    /// by the caller's town or enterprise where the list allows.
+    /// </summary>
+    public bool ContainsEnterprisesOfCounty(int countyId) => Everything || countyId == CountyId && CadreId is null;
+
+    /// <summary>
     /// Whether a record an enterprise owns and that lies in a town (a job, a project) is the caller's: the owner's users,
     /// the town's officer, county staff and auditors of the county; never cadres.
     /// </summary>
@@ -90,7 +98,7 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
     {
         if (Everything)
             return asked;
-        if (asked.CountyId != CountyId || CadreId is not null)
+        if (!ContainsEnterprisesOfCounty(asked.CountyId))
             return null;
         if (EnterpriseId is { } own)
             return asked.EnterpriseId == own || !exact && asked.EnterpriseId is null ? asked with { EnterpriseId = own } : null;

@@ -1,6 +1,6 @@
-using BoyiScopes = Boyi.Domain.Access.Scopes;
 using Boyi.Infrastructure.Identity;
 using Boyi.Server.Auth;
+using BoyiScopes = Boyi.Domain.Access.Scopes;
 using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -68,7 +68,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
         var key = $"enterprises|{area.Name}|{filter}";
         var reach = context.Reach();
         var response = new ListEnterprisesResponse();
-        if (!WorksWithEnterprisesOf(reach, area.CountyId))
+        if (!reach.ContainsEnterprisesOfCounty(area.CountyId))
             return response;   // as empty as a county without enterprises
         var query = new EnterpriseQuery(area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
@@ -93,7 +93,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
         var after = Paging.After(request.PageToken, key);
         var reach = context.Reach();
         var response = new ListPartnerEnterprisesResponse();
-        if (!WorksWithEnterprisesOf(reach, countyId))
+        if (!reach.ContainsEnterprisesOfCounty(countyId))
             return response;   // as empty as a county without partners
         var rows = await store.ListPartnersAsync(countyId, after, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
@@ -186,8 +186,4 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
             ChamberMember = input.ChamberMember,
         };
     }
-
-    /// <summary>Whether the caller deals with the enterprises of <paramref name="countyId"/> at all (cadres do not).</summary>
-    private static bool WorksWithEnterprisesOf(Reach reach, int countyId) =>
-        reach.Everything || (countyId == reach.CountyId && reach.CadreId is null);
 }

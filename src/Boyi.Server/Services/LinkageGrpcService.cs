@@ -55,7 +55,7 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, 
         else
         {
             var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town);
-            query = reach.Everything || area.CountyId == reach.CountyId && reach.CadreId is null
+            query = reach.ContainsEnterprisesOfCounty(area.CountyId)
                 ? new LinkageQuery(area.CountyId,
                     Enterprise: reach.EnterpriseId,
                     TownId: reach.TownId ?? (area.Kind == AreaKind.Town ? area.Id : null),

@@ -58,6 +58,6 @@ public sealed class ProjectModel(BoyiApi api) : PartnerPage(api)
             return;
         }
         Deliveries.AddRange((await Api.Projects.ListDeliveriesAsync(new ListDeliveriesRequest { Parent = Project.Name }, o)).Deliveries);
-        VillageName = (await VillagesAsync(o)).FirstOrDefault(v => v.Name == Project.Village)?.DisplayName ?? Project.Village;
+        VillageName = Project.Village.Length == 0 ? "" : (await Api.Registry.GetVillageAsync(new GetVillageRequest { Name = Project.Village }, o)).Village.DisplayName;
     }
 }

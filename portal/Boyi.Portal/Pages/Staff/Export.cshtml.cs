@@ -60,12 +60,26 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
              Lang.T("已结亲", "Paired"), Lang.T("未结亲", "Unpaired"), Lang.T("覆盖率(%)", "Coverage (%)")], rows);
     }
 
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Enterprise names for the sheets of one workbook: each enterprise looked up once, however many sheets name it.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<string> enterprises, CallOptions o)
+    {
+        var missing = enterprises.Where(e => !_names.ContainsKey(e)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var (name, display) in await Api.EnterpriseNamesAsync(User.County()!, missing, o))
+                _names[name] = display;
+        }
+        return _names;
+    }
+
     private async Task<Excel.Sheet> LinkagesAsync()
     {
         var o = await AsAsync();
         var all = await BoyiApi.AllAsync<Linkage>(async token => (await Api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o))
             is var r ? (r.Linkages, r.NextPageToken) : default);
-        var names = await Api.EnterpriseNamesAsync(User.County()!, all.Select(l => l.LeadEnterprise), o);
+        var names = await NamesAsync(all.Select(l => l.LeadEnterprise), o);
         var rows = all.Select(l => (IReadOnlyList<object?>)
         [
             l.Name, names.GetValueOrDefault(l.LeadEnterprise, l.LeadEnterprise), Names.Of(l.Mode), Names.Of(l.Status),
@@ -84,7 +98,7 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
         var o = await AsAsync();
         var all = await BoyiApi.AllAsync<Job>(async token => (await Api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = User.StaffArea(), PageSize = 500, PageToken = token }, o))
             is var r ? (r.Jobs, r.NextPageToken) : default);
-        var names = await Api.EnterpriseNamesAsync(User.County()!, all.Select(j => j.Enterprise), o);
+        var names = await NamesAsync(all.Select(j => j.Enterprise), o);
         var rows = all.Select(j => (IReadOnlyList<object?>)
         [
             j.Name, names.GetValueOrDefault(j.Enterprise, j.Enterprise), j.Title, Places.Of(j.Town), j.Village.Length > 0 ? Places.Of(j.Village) : "",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Boyi.Portal;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -8,18 +9,11 @@ namespace Boyi.Server.Pages.Account;
 /// The language of the sign-in pages: Simplified Chinese unless the person asked for English. Asked how, in order:
 /// the switch on the page itself (<c>?lang=en|zh</c>, remembered in the same culture cookie the portal uses); the
 /// OpenID Connect <c>ui_locales</c> the client sent (the portal sends its own language), read from the return URL
-/// every step carries; that cookie. Texts are written in pairs where they are used (<see cref="T"/>).
+/// every step carries; that cookie. Texts are written in pairs where they are used (<see cref="Lang.T"/>, the
+/// portal's, as are the two cultures and the cookie).
 /// </summary>
 public static class AccountLanguage
 {
-    private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
-
-    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-
-    /// <summary>The text in the page's language.</summary>
-    public static string T(string zh, string en) => IsEnglish ? en : zh;
-
     /// <summary>Sets the culture for the account pages' requests (<c>/account/…</c>).</summary>
     public static void Use(WebApplication app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/account"), branch => branch.Use(async (http, next) =>
@@ -33,9 +27,7 @@ public static class AccountLanguage
     {
         if (Named(http.Request.Query["lang"]) is { } asked)
         {
-            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(asked)),
-                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            Lang.Remember(http, asked);
             return asked;
         }
         string? returnUrl = http.Request.Query["returnUrl"];
@@ -49,13 +41,13 @@ public static class AccountLanguage
             && CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value is { } fromCookie
             && Named(fromCookie) is { } remembered)
             return remembered;
-        return Chinese;
+        return Lang.Chinese;
     }
 
     private static CultureInfo? Named(string? tag) =>
         tag is null ? null
-        : tag.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English
-        : tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? Chinese
+        : tag.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? Lang.English
+        : tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? Lang.Chinese
         : null;
 
     /// <summary>The current page with the other language asked for (the switch link).</summary>
@@ -63,7 +55,7 @@ public static class AccountLanguage
     {
         var query = QueryHelpers.ParseQuery(request.QueryString.Value).Where(p => p.Key != "lang")
             .ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
-        query["lang"] = IsEnglish ? "zh" : "en";
+        query["lang"] = Lang.IsEnglish ? "zh" : "en";
         return QueryHelpers.AddQueryString(request.Path, query);
     }
 }

@@ -1,4 +1,5 @@
 using Boyi.Infrastructure.Identity;
+using Boyi.Portal;
 using Boyi.Server.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -33,12 +34,12 @@ public sealed class ChangePasswordModel(SignInManager<BoyiUser> signIn, UserMana
         Required = user.MustChangePassword;
         if (next != confirm)
         {
-            Errors.Add(AccountLanguage.T("两次输入的新密码不一致。", "The two new passwords differ."));
+            Errors.Add(Lang.T("两次输入的新密码不一致。", "The two new passwords differ."));
             return Page();
         }
         if (next == current)
         {
-            Errors.Add(AccountLanguage.T("新密码不能与当前密码相同。", "The new password must differ from the current one."));
+            Errors.Add(Lang.T("新密码不能与当前密码相同。", "The new password must differ from the current one."));
             return Page();
         }
         var result = await users.ChangePasswordAsync(user, current ?? "", next ?? "");
@@ -57,10 +58,10 @@ public sealed class ChangePasswordModel(SignInManager<BoyiUser> signIn, UserMana
     /// <summary>Identity's and the password policy's refusals in the page's language (others as Identity words them).</summary>
     private static string Describe(Microsoft.AspNetCore.Identity.IdentityError e) => e.Code switch
     {
-        "PasswordMismatch" => AccountLanguage.T("当前密码不正确。", "The current password is not right."),
-        "PasswordTooShort" => AccountLanguage.T($"密码至少 {Boyi.Infrastructure.Identity.PasswordPolicy.MinLength} 位。", e.Description),
-        "PasswordTooSimple" => AccountLanguage.T("密码须包含小写字母、大写字母、数字、符号中的至少三类。", e.Description),
-        "PasswordContainsUserName" => AccountLanguage.T("密码不能包含用户名。", e.Description),
+        "PasswordMismatch" => Lang.T("当前密码不正确。", "The current password is not right."),
+        "PasswordTooShort" => Lang.T($"密码至少 {Boyi.Infrastructure.Identity.PasswordPolicy.MinLength} 位。", e.Description),
+        "PasswordTooSimple" => Lang.T("密码须包含小写字母、大写字母、数字、符号中的至少三类。", e.Description),
+        "PasswordContainsUserName" => Lang.T("密码不能包含用户名。", e.Description),
         _ => e.Description,
     };
 }

@@ -1,7 +1,8 @@
 using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
-using Boyi.Server.Auth;
+using Boyi.Portal;
 using Boyi.Server.Audit;
+using Boyi.Server.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,7 +23,7 @@ public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiU
         UserName = userName ?? "";
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
         {
-            Error = AccountLanguage.T("请输入用户名和密码。", "Enter your user name and password.");
+            Error = Lang.T("请输入用户名和密码。", "Enter your user name and password.");
             return Page();
         }
         var account = await users.FindByNameAsync(userName);
@@ -31,7 +32,7 @@ public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiU
         if (account is not null && !await PeopleEndpoints.MaySignInAsync(account, enterprises, HttpContext.RequestAborted)
             && !await users.IsLockedOutAsync(account) && await users.CheckPasswordAsync(account, password))
         {
-            Error = AccountLanguage.T("贵企业尚未通过审核，或已被暂停。", "Your enterprise is not approved yet, or is suspended.");
+            Error = Lang.T("贵企业尚未通过审核，或已被暂停。", "Your enterprise is not approved yet, or is suspended.");
             return Page();
         }
         var wasLocked = await audit.IsLockedAsync(account);
@@ -41,14 +42,14 @@ public sealed class LoginModel(SignInManager<BoyiUser> signIn, UserManager<BoyiU
         if (result.IsLockedOut)
         {
             await audit.FailedAsync(HttpContext, userName, account, wasLocked, isLockedNow: true, SignInAudit.WrongPassword);
-            Error = AccountLanguage.T("连续多次登录失败，账户已锁定 30 分钟。", "The account is locked for 30 minutes after repeated failures.");
+            Error = Lang.T("连续多次登录失败，账户已锁定 30 分钟。", "The account is locked for 30 minutes after repeated failures.");
             return Page();
         }
         if (!result.Succeeded)
         {
             await audit.FailedAsync(HttpContext, userName, account, wasLocked, isLockedNow: false,
                 account is null ? SignInAudit.UnknownUser : result.IsNotAllowed ? SignInAudit.NotAllowed : SignInAudit.WrongPassword);
-            Error = AccountLanguage.T("用户名或密码错误。", "Wrong user name or password.");
+            Error = Lang.T("用户名或密码错误。", "Wrong user name or password.");
             return Page();
         }
         var user = (await users.FindByNameAsync(userName))!;

@@ -1,4 +1,5 @@
 using Boyi.Infrastructure.Identity;
+using Boyi.Portal;
 using Boyi.Server.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -32,12 +33,12 @@ public sealed class LoginWith2faModel(SignInManager<BoyiUser> signIn, UserManage
         }
         if (result.IsLockedOut)
         {
-            Error = AccountLanguage.T("连续多次验证失败，账户已锁定 30 分钟。", "The account is locked for 30 minutes after repeated failures.");
+            Error = Lang.T("连续多次验证失败，账户已锁定 30 分钟。", "The account is locked for 30 minutes after repeated failures.");
             return Page();
         }
         if (!result.Succeeded)
         {
-            Error = AccountLanguage.T("验证码不正确。", "The code is not right.");
+            Error = Lang.T("验证码不正确。", "The code is not right.");
             return Page();
         }
         return await AccountFlow.NextAsync(this, user, users, secondFactorDone: true, ReturnUrl);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Boyi.Infrastructure.Identity;
+using Boyi.Portal;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -39,7 +40,7 @@ public sealed class SetupAuthenticatorModel(SignInManager<BoyiUser> signIn, User
         if (!valid)
         {
             await LoadKeyAsync(user);
-            Error = AccountLanguage.T("验证码不正确，请确认手机时间准确后重试。", "The code is not right; check the phone's clock and try again.");
+            Error = Lang.T("验证码不正确，请确认手机时间准确后重试。", "The code is not right; check the phone's clock and try again.");
             return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, true);
