@@ -6,4 +6,7 @@ public static class ChinaTime
     private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(Offset).DateTime);
+
+    /// <summary>The date in China at the instant <paramref name="utc"/> (a UTC timestamp, as PostgreSQL answers them).</summary>
+    public static DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(utc + Offset);
 }

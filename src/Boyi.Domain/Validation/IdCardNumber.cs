@@ -45,8 +45,11 @@ public readonly record struct IdCardNumber
 
     public bool IsMale => Sequence % 2 == 1;
 
-    /// <summary>First 6 and last 4 characters kept, the birth date and first sequence digit hidden: <c>110105********002X</c>.</summary>
-    public string Masked => Value.Length == Length ? string.Concat(Value.AsSpan(0, 6), "********", Value.AsSpan(14, 4)) : string.Empty;
+    /// <summary>
+    /// The first and last characters kept, the 16 between hidden: <c>1****************X</c>. This is what
+    /// <see cref="PersonalDataMask.IdCard"/> answers; see there why no more is shown.
+    /// </summary>
+    public string Masked => Value.Length == Length ? string.Concat(Value.AsSpan(0, 1), new string('*', Length - 2), Value.AsSpan(Length - 1)) : string.Empty;
 
     /// <summary>Completed years of age on <paramref name="date"/>.</summary>
     public int AgeOn(DateOnly date)

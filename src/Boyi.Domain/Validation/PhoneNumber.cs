@@ -8,6 +8,9 @@ public static class PhoneNumber
 {
     public const string FormatReason = "PHONE_FORMAT";
 
+    /// <summary>Digits a masked number hides: 10,000 candidates.</summary>
+    public const int HiddenDigits = 4;
+
     public static bool TryNormalize(string? text, out string normalized, out string reason)
     {
         normalized = string.Empty;
@@ -37,18 +40,21 @@ public static class PhoneNumber
         return true;
     }
 
-    /// <summary>Hides the middle of a normalised number: <c>138****1234</c>, <c>0775-***4567</c>.</summary>
+    /// <summary>
+    /// Hides 4 digits of a normalised number, so that 10,000 numbers look the same: a mobile's 4th to 7th
+    /// (<c>138****1234</c>), a landline's first 4 after the area code (<c>0775-****4567</c>, <c>0775-****567</c>).
+    /// </summary>
     public static string Mask(string normalized)
     {
         ArgumentNullException.ThrowIfNull(normalized);
         if (IsMobile(normalized))
-            return string.Concat(normalized.AsSpan(0, 3), "****", normalized.AsSpan(7, 4));
+            return string.Concat(normalized.AsSpan(0, 3), new string('*', HiddenDigits), normalized.AsSpan(3 + HiddenDigits));
 
         var dash = normalized.IndexOf('-');
         if (dash > 0 && TryNormalizeLandline(normalized, out var landline) && landline == normalized)
         {
             var local = normalized.AsSpan(dash + 1);
-            return string.Concat(normalized.AsSpan(0, dash + 1), new string('*', local.Length - 4), local[^4..]);
+            return string.Concat(normalized.AsSpan(0, dash + 1), new string('*', HiddenDigits), local[HiddenDigits..]);
         }
 
         throw new ArgumentException("Expected a number produced by TryNormalize.", nameof(normalized));

@@ -7,7 +7,7 @@ namespace Boyi.Infrastructure.PersonalData;
 
 /// <summary>
 /// Encrypts personal data for storage (AES-256-GCM), computes keyed hashes of it for exact-match lookup and unique
-/// indexes (HMAC-SHA256), and masks it for display. Thread-safe; one instance serves the whole process.
+/// indexes (HMAC-SHA256). Masking for display is <see cref="PersonalDataMask"/>'s. Thread-safe; one instance serves the whole process.
 /// </summary>
 /// <remarks>
 /// <para>Ciphertext layout (<see cref="Overhead"/> = 30 bytes plus the UTF-8 value):
@@ -43,9 +43,6 @@ public sealed class PersonalDataProtector : IDisposable
     public const int MaxPurposeLength = 64;
 
     private const int StackLimit = 256;
-
-    // Far enough ahead that any real birth date is accepted when masking or scanning.
-    internal static readonly DateOnly FarFuture = new(9999, 12, 31);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -230,44 +227,12 @@ public sealed class PersonalDataProtector : IDisposable
         }
     }
 
-    /// <summary>
-    /// <c>110105********002X</c> for a valid ID-card number (via <see cref="IdCardNumber.Masked"/>); anything else
-    /// is masked entirely but for its last 4 characters (entirely if it has 8 or fewer). Empty for null or blank.
-    /// </summary>
-    public static string MaskIdCard(string? value)
-    {
-        if (IdCardNumber.TryParse(value, FarFuture, out var id, out _))
-            return id.Masked;
-        return MaskAllButLast4(value);
-    }
-
-    /// <summary>
-    /// <c>138****1234</c> or <c>0775-***4567</c> for a valid phone (via <see cref="PhoneNumber.Mask"/>, after
-    /// normalising); anything else masked entirely but for its last 4 characters (entirely if it has 8 or fewer).
-    /// </summary>
-    public static string MaskPhone(string? value)
-    {
-        if (PhoneNumber.TryNormalize(value, out var normalized, out _))
-            return PhoneNumber.Mask(normalized);
-        return MaskAllButLast4(value);
-    }
-
     /// <summary>Further calls throw <see cref="ObjectDisposedException"/>; other threads' ciphers are released as they are collected.</summary>
     public void Dispose()
     {
         if (_state.IsValueCreated)
             _state.Value!.Dispose();
         _state.Dispose();
-    }
-
-    private static string MaskAllButLast4(string? value)
-    {
-        var s = value?.Trim();
-        if (string.IsNullOrEmpty(s))
-            return string.Empty;
-        // Keeping 4 of a short value would reveal most of it.
-        var keep = s.Length > 8 ? 4 : 0;
-        return string.Concat(new string('*', s.Length - keep), s.AsSpan(s.Length - keep));
     }
 
     private static int WriteAssociatedData(Span<byte> destination, byte keyId, string purpose)

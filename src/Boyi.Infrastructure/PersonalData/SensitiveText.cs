@@ -4,7 +4,7 @@ namespace Boyi.Infrastructure.PersonalData;
 
 /// <summary>
 /// Finds unmasked personal data in free text (logs, error messages, JSON, URLs): for tests that check nothing
-/// leaks. Masked forms (<c>450923********123X</c>, <c>138****1234</c>) are not reported.
+/// leaks. Masked forms (<c>4****************X</c>, <c>138****1234</c>) are not reported.
 /// </summary>
 /// <remarks>
 /// A candidate must stand alone: the characters next to it are not ASCII letters or digits. Chinese text,

@@ -1,6 +1,6 @@
 using Boyi.Contracts.V1;
+using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
-using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Grpc;
 using Ent = Boyi.Domain.Enterprises;
 
@@ -17,7 +17,7 @@ public static class EnterpriseMapping
         DisplayName = e.DisplayName,
         LegalRepresentative = e.LegalRepresentative,
         ContactName = e.ContactName,
-        ContactPhone = full ? e.ContactPhone : PersonalDataProtector.MaskPhone(e.ContactPhone),
+        ContactPhone = full ? e.ContactPhone : PersonalDataMask.Phone(e.ContactPhone),
         Town = ResourceNames.Town(e.TownId),
         Industry = (Industry)(int)e.Industry,
         ChamberMember = e.ChamberMember,

@@ -1,7 +1,8 @@
 using Boyi.Contracts.V1;
+using Boyi.Domain;
+using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Households;
-using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Grpc;
 using Reg = Boyi.Domain.Registry;
 
@@ -9,7 +10,10 @@ namespace Boyi.Server.Mapping;
 
 public static class HouseholdMapping
 {
-    /// <summary>The household as answered: ID-card numbers and the phone masked unless <paramref name="full"/>.</summary>
+    /// <summary>
+    /// The household as answered: unless <paramref name="full"/>, ID-card numbers, birth dates and the phone as
+    /// <see cref="PersonalDataMask"/> decides.
+    /// </summary>
     public static Household ToProto(this HouseholdRecord record, bool full = false)
     {
         var h = record.Household;
@@ -19,7 +23,7 @@ public static class HouseholdMapping
             Village = ResourceNames.Village(h.VillageId),
             Town = ResourceNames.Town(h.TownId),
             HeadName = h.HeadName,
-            Phone = full ? h.Phone ?? "" : PersonalDataProtector.MaskPhone(h.Phone),
+            Phone = full ? h.Phone ?? "" : PersonalDataMask.Phone(h.Phone),
             PerCapitaIncomeFen = h.PerCapitaIncomeFen,
             HasLabourCapacity = h.HasLabourCapacity,
             WillingToRunIndustry = h.WillingToRunIndustry,
@@ -33,7 +37,8 @@ public static class HouseholdMapping
             Etag = Wire.Etag(h.Version),
         };
         proto.PovertyCauses.AddRange(h.PovertyCauses.Select(c => (PovertyCause)c));
-        proto.Members.AddRange(record.Members.Select(m => m.ToProto(full)));
+        var registered = ChinaTime.DateOf(h.CreateTime);
+        proto.Members.AddRange(record.Members.Select(m => m.ToProto(full, registered)));
         return proto;
     }
 
@@ -55,13 +60,16 @@ public static class HouseholdMapping
         return proto;
     }
 
-    public static HouseholdMember ToProto(this HouseholdMemberRow m, bool full) => new()
+    /// <param name="registered">When the household was registered (China time): it bounds what a masked birth date may show.</param>
+    public static HouseholdMember ToProto(this HouseholdMemberRow m, bool full, DateOnly registered) => new()
     {
         MemberId = m.MemberId,
         FullName = m.FullName,
         Relation = (Relation)(int)m.Relation,
-        IdCardNumber = full ? m.IdCardNumber : PersonalDataProtector.MaskIdCard(m.IdCardNumber),
-        BirthDate = Wire.Date(m.BirthDate),
+        IdCardNumber = full ? m.IdCardNumber : PersonalDataMask.IdCard(m.IdCardNumber),
+        // Masked: the year only (month and day 0, as google.type.Date allows), or no date at all.
+        BirthDate = full ? Wire.Date(m.BirthDate)
+            : PersonalDataMask.BirthYear(m.BirthDate, registered) is { } year ? new Google.Type.Date { Year = year } : null,
         Health = (HealthStatus)(int)m.Health,
         LabourCapacity = (LabourCapacity)(int)m.LabourCapacity,
     };

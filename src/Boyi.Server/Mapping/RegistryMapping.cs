@@ -1,7 +1,7 @@
 using Boyi.Contracts.V1;
+using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Registry;
-using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Grpc;
 using Reg = Boyi.Domain.Registry;
 
@@ -49,7 +49,7 @@ public static class RegistryMapping
         Rank = (CadreRank)(int)r.Cadre.Rank,
         LinkedTown = ResourceNames.Town(r.Cadre.LinkedTownId),
         LinkedVillage = r.Cadre.LinkedVillageId is { } v ? ResourceNames.Village(v) : "",
-        Phone = full ? r.Cadre.Phone ?? "" : PersonalDataProtector.MaskPhone(r.Cadre.Phone),
+        Phone = full ? r.Cadre.Phone ?? "" : PersonalDataMask.Phone(r.Cadre.Phone),
         HouseholdQuota = r.Quota,
         ActivePairings = r.Cadre.ActivePairings,
         CreateTime = Wire.Time(r.Cadre.CreateTime),

@@ -2,7 +2,6 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Validation;
 using Boyi.Infrastructure.Data;
-using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Registry;
 using Boyi.Server.Audit;
 using Boyi.Server.Auth;
@@ -122,7 +121,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations, Audi
         if (mask.Has("linked_village"))
             v.Capture(() => row.LinkedVillageId = input.LinkedVillage == "" ? null : ResourceNames.ParseVillage(input.LinkedVillage, "cadre.linked_village"));
         // A phone sent back as it was read (masked) means "unchanged".
-        if (mask.Has("phone") && !(row.Phone is not null && input.Phone == PersonalDataProtector.MaskPhone(row.Phone)))
+        if (mask.Has("phone") && !(row.Phone is not null && input.Phone == PersonalDataMask.Phone(row.Phone)))
         {
             if (input.Phone == "")
                 row.Phone = null;

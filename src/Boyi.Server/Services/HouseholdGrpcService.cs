@@ -1,10 +1,10 @@
 using Boyi.Contracts.V1;
-using Boyi.Domain;
 using Boyi.Domain.Errors;
-using Boyi.Infrastructure.Households;
+using Boyi.Domain.Validation;
+using Boyi.Domain;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Households;
 using Boyi.Infrastructure.Pairing;
-using Boyi.Infrastructure.PersonalData;
 using Boyi.Server.Audit;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
@@ -222,20 +222,21 @@ public sealed partial class HouseholdGrpcService(
 
     /// <summary>
     /// A card read masked can be sent back edited: a member's ID-card number equal to the masked form of that
-    /// member's current number means "unchanged" (so editing a name needs no full read of the numbers).
+    /// member's current number means "unchanged" (so editing a name needs no full read of the numbers). The birth
+    /// date answered beside it (a year or nothing) is output only and ignored: the number the member keeps decides it.
     /// </summary>
     private static List<Reg.MemberInput> KeepMaskedNumbers(IReadOnlyList<Reg.MemberInput> requested, IReadOnlyList<HouseholdMemberRow> current)
     {
         var byId = current.ToDictionary(m => (int)m.MemberId);
         return requested.Select(m => m.MemberId != 0 && byId.TryGetValue(m.MemberId, out var was)
-            && m.IdCardNumber == PersonalDataProtector.MaskIdCard(was.IdCardNumber)
+            && m.IdCardNumber == PersonalDataMask.IdCard(was.IdCardNumber)
                 ? m with { IdCardNumber = was.IdCardNumber }
                 : m).ToList();
     }
 
     /// <summary>The same for the phone: its masked form means "unchanged".</summary>
     private static string? KeepMaskedPhone(string? requested, string? current) =>
-        current is not null && requested == PersonalDataProtector.MaskPhone(current) ? current : requested;
+        current is not null && requested == PersonalDataMask.Phone(current) ? current : requested;
 
     /// <summary>A household outside the caller's county or town answers like a missing one.</summary>
     private static void RequireArea(ServerCallContext context, long id) =>

@@ -84,10 +84,10 @@ public class PhoneNumberTests
 
     [Theory]
     [InlineData("13812341234", "138****1234")]
-    [InlineData("0775-1234567", "0775-***4567")]
+    [InlineData("0775-1234567", "0775-****567")]
     [InlineData("0775-12345678", "0775-****5678")]
     [InlineData("010-12345678", "010-****5678")]
-    public void Mask_KeepsPrefixAndLastFourDigits(string normalized, string expected)
+    public void Mask_HidesFourDigits_ThePrefixAndTheRestShown(string normalized, string expected)
     {
         Assert.Equal(expected, PhoneNumber.Mask(normalized));
     }

@@ -234,40 +234,4 @@ public sealed class PersonalDataProtectorTests : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => protector.Encrypt(Id, IdPurpose));
     }
-
-    [Fact]
-    public void Masks_valid_ID_card_numbers_like_the_domain()
-    {
-        var withX = Enumerable.Range(0, 1000).Select(s => IdCardNumber.Create("110105", new DateOnly(1949, 10, 1), s).Value).First(v => v[^1] == 'X');
-
-        Assert.Equal(IdCardNumber.Parse(Id, new DateOnly(2030, 1, 1)).Masked, PersonalDataProtector.MaskIdCard(Id));
-        Assert.Equal("450923********" + Id[^4..], PersonalDataProtector.MaskIdCard(Id));
-        Assert.Equal(string.Concat("110105********", withX.AsSpan(14)), PersonalDataProtector.MaskIdCard(withX.ToLowerInvariant()));
-        Assert.Equal(PersonalDataProtector.MaskIdCard(Id), PersonalDataProtector.MaskIdCard($"  {Id} "));
-    }
-
-    [Theory]
-    [InlineData(null, "")]
-    [InlineData("", "")]
-    [InlineData("   ", "")]
-    [InlineData("12345", "*****")]
-    [InlineData("12345678", "********")]
-    [InlineData("123456789", "*****6789")]
-    [InlineData("450923199001011230", "**************1230")]   // wrong check character: not a valid number
-    [InlineData("45092319900101123", "*************1123")]      // 17 characters
-    [InlineData("450923199013011237", "**************1237")]   // month 13
-    public void Masks_anything_else_but_the_last_four(string? value, string expected) =>
-        Assert.Equal(expected, PersonalDataProtector.MaskIdCard(value));
-
-    [Theory]
-    [InlineData("13812345678", "138****5678")]
-    [InlineData("+86 13812345678", "138****5678")]
-    [InlineData("0775-8221234", "0775-***1234")]
-    [InlineData("07758221234", "0775-***1234")]
-    [InlineData(null, "")]
-    [InlineData("1234", "****")]
-    [InlineData("12812345678", "*******5678")]   // not a mobile prefix
-    [InlineData("phone: unknown", "**********nown")]
-    public void Masks_phones(string? value, string expected) =>
-        Assert.Equal(expected, PersonalDataProtector.MaskPhone(value));
 }

@@ -63,7 +63,7 @@ public class SensitiveTextTests
     {
         var text = kind switch
         {
-            "masked" => $"id {PersonalDataProtector.MaskIdCard(Id)} and {Id[..6]}********{Id[14..]} and {Id[..10]}****{Id[14..]}",
+            "masked" => $"id {PersonalDataMask.IdCard(Id)} and {Id[..6]}********{Id[14..]} and {Id[..10]}****{Id[14..]}",
             "bad checksum" => $"id {BadChecksum}",
             "bad date" => $"id {WithCheck("45092319901301123")} {WithCheck("45092319000229123")} {WithCheck("45092318991231123")}",
             "bad region" => $"id {WithCheck("99092319900101123")}",
@@ -126,7 +126,7 @@ public class SensitiveTextTests
     public void Finds_both_in_a_log_line_and_nothing_in_its_masked_form()
     {
         var line = $"2026-03-01T10:00:00Z info import row 7 {{\"id\":\"{Id}\",\"phone\":\"13812345678\",\"trace\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}}";
-        var masked = $"2026-03-01T10:00:00Z info import row 7 {{\"id\":\"{PersonalDataProtector.MaskIdCard(Id)}\",\"phone\":\"{PersonalDataProtector.MaskPhone("13812345678")}\"}}";
+        var masked = $"2026-03-01T10:00:00Z info import row 7 {{\"id\":\"{PersonalDataMask.IdCard(Id)}\",\"phone\":\"{PersonalDataMask.Phone("13812345678")}\"}}";
 
         Assert.Equal([Id], SensitiveText.FindIdCardNumbers(line));
         Assert.Equal(["13812345678"], SensitiveText.FindMobilePhones(line));
