@@ -68,7 +68,7 @@ public sealed record HouseholdCard(
             var name = m.FullName?.Trim();
             if (string.IsNullOrEmpty(name))
                 v.Add($"{at}.full_name", "REQUIRED", "is required");
-            else if (name.Length > MaxNameLength)
+            else if (TextRules.CodePoints(name) > MaxNameLength)
                 v.Add($"{at}.full_name", "TOO_LONG", $"must be at most {MaxNameLength} characters");
             if (!Enum.IsDefined(m.Relation))
                 v.Add($"{at}.relation", "REQUIRED", "must be one of the relations to the head of household");

@@ -433,7 +433,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         })).Project;
         await Projects.RecordDeliveryAsync(new RecordDeliveryRequest
         {
-            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 2, Day = 1 }, AmountFen = 123_456, Note = "首期" },
+            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 2, Day = 1 }, AmountFen = 123_456, Note = "首期" },
         });
 
         await page.GotoAsync($"{s.PortalAddress}/projects");
@@ -471,7 +471,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal("实施中", projectRow[6]);
 
         var deliveryRow = Assert.Single(sheets["deliveries"].Skip(1));
-        Assert.Equal([project.Name, "村道硬化", "2027-02-01"], deliveryRow.Take(3));
+        Assert.Equal([project.Name, "村道硬化", "2026-02-01"], deliveryRow.Take(3));
         Assert.Equal(1_234.56m, decimal.Parse(deliveryRow[3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("首期", deliveryRow[4]);
     }
