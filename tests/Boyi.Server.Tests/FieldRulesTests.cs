@@ -155,6 +155,103 @@ public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) :
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
+    [Fact]
+    public async Task RareCharactersAndEmoji_RoundTrip_InTownsMembersAndEnterprises()
+    {
+        var town = (await s.Registry.CreateTownAsync(new CreateTownRequest
+        {
+            Parent = s.County.Name, TownId = "450923150", Town = new Town { DisplayName = "𠮷野😀镇" },
+        })).Town;
+        Assert.Equal("𠮷野😀镇", (await s.Registry.GetTownAsync(new GetTownRequest { Name = town.Name })).Town.DisplayName);
+
+        var input = Api.NewHousehold(members: 2);
+        input.Members[1].FullName = "陈𠮷👍";
+        var household = await Api.CreateHouseholdAsync(s, s.County.Towns[0].Villages[0], input);
+        Assert.Equal("陈𠮷👍", (await Api.FullAsync(s, household.Name)).Members[1].FullName);
+
+        var registered = NewEnterprise("𠮷祥🌾农业合作社");
+        var enterprise = (await new EnterpriseService.EnterpriseServiceClient(s.Channel).RegisterEnterpriseAsync(registered)).Enterprise;
+        Assert.Equal("𠮷祥🌾农业合作社", (await new EnterpriseService.EnterpriseServiceClient(s.Channel).GetEnterpriseAsync(
+            new GetEnterpriseRequest { Name = enterprise.Name })).Enterprise.DisplayName);
+    }
+
+    [Fact]
+    public async Task ANameOfExactlyTheLimit_InCharactersOfTwoUtf16Units_IsAccepted_AndOneMoreIsTooLong()
+    {
+        // 64 code points, 128 UTF-16 units: the limit counts what people and PostgreSQL count.
+        var longest = string.Concat(Enumerable.Repeat("𠮷", 64));
+        var town = (await s.Registry.CreateTownAsync(new CreateTownRequest
+        {
+            Parent = s.County.Name, TownId = "450923151", Town = new Town { DisplayName = longest },
+        })).Town;
+        Assert.Equal(longest, town.DisplayName);
+        var input = Api.NewHousehold(members: 1);
+        input.Members[0].FullName = longest;
+        Assert.Equal(longest, (await Api.CreateHouseholdAsync(s, s.County.Towns[0].Villages[0], input)).Members[0].FullName);
+
+        town.DisplayName = longest + "𠮷";
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+            await s.Registry.UpdateTownAsync(new UpdateTownRequest { Town = town }));
+        Assert.Equal(("town.display_name", "TOO_LONG"), (e.BadRequest()!.FieldViolations[0].Field, e.BadRequest()!.FieldViolations[0].Reason));
+    }
+
+    private RegisterEnterpriseRequest NewEnterprise(string displayName)
+    {
+        var enterprise = Api.NewEnterprise(s.County.Towns[0].Name);
+        enterprise.DisplayName = displayName;
+        return new RegisterEnterpriseRequest
+        {
+            Parent = s.County.Name,
+            Enterprise = enterprise,
+            FirstUser = new EnterpriseUser { UserName = $"e-{Guid.NewGuid():N}"[..14], FullName = "𠮷田😀", Password = Api.EnterprisePassword },
+        };
+    }
+
+    [Fact]
+    public async Task PartnershipTotals_StayExact_WithManyDeliveriesAtTheBound_AndAnswer_WhateverIsStored()
+    {
+        var (enterprise, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name, approve: true);
+        var projects = new ProjectService.ProjectServiceClient(s.Channel);
+        const long max = Boyi.Domain.Enterprises.ProjectRules.MaxAmountFen;
+        const int count = 12;
+        var names = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var project = (await projects.CreateProjectAsync(new CreateProjectRequest
+            {
+                Project = new Project { Enterprise = enterprise.Name, Village = s.County.Towns[1].Villages[0], Kind = ProjectKind.VillageRoad, Title = $"道路{i}", PledgedFen = max },
+            })).Project;
+            await projects.RecordDeliveryAsync(new RecordDeliveryRequest
+            {
+                Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 2 }, AmountFen = max },
+            });
+            names.Add(project.Name);
+        }
+        // A project's deliveries stop at the bound, so its own sum cannot overflow either.
+        var over = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await projects.RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = names[0], Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 3 }, AmountFen = 1 },
+        }));
+        Assert.Equal(("delivery.amount_fen", "OUT_OF_RANGE"), (over.BadRequest()!.FieldViolations[0].Field, over.BadRequest()!.FieldViolations[0].Reason));
+
+        var totals = await projects.GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = enterprise.Name });
+        Assert.Equal((count * max, count * max), (totals.FundsPledgedFen, totals.FundsDeliveredFen));
+
+        // Rows beyond every bound (written before the bounds, or by hand): each alone near INT64_MAX, their sum far
+        // beyond it. The county's totals still answer, with the largest figure the field holds.
+        await using (var conn = new Npgsql.NpgsqlConnection(s.Database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                "UPDATE projects SET pledged_fen = 9223372036854775807, delivered_fen = 9223372036854775807 WHERE id = ANY($1)", conn);
+            cmd.Parameters.AddWithValue(names.Take(3).Select(n => long.Parse(n.Split('/')[1])).ToArray());
+            Assert.Equal(3, await cmd.ExecuteNonQueryAsync());
+        }
+        var county = await projects.GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = s.County.Name });
+        Assert.Equal((long.MaxValue, long.MaxValue), (county.FundsPledgedFen, county.FundsDeliveredFen));
+        Assert.True(county.EnterprisesApproved >= 1);
+    }
+
     private static object Typed(FieldDescriptor field, long value) =>
         field.FieldType is FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 ? (object)checked((int)value) : value;
 

@@ -360,12 +360,12 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal(1_000_010, (await Projects.GetProjectAsync(new GetProjectRequest { Name = name })).Project.PledgedFen);
 
         // Zero: the server refuses it, next to the amount, and the input stays.
-        await page.FillAsync("#Date", "2027-01-10");
+        await page.FillAsync("#Date", "2026-01-10");
         await page.FillAsync("#Amount", "0");
         await SubmitAsync(page, "#record");
         Assert.Equal("应大于零。", await page.InnerTextAsync("#Amount-error"));
         Assert.Equal("0", await page.InputValueAsync("#Amount"));
-        Assert.Equal("2027-01-10", await page.InputValueAsync("#Date"));
+        Assert.Equal("2026-01-10", await page.InputValueAsync("#Date"));
 
         await page.FillAsync("#Amount", "2500.05");
         await page.FillAsync("#Note", "第一期管材");
@@ -374,7 +374,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal("2,500.05", await page.InnerTextAsync("#delivered"));
         Assert.Equal(250_005, (await Projects.GetProjectAsync(new GetProjectRequest { Name = name })).Project.DeliveredFen);
 
-        await page.FillAsync("#Date", "2027-02-10");
+        await page.FillAsync("#Date", "2026-02-10");
         await page.FillAsync("#Amount", "7500.05");
         await SubmitAsync(page, "#record");
         Assert.Equal("已完成", await page.InnerTextAsync("#status"));
