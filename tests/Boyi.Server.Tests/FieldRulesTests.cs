@@ -142,7 +142,7 @@ public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task EveryDateField_OfEveryRpc_RefusesDatesBefore1900_AndAfter2100()
+    public async Task EveryDateAndTimeField_OfEveryRpc_RefusesDatesBefore1900_AndAfter2100_AndTimesNoClockHolds()
     {
         var failures = new List<string>();
         var dates = InputFields().Where(p => p.Leaf.FieldType == FieldType.Message && p.Leaf.MessageType.FullName == "google.type.Date").ToList();
@@ -151,6 +151,13 @@ public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) :
         {
             await ExpectRefusalAsync(path, new Google.Type.Date { Year = 1899, Month = 12, Day = 31 }, "OUT_OF_RANGE", "1899", failures);
             await ExpectRefusalAsync(path, new Google.Type.Date { Year = 2525, Month = 1, Day = 1 }, "OUT_OF_RANGE", "2525", failures);
+        }
+        var times = InputFields().Where(p => p.Leaf.FieldType == FieldType.Message && p.Leaf.MessageType.FullName == "google.protobuf.Timestamp").ToList();
+        Assert.NotEmpty(times);
+        foreach (var path in times)
+        {
+            await ExpectRefusalAsync(path, new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue }, "OUT_OF_RANGE", "seconds max", failures);
+            await ExpectRefusalAsync(path, new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1, Nanos = -1 }, "OUT_OF_RANGE", "negative nanos", failures);
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }

@@ -99,6 +99,8 @@ public sealed class RequestRules(TimeProvider clock)
                     break;
                 if (inner is Google.Type.Date date)
                     CheckDate(date, plan.Rules, path, v, today);
+                else if (inner is Google.Protobuf.WellKnownTypes.Timestamp time)
+                    CheckTime(time, path, v);
                 else if (Governs(inner.Descriptor))
                     Walk(inner, path + ".", v, today);
                 else if (inner is Google.Protobuf.WellKnownTypes.FieldMask mask)
@@ -167,6 +169,14 @@ public sealed class RequestRules(TimeProvider clock)
                 ? "must not be after today"
                 : $"must not be more than {rules.MaxDaysAfterToday} day(s) after today");
         }
+    }
+
+    /// <summary>A timestamp must be one that converts to a time (years 1 to 9999, nanos within a second), as its spec says.</summary>
+    private static void CheckTime(Google.Protobuf.WellKnownTypes.Timestamp time, string path, Violations v)
+    {
+        const long first = -62_135_596_800, last = 253_402_300_799;
+        if (time.Seconds is < first or > last || time.Nanos is < 0 or > 999_999_999)
+            v.Add(path, "OUT_OF_RANGE", "must be a time from 0001-01-01 to 9999-12-31 (UTC) with nanos from 0 to 999,999,999");
     }
 
     private static FieldPlan[] PlanFor(MessageDescriptor descriptor) =>
