@@ -586,7 +586,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("RecordDelivery", Kind.Object, (role, foreign, c) => Call(() => Projects(c).RecordDeliveryAsync(new RecordDeliveryRequest
         {
             Parent = ProjectOf(role, foreign).Name,
-            Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, AmountFen = 1 },
+            Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 }, AmountFen = 1 },
         }).ResponseAsync)),
         new("ListDeliveries", Kind.Object, (role, foreign, c) => Call(() =>
             Projects(c).ListDeliveriesAsync(new ListDeliveriesRequest { Parent = ProjectOf(role, foreign).Name }).ResponseAsync)),

@@ -8,6 +8,8 @@ public sealed class ProjectTests(LinkageFixture s) : IClassFixture<LinkageFixtur
 {
     private ProjectService.ProjectServiceClient Projects(string who) => new(s.As[who]);
     private static Google.Type.Date Day(int month, int day) => new() { Year = 2027, Month = month, Day = day };
+    /// <summary>A delivery date: deliveries are refused more than a day ahead, so these lie in the past.</summary>
+    private static Google.Type.Date Delivered(int month, int day) => new() { Year = 2026, Month = month, Day = day };
 
     [Fact]
     public async Task AProject_FollowsItsDeliveries_ToTheFen()
@@ -18,13 +20,13 @@ public sealed class ProjectTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         })).Project;
         Assert.Equal(ProjectStatus.Planned, project.Status);
 
-        var first = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(1, 5), AmountFen = 400_000, Note = "水泥" } });
+        var first = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(1, 5), AmountFen = 400_000, Note = "水泥" } });
         Assert.Equal((ProjectStatus.InProgress, 400_000L), (first.Project.Status, first.Project.DeliveredFen));
         await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
-            await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(1, 6), AmountFen = 0 } }));
-        var second = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(2, 1), AmountFen = 600_000 } });
+            await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(1, 6), AmountFen = 0 } }));
+        var second = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(2, 1), AmountFen = 600_000 } });
         Assert.Equal((ProjectStatus.InProgress, 1_000_000L), (second.Project.Status, second.Project.DeliveredFen));   // one fen short
-        var last = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(2, 2), AmountFen = 1 } });
+        var last = await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(2, 2), AmountFen = 1 } });
         Assert.Equal((ProjectStatus.Delivered, 1_000_001L), (last.Project.Status, last.Project.DeliveredFen));
 
         var deliveries = (await Projects("admin").ListDeliveriesAsync(new ListDeliveriesRequest { Parent = project.Name })).Deliveries;
@@ -33,7 +35,7 @@ public sealed class ProjectTests(LinkageFixture s) : IClassFixture<LinkageFixtur
 
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () => await Projects("E2").GetProjectAsync(new GetProjectRequest { Name = project.Name }));
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
-            await Projects("E2").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(3, 1), AmountFen = 5 } }));
+            await Projects("E2").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(3, 1), AmountFen = 5 } }));
         Assert.DoesNotContain((await Projects("E2").ListProjectsAsync(new ListProjectsRequest { Parent = s.County.Name })).Projects, p => p.Name == project.Name);
     }
 
@@ -58,7 +60,7 @@ public sealed class ProjectTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         {
             Project = new Project { Enterprise = e.Name, Village = s.County.Towns[1].Villages[0], Kind = ProjectKind.Water, Title = "饮水工程", PledgedFen = 2_000_000 },
         })).Project;
-        await new ProjectService.ProjectServiceClient(s.Channel).RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Day(3, 1), AmountFen = 750_000 } });
+        await new ProjectService.ProjectServiceClient(s.Channel).RecordDeliveryAsync(new RecordDeliveryRequest { Parent = project.Name, Delivery = new Delivery { Date = Delivered(3, 1), AmountFen = 750_000 } });
         var jobs = new JobService.JobServiceClient(s.Channel);
         await Api.CreateHouseholdAsync(s, s.County.Towns[1].Villages[0], Api.NewHousehold(members: 2));
         var job = (await jobs.PostJobAsync(new PostJobRequest

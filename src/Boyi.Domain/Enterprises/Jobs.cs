@@ -39,6 +39,12 @@ public static class Candidates
 /// <summary>A project's status follows its deliveries: planned until the first, delivered once the pledge is met.</summary>
 public static class ProjectRules
 {
+    /// <summary>
+    /// The largest pledge, delivery and sum of a project's deliveries: 100 million yuan, far above any village project,
+    /// and small enough that totals over every project a county could hold stay far inside a 64-bit count of fen.
+    /// </summary>
+    public const long MaxAmountFen = 10_000_000_000;
+
     public static ProjectStatus After(long pledgedFen, long deliveredFen) =>
         deliveredFen <= 0 ? ProjectStatus.Planned : deliveredFen >= pledgedFen ? ProjectStatus.Delivered : ProjectStatus.InProgress;
 
@@ -46,5 +52,14 @@ public static class ProjectRules
     {
         if (amountFen <= 0)
             v.Add("delivery.amount_fen", "NOT_POSITIVE", "a delivery is a positive amount of fen");
+    }
+
+    /// <summary>The project's deliveries after this one; refuses a sum above <see cref="MaxAmountFen"/> (so it never overflows).</summary>
+    public static long DeliveredAfter(long deliveredFen, long amountFen)
+    {
+        if (amountFen > MaxAmountFen - Math.Max(deliveredFen, 0))
+            throw DomainException.Invalid("delivery.amount_fen", "OUT_OF_RANGE",
+                $"would take the project's deliveries above {MaxAmountFen / 100:N0} yuan");
+        return deliveredFen + amountFen;
     }
 }

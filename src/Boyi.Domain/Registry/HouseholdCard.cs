@@ -68,7 +68,10 @@ public sealed record HouseholdCard(
             var name = m.FullName?.Trim();
             if (string.IsNullOrEmpty(name))
                 v.Add($"{at}.full_name", "REQUIRED", "is required");
-            else if (name.Length > MaxNameLength)
+            else if (TextRules.Problem(name, TextKind.OneLine) is { } problem)
+                // The API refuses such text at the door; an imported file's cells arrive here unchecked.
+                v.Add($"{at}.full_name", problem.Reason, problem.Description);
+            else if (TextRules.CodePoints(name) > MaxNameLength)
                 v.Add($"{at}.full_name", "TOO_LONG", $"must be at most {MaxNameLength} characters");
             if (!Enum.IsDefined(m.Relation))
                 v.Add($"{at}.relation", "REQUIRED", "must be one of the relations to the head of household");

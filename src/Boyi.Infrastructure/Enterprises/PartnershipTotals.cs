@@ -43,11 +43,11 @@ public sealed class PartnershipTotals(Database database)
                 Command($"SELECT l.mode, l.status, count(*)::int FROM linkages l WHERE {linkageFilter} GROUP BY l.mode, l.status ORDER BY 1, 2", scope),
                 Command("SELECT count(DISTINCT t.village_id)::int, count(DISTINCT t.household_id)::int FROM linkage_targets t JOIN linkages l ON l.id = t.linkage_id " +
                     $"WHERE {linkageFilter} AND l.status IN {Reaching} AND ($2::bigint IS NULL OR t.town_id = $2)", scope),
-                Command("SELECT coalesce(sum(j.openings), 0)::int FROM jobs j JOIN enterprises e ON e.id = j.enterprise_id " +
+                Command("SELECT coalesce(sum(j.openings), 0)::numeric FROM jobs j JOIN enterprises e ON e.id = j.enterprise_id " +
                     "WHERE e.county_id = $1 AND j.status = 1 AND ($2::bigint IS NULL OR j.town_id = $2) AND ($3::bigint IS NULL OR j.enterprise_id = $3)", scope),
                 Command("SELECT count(*)::int FROM placements p WHERE p.county_id = $1 AND p.end_date IS NULL AND ($2::bigint IS NULL OR p.town_id = $2) AND ($3::bigint IS NULL OR p.enterprise_id = $3)", scope),
-                Command($"SELECT coalesce(sum(l.funds_pledged_fen), 0)::bigint FROM linkages l WHERE {linkageFilter} AND l.status IN (2, 4, 5)", scope),
-                Command("SELECT coalesce(sum(p.pledged_fen), 0)::bigint, coalesce(sum(p.delivered_fen), 0)::bigint FROM projects p " +
+                Command($"SELECT coalesce(sum(l.funds_pledged_fen), 0)::numeric FROM linkages l WHERE {linkageFilter} AND l.status IN (2, 4, 5)", scope),
+                Command("SELECT coalesce(sum(p.pledged_fen), 0)::numeric, coalesce(sum(p.delivered_fen), 0)::numeric FROM projects p " +
                     "WHERE p.county_id = $1 AND ($2::bigint IS NULL OR p.town_id = $2) AND ($3::bigint IS NULL OR p.enterprise_id = $3)", scope),
             },
         };
@@ -63,18 +63,27 @@ public sealed class PartnershipTotals(Database database)
         var (villages, households) = (r.GetInt32(0), r.GetInt32(1));
         await r.NextResultAsync(ct);
         await r.ReadAsync(ct);
-        var offered = r.GetInt32(0);
+        var offered = r.GetDecimal(0);
         await r.NextResultAsync(ct);
         await r.ReadAsync(ct);
         var filled = r.GetInt32(0);
         await r.NextResultAsync(ct);
         await r.ReadAsync(ct);
-        var linkagePledged = r.GetInt64(0);
+        var linkagePledged = r.GetDecimal(0);
         await r.NextResultAsync(ct);
         await r.ReadAsync(ct);
-        var (projectPledged, delivered) = (r.GetInt64(0), r.GetInt64(1));
-        return new Totals(enterprises, linkages, villages, households, offered, filled, linkagePledged + projectPledged, delivered);
+        var (projectPledged, delivered) = (r.GetDecimal(0), r.GetDecimal(1));
+        return new Totals(enterprises, linkages, villages, households, Saturated<int>(offered), filled,
+            Saturated<long>(linkagePledged + projectPledged), Saturated<long>(delivered));
     }
+
+    /// <summary>
+    /// A sum as the API's field can carry it. Sums are taken in numeric, so no stored data (an absurd row from before
+    /// the bounds, or more rows than anyone expects) makes them fail and take the totals away from everyone; a sum
+    /// beyond what the field holds, which the bounds on each amount keep out of reach, is answered as its largest value.
+    /// </summary>
+    private static T Saturated<T>(decimal sum) where T : struct, System.Numerics.INumber<T>, System.Numerics.IMinMaxValue<T> =>
+        T.CreateSaturating(sum);
 
     private static NpgsqlBatchCommand Command(string sql, TotalsScope scope) => new(sql)
     {

@@ -53,7 +53,7 @@ public sealed class ProjectStore(Database database, TimeProvider clock)
         var project = await db.Projects.FromSql($"SELECT * FROM projects WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct) ?? throw NotFound(id);
         var delivery = new DeliveryRow { ProjectId = id, Date = date, AmountFen = amountFen, Note = note, Actor = actor, CreateTime = clock.UtcNow() };
         db.Deliveries.Add(delivery);
-        project.DeliveredFen = checked(project.DeliveredFen + amountFen);
+        project.DeliveredFen = ProjectRules.DeliveredAfter(project.DeliveredFen, amountFen);
         project.Status = ProjectRules.After(project.PledgedFen, project.DeliveredFen);
         project.Version++;
         project.UpdateTime = delivery.CreateTime;

@@ -484,6 +484,16 @@ public static class HouseholdImportParser
             }
             if (TryReadFen(cell, out var fen))
                 return fen;
+            // A number too large to hold in fen is wrong for its size, not its form: the same reason as a large one that fits.
+            if (double.TryParse(cell.Text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var yuan) && double.IsFinite(yuan)
+                && Math.Abs(yuan) * 100 > HouseholdCard.MaxIncomeFen)
+            {
+                if (yuan < 0)
+                    Add(row, HouseholdField.PerCapitaIncomeYuan, "NEGATIVE", "must not be negative");
+                else
+                    Add(row, HouseholdField.PerCapitaIncomeYuan, "OUT_OF_RANGE", $"is implausibly large: at most {HouseholdCard.MaxIncomeFen / 100:N0} yuan");
+                return null;
+            }
             Add(row, HouseholdField.PerCapitaIncomeYuan, "INVALID_AMOUNT",
                 "must be an amount in yuan with at most 2 decimals and no thousands separators, e.g. 3560.50");
             return null;

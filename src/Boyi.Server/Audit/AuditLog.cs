@@ -72,7 +72,11 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
     public static string Clip(string? text)
     {
         text = (text ?? "").Replace('\0', ' ');
-        return text.Length <= AuditEvent.MaxTextLength ? text : text[..AuditEvent.MaxTextLength];
+        if (text.Length <= AuditEvent.MaxTextLength)
+            return text;
+        // Never half of a character such as 𠮷: a lone surrogate cannot be written as UTF-8.
+        var end = char.IsHighSurrogate(text[AuditEvent.MaxTextLength - 1]) ? AuditEvent.MaxTextLength - 1 : AuditEvent.MaxTextLength;
+        return text[..end];
     }
 
     /// <summary>The action of a gRPC method: its full name without the leading slash.</summary>

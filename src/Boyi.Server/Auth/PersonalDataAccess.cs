@@ -26,7 +26,7 @@ public static class PersonalDataAccess
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length == 0)
             throw DomainException.Invalid("personal_data_reason", "REQUIRED", "say why the full numbers are needed (it is recorded)");
-        if (trimmed.Length > PersonalDataPermission.MaxReasonLength)
+        if (Domain.Validation.TextRules.CodePoints(trimmed) > PersonalDataPermission.MaxReasonLength)
             throw DomainException.Invalid("personal_data_reason", "TOO_LONG", $"at most {PersonalDataPermission.MaxReasonLength} characters");
         // The reason goes into the audit log, which holds no personal data.
         if (SensitiveText.FindIdCardNumbers(trimmed).Any() || SensitiveText.FindMobilePhones(trimmed).Any())

@@ -1,6 +1,7 @@
 using Boyi.Server.Grpc;
 using Boyi.Server.Hosting;
 using Boyi.Server.Services;
+using Boyi.Server.Validation;
 
 namespace Boyi.Server.Extensions;
 
@@ -26,15 +27,18 @@ public static class GrpcExtensions
         services.AddSingleton(LimitsOptions.From(configuration));
         // One instance: it holds every caller's token bucket.
         services.AddSingleton<RateLimitInterceptor>();
+        services.AddSingleton<RequestRules>();
+        services.AddSingleton<ValidationInterceptor>();
         services.AddGrpc(o =>
         {
             // Outermost first: the audit sees each call's final status, as the client does; failures of the
             // authorisation check become statuses like any other; calls are counted against the caller only once
-            // the caller is known.
+            // the caller is known; requests are checked against their field rules only for callers allowed to make them.
             o.Interceptors.Add<Boyi.Server.Audit.AuditInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<Boyi.Server.Auth.AuthorizationInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
+            o.Interceptors.Add<ValidationInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             o.MaxSendMessageSize = MaxSendMessageBytes;

@@ -308,6 +308,29 @@ public class HouseholdImportParserTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("李\u0000四", "INVALID_CHARACTER")]
+    [InlineData("李\u0007四", "INVALID_CHARACTER")]
+    [InlineData("\u202E四李", "INVALID_CHARACTER")]
+    [InlineData("李\n四", "INVALID_CHARACTER")]
+    [InlineData("\u200B\u200B", "BLANK")]
+    public void Parse_RefusesANameWithControlOrInvisibleCharacters_AsTheApiDoes(string name, string reason)
+    {
+        var error = Single(ParseCsv(ChineseRows().With(2, "姓名", name)));
+
+        Assert.Equal((3, "姓名", reason), (error.Row, error.Column, error.Reason));
+    }
+
+    [Fact]
+    public void Parse_KeepsRareCharactersAndEmoji_InANameOfSixtyFourCodePoints()
+    {
+        var name = string.Concat(Enumerable.Repeat("𠮷", 63)) + "😀";
+        var result = ParseCsv(ChineseRows().With(2, "姓名", name));
+
+        Assert.False(result.HasProblems, result.Describe());
+        Assert.Equal(name, result.Households[0].Card.Members[1].FullName);
+    }
+
+    [Theory]
     [InlineData("与户主关系", "儿子", "INVALID_VALUE")]
     [InlineData("与户主关系", "", "REQUIRED")]
     [InlineData("健康状况", "良好", "INVALID_VALUE")]
@@ -330,6 +353,8 @@ public class HouseholdImportParserTests(ITestOutputHelper output)
     [InlineData("人均纯收入（元）", "", "REQUIRED")]
     [InlineData("人均纯收入（元）", "-1", "NEGATIVE")]
     [InlineData("人均纯收入（元）", "10000000.01", "OUT_OF_RANGE")]
+    [InlineData("人均纯收入（元）", "99999999999999999999", "OUT_OF_RANGE")]
+    [InlineData("人均纯收入（元）", "1e30", "OUT_OF_RANGE")]
     [InlineData("是否有劳动力", "有", "INVALID_VALUE")]
     [InlineData("是否愿意发展产业", "", "REQUIRED")]
     [InlineData("联系电话", "12345", "PHONE_FORMAT")]

@@ -360,12 +360,12 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal(1_000_010, (await Projects.GetProjectAsync(new GetProjectRequest { Name = name })).Project.PledgedFen);
 
         // Zero: the server refuses it, next to the amount, and the input stays.
-        await page.FillAsync("#Date", "2027-01-10");
+        await page.FillAsync("#Date", "2026-01-10");
         await page.FillAsync("#Amount", "0");
         await SubmitAsync(page, "#record");
         Assert.Equal("应大于零。", await page.InnerTextAsync("#Amount-error"));
         Assert.Equal("0", await page.InputValueAsync("#Amount"));
-        Assert.Equal("2027-01-10", await page.InputValueAsync("#Date"));
+        Assert.Equal("2026-01-10", await page.InputValueAsync("#Date"));
 
         await page.FillAsync("#Amount", "2500.05");
         await page.FillAsync("#Note", "第一期管材");
@@ -374,7 +374,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal("2,500.05", await page.InnerTextAsync("#delivered"));
         Assert.Equal(250_005, (await Projects.GetProjectAsync(new GetProjectRequest { Name = name })).Project.DeliveredFen);
 
-        await page.FillAsync("#Date", "2027-02-10");
+        await page.FillAsync("#Date", "2026-02-10");
         await page.FillAsync("#Amount", "7500.05");
         await SubmitAsync(page, "#record");
         Assert.Equal("已完成", await page.InnerTextAsync("#status"));
@@ -433,7 +433,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         })).Project;
         await Projects.RecordDeliveryAsync(new RecordDeliveryRequest
         {
-            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 2, Day = 1 }, AmountFen = 123_456, Note = "首期" },
+            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2026, Month = 2, Day = 1 }, AmountFen = 123_456, Note = "首期" },
         });
 
         await page.GotoAsync($"{s.PortalAddress}/projects");
@@ -471,7 +471,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
         Assert.Equal("实施中", projectRow[6]);
 
         var deliveryRow = Assert.Single(sheets["deliveries"].Skip(1));
-        Assert.Equal([project.Name, "村道硬化", "2027-02-01"], deliveryRow.Take(3));
+        Assert.Equal([project.Name, "村道硬化", "2026-02-01"], deliveryRow.Take(3));
         Assert.Equal(1_234.56m, decimal.Parse(deliveryRow[3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("首期", deliveryRow[4]);
     }
