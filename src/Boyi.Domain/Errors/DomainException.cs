@@ -135,3 +135,11 @@ public sealed class Violations
             throw new DomainException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT", message, _items.ToArray());
     }
 }
+
+/// <summary>Reasons built from other libraries' codes.</summary>
+public static class Reasons
+{
+    /// <summary>A PascalCase code (ASP.NET Identity's <c>PasswordContainsUserName</c>) as a reason: <c>PASSWORD_CONTAINS_USER_NAME</c>.</summary>
+    public static string FromPascalCase(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+}

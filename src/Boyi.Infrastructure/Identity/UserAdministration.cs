@@ -90,7 +90,7 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
         v.ThrowIfAny();
         var result = await new PasswordPolicy().ValidateAsync(users, new BoyiUser { UserName = userName }, password);
         foreach (var e in result.Errors)
-            v.Add($"{field}.password", e.Code.ToUpperInvariant(), e.Description);
+            v.Add($"{field}.password", Reasons.FromPascalCase(e.Code), e.Description);
         v.ThrowIfAny();
         await EnsureRolesAsync();
     }
@@ -165,7 +165,7 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
             return;
         var v = new Violations();
         foreach (var e in result.Errors)
-            v.Add(field, e.Code.ToUpperInvariant() is var code && code == "DUPLICATEUSERNAME" ? "USER_EXISTS" : e.Code, e.Description);
+            v.Add(field, e.Code == "DuplicateUserName" ? "USER_EXISTS" : Reasons.FromPascalCase(e.Code), e.Description);
         if (result.Errors.Any(e => e.Code == "DuplicateUserName"))
             throw DomainException.Conflict("USER_EXISTS", "An account with this user name exists.", v.Items);
         v.ThrowIfAny("The account could not be created.");

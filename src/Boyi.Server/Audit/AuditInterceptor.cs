@@ -1,5 +1,4 @@
 using Boyi.Infrastructure.Audit;
-using Boyi.Server.Auth;
 using Google.Protobuf;
 using Grpc.Core;
 using GrpcCore = global::Grpc.Core;
@@ -9,13 +8,15 @@ namespace Boyi.Server.Audit;
 
 /// <summary>
 /// The outermost interceptor: it sees each call's final status, as the client does. It records, on its own
-/// connection (the call's transaction, if any, rolled back), every failed call of a write RPC (a rejected write:
-/// FAILED_PRECONDITION, ALREADY_EXISTS, INVALID_ARGUMENT, …) and every call refused for its token or rights
+/// connection (the call's transaction, if any, rolled back), every failed call of a mutating RPC (a rejected write:
+/// FAILED_PRECONDITION, ALREADY_EXISTS, INVALID_ARGUMENT, PERMISSION_DENIED, …) and every call refused for its token or rights
 /// (UNAUTHENTICATED, PERMISSION_DENIED) whatever the RPC; and a successful write that was not recorded in its own
 /// transaction (a check-only import). Successful writes through <see cref="Grpc.Mutations"/> are recorded there, in
 /// the write's transaction. Successful reads are not audited (unmasking personal data is, by its code).
 /// </summary>
-/// <remarks>A write RPC is one whose policy needs a <c>*.write</c> scope (<see cref="RpcPolicies"/>).</remarks>
+/// <remarks>Which RPCs are mutating is decided in one place, <see cref="Grpc.MutatingRpcs"/>, not by scope names (an
+/// approval needs <c>*.approve</c>, not <c>*.write</c>). A request that could not be parsed never reaches the interceptors;
+/// <see cref="Grpc.MalformedMessages"/> audits it.</remarks>
 public sealed class AuditInterceptor(AuditLog log, ILogger<AuditInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -87,14 +88,10 @@ public sealed class AuditInterceptor(AuditLog log, ILogger<AuditInterceptor> log
         await SucceededAsync(context, null);
     }
 
-    /// <summary>Whether calls of <paramref name="method"/> are writes: its policy needs a write scope.</summary>
-    public static bool IsWrite(string method) =>
-        RpcPolicies.For(method)?.Scope?.EndsWith(".write", StringComparison.Ordinal) == true;
-
     private async Task SucceededAsync(GrpcCore.ServerCallContext context, IMessage? response)
     {
         var call = AuditCall.Of(context);
-        if (call.Recorded || !IsWrite(context.Method))
+        if (call.Recorded || !Grpc.MutatingRpcs.Contains(context.Method))
             return;
         await RecordAsync(context, call, AuditOutcomes.Ok, response);
     }
@@ -105,7 +102,7 @@ public sealed class AuditInterceptor(AuditLog log, ILogger<AuditInterceptor> log
         if (call.Recorded)
             return;
         var refused = e is GrpcCore.RpcException { StatusCode: GrpcCore.StatusCode.Unauthenticated or GrpcCore.StatusCode.PermissionDenied };
-        if (!refused && !IsWrite(context.Method))
+        if (!refused && !Grpc.MutatingRpcs.Contains(context.Method))
             return;
         var http = context.GetHttpContext();
         if (e is GrpcCore.RpcException { StatusCode: GrpcCore.StatusCode.Unauthenticated })

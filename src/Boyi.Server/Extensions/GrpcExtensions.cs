@@ -43,6 +43,7 @@ public static class GrpcExtensions
             o.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             o.MaxSendMessageSize = MaxSendMessageBytes;
         });
+        services.AddMalformedMessageGuard();
         services.AddGrpcReflection();
         // "" (the server as a whole, readiness) reflects the database; "liveness" only says the process answers.
         services.AddGrpcHealthChecks(o =>
@@ -57,6 +58,7 @@ public static class GrpcExtensions
 
     public static WebApplication MapBoyiGrpc(this WebApplication app)
     {
+        app.Use(MalformedMessages.AuditAsync);
         app.MapGrpcService<RegistryGrpcService>();
         app.MapGrpcService<HouseholdGrpcService>();
         app.MapGrpcService<CadreGrpcService>();

@@ -271,7 +271,9 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             buffer.Write(message.Chunk.Span);
         }
         if (buffer.Length == 0)
-            throw DomainException.Invalid("chunk", "REQUIRED", "the file is empty; send its bytes in chunk messages after the header");
+            throw new DomainException(ErrorKind.InvalidArgument, Boyi.Infrastructure.Import.ImportFileReader.EmptyReason,
+                "The file is empty; send its bytes in chunk messages after the header.",
+                [new FieldViolation("chunk", "REQUIRED", "the file's bytes are missing")]);
         return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
