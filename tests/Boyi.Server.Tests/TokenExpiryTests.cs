@@ -1,7 +1,6 @@
 using Boyi.Contracts.V1;
 using Boyi.Domain.Access;
 using Boyi.Server.Auth;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,25 +9,27 @@ using Microsoft.Extensions.Time.Testing;
 namespace Boyi.Server.Tests;
 
 /// <summary>
-/// A server whose clock the tests move: tokens live their normal hour, and expire when a test says so, however slow
-/// the machine. Everything the tests need is made before the first test moves the clock (the fixture's own channel
-/// renews its token by the wall clock, so it is not used afterwards).
+/// A server whose clock the tests move (<see cref="Clock"/>, which stands still otherwise): tokens, sessions and
+/// refresh tokens expire when a test says so, however slow the machine, and never before.
 /// </summary>
-public sealed class ControlledClockFixture : CountyFixture
+public class ControlledClockFixture : CountyFixture
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
+}
 
+/// <summary>A controlled clock and a county with one change in its feed (an enterprise's registration).</summary>
+public sealed class TokenExpiryFixture : ControlledClockFixture
+{
     protected override async Task SeedAsync()
     {
         await base.SeedAsync();
-        // The change feed's first change.
         await Api.RegisterEnterpriseAsync(this, County.Name, County.Towns[0].Name);
     }
 }
 
-public sealed class TokenExpiryTests(ControlledClockFixture s) : IClassFixture<ControlledClockFixture>
+public sealed class TokenExpiryTests(TokenExpiryFixture s) : IClassFixture<TokenExpiryFixture>
 {
     [Fact]
     public async Task AnExpiredToken_IsRefused_EvenRightAfterItWorked()
