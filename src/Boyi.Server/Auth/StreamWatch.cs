@@ -1,6 +1,5 @@
 using Boyi.Domain.Errors;
 using Grpc.Core;
-using Npgsql;
 
 namespace Boyi.Server.Auth;
 
@@ -106,9 +105,9 @@ public sealed class StreamWatch : IAsyncDisposable
                 {
                     lost = await authority.LostAsync(caller, ct);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
                 {
-                    // The stream needs the database too; the next check tries again.
+                    // The database did not answer (the stream needs it too): the next check tries again.
                     logger.LogWarning(e, "Could not re-check the authority of {Caller}'s stream", caller.Principal);
                     continue;
                 }
