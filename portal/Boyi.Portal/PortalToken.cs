@@ -8,19 +8,19 @@ namespace Boyi.Portal;
 /// The portal's own access token (client credentials), for what it does before anyone signs in: registering an
 /// enterprise and listing the towns to choose from. Fetched when needed and kept until shortly before it expires.
 /// </summary>
-public sealed class PortalToken(IConfiguration config) : IDisposable
+public sealed class PortalToken(IConfiguration config, TimeProvider clock) : IDisposable
 {
     private readonly HttpClient _http = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
-    private DateTime _renewAt;
+    private DateTimeOffset _renewAt;
 
     public async Task<CallOptions> AsPortalAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (_token is null || DateTime.UtcNow >= _renewAt)
+            if (_token is null || clock.GetUtcNow() >= _renewAt)
             {
                 var (token, _, expiresIn, status) = await TokenAsync(new Dictionary<string, string>
                 {
@@ -28,7 +28,7 @@ public sealed class PortalToken(IConfiguration config) : IDisposable
                     ["scope"] = "enterprises.write registry.read",
                 }, ct);
                 _token = token ?? throw new InvalidOperationException($"The authority gave the portal no token ({status}).");
-                _renewAt = DateTime.UtcNow.AddSeconds(expiresIn / 2.0);
+                _renewAt = clock.GetUtcNow().AddSeconds(expiresIn / 2.0);
             }
             return new CallOptions(new Metadata { { "Authorization", $"Bearer {_token}" } }, cancellationToken: ct);
         }

@@ -515,7 +515,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("WatchChanges", Kind.Object, (role, foreign, c) => Call(async () =>
         {
             // The first change of the county (its enterprises' registrations are there), then hang up.
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var cts = new CancellationTokenSource(Boyi.Testing.Poll.DefaultLimit);
             using var call = Linkages(c).WatchChanges(new WatchChangesRequest { Parent = foreign ? s.B.Name : s.County.Name }, cancellationToken: cts.Token);
             Assert.True(await call.ResponseStream.MoveNext(cts.Token));
         })),

@@ -2,6 +2,7 @@ using System.Text;
 using Boyi.Contracts.V1;
 using Boyi.Server.Extensions;
 using Boyi.Server.Grpc;
+using Boyi.Testing;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -93,14 +94,14 @@ public sealed class LimitsTests(CountyFixture s) : IClassFixture<CountyFixture>
             Household = new Household { Name = household.Name, Phone = "13900000000" },
             UpdateMask = FieldMask.FromString("phone"),
         };
-        var call = s.Households.UpdateHouseholdAsync(update, deadline: DateTime.UtcNow.AddSeconds(2));
-        Assert.True(await EventuallyAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 1),
-            "the update never reached the locked row");
+        // Long enough for the update to reach the lock on a loaded machine (seen below, before the deadline passes).
+        var call = s.Households.UpdateHouseholdAsync(update, deadline: DateTime.UtcNow.AddSeconds(10));
+        await Poll.UntilAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 1, "the update to reach the locked row");
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await call);
         Assert.Contains(e.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
-        Assert.True(await EventuallyAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 0),
-            "the server's query still waits for the lock after its call ended");
+        await Poll.UntilAsync(async () => await WaitingOnAsync(watcher, holder.ProcessID) == 0,
+            "the server's query to stop waiting for the lock after its call ended");
         Assert.Equal("idle in transaction", await StateAsync(watcher, holder.ProcessID));
 
         // Once the lock is released, the household takes updates again: the server's connection went back to the pool clean.
@@ -123,16 +124,6 @@ public sealed class LimitsTests(CountyFixture s) : IClassFixture<CountyFixture>
         await using var cmd = new NpgsqlCommand("SELECT state FROM pg_stat_activity WHERE pid = $1", watcher);
         cmd.Parameters.AddWithValue(pid);
         return (string?)await cmd.ExecuteScalarAsync();
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(20))
-        {
-            if (await condition())
-                return true;
-        }
-        return false;
     }
 }
 

@@ -215,10 +215,10 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         Assert.Superset(new HashSet<string> { "linkage.targets", "linkage.invited_enterprises", "linkage.end_date" }, fields);
     }
 
-    /// <summary>Reads a watch until <paramref name="until"/> holds, or fails after 20 s.</summary>
+    /// <summary>Reads a watch until <paramref name="until"/> holds, or fails after a generous limit.</summary>
     private async Task<List<WatchChangesResponse>> WatchAsync(string resumeToken, Func<List<WatchChangesResponse>, bool> until)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(Boyi.Testing.Poll.DefaultLimit);
         using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = s.County.Name, ResumeToken = resumeToken }, cancellationToken: cts.Token);
         var seen = new List<WatchChangesResponse>();
         while (!until(seen) && await call.ResponseStream.MoveNext(cts.Token))

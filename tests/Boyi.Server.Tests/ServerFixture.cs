@@ -52,7 +52,11 @@ public class ServerFixture : IAsyncLifetime
             "--Logging:Capture:LogLevel:Default=Information",
             $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
             .. ExtraArguments,
-        ], configure: b => b.Logging.AddProvider(_log));
+        ], configure: b =>
+        {
+            b.Logging.AddProvider(_log);
+            Configure(b);
+        });
         await _app.StartAsync();
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         HttpAddress = $"http://127.0.0.1:{httpPort}";
@@ -62,6 +66,11 @@ public class ServerFixture : IAsyncLifetime
 
     /// <summary>More configuration for the server, as command-line arguments.</summary>
     protected virtual string[] ExtraArguments => [];
+
+    /// <summary>More set-up of the server's services (a controllable clock, for instance).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
 
     /// <summary>Data every test of the class starts from.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;

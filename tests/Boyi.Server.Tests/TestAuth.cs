@@ -59,26 +59,28 @@ public static class TestAuth
         });
 
     /// <summary>
-    /// A client with every scope and a channel using its token, fetching a new one shortly before the old one
-    /// expires, as a well-behaved machine client does (some fixtures run with tokens that live seconds).
+    /// A client with every scope and a channel using its token, fetching a new one halfway through the old one's
+    /// life, as a well-behaved machine client does. Its life is counted by the server's clock, which some fixtures
+    /// move forward.
     /// </summary>
     public static async Task<GrpcChannel> AdminChannelAsync(IServiceProvider services, string httpAddress, string grpcAddress)
     {
         var (id, secret) = await RegisterClientAsync(services, Scopes.All);
+        var clock = services.GetRequiredService<TimeProvider>();
         var gate = new SemaphoreSlim(1, 1);
         string? token = null;
-        var renewAt = DateTime.MinValue;
+        var renewAt = DateTimeOffset.MinValue;
 
         async Task<string> CurrentAsync()
         {
             await gate.WaitAsync();
             try
             {
-                if (token is null || DateTime.UtcNow >= renewAt)
+                if (token is null || clock.GetUtcNow() >= renewAt)
                 {
                     var response = await RequestTokenAsync(httpAddress, id, secret);
                     token = response.AccessToken ?? throw new InvalidOperationException($"no token: {response.Error}");
-                    renewAt = DateTime.UtcNow.AddSeconds(response.ExpiresIn / 2.0);
+                    renewAt = clock.GetUtcNow().AddSeconds(response.ExpiresIn / 2.0);
                 }
                 return token;
             }

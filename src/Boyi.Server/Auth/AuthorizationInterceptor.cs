@@ -2,6 +2,7 @@ using Boyi.Domain.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Boyi.Server.Auth;
@@ -9,9 +10,11 @@ namespace Boyi.Server.Auth;
 /// <summary>
 /// Every call passes here before its service: the method must have a declared policy (else it is refused), the
 /// access token must be valid (else UNAUTHENTICATED), and the caller must hold the policy's scope (machine
-/// clients) or one of its roles (people), else PERMISSION_DENIED.
+/// clients) or one of its roles (people), else PERMISSION_DENIED. A streaming call is also watched while it runs
+/// (<see cref="StreamWatch"/>): it ends with UNAUTHENTICATED when its token expires or its caller's authority goes.
 /// </summary>
-public sealed class AuthorizationInterceptor(ClientStatusCache clients, ValidatedTokenCache tokens) : Interceptor
+public sealed class AuthorizationInterceptor(ClientStatusCache clients, ValidatedTokenCache tokens, CallerAuthority authority,
+    StreamWatchOptions watchOptions, TimeProvider clock, ILogger<AuthorizationInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -20,42 +23,66 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients, Validate
         return await continuation(request, context);
     }
 
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(context);
-        return await continuation(requestStream, context);
-    }
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        WatchedAsync(context, (watched, _) => continuation(requestStream, watched));
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(context);
-        await continuation(request, responseStream, context);
-    }
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        WatchedAsync(context, async (watched, watch) =>
+        {
+            await continuation(request, watch?.Writer(responseStream) ?? responseStream, watched);
+            return true;
+        });
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        WatchedAsync(context, async (watched, watch) =>
+        {
+            await continuation(requestStream, watch?.Writer(responseStream) ?? responseStream, watched);
+            return true;
+        });
+
+    /// <summary>
+    /// Runs a streaming call under a <see cref="StreamWatch"/>. When the watch ended it, whatever the service made of
+    /// the cancellation (an exception, or a quiet end as WatchChanges does) becomes UNAUTHENTICATED with the reason.
+    /// </summary>
+    private async Task<T> WatchedAsync<T>(ServerCallContext context, Func<ServerCallContext, StreamWatch?, Task<T>> call)
     {
-        await AuthorizeAsync(context);
-        await continuation(requestStream, responseStream, context);
+        if (await AuthorizeAsync(context) is not { } principal)
+            return await call(context, null);
+        await using var watch = new StreamWatch(context, Caller.From(principal), principal.GetExpirationDate(), authority,
+            watchOptions, clock, logger);
+        T result;
+        try
+        {
+            result = await call(watch.Context, watch);
+        }
+        catch (Exception) when (watch.EndedBecause is not null)
+        {
+            throw watch.Refusal();
+        }
+        if (watch.EndedBecause is not null)
+            throw watch.Refusal();
+        return result;
     }
 
-    private async Task AuthorizeAsync(ServerCallContext context)
+    /// <summary>The caller's validated token, or null for a method open to anonymous callers.</summary>
+    private async Task<System.Security.Claims.ClaimsPrincipal?> AuthorizeAsync(ServerCallContext context)
     {
         var policy = RpcPolicies.For(context.Method)
             ?? throw new DomainException(ErrorKind.PermissionDenied, "NO_POLICY", "This method has no declared access policy, so nobody may call it.");
         if (policy.Anonymous)
-            return;
+            return null;
 
         var http = context.GetHttpContext();
         var principal = await AuthenticateAsync(http);
         http.User = principal;
         var caller = Caller.From(principal);
         if (caller.Kind == CallerKind.Client && !await clients.IsActiveAsync(caller.Id, context.CancellationToken))
-            throw new DomainException(ErrorKind.Unauthenticated, "CLIENT_REVOKED", "This client has been revoked.");
+            throw new DomainException(ErrorKind.Unauthenticated, StreamWatch.ClientRevoked, "This client has been revoked.");
         if (!caller.IsAllowed(policy))
         {
             throw new DomainException(ErrorKind.PermissionDenied, caller.Kind == CallerKind.Client ? "MISSING_SCOPE" : "ROLE_NOT_ALLOWED",
@@ -65,6 +92,7 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients, Validate
                 metadata: policy.Scope is null ? null : new Dictionary<string, string> { ["scope"] = policy.Scope });
         }
         http.SetCaller(caller);
+        return principal;
     }
 
     private async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)

@@ -29,15 +29,27 @@ public sealed class ClientStatusCache(NpgsqlDataSource dataSource, TimeProvider 
         if (_missing.TryGetValue(clientId, out var since) && now - since < MissingFor)
             return false;
 
+        return await IsRegisteredNowAsync(clientId, ct);
+    }
+
+    /// <summary>
+    /// Asks the database, not the last read: for long-lived streams, which must end within 30 seconds of a revocation
+    /// however recently the last read was. What it learns updates the cache.
+    /// </summary>
+    public async ValueTask<bool> IsRegisteredNowAsync(string clientId, CancellationToken ct)
+    {
         await using var cmd = dataSource.CreateCommand("SELECT 1 FROM oidc_applications WHERE client_id = $1");
         cmd.Parameters.AddWithValue(clientId);
         if (await cmd.ExecuteScalarAsync(ct) is null)
         {
-            _missing[clientId] = now;
+            _missing[clientId] = clock.GetUtcNow();
+            if (_active.Contains(clientId))
+                Invalidate();
             return false;
         }
         _missing.TryRemove(clientId, out _);
-        _active = new HashSet<string>(_active, StringComparer.Ordinal) { clientId };
+        if (!_active.Contains(clientId))
+            _active = new HashSet<string>(_active, StringComparer.Ordinal) { clientId };
         return true;
     }
 

@@ -93,6 +93,8 @@ public static class AuthExtensions
         builder.Services.AddAuthentication();
         builder.Services.AddSingleton<ClientStatusCache>();
         builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddSingleton<CallerAuthority>();
+        builder.Services.AddSingleton(StreamWatchOptions.From(config));
         return builder;
     }
 

@@ -540,7 +540,6 @@ public class HouseholdImportParserTests(ITestOutputHelper output)
         Assert.False(result.HasProblems, result.Describe());
         Assert.Equal(26_000, result.Households.Count);
         Assert.Equal(person, result.MembersRead);
-        // Generous for noisy 2-core CI machines; the point is "not minutes" (about half a second here).
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        // How long it took is reported above, not asserted: a loaded machine may take any time (bench/ measures speed).
     }
 }

@@ -34,12 +34,17 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
             $"--Portal:ClientId={clientId}",
             $"--Portal:ClientSecret={secret}",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+        ], ConfigurePortal);
         await _portal.StartAsync();
         using (var warmUp = new HttpClient())
             await warmUp.GetAsync(PortalAddress);   // the first request compiles the pipeline; the browser should not wait on it
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true });
+    }
+
+    /// <summary>More set-up of the portal's services (the server's controlled clock, for instance).</summary>
+    protected virtual void ConfigurePortal(WebApplicationBuilder builder)
+    {
     }
 
     /// <summary>Signs an enterprise user in through the authority's login page; the browser ends on the portal's start page.</summary>
