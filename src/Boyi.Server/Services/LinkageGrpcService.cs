@@ -14,7 +14,6 @@ namespace Boyi.Server.Services;
 public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, ChangeLog changes) : LinkageService.LinkageServiceBase
 {
     private const int MaxTextLength = 500;
-    private static readonly string[] StatusNames = ["PROPOSED", "APPROVED", "REJECTED", "ACTIVE", "COMPLETED", "TERMINATED"];
 
     public override Task<ProposeLinkageResponse> ProposeLinkage(ProposeLinkageRequest request, ServerCallContext context)
     {
@@ -39,8 +38,8 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, 
 
     public override async Task<ListLinkagesResponse> ListLinkages(ListLinkagesRequest request, ServerCallContext context)
     {
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["status"] = StatusNames });
-        var status = filter.Get("status") is { } s ? (Ent.LinkageStatus)(Array.IndexOf(StatusNames, s) + 1) : (Ent.LinkageStatus?)null;
+        var filter = Filter.Parse(request.Filter, ListFilters.Linkages);
+        var status = filter.GetEnum<LinkageStatus>("status") is { } s ? (Ent.LinkageStatus)(int)s : (Ent.LinkageStatus?)null;
         var size = Paging.Size(request.PageSize);
         var key = $"linkages|{request.Parent}|{filter}";
         var reach = context.Reach();
