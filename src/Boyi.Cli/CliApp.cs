@@ -34,7 +34,9 @@ public static class CliApp
           boyi clients list
           boyi clients revoke <client-id>
               Registers machine clients (other government systems) on the database directly: the secret is
-              shown once. Uses $ConnectionStrings__Boyi or --connection, else Boyi's own database.
+              shown once. Uses $ConnectionStrings__Boyi or --connection, else Boyi's own database in its data
+              folder: --data-directory DIR or $Boyi__DataDirectory (the server's Boyi:DataDirectory), by default
+              .boyi/ in the clone, else ~/.local/share/boyi.
           boyi users add <user-name> --role county_admin|town_officer|cadre|enterprise_user|auditor --county 450923
                          [--town 450923101] [--cadre ID] [--enterprise ID] [--name "王芳"]
           boyi users list

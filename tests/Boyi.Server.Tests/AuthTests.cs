@@ -83,6 +83,18 @@ public sealed class AuthTests(CountyFixture s) : IClassFixture<CountyFixture>
     }
 
     [Fact]
+    public async Task ATokenAskedForWithoutScope_CarriesAllTheClientsScopes()
+    {
+        var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Scopes.HouseholdsRead, Scopes.RegistryRead]);
+        var token = await TestAuth.RequestTokenAsync(s.HttpAddress, id, secret);
+        using var channel = TestAuth.Channel(s.GrpcAddress, token.AccessToken);
+        await new RegistryService.RegistryServiceClient(channel).GetCountyAsync(new GetCountyRequest { Name = s.County.Name });
+        await new HouseholdService.HouseholdServiceClient(channel).ListHouseholdsAsync(new ListHouseholdsRequest { Parent = s.County.Name });
+        await Api.FailsAsync(StatusCode.PermissionDenied, "MISSING_SCOPE", async () =>
+            await new CadreService.CadreServiceClient(channel).ListCadresAsync(new ListCadresRequest { Parent = s.County.Name }));
+    }
+
+    [Fact]
     public async Task TheTokenEndpoint_RefusesUngrantedScopes_WrongSecrets_AndUnknownClients()
     {
         var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Scopes.RegistryRead]);

@@ -216,10 +216,10 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
     }
 
     /// <summary>Reads a watch until <paramref name="until"/> holds, or fails after a generous limit.</summary>
-    private async Task<List<WatchChangesResponse>> WatchAsync(string resumeToken, Func<List<WatchChangesResponse>, bool> until)
+    private async Task<List<WatchChangesResponse>> WatchAsync(string resumeToken, Func<List<WatchChangesResponse>, bool> until, string? parent = null)
     {
         using var cts = new CancellationTokenSource(Boyi.Testing.Poll.DefaultLimit);
-        using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = s.County.Name, ResumeToken = resumeToken }, cancellationToken: cts.Token);
+        using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = parent ?? s.County.Name, ResumeToken = resumeToken }, cancellationToken: cts.Token);
         var seen = new List<WatchChangesResponse>();
         while (!until(seen) && await call.ResponseStream.MoveNext(cts.Token))
             seen.Add(call.ResponseStream.Current);
@@ -248,6 +248,63 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         Assert.Equal(after.Select(c => long.Parse(c.ResumeToken)).Order(), after.Select(c => long.Parse(c.ResumeToken)));
 
         await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await WatchAsync("abc", seen => seen.Count > 0));
+    }
+
+    [Fact]
+    public async Task WatchChanges_FromNow_SendsOnlyLaterChanges_AndStartsWithItsPositionInTheHeaders()
+    {
+        var earlier = await ProposeAsync("E1", Draft(s.E1, LinkageMode.OneHelpsOne, await FreshVillageAsync(0)));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = s.County.Name, StartFromNow = true }, cancellationToken: cts.Token);
+        // Once the headers are in, the start is fixed: everything from here on is sent.
+        var start = long.Parse((await call.ResponseHeadersAsync).GetValue(Boyi.Server.Services.LinkageGrpcService.ResumeTokenHeader)!);
+        var earlierToken = long.Parse((await WatchAsync("", seen => seen.Any(c => c.Object == earlier.Name)))[^1].ResumeToken);
+        Assert.True(start >= earlierToken);
+
+        var later = await ProposeAsync("E2", Draft(s.E2, LinkageMode.OneHelpsOne, await FreshVillageAsync(1)));
+        var seen = new List<WatchChangesResponse>();
+        while (!seen.Any(c => c.Object == later.Name) && await call.ResponseStream.MoveNext(cts.Token))
+            seen.Add(call.ResponseStream.Current);
+        Assert.Contains(seen, c => c.Object == later.Name && c.Change == "linkage.proposed");
+        Assert.DoesNotContain(seen, c => c.Object == earlier.Name);
+        Assert.All(seen, c => Assert.True(long.Parse(c.ResumeToken) > start));
+
+        // The header's token resumes like any other.
+        var resumed = await WatchAsync(start.ToString(), got => got.Any(c => c.Object == later.Name));
+        Assert.DoesNotContain(resumed, c => c.Object == earlier.Name);
+    }
+
+    [Fact]
+    public async Task WatchChanges_OfACountyThatDoesNotExist_IsNotFound() =>
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () => await WatchAsync("", _ => false, parent: "counties/450999"));
+
+    [Fact]
+    public async Task WatchChanges_WithATokenBeyondTheNewestChange_IsInvalid_OnTheToken()
+    {
+        var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await WatchAsync("900000000000", _ => false));
+        var violation = Assert.Single(e.BadRequest()!.FieldViolations);
+        Assert.Equal(("resume_token", "OUT_OF_RANGE"), (violation.Field, violation.Reason));
+
+        e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+        {
+            using var call = s.Linkages("client").WatchChanges(new WatchChangesRequest { Parent = s.County.Name, ResumeToken = "1", StartFromNow = true });
+            await call.ResponseStream.MoveNext();
+        });
+        Assert.Equal("start_from_now", Assert.Single(e.BadRequest()!.FieldViolations).Field);
+    }
+
+    /// <summary>The comment on WatchChangesResponse.change lists exactly the kinds the server writes.</summary>
+    [Fact]
+    public void WatchChanges_EveryChangeKind_IsListedInTheProto()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "Boyi.sln")))
+            dir = dir.Parent ?? throw new InvalidOperationException("no Boyi.sln above the test binaries");
+        var proto = File.ReadAllText(Path.Combine(dir.FullName, "protos", "boyi", "v1", "linkages.proto"));
+        var message = proto[proto.IndexOf("message WatchChangesResponse", StringComparison.Ordinal)..];
+        var comment = message[..message.IndexOf("string change = 2;", StringComparison.Ordinal)];
+        var listed = System.Text.RegularExpressions.Regex.Matches(comment, "`([a-z_]+\\.[a-z_]+)`").Select(m => m.Groups[1].Value).Order();
+        Assert.Equal(Boyi.Infrastructure.Enterprises.ChangeLog.Kinds.Order(), listed);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Boyi.Cli;
 using Boyi.Contracts.V1;
 using Boyi.Server.Hosting;
 using Boyi.Testing;
@@ -44,6 +45,48 @@ public sealed class StartupTests
         Assert.Equal(first.County.CreateTime, second.County.CreateTime);
         Assert.Equal((first.Coverage.Households, first.Coverage.Paired), (second.Coverage.Households, second.Coverage.Paired));
         Assert.Equal(accounts, await AccountsAsync(database));
+    }
+
+    /// <summary>
+    /// A server whose private PostgreSQL lives in a folder of the operator's choosing (Boyi:DataDirectory): the CLI's
+    /// operator commands reach the same database when given that folder with --data-directory.
+    /// </summary>
+    [Fact]
+    public async Task TheOperatorCommands_GivenTheServersDataDirectory_WorkOnItsDatabase()
+    {
+        // Not CreateTempSubdirectory: its 0700 folder is closed to the postgres user the cluster runs as under root.
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"boyi-data-{Guid.NewGuid():N}"));
+        try
+        {
+            var grpcPort = ServerFixture.FreePort();
+            var httpPort = ServerFixture.FreePort();
+            await using (var app = await BoyiServer.BuildAsync(
+            [
+                $"--Boyi:DataDirectory={folder.FullName}",
+                $"--Boyi:GrpcPort={grpcPort}",
+                $"--Boyi:HttpPort={httpPort}",
+                $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
+                "--Boyi:Demo=false",
+                "--Logging:LogLevel:Default=Warning",
+            ]))
+            {
+                await app.StartAsync();
+                var output = new StringWriter();
+                Assert.Equal(CliApp.Ok, await CliApp.RunAsync(
+                    ["clients", "add", "folder-client", "--scopes", "registry.read", "--data-directory", folder.FullName],
+                    output, Console.Error, CancellationToken.None));
+                var secret = output.ToString().Split('\n').Single(l => l.StartsWith("client_secret:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+                // The server, on its own database, knows the client the CLI registered.
+                var token = await TestAuth.RequestTokenAsync($"http://127.0.0.1:{httpPort}", "folder-client", secret);
+                Assert.NotNull(token.AccessToken);
+                Assert.True(File.Exists(Path.Combine(folder.FullName, "postgres", "data", "PG_VERSION")));
+                await app.StopAsync();
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     /// <summary>The demo's people: user name, role, and whether the one-time password must still be changed.</summary>

@@ -12,10 +12,28 @@ public sealed class ChangeLog(Database database)
 {
     public const long OrderLockKey = 0x426F_7969_4368_6731;   // "BoyiChg1"
 
+    /// <summary>Every `change` a watcher can receive; linkages.proto lists the same in WatchChangesResponse.</summary>
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "enterprise.registered", "enterprise.approved", "enterprise.rejected", "enterprise.suspended",
+        "linkage.proposed", "linkage.approved", "linkage.rejected", "linkage.active", "linkage.completed", "linkage.terminated",
+        "linkage.invitation_accepted", "linkage.invitation_declined",
+    };
+
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)
     {
+        if (!Kinds.Contains(change))
+            throw new InvalidOperationException($"'{change}' is not a documented change kind: add it to ChangeLog.Kinds and linkages.proto");
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OrderLockKey})", ct);
         db.ChangeEvents.Add(new ChangeEventRow { CountyId = countyId, Object = obj, Change = change, Actor = actor, ChangeTime = now });
+    }
+
+    /// <summary>Whether the county exists, and the newest change of any county (0 before the first).</summary>
+    public async Task<(bool CountyExists, long Head)> HeadAsync(int countyId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var exists = await db.Counties.AnyAsync(c => c.Id == countyId, ct);
+        return (exists, await db.ChangeEvents.MaxAsync(c => (long?)c.Id, ct) ?? 0);
     }
 
     /// <summary>The county's changes after <paramref name="after"/>, in order.</summary>

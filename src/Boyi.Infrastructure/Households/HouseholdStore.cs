@@ -17,7 +17,7 @@ public sealed record HouseholdQuery(
     int CountyId,
     long? TownId = null,
     long? VillageId = null,
-    HouseholdStatus? Status = null,
+    IReadOnlyList<HouseholdStatus>? Statuses = null,
     bool? Paired = null,
     HouseholdClassification? Classification = null,
     bool? HasLabourCapacity = null,
@@ -136,8 +136,8 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         var (from, to) = new Area(q.CountyId, q.TownId, q.VillageId).HouseholdIds;
         Add("h.id >= @", from);
         Add("h.id < @", to);
-        if (q.Status is { } status)
-            Add("h.status = @", (int)status);
+        if (q.Statuses is { } statuses)
+            Add("h.status = ANY(@)", statuses.Select(s => (int)s).ToArray());
         if (q.Paired is { } paired)
             Add("h.is_paired = @", paired);
         if (q.Classification is { } c)

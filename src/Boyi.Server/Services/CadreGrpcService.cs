@@ -14,8 +14,6 @@ namespace Boyi.Server.Services;
 public sealed class CadreGrpcService(CadreStore store, Mutations mutations, AuditLog audit) : CadreService.CadreServiceBase
 {
     private static readonly string[] UpdatableFields = ["full_name", "unit", "rank", "linked_town", "linked_village", "phone"];
-    private static readonly string[] RankNames = Enum.GetValues<Boyi.Domain.Registry.CadreRank>()
-        .Select(r => r.ToProto().ToString()).Select(ToUpperSnake).ToArray();
 
     public override Task<CreateCadreResponse> CreateCadre(CreateCadreRequest request, ServerCallContext context)
     {
@@ -47,11 +45,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations, Audi
     public override async Task<ListCadresResponse> ListCadres(ListCadresRequest request, ServerCallContext context)
     {
         var parent = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]>
-        {
-            ["rank"] = RankNames,
-            ["has_capacity"] = Filter.Booleans,
-        });
+        var filter = Filter.Parse(request.Filter, ListFilters.Cadres);
         var size = Paging.Size(request.PageSize);
         var key = $"cadres|{parent.Name}|{filter}";
         var full = PersonalDataAccess.Full(context, request.PersonalDataView, request.PersonalDataReason);
@@ -61,7 +55,7 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations, Audi
             area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
             VillageId: area.Kind == AreaKind.Village ? area.Id : null,
-            Rank: filter.Get("rank") is { } rank ? (Boyi.Domain.Registry.CadreRank)(Array.IndexOf(RankNames, rank) + 1) : null,
+            Rank: filter.GetEnum<CadreRank>("rank")?.ToDomain(),
             HasCapacity: filter.GetBool("has_capacity"));
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var response = new ListCadresResponse();
@@ -134,7 +128,4 @@ public sealed class CadreGrpcService(CadreStore store, Mutations mutations, Audi
             v.Add("cadre.linked_village", "NOT_IN_LINKED_TOWN", "must be a village of the linked town");
         v.ThrowIfAny();
     }
-
-    private static string ToUpperSnake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 }

@@ -19,7 +19,6 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
     : EnterpriseService.EnterpriseServiceBase
 {
     private const int MaxReasonLength = 500;
-    private static readonly string[] StatusNames = ["PENDING", "APPROVED", "REJECTED", "SUSPENDED"];
 
     public override async Task<RegisterEnterpriseResponse> RegisterEnterprise(RegisterEnterpriseRequest request, ServerCallContext context)
     {
@@ -63,7 +62,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
     public override async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
     {
         var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town);
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["status"] = StatusNames });
+        var filter = Filter.Parse(request.Filter, ListFilters.Enterprises);
         var size = Paging.Size(request.PageSize);
         var key = $"enterprises|{area.Name}|{filter}";
         var reach = context.Reach();
@@ -72,7 +71,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
             return response;   // as empty as a county without enterprises
         var query = new EnterpriseQuery(area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
-            Status: filter.Get("status") is { } s ? (Ent.EnterpriseStatus)(Array.IndexOf(StatusNames, s) + 1) : null,
+            Status: filter.GetEnum<EnterpriseStatus>("status")?.ToDomain(),
             OnlyId: reach.EnterpriseId);
         var rows = await store.ListAsync(query, Paging.After(request.PageToken, key), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);

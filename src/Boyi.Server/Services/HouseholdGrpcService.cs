@@ -22,15 +22,6 @@ public sealed partial class HouseholdGrpcService(
     private static readonly string[] UpdatableFields =
         ["members", "phone", "poverty_causes", "per_capita_income_fen", "has_labour_capacity", "willing_to_run_industry"];
 
-    internal static readonly Dictionary<string, string[]> FilterFields = new()
-    {
-        ["status"] = ["POOR", "LIFTED", "AT_RISK_OF_RELAPSE"],
-        ["paired"] = Filter.Booleans,
-        ["classification"] = ["INDUSTRY_SUPPORT", "EMPLOYMENT_SUPPORT", "SOCIAL_SECURITY"],
-        ["has_labour_capacity"] = Filter.Booleans,
-        ["willing_to_run_industry"] = Filter.Booleans,
-    };
-
     public override Task<CreateHouseholdResponse> CreateHousehold(CreateHouseholdRequest request, ServerCallContext context)
     {
         var villageId = ResourceNames.ParseVillage(request.Parent, "parent");
@@ -254,16 +245,16 @@ public sealed partial class HouseholdGrpcService(
     internal static HouseholdQuery? Query(string parent, string filterText, bool showDeleted, Reach reach)
     {
         var parsed = ResourceNames.ParseArea(parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
-        var filter = Filter.Parse(filterText, FilterFields);
+        var filter = Filter.Parse(filterText, ListFilters.Households);
         if (reach.Narrow(parsed) is not { } area)
             return null;
         return new HouseholdQuery(
             area.CountyId,
             TownId: area.Kind == AreaKind.Town ? area.Id : null,
             VillageId: area.Kind == AreaKind.Village ? area.Id : null,
-            Status: filter.GetEnum("status", v => Enum.Parse<HouseholdStatus>(v.Replace("_", ""), ignoreCase: true).ToDomain()!.Value),
+            Statuses: filter.GetEnums<HouseholdStatus>("status")?.Select(s => s.ToDomain()!.Value).ToArray(),
             Paired: filter.GetBool("paired"),
-            Classification: filter.GetEnum("classification", v => (Reg.HouseholdClassification)(int)Enum.Parse<HouseholdClassification>(v.Replace("_", ""), ignoreCase: true)),
+            Classification: filter.GetEnum<HouseholdClassification>("classification") is { } c ? (Reg.HouseholdClassification)(int)c : null,
             HasLabourCapacity: filter.GetBool("has_labour_capacity"),
             WillingToRunIndustry: filter.GetBool("willing_to_run_industry"),
             ShowDeleted: showDeleted,

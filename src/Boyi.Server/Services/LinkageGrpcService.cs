@@ -14,7 +14,6 @@ namespace Boyi.Server.Services;
 public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, ChangeLog changes) : LinkageService.LinkageServiceBase
 {
     private const int MaxTextLength = 500;
-    private static readonly string[] StatusNames = ["PROPOSED", "APPROVED", "REJECTED", "ACTIVE", "COMPLETED", "TERMINATED"];
 
     public override Task<ProposeLinkageResponse> ProposeLinkage(ProposeLinkageRequest request, ServerCallContext context)
     {
@@ -39,8 +38,8 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, 
 
     public override async Task<ListLinkagesResponse> ListLinkages(ListLinkagesRequest request, ServerCallContext context)
     {
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["status"] = StatusNames });
-        var status = filter.Get("status") is { } s ? (Ent.LinkageStatus)(Array.IndexOf(StatusNames, s) + 1) : (Ent.LinkageStatus?)null;
+        var filter = Filter.Parse(request.Filter, ListFilters.Linkages);
+        var status = filter.GetEnum<LinkageStatus>("status") is { } s ? (Ent.LinkageStatus)(int)s : (Ent.LinkageStatus?)null;
         var size = Paging.Size(request.PageSize);
         var key = $"linkages|{request.Parent}|{filter}";
         var reach = context.Reach();
@@ -123,17 +122,33 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, 
         return response;
     }
 
+    public const string ResumeTokenHeader = "boyi-resume-token";
+
     /// <summary>How often a watcher with nothing new looks again.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromMilliseconds(250);
 
     public override async Task WatchChanges(WatchChangesRequest request, IServerStreamWriter<WatchChangesResponse> responseStream, ServerCallContext context)
     {
         var county = ResourceNames.ParseCounty(request.Parent, "parent");
-        Reach.Require(context.Reach().ContainsCounty(county), "county", ResourceNames.County(county));
         var after = 0L;
         if (request.ResumeToken != "" && !long.TryParse(request.ResumeToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
             throw DomainException.Invalid("resume_token", "INVALID_TOKEN", "pass back a resume_token this server sent");
+        if (request.ResumeToken != "" && request.StartFromNow)
+            throw DomainException.Invalid("start_from_now", "NOT_ALLOWED", "resume_token and start_from_now exclude each other");
+        Reach.Require(context.Reach().ContainsCounty(county), "county", ResourceNames.County(county));
         var ct = context.CancellationToken;
+        // Said once at the start rather than by a stream that stays empty for ever: a county that does not exist, or a
+        // token from another database (or a restored, older one) that no change has reached yet.
+        var (countyExists, head) = await changes.HeadAsync(county, ct);
+        Reach.Require(countyExists, "county", ResourceNames.County(county));
+        if (after > head)
+            throw DomainException.Invalid("resume_token", "OUT_OF_RANGE",
+                $"is beyond the newest change ({head}): pass back a resume_token this server sent, or set start_from_now");
+        if (request.StartFromNow)
+            after = head;
+        // Where the stream starts, as a token: a watcher can resume from it before the first change arrives, and knows
+        // that every change from here on will be sent.
+        await context.WriteResponseHeadersAsync(new Metadata { { ResumeTokenHeader, after.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         try
         {
             while (!ct.IsCancellationRequested)

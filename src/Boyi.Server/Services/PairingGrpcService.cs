@@ -63,13 +63,13 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
                 ? new PairingQuery(Domain.Registry.Ids.CountyOfHousehold(h), HouseholdId: h) : null,
             _ => new PairingQuery(ResourceNames.ParseCounty(request.Parent, "parent")),
         };
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["state"] = ["ACTIVE", "ENDED"] });
+        var filter = Filter.Parse(request.Filter, ListFilters.Pairings);
         var reach = context.Reach();
         if (!reach.Everything && query!.CountyId != reach.CountyId)
             return new ListPairingsResponse();   // as empty as a county without pairings
         query = query! with
         {
-            Active = filter.Get("state") is { } s ? s == "ACTIVE" : null,
+            Active = filter.GetEnum<PairingState>("state") is { } s ? s == PairingState.Active : null,
             Households = reach.TownId is { } town ? Domain.Registry.Ids.HouseholdsOfTown(town) : null,
             OnlyCadre = reach.CadreId,
         };

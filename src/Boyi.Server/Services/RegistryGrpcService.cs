@@ -98,7 +98,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
     public override async Task<ListVillagesResponse> ListVillages(ListVillagesRequest request, ServerCallContext context)
     {
         var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town);
-        var filter = Filter.Parse(request.Filter, new Dictionary<string, string[]> { ["poor"] = Filter.Booleans });
+        var filter = Filter.Parse(request.Filter, ListFilters.Villages);
         var size = Paging.Size(request.PageSize);
         var query = $"villages|{area.Name}|{filter}";
         var rows = await store.ListVillagesAsync(area.CountyId, area.Kind == AreaKind.Town ? area.Id : null,
