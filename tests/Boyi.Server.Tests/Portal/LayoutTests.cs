@@ -30,6 +30,8 @@ public sealed class LayoutFixture : PortalFixture
     /// <summary>An id for each kind of page that takes one (`/linkages/{id}`), by the route's first segment.</summary>
     public Dictionary<string, long> Ids { get; } = [];
     public string SeveralTargets { get; private set; } = "";
+    /// <summary>A village with a long name and a household needing help.</summary>
+    public string Village { get; private set; } = "";
 
     private static long IdOf(string name) => long.Parse(name[(name.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -83,6 +85,7 @@ public sealed class LayoutFixture : PortalFixture
                 Village = new Village { DisplayName = $"{v}{LongWord}村", Poor = true, ExitTargetYear = 2027 },
             })).Village.Name);
         var household = await Api.CreateHouseholdAsync(this, villages[0], Api.NewHousehold(members: 1));
+        Village = villages[0];
 
         // One helps many, proposed by the enterprise's user, approved by the town officer, started.
         var linkages = new LinkageService.LinkageServiceClient(lead);
@@ -184,6 +187,14 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
         // The routes are really found (a broken enumeration would pass vacuously).
         Assert.Contains("linkages/{id:long}", routes);
         Assert.True(routes.Count >= 16, string.Join(", ", routes));
+        // Each page as it first opens, and pages that show more for a query in that state too.
+        var town = s.County.Towns[0].Name;
+        var views = routes.Select(r => (Route: r, Path: PathOf(r))).Concat(new (string Route, string Path)[]
+        {
+            ("staff/registry", $"/staff/registry?town={Uri.EscapeDataString(town)}&village={Uri.EscapeDataString(s.Village)}"),
+            ("staff/coverage", $"/staff/coverage?town={Uri.EscapeDataString(town)}"),
+        }).ToList();
+        Assert.All(views, v => Assert.Contains(v.Route, routes));
         var people = new (string Who, Func<Task<IPage>> SignIn)[]
         {
             ("enterprise", () => s.SignInAsync(s.LeadUser, Api.EnterprisePassword)),
@@ -203,9 +214,8 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
                     await page.GotoAsync($"{s.PortalAddress}/register");
                     await EnglishAsync(page);
                 }
-                foreach (var route in routes)
+                foreach (var (route, path) in views)
                 {
-                    var path = PathOf(route);
                     // A download (the Excel exports) is a file, not a page to lay out.
                     var head = await page.Context.APIRequest.GetAsync($"{s.PortalAddress}{path}", new APIRequestContextOptions { MaxRedirects = 0 });
                     if (head.Headers.TryGetValue("content-disposition", out var disposition) && disposition.StartsWith("attachment", StringComparison.Ordinal))
@@ -230,7 +240,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
                         if (over > 0)
                             problems.Add($"{path} as {who} ({(english ? "en" : "zh")}, {width}px) is {over}px too wide");
                         if (width == 390)
-                            await ShotAsync(page, $"layout-{who}-{(english ? "en" : "zh")}-{(path == "/" ? "start" : path.Trim('/').Replace('/', '-'))}.png");
+                            await ShotAsync(page, $"layout-{who}-{(english ? "en" : "zh")}-{(path == "/" ? "start" : Regex.Replace(path.Trim('/'), "[^a-z0-9]+", "-"))}.png");
                     }
                 }
             }
