@@ -83,7 +83,36 @@ public static class Names
         [PairingState.Ended] = ("已结束", "Ended"),
         [PairingProposalState.Open] = ("待采纳", "Open"),
         [PairingProposalState.Accepted] = ("已采纳", "Accepted"),
+        [ActorRole.CountyAdmin] = ("县帮扶办管理员", "County administrator"),
+        [ActorRole.TownOfficer] = ("乡镇干部", "Town officer"),
+        [ActorRole.Cadre] = ("帮扶干部", "Cadre"),
+        [ActorRole.EnterpriseUser] = ("企业用户", "Enterprise user"),
+        [ActorRole.Auditor] = ("审计员", "Auditor"),
+        [ActorRole.Client] = ("对接系统", "Connected system"),
     };
+
+    /// <summary>A role of the access token (<c>town_officer</c>, …) in words.</summary>
+    public static string Role(string role) => role switch
+    {
+        Caller.CountyAdmin => Of(ActorRole.CountyAdmin),
+        Caller.TownOfficer => Of(ActorRole.TownOfficer),
+        Caller.EnterpriseUser => Of(ActorRole.EnterpriseUser),
+        "cadre" => Of(ActorRole.Cadre),
+        "auditor" => Of(ActorRole.Auditor),
+        _ => role,
+    };
+
+    /// <summary>
+    /// Who did something, as the server describes them: name, role and where they act ("覃志刚（乡镇干部，第1镇）");
+    /// the resource name only for an actor the server no longer knows.
+    /// </summary>
+    public static string Actor(ActorDisplay? who, string actor)
+    {
+        if (who is null || who.Role == ActorRole.Unspecified)
+            return actor;
+        var role = who.Area.Length > 0 ? Lang.T($"{Of(who.Role)}，{who.Area}", $"{Of(who.Role)}, {who.Area}") : Of(who.Role);
+        return Lang.T($"{who.DisplayName}（{role}）", $"{who.DisplayName} ({role})");
+    }
 
     /// <summary>The value in words; a value not listed shows as the API names it.</summary>
     public static string Of(Enum value) => Texts.TryGetValue(value, out var t) ? Lang.T(t.Zh, t.En) : value.ToString();

@@ -267,6 +267,8 @@ public sealed class AuditTests(CountyFixture s) : IClassFixture<CountyFixture>
         {
             Assert.StartsWith("auditEvents/", e.Name);
             Assert.Equal(AuditActorKind.Client, e.ActorKind);
+            Assert.Equal(ActorRole.Client, e.ActorDisplay.Role);   // the client's registered name, in words
+            Assert.NotEqual("", e.ActorDisplay.DisplayName);
             Assert.Equal("ok", e.Outcome);
             Assert.Equal("127.0.0.1", e.ClientAddress);
             Assert.True(e.ChainSeq > 0);

@@ -32,7 +32,8 @@ public sealed class LinkageFixture : CountyFixture
         foreach (var (key, scope) in new[] { ("admin", new UserScope(Roles.CountyAdmin, 450923)), ("town1", new UserScope(Roles.TownOfficer, 450923, TownId: long.Parse(County.Towns[0].Name.Split('/')[1]))) })
         {
             var user = $"l-{key}-{Guid.NewGuid():N}"[..16];
-            var (tokens, _) = await People.FirstSignInAsync(this, portal, user, await People.CreateAsync(this, user, scope), "Linkage-Pass-2026");
+            var fullName = key == "admin" ? "黄春梅" : "覃志刚";
+            var (tokens, _) = await People.FirstSignInAsync(this, portal, user, await People.CreateAsync(this, user, scope, fullName), "Linkage-Pass-2026");
             As[key] = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
         }
         As["client"] = Channel;
@@ -118,6 +119,43 @@ public sealed class LinkageTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         Assert.Equal([LinkageStatus.Proposed, LinkageStatus.Approved, LinkageStatus.Active, LinkageStatus.Completed], history.Select(h => h.ToStatus));
         Assert.All(history, h => Assert.StartsWith("user:", h.Actor));
         Assert.NotEqual(history[0].Actor, history[1].Actor);
+    }
+
+    [Fact]
+    public async Task Histories_SayWhoActed_ByNameRoleAndArea_NothingMore_AndKeepTheResourceName()
+    {
+        var village = await FreshVillageAsync(0);
+        var proposed = await ProposeAsync("E1", Draft(s.E1, LinkageMode.OneHelpsOne, village));
+        await s.Linkages("town1").ApproveLinkageAsync(new ApproveLinkageRequest { Name = proposed.Name });
+        await s.Linkages("E1").ActivateLinkageAsync(new ActivateLinkageRequest { Name = proposed.Name });
+        // The enterprise reading its own linkage's history sees the official who decided by name, role and town.
+        var history = (await s.Linkages("E1").ListLinkageStatusChangesAsync(new ListLinkageStatusChangesRequest { Parent = proposed.Name })).StatusChanges;
+        var enterpriseUser = new ActorDisplay { DisplayName = "庞小燕", Role = ActorRole.EnterpriseUser, Area = s.E1.DisplayName };
+        Assert.Equal([enterpriseUser, new ActorDisplay { DisplayName = "覃志刚", Role = ActorRole.TownOfficer, Area = "第1镇" }, enterpriseUser],
+            history.Select(h => h.ActorDisplay));
+        Assert.All(history, h => Assert.StartsWith("user:", h.Actor));
+
+        // An enterprise registered by a machine client and approved by county staff.
+        var (fresh, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[1].Name);
+        await new EnterpriseService.EnterpriseServiceClient(s.As["admin"]).ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = fresh.Name });
+        var changes = (await new EnterpriseService.EnterpriseServiceClient(s.As["admin"]).ListEnterpriseStatusChangesAsync(
+            new ListEnterpriseStatusChangesRequest { Parent = fresh.Name })).StatusChanges;
+        Assert.Equal(2, changes.Count);
+        Assert.StartsWith("client:", changes[0].Actor);
+        Assert.Equal(ActorRole.Client, changes[0].ActorDisplay.Role);
+        Assert.NotEqual("", changes[0].ActorDisplay.DisplayName);
+        Assert.Equal(new ActorDisplay { DisplayName = "黄春梅", Role = ActorRole.CountyAdmin, Area = "博白县" }, changes[1].ActorDisplay);
+
+        // Nothing of the accounts beyond name, role and area: no user name, phone or e-mail.
+        await using var db = new NpgsqlConnection(s.Database.ConnectionString);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT user_name, coalesce(phone_number, ''), coalesce(email, '') FROM users WHERE full_name IN ('覃志刚', '庞小燕')", db);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var shown = string.Join("|", history.Concat(changes.Select(c => new LinkageStatusChange { ActorDisplay = c.ActorDisplay })).Select(h => h.ActorDisplay.ToString()));
+        while (await reader.ReadAsync())
+            for (var i = 0; i < 3; i++)
+                if (reader.GetString(i) is { Length: > 0 } secret)
+                    Assert.DoesNotContain(secret, shown);
     }
 
     [Fact]

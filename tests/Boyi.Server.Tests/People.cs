@@ -170,10 +170,11 @@ public sealed class PortalClient
 /// <summary>People's accounts for tests, made the way operators make them.</summary>
 public static class People
 {
-    public static async Task<string> CreateAsync(ServerFixture s, string userName, UserScope scope)
+    /// <summary>A new account with a one-time password (returned); its full name is the user name unless given.</summary>
+    public static async Task<string> CreateAsync(ServerFixture s, string userName, UserScope scope, string? fullName = null)
     {
         await using var sp = s.Services.CreateAsyncScope();
-        return await sp.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, userName, scope, CancellationToken.None);
+        return await sp.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, fullName ?? userName, scope, CancellationToken.None);
     }
 
     /// <summary>Opens the portal's sign-in in <paramref name="browser"/> and gives the user's password: the next page.</summary>

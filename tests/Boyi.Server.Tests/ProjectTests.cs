@@ -32,6 +32,9 @@ public sealed class ProjectTests(LinkageFixture s) : IClassFixture<LinkageFixtur
         var deliveries = (await Projects("admin").ListDeliveriesAsync(new ListDeliveriesRequest { Parent = project.Name })).Deliveries;
         Assert.Equal([400_000L, 600_000L, 1L], deliveries.Select(d => d.AmountFen));
         Assert.All(deliveries, d => Assert.StartsWith("user:", d.Actor));
+        // Who recorded them, in words, for anyone who may read the project (here county staff).
+        Assert.All(deliveries, d => Assert.Equal(new ActorDisplay { DisplayName = "庞小燕", Role = ActorRole.EnterpriseUser, Area = s.E1.DisplayName }, d.ActorDisplay));
+        Assert.Equal(deliveries[0].ActorDisplay, first.Delivery.ActorDisplay);
 
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () => await Projects("E2").GetProjectAsync(new GetProjectRequest { Name = project.Name }));
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>

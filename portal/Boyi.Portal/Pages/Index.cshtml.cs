@@ -16,6 +16,8 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     public string PersonName { get; private set; } = "";
     public IReadOnlyList<string> Roles { get; private set; } = [];
     public Enterprise? Enterprise { get; private set; }
+    /// <summary>The enterprise's status changes: registered, approved, suspended, … and by whom.</summary>
+    public List<EnterpriseStatusChange> EnterpriseHistory { get; } = [];
     public GetPartnershipTotalsResponse? Totals { get; private set; }
     public List<Linkage> Linkages { get; } = [];
     public List<Job> Jobs { get; } = [];
@@ -32,11 +34,13 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     public async Task OnGetAsync()
     {
         PersonName = User.FindFirst("nickname")?.Value ?? User.Identity?.Name ?? "";
-        Roles = User.FindAll("role").Select(c => RoleName(c.Value)).ToList();
+        Roles = User.FindAll("role").Select(c => Names.Role(c.Value)).ToList();
         var o = await api.AsAsync(HttpContext);
         if (User.Enterprise() is { } enterprise)
         {
             Enterprise = (await api.Enterprises.GetEnterpriseAsync(new GetEnterpriseRequest { Name = enterprise }, o)).Enterprise;
+            EnterpriseHistory.AddRange(await BoyiApi.AllAsync<EnterpriseStatusChange>(async token => (await api.Enterprises.ListEnterpriseStatusChangesAsync(
+                new ListEnterpriseStatusChangesRequest { Parent = enterprise, PageSize = 500, PageToken = token }, o)) is var r ? (r.StatusChanges, r.NextPageToken) : default));
             Totals = await api.Projects.GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = enterprise }, o);
             Linkages.AddRange((await api.Linkages.ListLinkagesAsync(new ListLinkagesRequest { Parent = enterprise, PageSize = Shown }, o)).Linkages);
             Jobs.AddRange((await api.Jobs.ListJobsAsync(new ListJobsRequest { Parent = enterprise, PageSize = Shown }, o)).Jobs);
@@ -63,14 +67,4 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     /// <summary>Linkages of this enterprise by status, every status shown (zero included).</summary>
     public IEnumerable<(LinkageStatus Status, int Count)> LinkagesByStatus() =>
         Enum.GetValues<LinkageStatus>().Where(s => s != LinkageStatus.Unspecified).Select(s => (s, Linkages.Count(l => l.Status == s)));
-
-    private static string RoleName(string role) => role switch
-    {
-        Caller.CountyAdmin => Lang.T("县帮扶办管理员", "County administrator"),
-        Caller.TownOfficer => Lang.T("乡镇干部", "Town officer"),
-        Caller.EnterpriseUser => Lang.T("企业用户", "Enterprise user"),
-        "cadre" => Lang.T("帮扶干部", "Cadre"),
-        "auditor" => Lang.T("审计员", "Auditor"),
-        _ => role,
-    };
 }

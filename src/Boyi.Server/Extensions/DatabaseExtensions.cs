@@ -68,6 +68,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<EnterpriseStore>();
         builder.Services.AddSingleton<LinkageStore>();
         builder.Services.AddSingleton<ChangeLog>();
+        builder.Services.AddSingleton<ActorDirectory>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<PartnershipTotals>();

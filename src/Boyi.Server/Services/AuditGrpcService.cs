@@ -1,6 +1,8 @@
 using System.Globalization;
 using Boyi.Contracts.V1;
 using Boyi.Infrastructure.Audit;
+using Boyi.Infrastructure.Identity;
+using Boyi.Server.Mapping;
 using Boyi.Server.Grpc;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -12,7 +14,7 @@ using ProtoActorKind = Boyi.Contracts.V1.AuditActorKind;
 namespace Boyi.Server.Services;
 
 /// <summary>The audit log for auditors: list and filter events, verify the chain. Reading it is not itself audited.</summary>
-public sealed class AuditGrpcService(NpgsqlDataSource dataSource) : AuditService.AuditServiceBase
+public sealed class AuditGrpcService(NpgsqlDataSource dataSource, ActorDirectory actors) : AuditService.AuditServiceBase
 {
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
     {
@@ -37,6 +39,7 @@ public sealed class AuditGrpcService(NpgsqlDataSource dataSource) : AuditService
             NextPageToken = page.NextBeforeId is { } next ? Paging.Next(next, query) : "",
         };
         response.AuditEvents.AddRange(page.Events.Select(ToProto));
+        await actors.DescribeAsync(response.AuditEvents, e => e.Actor, (e, a) => e.ActorDisplay = a, context.CancellationToken);
         return response;
     }
 

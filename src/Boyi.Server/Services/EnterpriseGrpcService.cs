@@ -15,7 +15,7 @@ using Ent = Boyi.Domain.Enterprises;
 
 namespace Boyi.Server.Services;
 
-public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutations, UserAdministration accounts, AuditLog audit)
+public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutations, UserAdministration accounts, AuditLog audit, ActorDirectory actors)
     : EnterpriseService.EnterpriseServiceBase
 {
     private const int MaxReasonLength = 500;
@@ -130,6 +130,7 @@ public sealed class EnterpriseGrpcService(EnterpriseStore store, Mutations mutat
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
         var response = new ListEnterpriseStatusChangesResponse { NextPageToken = next };
         response.StatusChanges.AddRange(items.Select(c => c.ToProto()));
+        await actors.DescribeAsync(response.StatusChanges, c => c.Actor, (c, d) => c.ActorDisplay = d, context.CancellationToken);
         return response;
     }
 

@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Enterprises;
+using Boyi.Infrastructure.Identity;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
@@ -11,7 +12,7 @@ using Ids = Boyi.Domain.Registry.Ids;
 
 namespace Boyi.Server.Services;
 
-public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, ChangeLog changes) : LinkageService.LinkageServiceBase
+public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, ChangeLog changes, ActorDirectory actors) : LinkageService.LinkageServiceBase
 {
     private const int MaxTextLength = 500;
 
@@ -119,6 +120,7 @@ public sealed class LinkageGrpcService(LinkageStore store, Mutations mutations, 
         var (items, next) = Paging.Page(rows, size, key, x => x.Id);
         var response = new ListLinkageStatusChangesResponse { NextPageToken = next };
         response.StatusChanges.AddRange(items.Select(c => c.ToProto()));
+        await actors.DescribeAsync(response.StatusChanges, c => c.Actor, (c, d) => c.ActorDisplay = d, context.CancellationToken);
         return response;
     }
 

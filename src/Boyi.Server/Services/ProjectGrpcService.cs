@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Enterprises;
+using Boyi.Infrastructure.Identity;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
 using Boyi.Server.Mapping;
@@ -10,7 +11,7 @@ using Ent = Boyi.Domain.Enterprises;
 
 namespace Boyi.Server.Services;
 
-public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals totals, Mutations mutations) : ProjectService.ProjectServiceBase
+public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals totals, Mutations mutations, ActorDirectory actors) : ProjectService.ProjectServiceBase
 {
     public override Task<CreateProjectResponse> CreateProject(CreateProjectRequest request, ServerCallContext context)
     {
@@ -65,11 +66,14 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
         var project = await ReachableAsync(id, context);
         Reach.Require(context.Reach().TownId is null, "project", ResourceNames.Project(project.Id));
         var actor = context.Caller().Principal;
-        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        var response = await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
             var (p, d) = await store.DeliverAsync(db, id, date!.Value, input.AmountFen, string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(), actor, ct);
             return new RecordDeliveryResponse { Project = p.ToProto(), Delivery = d.ToProto() };
         });
+        // Described on the way out (not stored with the answer a retry replays): a name is read, not recorded.
+        await actors.DescribeAsync([response.Delivery], d => d.Actor, (d, a) => d.ActorDisplay = a, context.CancellationToken);
+        return response;
     }
 
     public override async Task<ListDeliveriesResponse> ListDeliveries(ListDeliveriesRequest request, ServerCallContext context)
@@ -77,6 +81,7 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
         var project = await ReachableAsync(ResourceNames.ParseProject(request.Parent, "parent"), context);
         var response = new ListDeliveriesResponse();
         response.Deliveries.AddRange((await store.DeliveriesAsync(project.Id, context.CancellationToken)).Select(d => d.ToProto()));
+        await actors.DescribeAsync(response.Deliveries, d => d.Actor, (d, a) => d.ActorDisplay = a, context.CancellationToken);
         return response;
     }
 

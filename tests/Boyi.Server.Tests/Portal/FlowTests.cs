@@ -61,7 +61,7 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
             .Enterprises.Single(e => e.CreditCode == code);
 
         // 2. County staff approve it from their queue.
-        var staff = await s.SignInAsStaffAsync();
+        var staff = await s.SignInAsStaffAsync(fullName: "黄春梅");
         await staff.GotoAsync($"{s.PortalAddress}/staff/approvals");
         Assert.Equal(code, await staff.InnerTextAsync($"#{Id(enterprise.Name)}-code"));
         await ShotAsync(staff, "flow-2-approvals.png");
@@ -126,11 +126,12 @@ public sealed class FlowTests(PortalFixture s) : IClassFixture<PortalFixture>
         await SubmitAsync(page, "#activate");
         Assert.Contains("帮扶中", await page.InnerTextAsync("#status"));
         Assert.Equal(["待审批", "已批准", "帮扶中"], await page.Locator("#history .to").AllInnerTextsAsync());
-        // Who did each step: the enterprise proposed and started it ("you"), staff approved it (another account).
+        // Who did each step, by name and role: the enterprise's user proposed and started it ("you"), county staff approved it.
         var actors = await page.Locator("#history td:nth-child(4)").AllInnerTextsAsync();
-        Assert.Equal("您", actors[0]);
-        Assert.StartsWith("user:", actors[1]);
-        Assert.Equal("您", actors[2]);
+        Assert.StartsWith("庞志强（企业用户，", actors[0]);
+        Assert.EndsWith("（您）", actors[0]);
+        Assert.Equal("黄春梅（县帮扶办管理员，博白县）", actors[1]);
+        Assert.Equal(actors[0], actors[2]);
         await SubmitAsync(page, "#terminate");
         Assert.Equal("必填。", await page.InnerTextAsync("#Reason-error"));
         Assert.Equal(LinkageStatus.Active, (await linkages.GetLinkageAsync(new GetLinkageRequest { Name = linkageName })).Linkage.Status);

@@ -15,6 +15,8 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
     private IPlaywright? _playwright;
 
     public string PortalAddress { get; private set; } = "";
+    /// <summary>The portal's services (its Razor page endpoints, for tests that visit every page).</summary>
+    public IServiceProvider PortalServices => _portal!.Services;
     public IBrowser Browser { get; private set; } = null!;
 
     protected override async Task SeedAsync()
@@ -63,13 +65,13 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
     /// A new staff account (county admin, or town officer of <paramref name="townId"/>) signed in through the
     /// browser the first time: the one-time password, the forced change, and the authenticator set up with a TOTP code.
     /// </summary>
-    public async Task<IPage> SignInAsStaffAsync(long? townId = null)
+    public async Task<IPage> SignInAsStaffAsync(long? townId = null, string? fullName = null)
     {
         var user = $"staff-{Guid.NewGuid():N}"[..16];
         var scope = townId is { } town
             ? new UserScope(Boyi.Domain.Access.Roles.TownOfficer, CountyId, town)
             : new UserScope(Boyi.Domain.Access.Roles.CountyAdmin, CountyId);
-        var oneTime = await People.CreateAsync(this, user, scope);
+        var oneTime = await People.CreateAsync(this, user, scope, fullName);
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         await page.GotoAsync(PortalAddress);
         await page.FillAsync("#userName", user);
@@ -88,7 +90,7 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
 
     public const string StaffPassword = "Staff-Pass-2026";
 
-    private int CountyId => int.Parse(County.Name["counties/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    protected int CountyId => int.Parse(County.Name["counties/".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
     public new async Task DisposeAsync()
     {

@@ -1,0 +1,289 @@
+using System.Text.RegularExpressions;
+using Boyi.Contracts.V1;
+using Boyi.Domain.Access;
+using Boyi.Infrastructure.Identity;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Boyi.Server.Tests.Portal;
+
+/// <summary>
+/// The portal with data that strains a layout: an enterprise and villages with long unbroken names, a one-helps-many
+/// linkage with several targets decided by a named town officer, a many-helps-one linkage with an invited partner,
+/// a job with a placement and a project with a delivery; the enterprise approved by a named county administrator.
+/// </summary>
+public sealed class LayoutFixture : PortalFixture
+{
+    /// <summary>A word no browser may break on its own.</summary>
+    public const string LongWord = "GuangxiBobaiModernAgricultureDevelopmentCooperative";
+
+    public const string OfficerName = "覃志刚";
+    public const string AdminName = "黄春梅";
+    public const string EnterpriseUserName = "庞小燕";
+
+    public Enterprise Lead { get; private set; } = null!;
+    public string LeadUser { get; private set; } = "";
+    public long TownId { get; private set; }
+    /// <summary>An id for each kind of page that takes one (`/linkages/{id}`), by the route's first segment.</summary>
+    public Dictionary<string, long> Ids { get; } = [];
+    public string SeveralTargets { get; private set; } = "";
+    /// <summary>A village with a long name and a household needing help.</summary>
+    public string Village { get; private set; } = "";
+
+    private static long IdOf(string name) => long.Parse(name[(name.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override async Task SeedAsync()
+    {
+        await base.SeedAsync();
+        var town = County.Towns[0].Name;
+        TownId = IdOf(town);
+        var portal = await PortalClient.RegisterAsync(this);
+        async Task<GrpcChannel> PersonAsync(string user, string password, string? oneTime = null)
+        {
+            if (oneTime is not null)
+                return TestAuth.Channel(GrpcAddress, (await People.FirstSignInAsync(this, portal, user, oneTime, password)).Tokens.AccessToken);
+            using var browser = new Browser(HttpAddress);
+            var (verifier, challenge) = PortalClient.Pkce();
+            var done = await People.PasswordAsync(browser, portal, user, password, challenge);
+            return TestAuth.Channel(GrpcAddress, (await portal.RedeemAsync(PortalClient.CodeFrom(done), verifier)).AccessToken);
+        }
+        var adminUser = $"adm-{Guid.NewGuid():N}"[..14];
+        var admin = await PersonAsync(adminUser, StaffPassword, await People.CreateAsync(this, adminUser, new UserScope(Roles.CountyAdmin, CountyId), AdminName));
+        var officerUser = $"off-{Guid.NewGuid():N}"[..14];
+        var officer = await PersonAsync(officerUser, StaffPassword, await People.CreateAsync(this, officerUser, new UserScope(Roles.TownOfficer, CountyId, TownId), OfficerName));
+
+        // The lead: a long name, approved by the county administrator.
+        var enterprises = new EnterpriseService.EnterpriseServiceClient(Channel);
+        var draft = Api.NewEnterprise(town);
+        draft.DisplayName = $"{LongWord}有限公司{Guid.NewGuid():N}";
+        LeadUser = $"e-{Guid.NewGuid():N}"[..14];
+        Lead = (await enterprises.RegisterEnterpriseAsync(new RegisterEnterpriseRequest
+        {
+            Parent = County.Name, Enterprise = draft,
+            FirstUser = new EnterpriseUser { UserName = LeadUser, FullName = EnterpriseUserName, Password = Api.EnterprisePassword },
+        })).Enterprise;
+        Lead = (await new EnterpriseService.EnterpriseServiceClient(admin).ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = Lead.Name })).Enterprise;
+        var partnerDraft = Api.NewEnterprise(County.Towns[1].Name);
+        partnerDraft.DisplayName = $"Partner{LongWord}{Guid.NewGuid():N}"[..80];
+        var partner = (await enterprises.RegisterEnterpriseAsync(new RegisterEnterpriseRequest
+        {
+            Parent = County.Name, Enterprise = partnerDraft,
+            FirstUser = new EnterpriseUser { UserName = $"e-{Guid.NewGuid():N}"[..14], FullName = "韦小红", Password = Api.EnterprisePassword },
+        })).Enterprise;
+        await enterprises.ApproveEnterpriseAsync(new ApproveEnterpriseRequest { Name = partner.Name });
+        var lead = await PersonAsync(LeadUser, Api.EnterprisePassword);
+
+        // Three poor villages of the lead's town with long names, and a household needing help in one of them.
+        var villages = new List<string>();
+        for (var v = 1; v <= 3; v++)
+            villages.Add((await Registry.CreateVillageAsync(new CreateVillageRequest
+            {
+                Parent = town, VillageId = $"{TownId}{500 + v}",
+                Village = new Village { DisplayName = $"{v}{LongWord}村", Poor = true, ExitTargetYear = 2027 },
+            })).Village.Name);
+        var household = await Api.CreateHouseholdAsync(this, villages[0], Api.NewHousehold(members: 1));
+        Village = villages[0];
+
+        // One helps many, proposed by the enterprise's user, approved by the town officer, started.
+        var linkages = new LinkageService.LinkageServiceClient(lead);
+        Linkage Draft(LinkageMode mode, params string[] targets)
+        {
+            var l = new Linkage
+            {
+                LeadEnterprise = Lead.Name, Mode = mode, Model = LinkageModel.Other, ModelNote = $"{LongWord}{LongWord}",
+                Commitments = new LinkageCommitments { FundsPledgedFen = 1_234_567_890, JobsPledged = 20, ProducePurchase = LongWord, TrainingSessions = 4 },
+                StartDate = new Google.Type.Date { Year = 2027, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2028, Month = 12, Day = 31 },
+            };
+            l.Targets.AddRange(targets.Select(t => new LinkageTarget { Target = t }));
+            return l;
+        }
+        var many = (await linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = Draft(LinkageMode.OneHelpsMany, [.. villages]) })).Linkage;
+        SeveralTargets = many.Name;
+        await new LinkageService.LinkageServiceClient(officer).ApproveLinkageAsync(new ApproveLinkageRequest { Name = many.Name });
+        await linkages.ActivateLinkageAsync(new ActivateLinkageRequest { Name = many.Name });
+        Ids["linkages"] = IdOf(many.Name);
+        // Many help one, inviting the partner: left proposed, so it waits in the staff's queue.
+        var invite = Draft(LinkageMode.ManyHelpsOne, County.Towns[1].Villages[0]);
+        invite.InvitedEnterprises.Add(partner.Name);
+        await linkages.ProposeLinkageAsync(new ProposeLinkageRequest { Linkage = invite });
+
+        var jobs = new JobService.JobServiceClient(lead);
+        var job = (await jobs.PostJobAsync(new PostJobRequest
+        {
+            Job = new Job
+            {
+                Enterprise = Lead.Name, Title = $"{LongWord}包装工", Town = town, Openings = 3, MonthlyWageFen = 280_000, Requirements = LongWord,
+                OpenFrom = new Google.Type.Date { Year = 2026, Month = 12, Day = 1 }, OpenUntil = new Google.Type.Date { Year = 2027, Month = 6, Day = 30 },
+            },
+        })).Job;
+        Ids["jobs"] = IdOf(job.Name);
+        var candidate = (await jobs.ListJobCandidatesAsync(new ListJobCandidatesRequest { Parent = job.Name, PageSize = 100 })).Candidates
+            .First(c => c.Member.StartsWith(household.Name + "/", StringComparison.Ordinal));
+        await jobs.CreatePlacementAsync(new CreatePlacementRequest
+        {
+            Parent = job.Name,
+            Placement = new Placement { Member = candidate.Member, StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 10 }, MonthlyWageFen = 280_000 },
+        });
+        var projects = new ProjectService.ProjectServiceClient(lead);
+        var project = (await projects.CreateProjectAsync(new CreateProjectRequest
+        {
+            Project = new Project { Enterprise = Lead.Name, Village = villages[1], Kind = ProjectKind.VillageRoad, Title = $"{LongWord}村道", PledgedFen = 1_234_567_890 },
+        })).Project;
+        await projects.RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 2, Day = 1 }, AmountFen = 123_456_789, Note = LongWord },
+        });
+        Ids["projects"] = IdOf(project.Name);
+    }
+}
+
+/// <summary>
+/// Every page of the portal, found from its routes (so a new page is covered without anyone adding it here), as
+/// each kind of person and as nobody, on a phone (390 × 844, both languages) and a desktop: no page's document is
+/// wider than the window. And the histories say who acted by name and role, not by resource name.
+/// </summary>
+public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
+{
+    private static readonly string Artefacts = Path.Combine(AppContext.BaseDirectory, "portal-screenshots");
+
+    /// <summary>The routes of the portal's Razor pages (`linkages/{id:long}`, …).</summary>
+    private List<string> PageRoutes() =>
+        s.PortalServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => (e.RoutePattern.RawText ?? "").TrimStart('/')).Distinct().OrderBy(r => r, StringComparer.Ordinal).ToList();
+
+    /// <summary>The route with its parameters filled from the fixture's data; fails for a parameter it has no value for.</summary>
+    private string PathOf(string route) => "/" + Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
+    {
+        var kind = route.Split('/')[0];
+        Assert.True(m.Groups[1].Value == "id" && s.Ids.ContainsKey(kind),
+            $"the layout test has no value for {m.Value} in '{route}': add one to {nameof(LayoutFixture)}.{nameof(LayoutFixture.Ids)}");
+        return s.Ids[kind].ToString(System.Globalization.CultureInfo.InvariantCulture);
+    });
+
+    private static async Task<int> OverflowAsync(IPage page) =>
+        await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+
+    private static async Task ShotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Artefacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name), FullPage = true });
+    }
+
+    /// <summary>Follows the menu's English link (folded away on a phone, so followed rather than clicked).</summary>
+    private async Task EnglishAsync(IPage page)
+    {
+        await page.GotoAsync(s.PortalAddress + await page.GetAttributeAsync("#lang-en", "href"));
+        await page.WaitForSelectorAsync("#lang-zh", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+    }
+
+    [Fact]
+    public async Task EveryPage_AsEveryone_FitsAPhoneAndADesktop_WithoutScrollingSideways()
+    {
+        var routes = PageRoutes();
+        // The routes are really found (a broken enumeration would pass vacuously).
+        Assert.Contains("linkages/{id:long}", routes);
+        Assert.True(routes.Count >= 16, string.Join(", ", routes));
+        // Each page as it first opens, and pages that show more for a query in that state too.
+        var town = s.County.Towns[0].Name;
+        var views = routes.Select(r => (Route: r, Path: PathOf(r))).Concat(new (string Route, string Path)[]
+        {
+            ("staff/registry", $"/staff/registry?town={Uri.EscapeDataString(town)}&village={Uri.EscapeDataString(s.Village)}"),
+            ("staff/coverage", $"/staff/coverage?town={Uri.EscapeDataString(town)}"),
+        }).ToList();
+        Assert.All(views, v => Assert.Contains(v.Route, routes));
+        var people = new (string Who, Func<Task<IPage>> SignIn)[]
+        {
+            ("enterprise", () => s.SignInAsync(s.LeadUser, Api.EnterprisePassword)),
+            ("county", () => s.SignInAsStaffAsync()),
+            ("town", () => s.SignInAsStaffAsync(s.TownId)),
+            ("anonymous", async () => await s.Browser.NewPageAsync()),
+        };
+        var shown = new Dictionary<string, List<string>>();   // route → who saw it as a page (200)
+        var problems = new List<string>();
+        foreach (var (who, signIn) in people)
+        {
+            var page = await signIn();
+            foreach (var english in new[] { false, true })
+            {
+                if (english)
+                {
+                    await page.GotoAsync($"{s.PortalAddress}/register");
+                    await EnglishAsync(page);
+                }
+                foreach (var (route, path) in views)
+                {
+                    // A download (the Excel exports) is a file, not a page to lay out.
+                    var head = await page.Context.APIRequest.GetAsync($"{s.PortalAddress}{path}", new APIRequestContextOptions { MaxRedirects = 0 });
+                    if (head.Headers.TryGetValue("content-disposition", out var disposition) && disposition.StartsWith("attachment", StringComparison.Ordinal))
+                    {
+                        shown.TryAdd(route, []);
+                        shown[route].Add(who);
+                        continue;
+                    }
+                    if (head.Status is >= 300 and < 400)
+                        continue;   // sent to sign in: the authority's page, not the portal's
+                    Assert.True(head.Status is 200 or 403, $"{path} as {who}: {head.Status}");
+                    if (head.Status == 200)
+                    {
+                        shown.TryAdd(route, []);
+                        shown[route].Add(who);
+                    }
+                    foreach (var (width, height) in english ? new[] { (390, 844) } : [(390, 844), (1280, 900)])
+                    {
+                        await page.SetViewportSizeAsync(width, height);
+                        await page.GotoAsync($"{s.PortalAddress}{path}");
+                        var over = await OverflowAsync(page);
+                        if (over > 0)
+                            problems.Add($"{path} as {who} ({(english ? "en" : "zh")}, {width}px) is {over}px too wide");
+                        if (width == 390)
+                            await ShotAsync(page, $"layout-{who}-{(english ? "en" : "zh")}-{(path == "/" ? "start" : Regex.Replace(path.Trim('/'), "[^a-z0-9]+", "-"))}.png");
+                    }
+                }
+            }
+            await page.Context.CloseAsync();
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        // Each page was shown to someone, so its layout was measured with content, not only as a refusal.
+        Assert.All(routes, r => Assert.True(shown.ContainsKey(r), $"nobody could open '{r}'"));
+    }
+
+    [Fact]
+    public async Task Histories_NameWhoActed_WithRoleAndArea_InChineseAndEnglish()
+    {
+        var page = await s.SignInAsync(s.LeadUser, Api.EnterprisePassword);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"{s.PortalAddress}/{s.SeveralTargets}");
+        var history = await page.InnerTextAsync("#history");
+        Assert.Contains($"{LayoutFixture.OfficerName}（乡镇干部，第1镇）", history);
+        Assert.Contains($"{LayoutFixture.EnterpriseUserName}（企业用户，{s.Lead.DisplayName}）（您）", history);
+        Assert.DoesNotContain("user:", history);
+        await ShotAsync(page, "history-linkage-zh.png");
+        await page.GotoAsync($"{s.PortalAddress}/");
+        var enterprise = await page.InnerTextAsync("#enterprise-history");
+        Assert.Contains($"{LayoutFixture.AdminName}（县帮扶办管理员，博白县）", enterprise);
+        Assert.Contains("对接系统", enterprise);   // registered through a machine client
+        Assert.DoesNotContain("user:", enterprise);
+        Assert.DoesNotContain("client:", enterprise);
+        await ShotAsync(page, "history-enterprise-zh.png");
+
+        await EnglishAsync(page);
+        enterprise = await page.InnerTextAsync("#enterprise-history");
+        Assert.Contains($"{LayoutFixture.AdminName} (County administrator, 博白县)", enterprise);
+        Assert.Contains("Connected system", enterprise);
+        await page.GotoAsync($"{s.PortalAddress}/{s.SeveralTargets}");
+        history = await page.InnerTextAsync("#history");
+        Assert.Contains($"{LayoutFixture.OfficerName} (Town officer, 第1镇)", history);
+        Assert.Contains($"{LayoutFixture.EnterpriseUserName} (Enterprise user, {s.Lead.DisplayName}) (you)", history);
+        Assert.DoesNotContain("user:", history);
+        await ShotAsync(page, "history-linkage-en.png");
+
+        // The town officer sees the same names.
+        var officer = await s.SignInAsStaffAsync(s.TownId);
+        await officer.GotoAsync($"{s.PortalAddress}/{s.SeveralTargets}");
+        Assert.Contains($"{LayoutFixture.OfficerName}（乡镇干部，第1镇）", await officer.InnerTextAsync("#history"));
+    }
+}
