@@ -75,7 +75,7 @@ public sealed class HouseholdTests(CountyFixture s) : IClassFixture<CountyFixtur
         second.Members[1].IdCardNumber = shared;
         var e = await Api.FailsAsync(StatusCode.AlreadyExists, "ID_CARD_NUMBER_TAKEN", async () =>
             await s.Households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = Village, Household = second }));
-        Assert.Equal("members[1].id_card_number", Assert.Single(e.BadRequest()!.FieldViolations).Field);
+        Assert.Equal("household.members[1].id_card_number", Assert.Single(e.BadRequest()!.FieldViolations).Field);
         Assert.Equal(before, await CountRowsAsync("households"));
 
         await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = first.Name, Reason = "registered twice" });

@@ -46,6 +46,35 @@ public sealed class RegistryTests(ServerFixture s) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task CreateTownAndVillage_NameTheClashingField_CodeOrName()
+    {
+        var county = await Api.CreateCountyAsync(s, countyId: 450929, towns: 1, villages: 1);
+        var town = county.Towns[0];
+        var existing = await s.Registry.GetTownAsync(new GetTownRequest { Name = town.Name });
+        var byName = await Api.FailsAsync(StatusCode.AlreadyExists, "TOWN_EXISTS", async () =>
+            await s.Registry.CreateTownAsync(new CreateTownRequest
+            {
+                Parent = county.Name, TownId = "450929199", Town = new Town { DisplayName = existing.Town.DisplayName },
+            }));
+        Assert.Equal("town.display_name", Assert.Single(byName.BadRequest()!.FieldViolations).Field);
+        var byCode = await Api.FailsAsync(StatusCode.AlreadyExists, "TOWN_EXISTS", async () =>
+            await s.Registry.CreateTownAsync(new CreateTownRequest
+            {
+                Parent = county.Name, TownId = town.Name["towns/".Length..], Town = new Town { DisplayName = "另一个镇" },
+            }));
+        Assert.Equal("town_id", Assert.Single(byCode.BadRequest()!.FieldViolations).Field);
+
+        var village = await s.Registry.GetVillageAsync(new GetVillageRequest { Name = town.Villages[0] });
+        var villageByName = await Api.FailsAsync(StatusCode.AlreadyExists, "VILLAGE_EXISTS", async () =>
+            await s.Registry.CreateVillageAsync(new CreateVillageRequest
+            {
+                Parent = town.Name, VillageId = town.Name["towns/".Length..] + "299",
+                Village = new Village { DisplayName = village.Village.DisplayName },
+            }));
+        Assert.Equal("village.display_name", Assert.Single(villageByName.BadRequest()!.FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task CreateCounty_IsAlreadyExists_WhenTheCodeIsTaken()
     {
         await Api.CreateCountyAsync(s, countyId: 450924, towns: 0);

@@ -158,7 +158,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         var village = await db.Villages.AsNoTracking().FirstOrDefaultAsync(v => v.Id == villageId, ct)
             ?? throw DomainException.NotFound("village", $"villages/{villageId}");
-        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: null, ct);
+        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: null, "household.", ct);
 
         var seq = await ReserveHouseholdSeqAsync(conn, villageId, 1, ct);
         var now = clock.UtcNow();
@@ -185,7 +185,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         if (current.Household.DeleteTime is not null)
             throw DomainException.Precondition("HOUSEHOLD_DELETED", "A deleted household cannot be edited; undelete it first.");
         var card = merge(current);
-        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: id, ct);
+        await EnsureIdCardsFreeAsync(conn, card.Members.Select(m => m.IdCard.Value).ToArray(), exceptHousehold: id, "household.", ct);
 
         var row = current.Household;
         db.Households.Attach(row);
@@ -265,7 +265,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         var row = current.Household;
         if (row.DeleteTime is null)
             throw DomainException.Precondition("HOUSEHOLD_NOT_DELETED", "The household is not deleted.");
-        await EnsureIdCardsFreeAsync(conn, current.Members.Select(m => m.IdCardNumber).ToArray(), exceptHousehold: id, ct);
+        await EnsureIdCardsFreeAsync(conn, current.Members.Select(m => m.IdCardNumber).ToArray(), exceptHousehold: id, fieldPrefix: null, ct);
         db.Households.Attach(row);
         row.DeleteTime = null;
         row.DeleteReason = null;
@@ -342,7 +342,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     /// numbers are stored only encrypted). The unique index is the guard against races; this query exists to name
     /// the fields in the error.
     /// </summary>
-    private async Task EnsureIdCardsFreeAsync(NpgsqlConnection conn, string[] numbers, long? exceptHousehold, CancellationToken ct)
+    private async Task EnsureIdCardsFreeAsync(NpgsqlConnection conn, string[] numbers, long? exceptHousehold, string? fieldPrefix, CancellationToken ct)
     {
         var hashes = numbers.Select(database.Protector.IdCardHash).ToArray();
         await using var cmd = new NpgsqlCommand(
@@ -355,10 +355,11 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
                 taken.Add(Convert.ToHexString(r.GetFieldValue<byte[]>(0)));
         if (taken.Count == 0)
             return;
+        // Field violations name the request's members; an undelete's request has none, so it gets the status alone.
         var v = new List<FieldViolation>();
-        for (var i = 0; i < numbers.Length; i++)
+        for (var i = 0; fieldPrefix is not null && i < numbers.Length; i++)
             if (taken.Contains(Convert.ToHexString(hashes[i])))
-                v.Add(new FieldViolation($"members[{i}].id_card_number", "ID_CARD_NUMBER_TAKEN", "is already on another household's card"));
+                v.Add(new FieldViolation($"{fieldPrefix}members[{i}].id_card_number", "ID_CARD_NUMBER_TAKEN", "is already on another household's card"));
         throw DomainException.Conflict("ID_CARD_NUMBER_TAKEN", "A member's ID-card number is already on another household's card.", v);
     }
 

@@ -42,7 +42,7 @@ public sealed class RegistryStore(Database database, TimeProvider clock)
         var now = clock.UtcNow();
         var town = new TownRow { Id = townId, CountyId = countyId, DisplayName = displayName, Version = 1, CreateTime = now, UpdateTime = now };
         db.Towns.Add(town);
-        await SaveAsync(db, ct, "TOWN_EXISTS", "town_id", "a town with this code or name already exists in the county");
+        await SaveAsync(db, ct, "TOWN_EXISTS", "town_id", "a town with this code already exists", "town.display_name", "another town in the county has this name");
         return town;
     }
 
@@ -83,7 +83,7 @@ public sealed class RegistryStore(Database database, TimeProvider clock)
         village.UpdateTime = now;
         village.NextHouseholdSeq = 1;
         db.Villages.Add(village);
-        await SaveAsync(db, ct, "VILLAGE_EXISTS", "village_id", "a village with this code or name already exists in the town");
+        await SaveAsync(db, ct, "VILLAGE_EXISTS", "village_id", "a village with this code already exists", "village.display_name", "another village in the town has this name");
         return village;
     }
 
@@ -126,15 +126,22 @@ public sealed class RegistryStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Saves, turning a unique-key violation into ALREADY_EXISTS on the given field.</summary>
-    internal static async Task SaveAsync(BoyiDbContext db, CancellationToken ct, string reason, string field, string description)
+    /// <summary>
+    /// Saves, turning a unique violation into <paramref name="reason"/> on the field that clashed: the id's field, or
+    /// <paramref name="nameField"/> when the name's unique index (`…_display_name`) refused it.
+    /// </summary>
+    internal static async Task SaveAsync(BoyiDbContext db, CancellationToken ct, string reason, string field, string description,
+        string? nameField = null, string? nameDescription = null)
     {
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
         {
-            throw DomainException.Conflict(reason, description, [new FieldViolation(field, reason, description)]);
+            var byName = nameField is not null && pg.ConstraintName?.EndsWith("_display_name", StringComparison.Ordinal) == true;
+            var (f, d) = byName ? (nameField!, nameDescription ?? description) : (field, description);
+            throw DomainException.Conflict(reason, d, [new FieldViolation(f, reason, d)]);
         }
     }
 }

@@ -134,9 +134,16 @@ public sealed class LayoutFixture : PortalFixture
         })).Project;
         await projects.RecordDeliveryAsync(new RecordDeliveryRequest
         {
-            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = 2027, Month = 2, Day = 1 }, AmountFen = 123_456_789, Note = LongWord },
+            Parent = project.Name, Delivery = new Delivery { Date = Yesterday(), AmountFen = 123_456_789, Note = LongWord },
         });
         Ids["projects"] = IdOf(project.Name);
+    }
+
+    /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
+    private static Google.Type.Date Yesterday()
+    {
+        var d = DateTime.UtcNow.Date.AddDays(-1);
+        return new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
     }
 }
 
