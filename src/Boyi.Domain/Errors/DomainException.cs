@@ -86,7 +86,7 @@ public sealed class Violations
     /// <summary>At most <paramref name="max"/> characters, counted as code points (𠮷 is one, as in PostgreSQL).</summary>
     public void MaxLength(string field, string? value, int max)
     {
-        if (value is not null && Validation.TextRules.CodePoints(value) > max)
+        if (value is not null && value.Length > max && Validation.TextRules.CodePoints(value) > max)
             Add(field, "TOO_LONG", $"must be at most {max} characters");
     }
 

@@ -71,8 +71,8 @@ public sealed record HouseholdCard(
             else if (TextRules.Problem(name, TextKind.OneLine) is { } problem)
                 // The API refuses such text at the door; an imported file's cells arrive here unchecked.
                 v.Add($"{at}.full_name", problem.Reason, problem.Description);
-            else if (TextRules.CodePoints(name) > MaxNameLength)
-                v.Add($"{at}.full_name", "TOO_LONG", $"must be at most {MaxNameLength} characters");
+            else
+                v.MaxLength($"{at}.full_name", name, MaxNameLength);
             if (!Enum.IsDefined(m.Relation))
                 v.Add($"{at}.relation", "REQUIRED", "must be one of the relations to the head of household");
             if (!Enum.IsDefined(m.Health))

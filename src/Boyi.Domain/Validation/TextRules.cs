@@ -18,7 +18,6 @@ public static class TextRules
 {
     public const string InvalidCharacter = "INVALID_CHARACTER";
     public const string Blank = "BLANK";
-    public const string TooLong = "TOO_LONG";
 
     /// <summary>
     /// Null when <paramref name="value"/> is acceptable text of <paramref name="kind"/> (length aside), else the

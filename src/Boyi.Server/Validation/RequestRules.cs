@@ -38,8 +38,7 @@ public sealed class RequestRules(TimeProvider clock)
         if (!Governs(request.Descriptor))
             return;
         var v = new Violations();
-        var today = ChinaTime.Today(clock);
-        Walk(request, "", v, today);
+        Walk(request, "", v);
         v.ThrowIfAny();
     }
 
@@ -57,7 +56,7 @@ public sealed class RequestRules(TimeProvider clock)
         ? r.MaxChars
         : KindOf(rules) == DomainTextKind.MultiLine ? DefaultMultiLineChars : DefaultOneLineChars;
 
-    private static void Walk(IMessage message, string prefix, Violations v, DateOnly today)
+    private void Walk(IMessage message, string prefix, Violations v)
     {
         foreach (var plan in Plans.GetOrAdd(message.Descriptor, PlanFor))
         {
@@ -66,22 +65,22 @@ public sealed class RequestRules(TimeProvider clock)
             if (plan.Field.IsMap)
             {
                 foreach (DictionaryEntry e in (IDictionary)value)
-                    CheckValue(plan, e.Value, $"{path}[{e.Key}]", v, today);
+                    CheckValue(plan, e.Value, $"{path}[{e.Key}]", v);
             }
             else if (plan.Field.IsRepeated)
             {
                 var i = 0;
                 foreach (var item in (IList)value)
-                    CheckValue(plan, item, $"{path}[{i++}]", v, today);
+                    CheckValue(plan, item, $"{path}[{i++}]", v);
             }
             else
             {
-                CheckValue(plan, value, path, v, today);
+                CheckValue(plan, value, path, v);
             }
         }
     }
 
-    private static void CheckValue(FieldPlan plan, object? value, string path, Violations v, DateOnly today)
+    private void CheckValue(FieldPlan plan, object? value, string path, Violations v)
     {
         var field = plan.MapValue ?? plan.Field;
         switch (field.FieldType)
@@ -98,11 +97,11 @@ public sealed class RequestRules(TimeProvider clock)
                 if (value is not IMessage inner)
                     break;
                 if (inner is Google.Type.Date date)
-                    CheckDate(date, plan.Rules, path, v, today);
+                    CheckDate(date, plan.Rules, path, v);
                 else if (inner is Google.Protobuf.WellKnownTypes.Timestamp time)
                     CheckTime(time, path, v);
                 else if (Governs(inner.Descriptor))
-                    Walk(inner, path + ".", v, today);
+                    Walk(inner, path + ".", v);
                 else if (inner is Google.Protobuf.WellKnownTypes.FieldMask mask)
                 {
                     for (var i = 0; i < mask.Paths.Count; i++)
@@ -129,9 +128,7 @@ public sealed class RequestRules(TimeProvider clock)
             v.Add(path, problem.Reason, problem.Description);
             return;
         }
-        var max = MaxCharsOf(rules);
-        if (text.Length > max && TextRules.CodePoints(text) > max)
-            v.Add(path, TextRules.TooLong, $"must be at most {max} characters");
+        v.MaxLength(path, text, MaxCharsOf(rules));
     }
 
     private static void CheckInteger(long value, FieldRules? rules, string path, Violations v)
@@ -141,7 +138,7 @@ public sealed class RequestRules(TimeProvider clock)
         if (rules.HasMin && value < rules.Min)
         {
             if (rules.Min == 0)
-                v.Add(path, "NEGATIVE", "must not be negative");
+                v.NonNegative(path, value);
             else
                 v.Add(path, "OUT_OF_RANGE", $"must be at least {rules.Min.ToString(CultureInfo.InvariantCulture)}");
         }
@@ -151,7 +148,7 @@ public sealed class RequestRules(TimeProvider clock)
         }
     }
 
-    private static void CheckDate(Google.Type.Date date, FieldRules? rules, string path, Violations v, DateOnly today)
+    private void CheckDate(Google.Type.Date date, FieldRules? rules, string path, Violations v)
     {
         if (date.Year == 0 && date.Month == 0 && date.Day == 0)
             return;
@@ -163,7 +160,7 @@ public sealed class RequestRules(TimeProvider clock)
         // An impossible day (2024-02-30) is the service's INVALID_DATE; only a real date can be too far ahead.
         if (rules is { HasMaxDaysAfterToday: true } && date.Month is >= 1 and <= 12 && date.Day >= 1
             && date.Day <= DateTime.DaysInMonth(date.Year, date.Month)
-            && new DateOnly(date.Year, date.Month, date.Day) > today.AddDays(rules.MaxDaysAfterToday))
+            && new DateOnly(date.Year, date.Month, date.Day) > ChinaTime.Today(clock).AddDays(rules.MaxDaysAfterToday))
         {
             v.Add(path, "OUT_OF_RANGE", rules.MaxDaysAfterToday == 0
                 ? "must not be after today"
