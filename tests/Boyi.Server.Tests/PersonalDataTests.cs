@@ -110,6 +110,61 @@ public sealed class PersonalDataTests(MatrixFixture s) : IClassFixture<MatrixFix
     }
 
     [Fact]
+    public async Task EnteringANumber_NeedsThePermission_SoAWriterWithoutItCannotProbeWhichNumbersAreTaken()
+    {
+        var taken = await Api.CreateHouseholdAsync(s, s.V1, Api.NewHousehold(members: 2));
+        var takenNumber = (await Api.FullAsync(s, taken.Name)).Members[1].IdCardNumber;
+        var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Scopes.HouseholdsRead, Scopes.HouseholdsWrite, Scopes.RegistryRead]);
+        using var channel = TestAuth.Channel(s.GrpcAddress, (await TestAuth.RequestTokenAsync(s.HttpAddress, id, secret)).AccessToken);
+        var writer = Households(channel);
+
+        // A taken number and a free one are refused alike, before anything is looked up: no answer tells them apart.
+        foreach (var number in new[] { takenNumber, Api.NewIdCardNumber() })
+        {
+            var card = Api.NewHousehold(members: 2);
+            card.Members[1].IdCardNumber = number;
+            var e = await Api.FailsAsync(StatusCode.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED", async () =>
+                await writer.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = s.V1, Household = card }));
+            Assert.Equal(["household.members[0].id_card_number", "household.members[1].id_card_number"],
+                e.BadRequest()!.FieldViolations.Select(v => v.Field));
+        }
+
+        // Editing a card read masked is still allowed: the masked numbers sent back mean "unchanged".
+        var masked = (await writer.GetHouseholdAsync(new GetHouseholdRequest { Name = taken.Name })).Household;
+        masked.Members[1].FullName = "黄改名";
+        var edited = (await writer.UpdateHouseholdAsync(new UpdateHouseholdRequest
+        {
+            Household = masked, UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "members" } },
+        })).Household;
+        Assert.Equal("黄改名", edited.Members[1].FullName);
+        Assert.Equal(takenNumber, (await Api.FullAsync(s, taken.Name)).Members[1].IdCardNumber);
+
+        // Changing a number is entering one.
+        edited.Members[1].IdCardNumber = Api.NewIdCardNumber();
+        var changed = await Api.FailsAsync(StatusCode.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED", async () =>
+            await writer.UpdateHouseholdAsync(new UpdateHouseholdRequest
+            {
+                Household = edited, UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "members" } },
+            }));
+        Assert.Equal("household.members[1].id_card_number", Assert.Single(changed.BadRequest()!.FieldViolations).Field);
+
+        // An import (even one that only validates) is a file of numbers.
+        using var import = writer.ImportHouseholds();
+        await import.RequestStream.WriteAsync(new ImportHouseholdsRequest
+        {
+            Header = new ImportHeader { Parent = s.County.Name, Format = ImportFormat.Csv, ValidateOnly = true },
+        });
+        await import.RequestStream.CompleteAsync();
+        await Api.FailsAsync(StatusCode.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED", async () => await import.ResponseAsync);
+
+        // With the permission, the same taken number answers what it is.
+        var again = Api.NewHousehold(members: 2);
+        again.Members[1].IdCardNumber = takenNumber;
+        await Api.FailsAsync(StatusCode.AlreadyExists, "ID_CARD_NUMBER_TAKEN", async () =>
+            await Households(s.Channels[Roles.TownOfficer]).CreateHouseholdAsync(new CreateHouseholdRequest { Parent = s.V1, Household = again }));
+    }
+
+    [Fact]
     public async Task EveryFullRead_IsAudited_WithWhoWhatAndWhy_AndMaskedReadsAreNot()
     {
         var created = await Api.CreateHouseholdAsync(s, s.V1);

@@ -31,23 +31,41 @@ public static class PersonalDataAccess
         // The reason goes into the audit log, which holds no personal data.
         if (SensitiveText.FindIdCardNumbers(trimmed).Any() || SensitiveText.FindMobilePhones(trimmed).Any())
             throw DomainException.Invalid("personal_data_reason", "CONTAINS_PERSONAL_DATA", "say why without ID-card or phone numbers");
+        if (!Permitted(context))
+            throw NotPermitted(context, "Full ID-card numbers and phones need the scope '{0}'.", "Your role sees ID-card numbers and phones masked only.");
+        return true;
+    }
+
+    /// <summary>Whether the caller holds the personal-data permission (clients: the scope; people: a role).</summary>
+    public static bool Permitted(ServerCallContext context)
+    {
         var caller = context.Caller();
-        var permitted = caller.Kind switch
+        return caller.Kind switch
         {
             CallerKind.Client => caller.HasScope(Scopes.PersonalData),
             CallerKind.Person => caller.Roles.Any(PersonalDataPermission.Roles.Contains),
             _ => false,
         };
-        if (!permitted)
-        {
-            throw new DomainException(ErrorKind.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED",
-                caller.Kind == CallerKind.Client
-                    ? $"Full ID-card numbers and phones need the scope '{Scopes.PersonalData}'."
-                    : "Your role sees ID-card numbers and phones masked only.",
-                metadata: new Dictionary<string, string> { ["scope"] = Scopes.PersonalData });
-        }
-        return true;
     }
+
+    /// <summary>
+    /// Refuses writing an ID-card number that the caller could not read in full. Otherwise a writer without the
+    /// permission could confirm guessed numbers one by one: <c>ID_CARD_NUMBER_TAKEN</c> answers whether a number is
+    /// already on a card anywhere in the county. A masked number sent back unchanged is not a write of a number.
+    /// </summary>
+    public static void RequireForNumbers(ServerCallContext context, IEnumerable<string> fields)
+    {
+        if (Permitted(context))
+            return;
+        var violations = fields.Select(f => new FieldViolation(f, "PERSONAL_DATA_NOT_PERMITTED", "entering an ID-card number needs the personal-data permission")).ToArray();
+        if (violations.Length > 0)
+            throw NotPermitted(context, "Entering ID-card numbers needs the scope '{0}'.", "Your role may not enter ID-card numbers.", violations);
+    }
+
+    private static DomainException NotPermitted(ServerCallContext context, string clientMessage, string personMessage, FieldViolation[]? violations = null) =>
+        new(ErrorKind.PermissionDenied, "PERSONAL_DATA_NOT_PERMITTED",
+            context.Caller().Kind == CallerKind.Client ? string.Format(clientMessage, Scopes.PersonalData) : personMessage,
+            violations, new Dictionary<string, string> { ["scope"] = Scopes.PersonalData });
 
     /// <summary>
     /// Records a full read before its answer leaves: who, what (a household or cadre, or the area of a list or an

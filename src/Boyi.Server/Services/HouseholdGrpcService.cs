@@ -29,6 +29,7 @@ public sealed partial class HouseholdGrpcService(
         if (input.Village != "" && input.Village != request.Parent)
             throw DomainException.Invalid("household.village", "NOT_PARENT", "must be empty or equal to parent");
         Reach.Require(context.Reach().Contains(new AreaRef(AreaKind.Village, villageId)), "village", ResourceNames.Village(villageId));
+        PersonalDataAccess.RequireForNumbers(context, NumberFields(input.Members.Select(m => ((string?)m.IdCardNumber, (string?)null))));
         var card = Validate(input.ToInput());
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreateHouseholdResponse { Household = (await store.CreateAsync(db, villageId, card, ct)).ToProto() });
@@ -86,8 +87,11 @@ public sealed partial class HouseholdGrpcService(
             {
                 var now = current.ToInput();
                 var memberIds = current.Members.Select(m => (int)m.MemberId).ToHashSet();
+                var members = mask.Has("members") ? KeepMaskedNumbers(requested.Members, current.Members) : now.Members;
+                PersonalDataAccess.RequireForNumbers(context, NumberFields(members.Select(m =>
+                    (m.IdCardNumber, current.Members.FirstOrDefault(c => c.MemberId == m.MemberId)?.IdCardNumber))));
                 return Validate(new Reg.HouseholdCardInput(
-                    mask.Has("members") ? KeepMaskedNumbers(requested.Members, current.Members) : now.Members,
+                    members,
                     mask.Has("phone") ? KeepMaskedPhone(requested.Phone, current.Household.Phone) : now.Phone,
                     mask.Has("poverty_causes") ? requested.PovertyCauses : now.PovertyCauses,
                     mask.Has("per_capita_income_fen") ? requested.PerCapitaIncomeFen : now.PerCapitaIncomeFen,
@@ -224,6 +228,12 @@ public sealed partial class HouseholdGrpcService(
                 ? m with { IdCardNumber = was.IdCardNumber }
                 : m).ToList();
     }
+
+    /// <summary>The fields of the members whose ID-card number is new or changed (those the caller writes).</summary>
+    private static IEnumerable<string> NumberFields(IEnumerable<(string? Number, string? Current)> members) =>
+        members.Select((m, i) => (m, i))
+            .Where(x => !string.IsNullOrEmpty(x.m.Number) && x.m.Number != x.m.Current)
+            .Select(x => $"household.members[{x.i}].id_card_number");
 
     /// <summary>The same for the phone: its masked form means "unchanged".</summary>
     private static string? KeepMaskedPhone(string? requested, string? current) =>

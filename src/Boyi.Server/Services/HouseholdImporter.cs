@@ -55,6 +55,8 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             call.Detail = new JsonObject { ["validate_only"] = true };
         var countyId = ResourceNames.ParseCounty(header.Parent, "header.parent");
         Auth.Reach.Require(Auth.ReachExtensions.Reach(context).ContainsCounty(countyId), "county", ResourceNames.County(countyId));
+        // A household file is ID-card numbers: importing one (even to validate it) tells which are already taken.
+        Auth.PersonalDataAccess.RequireForNumbers(context, ["chunk"]);
         var format = header.Format switch
         {
             ImportFormat.Csv => ImportFileFormat.Csv,
