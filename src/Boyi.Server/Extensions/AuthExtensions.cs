@@ -98,10 +98,15 @@ public static class AuthExtensions
         return builder;
     }
 
+    private static bool IsGrpc(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication MapBoyiAuth(this WebApplication app)
     {
         Pages.Account.AccountLanguage.Use(app);
-        app.UseAuthentication();
+        // Not for gRPC calls: the AuthorizationInterceptor validates their bearer tokens (with a cache), and the
+        // authentication middleware would run OpenIddict's server request handler and the cookie handler on every call.
+        app.UseWhen(http => !IsGrpc(http.Request), branch => branch.UseAuthentication());
         app.MapPost("/connect/token", TokenEndpoint.HandleAsync);
         app.MapMethods("/connect/authorize", ["GET", "POST"], PeopleEndpoints.AuthorizeAsync);
         app.MapMethods("/connect/logout", ["GET", "POST"], PeopleEndpoints.EndSessionAsync);

@@ -29,6 +29,12 @@ public static class GrpcExtensions
         services.AddSingleton<RateLimitInterceptor>();
         services.AddSingleton<RequestRules>();
         services.AddSingleton<ValidationInterceptor>();
+        // Interceptors and services that hold no per-call state are singletons: otherwise grpc-dotnet builds each of
+        // them, with its dependencies, for every call. (Services with a scoped dependency stay per call.)
+        services.AddSingleton<Boyi.Server.Audit.AuditInterceptor>();
+        services.AddSingleton<ErrorInterceptor>();
+        services.AddSingleton<Boyi.Server.Auth.AuthorizationInterceptor>();
+        services.AddSingleton<HouseholdGrpcService>();
         services.AddGrpc(o =>
         {
             // Outermost first: the audit sees each call's final status, as the client does; failures of the
