@@ -78,9 +78,8 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients, Validate
             return null;
 
         var http = context.GetHttpContext();
-        var principal = await AuthenticateAsync(http);
+        var (principal, caller) = await AuthenticateAsync(http);
         http.User = principal;
-        var caller = Caller.From(principal);
         if (caller.Kind == CallerKind.Client && !await clients.IsActiveAsync(caller.Id, context.CancellationToken))
             throw new DomainException(ErrorKind.Unauthenticated, StreamWatch.ClientRevoked, "This client has been revoked.");
         if (!caller.IsAllowed(policy))
@@ -95,20 +94,21 @@ public sealed class AuthorizationInterceptor(ClientStatusCache clients, Validate
         return principal;
     }
 
-    private async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)
+    private async Task<(System.Security.Claims.ClaimsPrincipal, Caller)> AuthenticateAsync(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        if (token is not null && tokens.TryGet(token, out var cached))
-            return cached;
-        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        if (bearer && tokens.TryGet(header, out var cached))
+            return (cached.Principal, cached.Caller);
+        var result = await BearerTokens.ValidateAsync(http);
         if (!result.Succeeded || result.Principal is null)
         {
             throw new DomainException(ErrorKind.Unauthenticated, "UNAUTHENTICATED",
                 "A valid access token is required (Authorization: Bearer …, from the token endpoint).");
         }
-        if (token is not null)
-            tokens.Add(token, result.Principal);
-        return result.Principal;
+        var caller = Caller.From(result.Principal);
+        if (bearer)
+            tokens.Add(header, result.Principal, caller);
+        return (result.Principal, caller);
     }
 }

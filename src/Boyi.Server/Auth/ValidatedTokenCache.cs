@@ -15,22 +15,26 @@ public sealed class ValidatedTokenCache(TimeProvider clock)
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Capacity, Clock = null });
 
-    public bool TryGet(string token, out ClaimsPrincipal principal)
+    /// <summary>A validated token's principal, with the <see cref="Auth.Caller"/> read from its claims once.</summary>
+    public sealed record Entry(ClaimsPrincipal Principal, Caller Caller, DateTimeOffset Expires);
+
+    /// <summary>Looks up by the whole Authorization header value (as sent, so no copy of the token is cut per call).</summary>
+    public bool TryGet(string authorization, out Entry entry)
     {
-        if (_cache.TryGetValue(token, out (ClaimsPrincipal Principal, DateTimeOffset Expires) entry) && entry.Expires > clock.GetUtcNow())
+        if (_cache.TryGetValue(authorization, out Entry? found) && found!.Expires > clock.GetUtcNow())
         {
-            principal = entry.Principal;
+            entry = found;
             return true;
         }
-        principal = null!;
+        entry = null!;
         return false;
     }
 
-    public void Add(string token, ClaimsPrincipal principal)
+    public void Add(string authorization, ClaimsPrincipal principal, Caller caller)
     {
         // Only tokens that say when they expire are kept, and never past that moment.
         if (principal.GetExpirationDate() is not { } expires || expires <= clock.GetUtcNow())
             return;
-        _cache.Set(token, (principal, expires), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
+        _cache.Set(authorization, new Entry(principal, caller, expires), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
     }
 }

@@ -98,6 +98,9 @@ public static class AuthExtensions
         return builder;
     }
 
+    /// <summary>ASP.NET Core's own key (WebApplicationBuilder and UseAuthentication use it).</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     private static bool IsGrpc(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
@@ -106,7 +109,10 @@ public static class AuthExtensions
         Pages.Account.AccountLanguage.Use(app);
         // Not for gRPC calls: the AuthorizationInterceptor validates their bearer tokens (with a cache), and the
         // authentication middleware would run OpenIddict's server request handler and the cookie handler on every call.
+        // The key tells WebApplication that authentication is placed already, or it would add it again in front of
+        // the whole pipeline (as it does when an app has authentication services but never calls UseAuthentication).
         app.UseWhen(http => !IsGrpc(http.Request), branch => branch.UseAuthentication());
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         app.MapPost("/connect/token", TokenEndpoint.HandleAsync);
         app.MapMethods("/connect/authorize", ["GET", "POST"], PeopleEndpoints.AuthorizeAsync);
         app.MapMethods("/connect/logout", ["GET", "POST"], PeopleEndpoints.EndSessionAsync);

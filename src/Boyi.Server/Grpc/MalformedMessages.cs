@@ -62,7 +62,7 @@ public static class MalformedMessages
             return;
         if (http.User.Identity?.IsAuthenticated != true)
         {
-            var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            var result = await Auth.BearerTokens.ValidateAsync(http);
             if (result is { Succeeded: true, Principal: { } principal })
                 http.User = principal;
         }
