@@ -4,7 +4,7 @@ namespace Boyi.Domain.Money;
 public readonly record struct PrincipalRepayment(DateOnly Date, long AmountFen);
 
 /// <summary>The scheme's subsidy share from a calendar year on, until the next entry's year (e.g. 2016: 100%, 2019: 70%).</summary>
-public readonly record struct SubsidyShare(int FromYear, int SharePpm);
+public sealed record SubsidyShare(int FromYear, int SharePpm);
 
 /// <summary>
 /// What the interest and subsidy of a loan depend on, as the loans store holds it (the loan and its scheme's

@@ -17,10 +17,11 @@ public sealed class SubsidyLedgerConfiguration : IEntityTypeConfiguration<Subsid
         e.HasOne<PlacementRow>().WithMany().HasForeignKey(x => x.PlacementId);
         e.HasOne<SubsidyLedgerRow>().WithMany().HasForeignKey(x => x.CorrectsId);
         // Exactly once per source and period: a rerun (or a retried job) conflicts instead of paying twice.
-        // Corrections are outside these keys: a row may be corrected more than once.
-        e.HasIndex(x => new { x.PlacementId, x.MilestoneMonths }, "ux_subsidy_ledger_employment").IsUnique().HasFilter("kind = 1 AND corrects_id IS NULL");
-        e.HasIndex(x => new { x.LoanId, x.AccrualDate }, "ux_subsidy_ledger_interest").IsUnique().HasFilter("kind = 2 AND corrects_id IS NULL");
-        e.HasIndex(x => new { x.LoanId, x.AccrualDate }, "ux_subsidy_ledger_dividend").IsUnique().HasFilter("kind = 3 AND corrects_id IS NULL");
+        // Corrections are outside these keys: a row may be corrected more than once. The county leads each key, so
+        // they stay enforceable with the county as distribution column (Citus, see architecture.md).
+        e.HasIndex(x => new { x.CountyId, x.PlacementId, x.MilestoneMonths }, "ux_subsidy_ledger_employment").IsUnique().HasFilter("kind = 1 AND corrects_id IS NULL");
+        e.HasIndex(x => new { x.CountyId, x.LoanId, x.AccrualDate }, "ux_subsidy_ledger_interest").IsUnique().HasFilter("kind = 2 AND corrects_id IS NULL");
+        e.HasIndex(x => new { x.CountyId, x.LoanId, x.AccrualDate }, "ux_subsidy_ledger_dividend").IsUnique().HasFilter("kind = 3 AND corrects_id IS NULL");
         // A payee's rows of a kind by date: the yearly cap, and what an enterprise sees it earned.
         e.HasIndex(x => new { x.PayeeKind, x.PayeeId, x.Kind, x.AccrualDate });
         e.HasIndex(x => new { x.CountyId, x.Kind, x.Status, x.Id });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205182405_Initial")]
+    [Migration("20261205183338_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1571,6 +1571,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_subsidy_ledger_corrects_id")
                         .HasFilter("corrects_id IS NOT NULL");
 
+                    b.HasIndex("PlacementId")
+                        .HasDatabaseName("ix_subsidy_ledger_placement_id");
+
                     b.HasIndex("BatchId", "Id")
                         .HasDatabaseName("ix_subsidy_ledger_batch_id_id")
                         .HasFilter("batch_id IS NOT NULL");
@@ -1581,17 +1584,17 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("PayeeKind", "PayeeId", "Kind", "AccrualDate")
                         .HasDatabaseName("ix_subsidy_ledger_payee_kind_payee_id_kind_accrual_date");
 
-                    b.HasIndex(new[] { "LoanId", "AccrualDate" }, "ux_subsidy_ledger_dividend")
+                    b.HasIndex(new[] { "CountyId", "LoanId", "AccrualDate" }, "ux_subsidy_ledger_dividend")
                         .IsUnique()
                         .HasDatabaseName("ux_subsidy_ledger_dividend")
                         .HasFilter("kind = 3 AND corrects_id IS NULL");
 
-                    b.HasIndex(new[] { "PlacementId", "MilestoneMonths" }, "ux_subsidy_ledger_employment")
+                    b.HasIndex(new[] { "CountyId", "PlacementId", "MilestoneMonths" }, "ux_subsidy_ledger_employment")
                         .IsUnique()
                         .HasDatabaseName("ux_subsidy_ledger_employment")
                         .HasFilter("kind = 1 AND corrects_id IS NULL");
 
-                    b.HasIndex(new[] { "LoanId", "AccrualDate" }, "ux_subsidy_ledger_interest")
+                    b.HasIndex(new[] { "CountyId", "LoanId", "AccrualDate" }, "ux_subsidy_ledger_interest")
                         .IsUnique()
                         .HasDatabaseName("ux_subsidy_ledger_interest")
                         .HasFilter("kind = 2 AND corrects_id IS NULL");

@@ -1254,23 +1254,28 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "payee_kind", "payee_id", "kind", "accrual_date" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_placement_id",
+                table: "subsidy_ledger",
+                column: "placement_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ux_subsidy_ledger_dividend",
                 table: "subsidy_ledger",
-                columns: new[] { "loan_id", "accrual_date" },
+                columns: new[] { "county_id", "loan_id", "accrual_date" },
                 unique: true,
                 filter: "kind = 3 AND corrects_id IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ux_subsidy_ledger_employment",
                 table: "subsidy_ledger",
-                columns: new[] { "placement_id", "milestone_months" },
+                columns: new[] { "county_id", "placement_id", "milestone_months" },
                 unique: true,
                 filter: "kind = 1 AND corrects_id IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ux_subsidy_ledger_interest",
                 table: "subsidy_ledger",
-                columns: new[] { "loan_id", "accrual_date" },
+                columns: new[] { "county_id", "loan_id", "accrual_date" },
                 unique: true,
                 filter: "kind = 2 AND corrects_id IS NULL");
 
