@@ -105,6 +105,10 @@ public sealed class EmploymentSubsidyAccrualTests : IAsyncLifetime
     [Fact]
     public async Task Accrual_PaysNothing_ForAPlacementEndedBeforeSixMonths_OrAHouseholdNotInNeedWhenPlaced()
     {
+        await PlaceAsync(9, E2, "2026-01-02", null, ("2024-01-01", 1));
+        await ExecuteAsync($"UPDATE households SET delete_time = now(), delete_reason = 'registered in error' WHERE id = {Village * 100_000 + 9}");
+        await PlaceAsync(10, E2, "2026-01-02", null, ("2026-03-01", 1));
+
         await _store.AccrueEmploymentSubsidiesAsync(County, new DateOnly(2027, 12, 31), CancellationToken.None);
 
         var placements = (await LedgerAsync()).Select(r => r.Placement).ToHashSet();
@@ -112,6 +116,8 @@ public sealed class EmploymentSubsidyAccrualTests : IAsyncLifetime
         Assert.DoesNotContain(6, placements);   // lifted out of poverty before the placement started
         Assert.Contains(7, placements);         // lifted, then at risk of relapse again before it started
         Assert.Contains(8, placements);         // poor when placed, lifted since
+        Assert.DoesNotContain(9, placements);   // the household was deleted
+        Assert.Contains(10, placements);        // placed before the household was registered (as poor)
     }
 
     [Fact]
