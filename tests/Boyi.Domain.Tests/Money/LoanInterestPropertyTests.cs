@@ -37,6 +37,28 @@ public class LoanInterestPropertyTests
         var error = BigInteger.Abs(sum * 720_000_000 - 2 * fenDays * loan.AnnualRatePpm);
         Assert.True(error <= periods.Count * (BigInteger)360_000_000,
             $"{context}: periods {sum} fen, exact {(decimal)(fenDays * loan.AnnualRatePpm) / 360_000_000m} fen over {periods.Count} periods");
+
+        // The same for the subsidy, against a day-by-day sum over the whole life: rate × Σ principal × share ÷ 360 × 10^12.
+        var subsidised = SubsidisedFenDayPpm(loan);
+        var subsidySum = (BigInteger)periods.Sum(p => p.SubsidyFen);
+        var subsidyError = BigInteger.Abs(subsidySum * 720_000_000_000_000 - 2 * subsidised * loan.AnnualRatePpm);
+        Assert.True(subsidyError <= periods.Count * (BigInteger)360_000_000_000_000,
+            $"{context}: periods' subsidy {subsidySum} fen, exact {(decimal)(subsidised * loan.AnnualRatePpm / 1_000_000) / 360_000_000m} fen");
+    }
+
+    /// <summary>Σ over the whole life's days in the subsidy term and before the default of principal × the year's share.</summary>
+    private static BigInteger SubsidisedFenDayPpm(LoanTerms loan)
+    {
+        BigInteger total = 0;
+        for (var d = loan.DisbursementDate; d < loan.SubsidyEnd && !(d >= loan.DefaultDate); d = d.AddDays(1))
+        {
+            var outstanding = loan.PrincipalFen - loan.PrincipalRepayments.Where(r => r.Date <= d).Sum(r => r.AmountFen);
+            if (outstanding == 0)
+                break;
+            var share = loan.SubsidyShares.Where(s => s.FromYear <= d.Year).OrderBy(s => s.FromYear).Select(s => s.SharePpm).LastOrDefault();
+            total += (BigInteger)outstanding * share;
+        }
+        return total;
     }
 
     /// <summary>Σ principal × days over the stretches between repayments, and the number of days with principal out.</summary>
