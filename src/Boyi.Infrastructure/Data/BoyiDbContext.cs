@@ -358,6 +358,9 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.GidPrefix).HasMaxLength(100);
         });
 
+        // Tables configured in their own files (IEntityTypeConfiguration), e.g. the subsidy ledger.
+        b.ApplyConfigurationsFromAssembly(typeof(BoyiDbContext).Assembly);
+
         foreach (var entity in b.Model.GetEntityTypes())
         {
             entity.SetTableName(SnakeCase(entity.GetTableName()!));

@@ -24,10 +24,14 @@ s=s[:k]+'''
             // The audit log is plain SQL (triggers, SECURITY DEFINER sealing), not part of the EF model; the app
             // role's grants on it are given at start (DatabaseRoles), since the migration does not know that role.
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.CreateSql);
+
+            // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
 '''+s[k:]
 s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
         {''','''        protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
 ''',1)
@@ -35,3 +39,4 @@ open(p,'w').write(s)
 PY
 grep -c fk_households_villages_village_id $f
 grep -c AuditSchema $f
+grep -c SubsidyLedgerSchema $f

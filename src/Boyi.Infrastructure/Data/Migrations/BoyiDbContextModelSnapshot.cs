@@ -1106,6 +1106,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_placements");
 
+                    b.HasIndex("CountyId", "StartDate")
+                        .HasDatabaseName("ix_placements_county_id_start_date");
+
                     b.HasIndex("EnterpriseId", "Id")
                         .HasDatabaseName("ix_placements_enterprise_id_id");
 
@@ -1445,6 +1448,162 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("user_name_index");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
+                {
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.PrimitiveCollection<short[]>("MilestoneMonths")
+                        .IsRequired()
+                        .HasColumnType("smallint[]")
+                        .HasColumnName("milestone_months");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("YearlyCapFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("yearly_cap_fen");
+
+                    b.HasKey("CountyId")
+                        .HasName("pk_employment_subsidy_schemes");
+
+                    b.ToTable("employment_subsidy_schemes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_employment_subsidy_schemes_money", "amount_fen >= 0 AND yearly_cap_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("AccrualDate")
+                        .HasColumnType("date")
+                        .HasColumnName("accrual_date");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<long?>("BatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_id");
+
+                    b.Property<long?>("CorrectsId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("corrects_id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int?>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<long?>("InterestFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_fen");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<short?>("MilestoneMonths")
+                        .HasColumnType("smallint")
+                        .HasColumnName("milestone_months");
+
+                    b.Property<long>("PayeeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payee_id");
+
+                    b.Property<int>("PayeeKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("payee_kind");
+
+                    b.Property<long?>("PlacementId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("placement_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subsidy_ledger");
+
+                    b.HasIndex("CorrectsId")
+                        .HasDatabaseName("ix_subsidy_ledger_corrects_id")
+                        .HasFilter("corrects_id IS NOT NULL");
+
+                    b.HasIndex("PlacementId")
+                        .HasDatabaseName("ix_subsidy_ledger_placement_id");
+
+                    b.HasIndex("BatchId", "Id")
+                        .HasDatabaseName("ix_subsidy_ledger_batch_id_id")
+                        .HasFilter("batch_id IS NOT NULL");
+
+                    b.HasIndex("CountyId", "Kind", "Status", "Id")
+                        .HasDatabaseName("ix_subsidy_ledger_county_id_kind_status_id");
+
+                    b.HasIndex("PayeeKind", "PayeeId", "Kind", "AccrualDate")
+                        .HasDatabaseName("ix_subsidy_ledger_payee_kind_payee_id_kind_accrual_date");
+
+                    b.HasIndex(new[] { "CountyId", "LoanId", "AccrualDate" }, "ux_subsidy_ledger_dividend")
+                        .IsUnique()
+                        .HasDatabaseName("ux_subsidy_ledger_dividend")
+                        .HasFilter("kind = 3 AND corrects_id IS NULL");
+
+                    b.HasIndex(new[] { "CountyId", "PlacementId", "MilestoneMonths" }, "ux_subsidy_ledger_employment")
+                        .IsUnique()
+                        .HasDatabaseName("ux_subsidy_ledger_employment")
+                        .HasFilter("kind = 1 AND corrects_id IS NULL");
+
+                    b.HasIndex(new[] { "CountyId", "LoanId", "AccrualDate" }, "ux_subsidy_ledger_interest")
+                        .IsUnique()
+                        .HasDatabaseName("ux_subsidy_ledger_interest")
+                        .HasFilter("kind = 2 AND corrects_id IS NULL");
+
+                    b.ToTable("subsidy_ledger", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_subsidy_ledger_amount", "amount_fen >= 0 OR corrects_id IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_subsidy_ledger_batch", "(status = 1) = (batch_id IS NULL)");
+
+                            t.HasCheckConstraint("ck_subsidy_ledger_source", "(kind = 1 AND placement_id IS NOT NULL AND milestone_months IS NOT NULL AND loan_id IS NULL) OR (kind IN (2, 3) AND loan_id IS NOT NULL AND placement_id IS NULL AND milestone_months IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -2153,6 +2312,36 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_villages_towns_town_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_employment_subsidy_schemes_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", null)
+                        .WithMany()
+                        .HasForeignKey("CorrectsId")
+                        .HasConstraintName("fk_subsidy_ledger_subsidy_ledger_corrects_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_subsidy_ledger_counties_county_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.PlacementRow", null)
+                        .WithMany()
+                        .HasForeignKey("PlacementId")
+                        .HasConstraintName("fk_subsidy_ledger_placements_placement_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -226,6 +226,29 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "employment_subsidy_schemes",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    milestone_months = table.Column<short[]>(type: "smallint[]", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    yearly_cap_fen = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_employment_subsidy_schemes", x => x.county_id);
+                    table.CheckConstraint("ck_employment_subsidy_schemes_money", "amount_fen >= 0 AND yearly_cap_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_employment_subsidy_schemes_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pairing_proposals",
                 columns: table => new
                 {
@@ -934,6 +957,53 @@ namespace Boyi.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "subsidy_ledger",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    payee_kind = table.Column<int>(type: "integer", nullable: false),
+                    payee_id = table.Column<long>(type: "bigint", nullable: false),
+                    placement_id = table.Column<long>(type: "bigint", nullable: true),
+                    milestone_months = table.Column<short>(type: "smallint", nullable: true),
+                    loan_id = table.Column<long>(type: "bigint", nullable: true),
+                    accrual_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    days = table.Column<int>(type: "integer", nullable: true),
+                    interest_fen = table.Column<long>(type: "bigint", nullable: true),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    batch_id = table.Column<long>(type: "bigint", nullable: true),
+                    corrects_id = table.Column<long>(type: "bigint", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_subsidy_ledger", x => x.id);
+                    table.CheckConstraint("ck_subsidy_ledger_amount", "amount_fen >= 0 OR corrects_id IS NOT NULL");
+                    table.CheckConstraint("ck_subsidy_ledger_batch", "(status = 1) = (batch_id IS NULL)");
+                    table.CheckConstraint("ck_subsidy_ledger_source", "(kind = 1 AND placement_id IS NOT NULL AND milestone_months IS NOT NULL AND loan_id IS NULL) OR (kind IN (2, 3) AND loan_id IS NOT NULL AND placement_id IS NULL AND milestone_months IS NULL)");
+                    table.ForeignKey(
+                        name: "fk_subsidy_ledger_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_subsidy_ledger_placements_placement_id",
+                        column: x => x.placement_id,
+                        principalTable: "placements",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_subsidy_ledger_subsidy_ledger_corrects_id",
+                        column: x => x.corrects_id,
+                        principalTable: "subsidy_ledger",
+                        principalColumn: "id");
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_cadres_county_id",
                 table: "cadres",
@@ -1119,6 +1189,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "end_date IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_placements_county_id_start_date",
+                table: "placements",
+                columns: new[] { "county_id", "start_date" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_placements_enterprise_id_id",
                 table: "placements",
                 columns: new[] { "enterprise_id", "id" });
@@ -1155,6 +1230,54 @@ namespace Boyi.Infrastructure.Data.Migrations
                 table: "roles",
                 column: "normalized_name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_batch_id_id",
+                table: "subsidy_ledger",
+                columns: new[] { "batch_id", "id" },
+                filter: "batch_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_corrects_id",
+                table: "subsidy_ledger",
+                column: "corrects_id",
+                filter: "corrects_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_county_id_kind_status_id",
+                table: "subsidy_ledger",
+                columns: new[] { "county_id", "kind", "status", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_payee_kind_payee_id_kind_accrual_date",
+                table: "subsidy_ledger",
+                columns: new[] { "payee_kind", "payee_id", "kind", "accrual_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_subsidy_ledger_placement_id",
+                table: "subsidy_ledger",
+                column: "placement_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_subsidy_ledger_dividend",
+                table: "subsidy_ledger",
+                columns: new[] { "county_id", "loan_id", "accrual_date" },
+                unique: true,
+                filter: "kind = 3 AND corrects_id IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_subsidy_ledger_employment",
+                table: "subsidy_ledger",
+                columns: new[] { "county_id", "placement_id", "milestone_months" },
+                unique: true,
+                filter: "kind = 1 AND corrects_id IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_subsidy_ledger_interest",
+                table: "subsidy_ledger",
+                columns: new[] { "county_id", "loan_id", "accrual_date" },
+                unique: true,
+                filter: "kind = 2 AND corrects_id IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_towns_county_id_display_name",
@@ -1208,11 +1331,15 @@ namespace Boyi.Infrastructure.Data.Migrations
             // The audit log is plain SQL (triggers, SECURITY DEFINER sealing), not part of the EF model; the app
             // role's grants on it are given at start (DatabaseRoles), since the migration does not know that role.
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.CreateSql);
+
+            // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
 
@@ -1224,6 +1351,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "deliveries");
+
+            migrationBuilder.DropTable(
+                name: "employment_subsidy_schemes");
 
             migrationBuilder.DropTable(
                 name: "enterprise_status_changes");
@@ -1259,9 +1389,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "pairings");
 
             migrationBuilder.DropTable(
-                name: "placements");
-
-            migrationBuilder.DropTable(
                 name: "prepared_write_decisions");
 
             migrationBuilder.DropTable(
@@ -1269,6 +1396,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "role_claims");
+
+            migrationBuilder.DropTable(
+                name: "subsidy_ledger");
 
             migrationBuilder.DropTable(
                 name: "user_claims");
@@ -1295,10 +1425,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "cadres");
 
             migrationBuilder.DropTable(
-                name: "household_members");
-
-            migrationBuilder.DropTable(
-                name: "jobs");
+                name: "placements");
 
             migrationBuilder.DropTable(
                 name: "roles");
@@ -1308,6 +1435,12 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "oidc_applications");
+
+            migrationBuilder.DropTable(
+                name: "household_members");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
 
             migrationBuilder.DropTable(
                 name: "households");
