@@ -10,7 +10,7 @@ namespace Boyi.Infrastructure.Data;
 /// The one database: domain data, and the identity store (ASP.NET Core Identity users, OpenIddict clients and
 /// tokens, Data Protection keys), so that a backup or a restore always has all of it together.
 /// </summary>
-public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
+public sealed partial class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     : IdentityDbContext<BoyiUser>(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -357,6 +357,8 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.HasKey(x => x.GidPrefix);
             e.Property(x => x.GidPrefix).HasMaxLength(100);
         });
+
+        ConfigureLoans(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
