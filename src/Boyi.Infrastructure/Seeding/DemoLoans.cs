@@ -213,8 +213,7 @@ internal sealed class DemoLoans
         await using (var cmd = new NpgsqlCommand(
             "INSERT INTO enterprises (id, county_id, credit_code, display_name, legal_representative, contact_name, contact_phone_cipher, " +
             "contact_phone_hash, town_id, industry, chamber_member, status, version, create_time, update_time) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14); " +
-            "INSERT INTO enterprise_status_changes (enterprise_id, to_status, actor, change_time) VALUES ($1, $15, $16, $14), ($1, $12, $16, $14)", conn))
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)", conn))
         {
             cmd.Parameters.AddWithValue(g.Id);
             cmd.Parameters.AddWithValue(g.CountyId);
@@ -230,8 +229,16 @@ internal sealed class DemoLoans
             cmd.Parameters.AddWithValue((int)g.Status);
             cmd.Parameters.AddWithValue(g.Version);
             cmd.Parameters.AddWithValue(g.CreateTime);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = new NpgsqlCommand(
+            "INSERT INTO enterprise_status_changes (enterprise_id, to_status, actor, change_time) VALUES ($1, $2, $4, $5), ($1, $3, $4, $5)", conn))
+        {
+            cmd.Parameters.AddWithValue(g.Id);
             cmd.Parameters.AddWithValue((int)EnterpriseStatus.Pending);
+            cmd.Parameters.AddWithValue((int)g.Status);
             cmd.Parameters.AddWithValue(Actor);
+            cmd.Parameters.AddWithValue(g.CreateTime);
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
@@ -251,14 +258,18 @@ internal sealed class DemoLoans
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await using (var cmd = new NpgsqlCommand(
-            "INSERT INTO loan_scheme_subsidy_shares (scheme_id, from_year, share_ppm) SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[]); " +
-            "INSERT INTO lenders (id, county_id, display_name, kind, leverage, deposits_fen, claims_fen, reserved_fen, version, create_time) " +
-            "VALUES ($4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", conn))
+            "INSERT INTO loan_scheme_subsidy_shares (scheme_id, from_year, share_ppm) SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[])", conn))
         {
-            var l = d.Lender;
             cmd.Parameters.AddWithValue(d.Shares.Select(s => s.SchemeId).ToArray());
             cmd.Parameters.AddWithValue(d.Shares.Select(s => s.FromYear).ToArray());
             cmd.Parameters.AddWithValue(d.Shares.Select(s => s.SharePpm).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = new NpgsqlCommand(
+            "INSERT INTO lenders (id, county_id, display_name, kind, leverage, deposits_fen, claims_fen, reserved_fen, version, create_time) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", conn))
+        {
+            var l = d.Lender;
             foreach (var value in new object[] { l.Id, l.CountyId, l.DisplayName, (int)l.Kind, l.Leverage, l.DepositsFen, l.ClaimsFen, l.ReservedFen, l.Version, l.CreateTime })
                 cmd.Parameters.AddWithValue(value);
             await cmd.ExecuteNonQueryAsync(ct);
