@@ -46,7 +46,7 @@ public sealed class LoanStore(Database database, TimeProvider clock)
         db.LoanSchemes.Add(scheme);
         var rows = shares.Select(s => new LoanSchemeSubsidyShareRow { SchemeId = scheme.Id, FromYear = s.FromYear, SharePpm = s.SharePpm }).ToList();
         db.LoanSchemeSubsidyShares.AddRange(rows);
-        await SaveNamedAsync(db, "scheme.display_name", "SCHEME_NAME_TAKEN", "a scheme of the county has this name", ct);
+        await RegistryStore.SaveAsync(db, ct, "SCHEME_NAME_TAKEN", "scheme.display_name", "a scheme of the county has this name");
         return new(scheme, rows);
     }
 
@@ -83,7 +83,7 @@ public sealed class LoanStore(Database database, TimeProvider clock)
             await db.LoanSchemeSubsidyShares.Where(s => s.SchemeId == id).ExecuteDeleteAsync(ct);
             db.LoanSchemeSubsidyShares.AddRange(newShares.Select(s => new LoanSchemeSubsidyShareRow { SchemeId = id, FromYear = s.FromYear, SharePpm = s.SharePpm }));
         }
-        await SaveNamedAsync(db, "scheme.display_name", "SCHEME_NAME_TAKEN", "a scheme of the county has this name", ct);
+        await RegistryStore.SaveAsync(db, ct, "SCHEME_NAME_TAKEN", "scheme.display_name", "a scheme of the county has this name");
         return new(scheme, shares.Select(s => new LoanSchemeSubsidyShareRow { SchemeId = id, FromYear = s.FromYear, SharePpm = s.SharePpm }).ToList());
     }
 
@@ -101,7 +101,7 @@ public sealed class LoanStore(Database database, TimeProvider clock)
         lender.Version = 1;
         lender.CreateTime = clock.UtcNow();
         db.Lenders.Add(lender);
-        await SaveNamedAsync(db, "lender.display_name", "LENDER_NAME_TAKEN", "a lender of the county has this name", ct);
+        await RegistryStore.SaveAsync(db, ct, "LENDER_NAME_TAKEN", "lender.display_name", "a lender of the county has this name");
         return lender;
     }
 
@@ -438,18 +438,6 @@ public sealed class LoanStore(Database database, TimeProvider clock)
         if (seq >= IdFactor)
             throw DomainException.Precondition("COUNTY_FULL", $"The county has used all its {kind} numbers.");
         return countyId * IdFactor + seq;
-    }
-
-    private static async Task SaveNamedAsync(BoyiDbContext db, string field, string reason, string description, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw DomainException.Conflict(reason, "The name is taken.", [new FieldViolation(field, reason, description)]);
-        }
     }
 
     private static DomainException LiveLoanInScheme() =>

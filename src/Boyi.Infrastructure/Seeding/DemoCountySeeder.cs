@@ -181,13 +181,14 @@ public static class DemoCountySeeder
         var households = watch.Elapsed;
         CopyCadres(conn, county.Cadres, ct);
         CopyPairings(conn, county.Pairings, ct);
+        var pairings = watch.Elapsed;
         if (county.Loans is { } loans)
             await DemoLoans.WriteAsync(conn, loans, ct);
         await UpsertCountersAsync(conn, county, ct);
         var rest = watch.Elapsed;
         await tx.CommitAsync(ct);
         log?.Invoke(Invariant(
-            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres, pairings and {county.Loans?.Loans.Count ?? 0} loans in {(rest - households).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
+            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres and pairings in {(pairings - households).TotalSeconds:F2} s, {county.Loans?.Loans.Count ?? 0} loans in {(rest - pairings).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
         return true;
     }
 

@@ -41,18 +41,24 @@ public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorD
 
     public override async Task<ListLoanSchemesResponse> ListLoanSchemes(ListLoanSchemesRequest request, ServerCallContext context)
     {
-        var county = ResourceNames.ParseCounty(request.Parent, "parent");
-        var size = Paging.Size(request.PageSize);
-        var key = $"loan-schemes|{county}";
-        var after = Paging.After(request.PageToken, key);
         var response = new ListLoanSchemesResponse();
-        if (!context.Reach().Everything && context.Reach().CountyId != county)
-            return response;
-        var rows = await store.ListSchemesAsync(county, after, size + 1, context.CancellationToken);
-        var (items, next) = Paging.Page(rows, size, key, r => r.Scheme.Id);
+        (var items, response.NextPageToken) = await CountyPageAsync(context, request.Parent, request.PageSize, request.PageToken, "loan-schemes",
+            store.ListSchemesAsync, r => r.Scheme.Id);
         response.Schemes.AddRange(items.Select(r => r.ToProto()));
-        response.NextPageToken = next;
         return response;
+    }
+
+    /// <summary>A page of a county's schemes or lenders: readable by every role of the county, empty for another county.</summary>
+    private static async Task<(IEnumerable<T> Items, string Next)> CountyPageAsync<T>(ServerCallContext context, string parent, int pageSize,
+        string pageToken, string kind, Func<int, long?, int, CancellationToken, Task<List<T>>> list, Func<T, long> key)
+    {
+        var county = ResourceNames.ParseCounty(parent, "parent");
+        var size = Paging.Size(pageSize);
+        var query = $"{kind}|{county}";
+        var after = Paging.After(pageToken, query);
+        if (!context.Reach().Everything && context.Reach().CountyId != county)
+            return ([], "");
+        return Paging.Page(await list(county, after, size + 1, context.CancellationToken), size, query, key);
     }
 
     /// <summary>Terms a scheme's update may change; its kind, guarantee and entrustment are fixed once loans may name it.</summary>
@@ -148,17 +154,10 @@ public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorD
 
     public override async Task<ListLendersResponse> ListLenders(ListLendersRequest request, ServerCallContext context)
     {
-        var county = ResourceNames.ParseCounty(request.Parent, "parent");
-        var size = Paging.Size(request.PageSize);
-        var key = $"lenders|{county}";
-        var after = Paging.After(request.PageToken, key);
         var response = new ListLendersResponse();
-        if (!context.Reach().Everything && context.Reach().CountyId != county)
-            return response;
-        var rows = await store.ListLendersAsync(county, after, size + 1, context.CancellationToken);
-        var (items, next) = Paging.Page(rows, size, key, r => r.Id);
+        (var items, response.NextPageToken) = await CountyPageAsync(context, request.Parent, request.PageSize, request.PageToken, "lenders",
+            store.ListLendersAsync, r => r.Id);
         response.Lenders.AddRange(items.Select(r => r.ToProto()));
-        response.NextPageToken = next;
         return response;
     }
 
