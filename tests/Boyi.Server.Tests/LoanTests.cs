@@ -124,8 +124,11 @@ public sealed class LoanTests(LoanFixture s) : IClassFixture<LoanFixture>
         Assert.Equal(h.Members[0].FullName, loan.BorrowerName);
         Assert.False(loan.BorrowerMasked);
 
-        var approved = (await s.Loans("admin").ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name, Etag = loan.Etag, Reason = "符合条件" })).Loan;
+        var approve = new ApproveLoanRequest { Name = loan.Name, Etag = loan.Etag, Reason = "符合条件", RequestId = Guid.NewGuid().ToString() };
+        var approved = (await s.Loans("admin").ApproveLoanAsync(approve)).Loan;
         Assert.Equal(LoanState.Approved, approved.State);
+        // A retry with the same request id answers the first response and approves (reserves) nothing again.
+        Assert.Equal(approved, (await s.Loans("admin").ApproveLoanAsync(approve)).Loan);
         var fund = (await s.Loans().GetLenderAsync(new GetLenderRequest { Name = lender.Name })).Lender.RiskFund;
         Assert.Equal((5_000_000, 15_000_000), (fund.UsedFen, fund.FreeFen));
 
