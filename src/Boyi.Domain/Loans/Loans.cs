@@ -80,11 +80,11 @@ public static class LoanRules
     /// <summary>Approved and not yet repaid or compensated: its principal is reserved from the lender's capacity.</summary>
     public static bool HoldsCapacity(LoanState s) => s is LoanState.Approved or LoanState.Disbursed or LoanState.Overdue or LoanState.Defaulted;
 
-    /// <summary>Age in whole years on <paramref name="day"/>.</summary>
+    /// <summary>Age in whole years on <paramref name="day"/>; someone born on 29 February is a year older on 1 March of other years.</summary>
     public static int AgeOn(DateOnly birth, DateOnly day)
     {
         var age = day.Year - birth.Year;
-        if (day < birth.AddYears(age))
+        if ((day.Month, day.Day).CompareTo((birth.Month, birth.Day)) < 0)
             age--;
         return age;
     }
