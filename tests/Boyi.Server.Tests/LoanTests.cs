@@ -265,6 +265,41 @@ public sealed class LoanTests(LoanFixture s) : IClassFixture<LoanFixture>
     }
 
     [Fact]
+    public async Task ConcurrentApplications_ForOneHouseholdAndScheme_LeaveExactlyOne_AndListsFilterByEachField()
+    {
+        var lender = await LenderAsync(10_000_000);
+        var other = await LenderAsync(10_000_000);
+        var h = await HouseholdAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            try
+            {
+                return (await s.Loans().CreateLoanAsync(new CreateLoanRequest { Loan = Draft(h, lender, s.Micro) })).Loan.Name;
+            }
+            catch (RpcException e)
+            {
+                return $"{e.StatusCode}/{e.ErrorInfo().Reason}";
+            }
+        }));
+        var created = Assert.Single(outcomes, o => o.StartsWith("loans/", StringComparison.Ordinal));
+        Assert.All(outcomes.Where(o => o != created), o => Assert.Equal("FailedPrecondition/LIVE_LOAN_IN_SCHEME", o));
+
+        var dairy = await ApplyAsync(h, other, s.Dairy);
+        async Task<string[]> Listed(ListLoansRequest r)
+        {
+            r.Parent = s.County.Name;
+            r.PageSize = 500;
+            return [.. (await s.Loans().ListLoansAsync(r)).Loans.Select(l => l.Name)];
+        }
+        Assert.Equal([created, dairy.Name], await Listed(new ListLoansRequest { Household = h.Name }));
+        Assert.Equal([dairy.Name], await Listed(new ListLoansRequest { Household = h.Name, Scheme = s.Dairy.Name }));
+        Assert.Equal([dairy.Name], await Listed(new ListLoansRequest { Lender = other.Name }));
+        Assert.Equal([created], await Listed(new ListLoansRequest { Lender = lender.Name, Filter = "state = APPLIED" }));
+        Assert.Contains(dairy.Name, await Listed(new ListLoansRequest { Guarantor = s.E1.Name }));
+        Assert.Empty(await Listed(new ListLoansRequest { Lender = lender.Name, Filter = "state = APPROVED OR state = DISBURSED" }));
+    }
+
+    [Fact]
     public async Task StaleEtags_WrongStates_TakenContractNumbers_AndCallersOutOfReach_AreRefused()
     {
         var lender = await LenderAsync(10_000_000);
