@@ -53,6 +53,17 @@ public sealed class MatrixFixture : CountyFixture
     public Project Pr1 { get; private set; } = null!;
     public Project Pr2 { get; private set; } = null!;
     public Project PrB { get; private set; } = null!;
+    /// <summary>Micro-credit and dairy (guaranteed) loan schemes of county A and of county B, and a lender with a large risk fund in each.</summary>
+    public LoanScheme SA { get; private set; } = null!;
+    public LoanScheme SAD { get; private set; } = null!;
+    public LoanScheme SB { get; private set; } = null!;
+    public LoanScheme SBD { get; private set; } = null!;
+    public Lender LenderA { get; private set; } = null!;
+    public Lender LenderB { get; private set; } = null!;
+    /// <summary>Dairy loans of the cadre's household P1 (guaranteed by E1), of P2 in town 2 (E2) and of PB in county B (EB).</summary>
+    public Loan LP1 { get; private set; } = null!;
+    public Loan LP2 { get; private set; } = null!;
+    public Loan LPB { get; private set; } = null!;
     /// <summary>Another machine client that proposes the fixtures' linkages, so that the deciders did not propose them.</summary>
     public LinkageService.LinkageServiceClient Proposer { get; private set; } = null!;
     public Dictionary<string, GrpcChannel> Channels { get; } = [];
@@ -86,6 +97,13 @@ public sealed class MatrixFixture : CountyFixture
         Pr1 = await ProjectAsync(E1, V1);
         Pr2 = await ProjectAsync(E2, V2);
         PrB = await ProjectAsync(EB, VB);
+
+        var loans = new LoanService.LoanServiceClient(Channel);
+        (SA, SAD, LenderA) = await LoanSetupAsync(County.Name);
+        (SB, SBD, LenderB) = await LoanSetupAsync(B.Name);
+        LP1 = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(P1.Household, SAD, LenderA, E1) })).Loan;
+        LP2 = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(P2.Household, SAD, LenderA, E2) })).Loan;
+        LPB = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(PB.Household, SBD, LenderB, EB) })).Loan;
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -145,6 +163,53 @@ public sealed class MatrixFixture : CountyFixture
         if (status is LinkageStatus.Active)
             linkage = (await client.ActivateLinkageAsync(new ActivateLinkageRequest { Name = linkage.Name })).Linkage;
         return linkage;
+    }
+
+    private async Task<(LoanScheme Micro, LoanScheme Dairy, Lender Lender)> LoanSetupAsync(string county)
+    {
+        var loans = new LoanService.LoanServiceClient(Channel);
+        var micro = (await loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = county, Scheme = LoanTests.MicroCredit() })).Scheme;
+        var dairy = (await loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = county, Scheme = LoanTests.DairyBuffalo() })).Scheme;
+        var lender = (await loans.CreateLenderAsync(new CreateLenderRequest
+        {
+            Parent = county,
+            Lender = new Lender { DisplayName = "农村信用合作联社", Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
+        })).Lender;
+        lender = (await loans.DepositRiskFundAsync(new DepositRiskFundRequest
+        {
+            Name = lender.Name, AmountFen = 100_000_000, Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 5 },
+        })).Lender;
+        return (micro, dairy, lender);
+    }
+
+    public static Loan LoanDraft(string household, LoanScheme scheme, Lender lender, Enterprise? guarantor = null) => new()
+    {
+        Household = household, Borrower = $"{household}/members/1", Scheme = scheme.Name, Lender = lender.Name,
+        Guarantor = guarantor?.Name ?? "", PrincipalFen = 5_000_000, TermMonths = 36,
+    };
+
+    /// <summary>A micro-credit loan of a fresh household of county A (town 1) or county B, taken to <paramref name="state"/> by the all-scopes client.</summary>
+    public async Task<Loan> LoanInAsync(bool countyB, LoanState state)
+    {
+        var client = new LoanService.LoanServiceClient(Channel);
+        var household = await Api.CreateHouseholdAsync(this, countyB ? VB : V1);
+        var loan = (await client.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(household.Name, countyB ? SB : SA, countyB ? LenderB : LenderA) })).Loan;
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        static Google.Type.Date Day(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+        if (state != LoanState.Applied)
+            loan = (await client.ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name })).Loan;
+        if (state is LoanState.Disbursed or LoanState.Overdue or LoanState.Defaulted)
+        {
+            loan = (await client.DisburseLoanAsync(new DisburseLoanRequest
+            {
+                Name = loan.Name, ContractNumber = $"M-{Guid.NewGuid():N}"[..20], DisbursementDate = Day(today.AddDays(-200)),
+            })).Loan;
+        }
+        if (state is LoanState.Overdue or LoanState.Defaulted)
+            loan = (await client.MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = loan.Name, OverdueDate = Day(today.AddDays(-100)), Reason = "逾期" })).Loan;
+        if (state is LoanState.Defaulted)
+            loan = (await client.DefaultLoanAsync(new DefaultLoanRequest { Name = loan.Name })).Loan;
+        return loan;
     }
 
     public async Task<Job> JobAsync(Enterprise e, string town, string village) =>
@@ -593,6 +658,101 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("GetPartnershipTotals", Kind.Object, (role, foreign, c) => Call(() =>
             Projects(c).GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = TotalsScope(role, foreign) }).ResponseAsync)),
 
+        // Loans: schemes and lenders are the county's (another county's are foreign to every role); loans are reached
+        // by town, paired cadre or guarantor; the steps are county admins'.
+        new("CreateLoanScheme", Kind.Object, (role, foreign, c) =>
+        {
+            var scheme = LoanTests.MicroCredit();
+            scheme.DisplayName = $"小额信贷{Next()}";
+            return Call(() => Loans(c).CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = foreign ? s.B.Name : s.County.Name, Scheme = scheme }).ResponseAsync);
+        }),
+        new("GetLoanScheme", Kind.Object, (_, foreign, c) => Call(() =>
+            Loans(c).GetLoanSchemeAsync(new GetLoanSchemeRequest { Name = (foreign ? s.SB : s.SA).Name }).ResponseAsync)),
+        new("ListLoanSchemes", Kind.List, (_, foreign, c) => List(async () =>
+            (await Loans(c).ListLoanSchemesAsync(new ListLoanSchemesRequest { Parent = foreign ? s.B.Name : s.County.Name })).Schemes.Count)),
+        new("UpdateLoanScheme", Kind.Object, (_, foreign, c) => Call(() => Loans(c).UpdateLoanSchemeAsync(new UpdateLoanSchemeRequest
+        {
+            Scheme = new LoanScheme { Name = (foreign ? s.SB : s.SA).Name, RepaymentGraceDays = 7 + Next() % 3 },
+            UpdateMask = new FieldMask { Paths = { "repayment_grace_days" } },
+        }).ResponseAsync)),
+        new("CreateLender", Kind.Object, (_, foreign, c) => Call(() => Loans(c).CreateLenderAsync(new CreateLenderRequest
+        {
+            Parent = foreign ? s.B.Name : s.County.Name,
+            Lender = new Lender { DisplayName = $"村镇银行{Next()}", Kind = LenderKind.OtherBank, RiskFund = new RiskFund { Leverage = 8 } },
+        }).ResponseAsync)),
+        new("GetLender", Kind.Object, (_, foreign, c) => Call(() => Loans(c).GetLenderAsync(new GetLenderRequest { Name = (foreign ? s.LenderB : s.LenderA).Name }).ResponseAsync)),
+        new("ListLenders", Kind.List, (_, foreign, c) => List(async () =>
+            (await Loans(c).ListLendersAsync(new ListLendersRequest { Parent = foreign ? s.B.Name : s.County.Name })).Lenders.Count)),
+        new("DepositRiskFund", Kind.Object, (_, foreign, c) => Call(() => Loans(c).DepositRiskFundAsync(new DepositRiskFundRequest
+        {
+            Name = (foreign ? s.LenderB : s.LenderA).Name, AmountFen = 100, Date = new Google.Type.Date { Year = 2026, Month = 2, Day = 1 },
+        }).ResponseAsync)),
+        new("ListRiskFundEntries", Kind.Object, (_, foreign, c) => Call(() =>
+            Loans(c).ListRiskFundEntriesAsync(new ListRiskFundEntriesRequest { Parent = (foreign ? s.LenderB : s.LenderA).Name }).ResponseAsync)),
+        new("CreateLoan", Kind.Object, async (role, foreign, c) =>
+        {
+            // A cadre applies for their own household (P1, which has a dairy loan but no micro-credit one) and not for another.
+            var household = (role, foreign) switch
+            {
+                (Roles.Cadre, false) => s.P1.Household,
+                (Roles.Cadre, true) => s.H1Unpaired.Name,
+                (Roles.TownOfficer or Roles.EnterpriseUser, true) => (await Api.CreateHouseholdAsync(s, s.V2)).Name,
+                (_, true) => (await Api.CreateHouseholdAsync(s, s.VB)).Name,
+                _ => (await Api.CreateHouseholdAsync(s, s.V1)).Name,
+            };
+            var countyB = household.StartsWith($"households/{s.VB.Split('/')[1]}", StringComparison.Ordinal);
+            return await Call(() => Loans(c).CreateLoanAsync(new CreateLoanRequest
+            {
+                Loan = MatrixFixture.LoanDraft(household, countyB ? s.SB : s.SA, countyB ? s.LenderB : s.LenderA),
+            }).ResponseAsync);
+        }),
+        new("GetLoan", Kind.Object, (role, foreign, c) => Call(() => Loans(c).GetLoanAsync(new GetLoanRequest { Name = LoanOf(role, foreign).Name }).ResponseAsync)),
+        new("ListLoans", Kind.List, (role, foreign, c) => List(async () =>
+            (await Loans(c).ListLoansAsync(new ListLoansRequest { Parent = LoanParent(role, foreign) })).Loans.Count)),
+        new("ListLoanEvents", Kind.Object, (role, foreign, c) => Call(() =>
+            Loans(c).ListLoanEventsAsync(new ListLoanEventsRequest { Parent = LoanOf(role, foreign).Name }).ResponseAsync)),
+        new("ApproveLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Applied);
+            return await Call(() => Loans(c).ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name }).ResponseAsync);
+        }),
+        new("RejectLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Applied);
+            return await Call(() => Loans(c).RejectLoanAsync(new RejectLoanRequest { Name = loan.Name, Reason = "材料不全" }).ResponseAsync);
+        }),
+        new("DisburseLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Approved);
+            return await Call(() => Loans(c).DisburseLoanAsync(new DisburseLoanRequest
+            {
+                Name = loan.Name, ContractNumber = $"M-{Guid.NewGuid():N}"[..20], DisbursementDate = new Google.Type.Date { Year = 2026, Month = 6, Day = 1 },
+            }).ResponseAsync);
+        }),
+        new("RepayLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Disbursed);
+            return await Call(() => Loans(c).RepayLoanAsync(new RepayLoanRequest
+            {
+                Name = loan.Name, RepaymentDate = loan.MaturityDate.Year > 2026 ? Today() : loan.MaturityDate,
+            }).ResponseAsync);
+        }),
+        new("MarkLoanOverdue", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Disbursed);
+            return await Call(() => Loans(c).MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = loan.Name, OverdueDate = Today(), Reason = "未付息" }).ResponseAsync);
+        }),
+        new("DefaultLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Overdue);
+            return await Call(() => Loans(c).DefaultLoanAsync(new DefaultLoanRequest { Name = loan.Name }).ResponseAsync);
+        }),
+        new("CompensateLoan", Kind.Object, async (_, foreign, c) =>
+        {
+            var loan = await s.LoanInAsync(foreign, LoanState.Defaulted);
+            return await Call(() => Loans(c).CompensateLoanAsync(new CompensateLoanRequest { Name = loan.Name, ClaimDate = Today() }).ResponseAsync);
+        }),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -604,6 +764,26 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (_, false) => s.E1.Name,
         (Roles.EnterpriseUser, true) => s.E2.Name,
         _ => s.EB.Name,
+    };
+
+    private static LoanService.LoanServiceClient Loans(GrpcChannel c) => new(c);
+
+    private static Google.Type.Date Today()
+    {
+        var d = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        return new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
+    }
+
+    /// <summary>Own: the loan of the cadre's household P1 (town 1, guaranteed by E1). Foreign: P2's (town 2, E2) for the town officer, the cadre and the enterprise user, county B's for the others.</summary>
+    private Loan LoanOf(string role, bool foreign) =>
+        !foreign ? s.LP1 : role is Roles.TownOfficer or Roles.Cadre or Roles.EnterpriseUser ? s.LP2 : s.LPB;
+
+    private string LoanParent(string role, bool foreign) => (role, foreign) switch
+    {
+        (Roles.TownOfficer, false) => s.T1,
+        (_, false) => s.County.Name,
+        (Roles.TownOfficer, true) => s.T2,
+        _ => s.B.Name,
     };
 
     private static EnterpriseService.EnterpriseServiceClient Enterprises(GrpcChannel c) => new(c);
@@ -660,7 +840,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

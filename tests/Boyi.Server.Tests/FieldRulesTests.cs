@@ -18,7 +18,7 @@ public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) :
     public static readonly ServiceDescriptor[] Services =
     [
         RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, EnterpriseService.Descriptor,
-        LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor,
+        LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor, LoanService.Descriptor,
     ];
 
     /// <summary>One field reachable from a request: the fields from the request down to it.</summary>

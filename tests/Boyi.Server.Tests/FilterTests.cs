@@ -17,7 +17,7 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
 
     private static readonly ServiceDescriptor[] Services =
         [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor,
-         EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor];
+         EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor];
 
     [Fact]
     public void ListFilters_HasEveryRequestThatCarriesAFilter()
@@ -134,6 +134,7 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
         ["ListEnterprisesRequest.status"] = t => (t.EnterpriseOfEachStatusAsync, t.ListEnterprisesAsync),
         ["ListLinkagesRequest.status"] = t => (t.LinkageOfEachStatusAsync, t.ListLinkagesAsync),
         ["ListPairingsRequest.state"] = t => (t.PairingOfEachStateAsync, t.ListPairingsAsync),
+        ["ListLoansRequest.state"] = t => (t.LoanOfEachStateAsync, t.ListLoansAsync),
     };
 
     private TestTown Town => s.County.Towns[0];
@@ -259,6 +260,54 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
     private async Task<List<(string, Enum)>> ListPairingsAsync(string filter) =>
         [.. (await s.Pairings.ListPairingsAsync(new ListPairingsRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
             .Pairings.Select(p => (p.Name, (Enum)p.State))];
+
+    private LoanService.LoanServiceClient Loans => new(s.Channel);
+
+    private async Task<List<(string, Enum)>> LoanOfEachStateAsync()
+    {
+        var scheme = LoanTests.MicroCredit();
+        scheme.DisplayName = $"小额信贷{Guid.NewGuid():N}"[..12];
+        scheme = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = s.County.Name, Scheme = scheme })).Scheme;
+        var lender = (await Loans.CreateLenderAsync(new CreateLenderRequest
+        {
+            Parent = s.County.Name,
+            Lender = new Lender { DisplayName = $"信用社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
+        })).Lender;
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        Google.Type.Date Day(int daysAgo) => new() { Year = today.AddDays(-daysAgo).Year, Month = today.AddDays(-daysAgo).Month, Day = today.AddDays(-daysAgo).Day };
+        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 100_000_000, Date = Day(0) });
+        async Task<Loan> Applied()
+        {
+            var h = await Api.CreateHouseholdAsync(s, Town.Villages[0]);
+            return (await Loans.CreateLoanAsync(new CreateLoanRequest
+            {
+                Loan = new Loan { Household = h.Name, Borrower = $"{h.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, PrincipalFen = 1_000_000, TermMonths = 12 },
+            })).Loan;
+        }
+        async Task<Loan> Approved() => (await Loans.ApproveLoanAsync(new ApproveLoanRequest { Name = (await Applied()).Name })).Loan;
+        async Task<Loan> Disbursed() => (await Loans.DisburseLoanAsync(new DisburseLoanRequest
+        {
+            Name = (await Approved()).Name, ContractNumber = $"F-{Guid.NewGuid():N}"[..20], DisbursementDate = Day(200),
+        })).Loan;
+        async Task<Loan> Overdue() => (await Loans.MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = (await Disbursed()).Name, OverdueDate = Day(100), Reason = "逾期" })).Loan;
+        async Task<Loan> Defaulted() => (await Loans.DefaultLoanAsync(new DefaultLoanRequest { Name = (await Overdue()).Name })).Loan;
+        var made = new List<Loan>
+        {
+            await Applied(),
+            await Approved(),
+            (await Loans.RejectLoanAsync(new RejectLoanRequest { Name = (await Applied()).Name, Reason = "材料不全" })).Loan,
+            await Disbursed(),
+            (await Loans.RepayLoanAsync(new RepayLoanRequest { Name = (await Disbursed()).Name, RepaymentDate = Day(0) })).Loan,
+            await Overdue(),
+            await Defaulted(),
+            (await Loans.CompensateLoanAsync(new CompensateLoanRequest { Name = (await Defaulted()).Name, ClaimDate = Day(0) })).Loan,
+        };
+        return [.. made.Select(l => (l.Name, (Enum)l.State))];
+    }
+
+    private async Task<List<(string, Enum)>> ListLoansAsync(string filter) =>
+        [.. (await Loans.ListLoansAsync(new ListLoansRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
+            .Loans.Select(l => (l.Name, (Enum)l.State))];
 
     /// <summary>`status = POOR OR status = AT_RISK_OF_RELAPSE` lists the households GetCoverage counts, for a county, a town and a village.</summary>
     [Fact]

@@ -19,7 +19,16 @@ public sealed class StartupTests
         Assert.True(first.Coverage.Households > 0);
         Assert.InRange(first.Coverage.Percent, 80, 97);
         var accounts = await AccountsAsync(database);
-        Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "enterprise:enterprise_user:True", "town:town_officer:True"], accounts);
+        Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "enterprise:enterprise_user:True",
+            "guarantor:enterprise_user:True", "town:town_officer:True"], accounts);
+        // The guarantor's enterprise guarantees the demo's dairy loans, in every state from applied to compensated.
+        await using (var conn = new NpgsqlConnection(database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                "SELECT count(DISTINCT l.state) FROM users u JOIN loans l ON l.guarantor_id = u.enterprise_id WHERE u.user_name = 'guarantor'", conn);
+            Assert.Equal(8L, (long)(await cmd.ExecuteScalarAsync())!);
+        }
         // The demo enterprise user belongs to an approved enterprise (so it can sign in to the portal), with its history.
         await using (var conn = new NpgsqlConnection(database.ConnectionString))
         {

@@ -49,7 +49,7 @@ public sealed class StreamAuthorityTests(StreamFixture s) : IClassFixture<Stream
 {
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
         [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor,
-         EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor];
+         EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor];
 
     public static IEnumerable<MethodDescriptor> ServerStreamingRpcs() =>
         DataServices.SelectMany(d => d.Methods).Where(m => m.IsServerStreaming);

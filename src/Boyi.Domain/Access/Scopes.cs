@@ -33,12 +33,17 @@ public static class Scopes
     public const string ProjectsRead = "projects.read";
     /// <summary>Pledging projects and recording their deliveries.</summary>
     public const string ProjectsWrite = "projects.write";
+    public const string LoansRead = "loans.read";
+    /// <summary>Loan schemes, lenders and risk-fund deposits; applying for loans and recording what the lender reports (disbursement, repayment, overdue, default).</summary>
+    public const string LoansWrite = "loans.write";
+    /// <summary>Deciding on loans: approve or reject an application, pay a default's claim from the risk fund.</summary>
+    public const string LoansApprove = "loans.approve";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
-        LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite,
+        LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

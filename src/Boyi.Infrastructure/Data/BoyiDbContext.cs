@@ -10,7 +10,7 @@ namespace Boyi.Infrastructure.Data;
 /// The one database: domain data, and the identity store (ASP.NET Core Identity users, OpenIddict clients and
 /// tokens, Data Protection keys), so that a backup or a restore always has all of it together.
 /// </summary>
-public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
+public sealed partial class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
     : IdentityDbContext<BoyiUser>(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -358,8 +358,10 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.GidPrefix).HasMaxLength(100);
         });
 
-        // Tables configured in their own files (IEntityTypeConfiguration), e.g. the subsidy ledger.
+        // Tables configured in their own files (IEntityTypeConfiguration, or a part of this class), e.g. the subsidy
+        // ledger and the loans.
         b.ApplyConfigurationsFromAssembly(typeof(BoyiDbContext).Assembly);
+        ConfigureLoans(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

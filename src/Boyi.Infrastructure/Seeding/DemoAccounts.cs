@@ -12,8 +12,8 @@ public sealed record DemoAccount(string UserName, string Role, string Descriptio
 
 /// <summary>
 /// The people of the demo county: an administrator, the officer of its first town, a cadre with households, an
-/// auditor, and the user of an approved demo enterprise stationed in the first town (so the partner portal can be
-/// tried from both sides). Created once, when the database has no accounts at all; each gets a one-time password that the
+/// auditor, the user of an approved demo enterprise stationed in the first town (so the partner portal can be
+/// tried from both sides), and a user of the enterprise guaranteeing the demo's dairy loans. Created once, when the database has no accounts at all; each gets a one-time password that the
 /// demo prints and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
 /// </summary>
 public static class DemoAccounts
@@ -53,6 +53,14 @@ public static class DemoAccounts
         await tx.CommitAsync(ct);
         await AddAsync("enterprise", "钟丽", new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: enterprise.Id),
             $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id})");
+        // The seeded guarantor of the dairy loans (DemoLoans), so a guarantor's masked view of its loans can be tried.
+        var guarantorId = await db.Loans.Where(l => l.CountyId == countyId && l.GuarantorId != null).OrderBy(l => l.Id).Select(l => l.GuarantorId).FirstOrDefaultAsync(ct);
+        if (guarantorId is { } g)
+        {
+            var guarantor = await db.Enterprises.SingleAsync(e => e.Id == g, ct);
+            await AddAsync("guarantor", guarantor.ContactName, new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: g),
+                $"user of {guarantor.DisplayName} (enterprises/{g}), guarantor of the demo's dairy loans");
+        }
         return result;
     }
 }

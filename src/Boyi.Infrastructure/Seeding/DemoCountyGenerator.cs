@@ -20,6 +20,8 @@ internal sealed class DemoCounty
     public required List<IdCounterRow> Counters { get; init; }
     public required int People { get; init; }
     public required int NeedingPairing { get; init; }
+    /// <summary>The county's loans, schemes, lender and guarantor (generated after the people's numbers are settled).</summary>
+    public DemoLoans? Loans { get; set; }
 
     public string Describe()
     {

@@ -110,7 +110,13 @@ public static class DemoCountySeeder
             Seal(database.Protector, county);
             var clashes = await TakenIdNumbersAsync(database, county, ct);
             if (clashes.Count == 0)
+            {
+                var loans = DemoLoans.Generate(county, options.Seed, options.Scale, ChinaTime.Today(clock), clock.GetUtcNow().UtcDateTime);
+                database.Protector.Seal(loans.Guarantor);
+                county.Loans = loans;
+                county.Counters.AddRange(loans.Counters(county.County.Id));
                 return county;
+            }
             if (round == 5)
                 throw new InvalidOperationException($"County {options.CountyId}: generated ID numbers keep clashing with registered ones.");
             taken.UnionWith(clashes);
@@ -175,11 +181,14 @@ public static class DemoCountySeeder
         var households = watch.Elapsed;
         CopyCadres(conn, county.Cadres, ct);
         CopyPairings(conn, county.Pairings, ct);
+        var pairings = watch.Elapsed;
+        if (county.Loans is { } loans)
+            await DemoLoans.WriteAsync(conn, loans, ct);
         await UpsertCountersAsync(conn, county, ct);
         var rest = watch.Elapsed;
         await tx.CommitAsync(ct);
         log?.Invoke(Invariant(
-            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres and pairings in {(rest - households).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
+            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres and pairings in {(pairings - households).TotalSeconds:F2} s, {county.Loans?.Loans.Count ?? 0} loans in {(rest - pairings).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
         return true;
     }
 
@@ -321,7 +330,7 @@ public static class DemoCountySeeder
     private static async Task AnalyzeAsync(Database database, CancellationToken ct)
     {
         await using var cmd = database.DataSource.CreateCommand(
-            "ANALYZE counties, towns, villages, households, household_members, household_status_changes, cadres, pairings, id_counters");
+            "ANALYZE counties, towns, villages, households, household_members, household_status_changes, cadres, pairings, id_counters, loans, loan_events");
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -23,6 +23,7 @@ public static class RpcPolicies
     private static readonly string[] Admin = [Roles.CountyAdmin];
     private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
+    private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {
@@ -119,6 +120,32 @@ public static class RpcPolicies
         ["/boyi.v1.ProjectService/RecordDelivery"] = new(Scopes.ProjectsWrite, EnterpriseActors),
         ["/boyi.v1.ProjectService/ListDeliveries"] = new(Scopes.ProjectsRead, EnterpriseReaders),
         ["/boyi.v1.ProjectService/GetPartnershipTotals"] = new(Scopes.ProjectsRead, EnterpriseReaders),
+
+        // Loans: schemes are the county's data (read by every role of the county, set by county admins); lenders and their
+        // risk funds are county staff's, cadres and auditors read them; a loan is applied for by the household's cadre or
+        // staff, decided by county admins (loans.approve), and what the lender reports is recorded by county admins or the
+        // lender's system (loans.write). Which loan each reaches is decided in the service: a town officer their town, a
+        // cadre their paired households, an enterprise the loans it guarantees.
+        ["/boyi.v1.LoanService/CreateLoanScheme"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/GetLoanScheme"] = new(Scopes.LoansRead, Everyone),
+        ["/boyi.v1.LoanService/ListLoanSchemes"] = new(Scopes.LoansRead, Everyone),
+        ["/boyi.v1.LoanService/UpdateLoanScheme"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/CreateLender"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/GetLender"] = new(Scopes.LoansRead, LoanStaffReaders),
+        ["/boyi.v1.LoanService/ListLenders"] = new(Scopes.LoansRead, LoanStaffReaders),
+        ["/boyi.v1.LoanService/DepositRiskFund"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/ListRiskFundEntries"] = new(Scopes.LoansRead, [Roles.CountyAdmin, Roles.Auditor]),
+        ["/boyi.v1.LoanService/CreateLoan"] = new(Scopes.LoansWrite, StaffAndCadres),
+        ["/boyi.v1.LoanService/GetLoan"] = new(Scopes.LoansRead, Everyone),
+        ["/boyi.v1.LoanService/ListLoans"] = new(Scopes.LoansRead, Everyone),
+        ["/boyi.v1.LoanService/ListLoanEvents"] = new(Scopes.LoansRead, Everyone),
+        ["/boyi.v1.LoanService/ApproveLoan"] = new(Scopes.LoansApprove, Admin),
+        ["/boyi.v1.LoanService/RejectLoan"] = new(Scopes.LoansApprove, Admin),
+        ["/boyi.v1.LoanService/DisburseLoan"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/RepayLoan"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/MarkLoanOverdue"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/DefaultLoan"] = new(Scopes.LoansWrite, Admin),
+        ["/boyi.v1.LoanService/CompensateLoan"] = new(Scopes.LoansApprove, Admin),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

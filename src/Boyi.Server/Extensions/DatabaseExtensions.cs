@@ -70,6 +70,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<ChangeLog>();
         builder.Services.AddSingleton<ActorDirectory>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanStore>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();

@@ -73,6 +73,7 @@ public static class GrpcExtensions
         app.MapGrpcService<LinkageGrpcService>();
         app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<ProjectGrpcService>();
+        app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

@@ -29,6 +29,8 @@ public static class ListFilters
 
     public static readonly FilterField[] Villages = [FilterField.Bool("poor")];
 
+    public static readonly FilterField[] Loans = [FilterField.Enum<LoanState>("state", anyOf: true)];
+
     /// <summary>The request messages that carry a `filter`, and the fields it accepts.</summary>
     public static readonly IReadOnlyDictionary<MessageDescriptor, FilterField[]> ByRequest = new Dictionary<MessageDescriptor, FilterField[]>
     {
@@ -39,5 +41,6 @@ public static class ListFilters
         [ListLinkagesRequest.Descriptor] = Linkages,
         [ListPairingsRequest.Descriptor] = Pairings,
         [ListVillagesRequest.Descriptor] = Villages,
+        [ListLoansRequest.Descriptor] = Loans,
     };
 }

@@ -47,6 +47,14 @@ public static class ResourceNames
     public static string Linkage(long id) => $"linkages/{id}";
     public static string Job(long id) => $"jobs/{id}";
     public static string Project(long id) => $"projects/{id}";
+    public static string LoanScheme(long id) => $"loanSchemes/{id}";
+    public static string Lender(long id) => $"lenders/{id}";
+    public static string Loan(long id) => $"loans/{id}";
+
+    /// <summary>`loanSchemes/…`, `lenders/…` and `loans/…` carry county × 10^6 + sequence.</summary>
+    public static long ParseLoanScheme(string? name, string field) => Parse(name, field, "loanSchemes", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+    public static long ParseLender(string? name, string field) => Parse(name, field, "lenders", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+    public static long ParseLoan(string? name, string field) => Parse(name, field, "loans", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
 
     public static long ParseProject(string? name, string field) =>
         Parse(name, field, "projects", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));

@@ -30,6 +30,38 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     private DateOnly Today => ChinaTime.Today(Seeded.Clock);
 
     [Fact]
+    public async Task Seed_WritesLoansInEveryState_EachEligible_WithItsSteps_AndBackedByTheRiskFund()
+    {
+        var states = await Database.RowsAsync("SELECT state, count(*) FROM loans WHERE county_id = $1 GROUP BY state ORDER BY state", County);
+        Assert.Equal(Enumerable.Range(1, 8), states.Select(r => (int)r[0]));
+        Assert.All(states, r => Assert.True((long)r[1] >= 8, $"state {r[0]}: {r[1]} loans"));
+        // Each loan: a household needing help, a borrower 18–65 able to work on the seed's day, one loan per household,
+        // the guarantor exactly for the guaranteed scheme, as many events as versions.
+        var today = Today;
+        var broken = await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loans l JOIN households h ON h.id = l.household_id " +
+            "JOIN household_members m ON m.household_id = l.household_id AND m.member_id = l.member_id " +
+            "JOIN loan_schemes s ON s.id = l.scheme_id " +
+            "WHERE h.status NOT IN (1, 3) OR m.labour_capacity NOT IN (3, 4) OR m.birth_date > $1 OR m.birth_date <= $2 " +
+            "OR (l.guarantor_id IS NOT NULL) <> s.guarantee_required " +
+            "OR l.version <> (SELECT count(*) FROM loan_events e WHERE e.loan_id = l.id)",
+            today.AddYears(-18), today.AddYears(-66));
+        Assert.Equal(0, broken);
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) - count(DISTINCT household_id) FROM loans"));
+        var fund = (await Database.RowsAsync(
+            "SELECT l.deposits_fen, l.claims_fen, l.reserved_fen, l.leverage, " +
+            "(SELECT coalesce(sum(principal_fen), 0)::bigint FROM loans WHERE lender_id = l.id AND state IN (2, 4, 6, 7)), " +
+            "(SELECT coalesce(sum(amount_fen), 0)::bigint FROM risk_fund_entries WHERE lender_id = l.id AND kind = 1), " +
+            "(SELECT coalesce(sum(amount_fen), 0)::bigint FROM risk_fund_entries WHERE lender_id = l.id AND kind = 2) " +
+            "FROM lenders l WHERE l.county_id = $1", County)).Single();
+        Assert.Equal(fund[4], fund[2]);
+        Assert.Equal(fund[5], fund[0]);
+        Assert.Equal(fund[6], fund[1]);
+        var capacity = ((long)fund[0] - (long)fund[1]) * (int)fund[3];
+        Assert.InRange((long)fund[2], 1, capacity);
+    }
+
+    [Fact]
     public async Task Seed_WritesTheCountyWithBobaisTownsAndItsPolicy()
     {
         Assert.True(Seeded.Seeded);

@@ -721,6 +721,63 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LenderRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ClaimsFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claims_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("DepositsFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deposits_fen");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Leverage")
+                        .HasColumnType("integer")
+                        .HasColumnName("leverage");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_fen");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lenders");
+
+                    b.HasIndex("CountyId", "DisplayName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lenders_county_id_display_name");
+
+                    b.ToTable("lenders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_lenders_fund", "leverage > 0 AND deposits_fen >= 0 AND claims_fen >= 0 AND reserved_fen >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
                 {
                     b.Property<long>("LinkageId")
@@ -934,6 +991,325 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("linkage_targets", null, t =>
                         {
                             t.HasCheckConstraint("ck_linkage_targets_one_kind", "(village_id IS NULL) <> (household_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<DateTime>("EventTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_time");
+
+                    b.Property<int?>("FromState")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_state");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("ToState")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loan_events");
+
+                    b.HasIndex("LoanId", "Id")
+                        .HasDatabaseName("ix_loan_events_loan_id_id");
+
+                    b.ToTable("loan_events", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AnnualRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("annual_rate_ppm");
+
+                    b.Property<string>("AppliedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("applied_by");
+
+                    b.Property<long>("ClaimFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claim_fen");
+
+                    b.Property<string>("ContractNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("contract_number");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly?>("DefaultDate")
+                        .HasColumnType("date")
+                        .HasColumnName("default_date");
+
+                    b.Property<DateOnly?>("DisbursementDate")
+                        .HasColumnType("date")
+                        .HasColumnName("disbursement_date");
+
+                    b.Property<bool>("Entrusted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entrusted");
+
+                    b.Property<long?>("GuarantorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("guarantor_id");
+
+                    b.Property<long>("GuarantorLiabilityFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("guarantor_liability_fen");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("LenderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lender_id");
+
+                    b.Property<DateOnly?>("MaturityDate")
+                        .HasColumnType("date")
+                        .HasColumnName("maturity_date");
+
+                    b.Property<short>("MemberId")
+                        .HasColumnType("smallint")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateOnly?>("OverdueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("overdue_date");
+
+                    b.Property<long>("PrincipalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("principal_fen");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateOnly?>("RepaymentDate")
+                        .HasColumnType("date")
+                        .HasColumnName("repayment_date");
+
+                    b.Property<long>("SchemeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scheme_id");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<int>("TermMonths")
+                        .HasColumnType("integer")
+                        .HasColumnName("term_months");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loans");
+
+                    b.HasIndex("GuarantorId", "Id")
+                        .HasDatabaseName("ix_loans_guarantor_id_id")
+                        .HasFilter("guarantor_id IS NOT NULL");
+
+                    b.HasIndex("HouseholdId", "Id")
+                        .HasDatabaseName("ix_loans_household_id_id");
+
+                    b.HasIndex("HouseholdId", "MemberId")
+                        .HasDatabaseName("ix_loans_household_id_member_id");
+
+                    b.HasIndex("HouseholdId", "SchemeId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_loans_live_household_scheme")
+                        .HasFilter("state IN (1, 2, 4, 6)");
+
+                    b.HasIndex("LenderId", "ContractNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_loans_lender_contract")
+                        .HasFilter("contract_number IS NOT NULL");
+
+                    b.HasIndex("LenderId", "Id")
+                        .HasDatabaseName("ix_loans_lender_id_id");
+
+                    b.HasIndex("SchemeId", "Id")
+                        .HasDatabaseName("ix_loans_scheme_id_id");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_loans_town_id_id");
+
+                    b.ToTable("loans", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loans_disbursed", "(state IN (1, 2, 3)) = (disbursement_date IS NULL)");
+
+                            t.HasCheckConstraint("ck_loans_money", "principal_fen > 0 AND term_months > 0 AND claim_fen >= 0 AND guarantor_liability_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanSchemeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AnnualRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("annual_rate_ppm");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("DefaultAfterOverdueDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("default_after_overdue_days");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("DividendGraceDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("dividend_grace_days");
+
+                    b.Property<int>("DividendRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("dividend_rate_ppm");
+
+                    b.Property<bool>("Entrusted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("entrusted");
+
+                    b.Property<bool>("GuaranteeRequired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("guarantee_required");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("MaxPrincipalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_principal_fen");
+
+                    b.Property<int>("MaxTermMonths")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_term_months");
+
+                    b.Property<int>("RepaymentGraceDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("repayment_grace_days");
+
+                    b.Property<int>("RiskFundSharePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("risk_fund_share_ppm");
+
+                    b.Property<int>("SubsidyYears")
+                        .HasColumnType("integer")
+                        .HasColumnName("subsidy_years");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loan_schemes");
+
+                    b.HasIndex("CountyId", "DisplayName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_loan_schemes_county_id_display_name");
+
+                    b.ToTable("loan_schemes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loan_schemes_terms", "max_principal_fen > 0 AND max_term_months > 0 AND annual_rate_ppm >= 0 AND subsidy_years >= 0 AND dividend_rate_ppm >= 0 AND default_after_overdue_days > 0 AND risk_fund_share_ppm BETWEEN 0 AND 1000000");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanSchemeSubsidyShareRow", b =>
+                {
+                    b.Property<long>("SchemeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scheme_id");
+
+                    b.Property<int>("FromYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_year");
+
+                    b.Property<int>("SharePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("share_ppm");
+
+                    b.HasKey("SchemeId", "FromYear")
+                        .HasName("pk_loan_scheme_subsidy_shares");
+
+                    b.ToTable("loan_scheme_subsidy_shares", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loan_scheme_subsidy_shares_share", "share_ppm BETWEEN 0 AND 1000000");
                         });
                 });
 
@@ -1240,6 +1616,71 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasName("pk_quota_rules");
 
                     b.ToTable("quota_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.RiskFundEntryRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LenderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lender_id");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_risk_fund_entries");
+
+                    b.HasIndex("LoanId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_risk_fund_entries_loan_id")
+                        .HasFilter("loan_id IS NOT NULL");
+
+                    b.HasIndex("LenderId", "Id")
+                        .HasDatabaseName("ix_risk_fund_entries_lender_id_id");
+
+                    b.ToTable("risk_fund_entries", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_risk_fund_entries_amount", "amount_fen > 0");
+                        });
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.TownRow", b =>
@@ -2159,6 +2600,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasConstraintName("fk_jobs_villages_village_id");
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LenderRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lenders_counties_county_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.LinkageParticipantRow", b =>
                 {
                     b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
@@ -2221,6 +2672,65 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("VillageId")
                         .HasConstraintName("fk_linkage_targets_villages_village_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanEventRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LoanRow", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_events_loans_loan_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("GuarantorId")
+                        .HasConstraintName("fk_loans_enterprises_guarantor_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LenderRow", null)
+                        .WithMany()
+                        .HasForeignKey("LenderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loans_lenders_lender_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LoanSchemeRow", null)
+                        .WithMany()
+                        .HasForeignKey("SchemeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loans_loan_schemes_scheme_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdMemberRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loans_household_members_household_id_member_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanSchemeRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_schemes_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.LoanSchemeSubsidyShareRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LoanSchemeRow", null)
+                        .WithMany()
+                        .HasForeignKey("SchemeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_scheme_subsidy_shares_loan_schemes_scheme_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.PairingProposalRow", b =>
@@ -2292,6 +2802,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_quota_rules_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.RiskFundEntryRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LenderRow", null)
+                        .WithMany()
+                        .HasForeignKey("LenderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_risk_fund_entries_lenders_lender_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LoanRow", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .HasConstraintName("fk_risk_fund_entries_loans_loan_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.TownRow", b =>

@@ -249,6 +249,68 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "lenders",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    leverage = table.Column<int>(type: "integer", nullable: false),
+                    deposits_fen = table.Column<long>(type: "bigint", nullable: false),
+                    claims_fen = table.Column<long>(type: "bigint", nullable: false),
+                    reserved_fen = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_lenders", x => x.id);
+                    table.CheckConstraint("ck_lenders_fund", "leverage > 0 AND deposits_fen >= 0 AND claims_fen >= 0 AND reserved_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_lenders_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "loan_schemes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    max_principal_fen = table.Column<long>(type: "bigint", nullable: false),
+                    max_term_months = table.Column<int>(type: "integer", nullable: false),
+                    annual_rate_ppm = table.Column<int>(type: "integer", nullable: false),
+                    guarantee_required = table.Column<bool>(type: "boolean", nullable: false),
+                    subsidy_years = table.Column<int>(type: "integer", nullable: false),
+                    entrusted = table.Column<bool>(type: "boolean", nullable: false),
+                    dividend_rate_ppm = table.Column<int>(type: "integer", nullable: false),
+                    dividend_grace_days = table.Column<int>(type: "integer", nullable: false),
+                    repayment_grace_days = table.Column<int>(type: "integer", nullable: false),
+                    default_after_overdue_days = table.Column<int>(type: "integer", nullable: false),
+                    risk_fund_share_ppm = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_loan_schemes", x => x.id);
+                    table.CheckConstraint("ck_loan_schemes_terms", "max_principal_fen > 0 AND max_term_months > 0 AND annual_rate_ppm >= 0 AND subsidy_years >= 0 AND dividend_rate_ppm >= 0 AND default_after_overdue_days > 0 AND risk_fund_share_ppm BETWEEN 0 AND 1000000");
+                    table.ForeignKey(
+                        name: "fk_loan_schemes_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pairing_proposals",
                 columns: table => new
                 {
@@ -498,6 +560,26 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "loan_scheme_subsidy_shares",
+                columns: table => new
+                {
+                    scheme_id = table.Column<long>(type: "bigint", nullable: false),
+                    from_year = table.Column<int>(type: "integer", nullable: false),
+                    share_ppm = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_loan_scheme_subsidy_shares", x => new { x.scheme_id, x.from_year });
+                    table.CheckConstraint("ck_loan_scheme_subsidy_shares_share", "share_ppm BETWEEN 0 AND 1000000");
+                    table.ForeignKey(
+                        name: "fk_loan_scheme_subsidy_shares_loan_schemes_scheme_id",
+                        column: x => x.scheme_id,
+                        principalTable: "loan_schemes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "enterprises",
                 columns: table => new
                 {
@@ -657,6 +739,67 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_linkages_enterprises_lead_enterprise_id",
                         column: x => x.lead_enterprise_id,
                         principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "loans",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<short>(type: "smallint", nullable: false),
+                    scheme_id = table.Column<long>(type: "bigint", nullable: false),
+                    lender_id = table.Column<long>(type: "bigint", nullable: false),
+                    guarantor_id = table.Column<long>(type: "bigint", nullable: true),
+                    principal_fen = table.Column<long>(type: "bigint", nullable: false),
+                    term_months = table.Column<int>(type: "integer", nullable: false),
+                    purpose = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    state = table.Column<int>(type: "integer", nullable: false),
+                    annual_rate_ppm = table.Column<int>(type: "integer", nullable: false),
+                    entrusted = table.Column<bool>(type: "boolean", nullable: false),
+                    contract_number = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    disbursement_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    maturity_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    repayment_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    overdue_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    default_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    claim_fen = table.Column<long>(type: "bigint", nullable: false),
+                    guarantor_liability_fen = table.Column<long>(type: "bigint", nullable: false),
+                    applied_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_loans", x => x.id);
+                    table.CheckConstraint("ck_loans_disbursed", "(state IN (1, 2, 3)) = (disbursement_date IS NULL)");
+                    table.CheckConstraint("ck_loans_money", "principal_fen > 0 AND term_months > 0 AND claim_fen >= 0 AND guarantor_liability_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_loans_enterprises_guarantor_id",
+                        column: x => x.guarantor_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_loans_household_members_household_id_member_id",
+                        columns: x => new { x.household_id, x.member_id },
+                        principalTable: "household_members",
+                        principalColumns: new[] { "household_id", "member_id" },
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_loans_lenders_lender_id",
+                        column: x => x.lender_id,
+                        principalTable: "lenders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_loans_loan_schemes_scheme_id",
+                        column: x => x.scheme_id,
+                        principalTable: "loan_schemes",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -862,6 +1005,66 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_linkage_targets_villages_village_id",
                         column: x => x.village_id,
                         principalTable: "villages",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "loan_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    loan_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    from_state = table.Column<int>(type: "integer", nullable: true),
+                    to_state = table.Column<int>(type: "integer", nullable: false),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    event_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_loan_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_loan_events_loans_loan_id",
+                        column: x => x.loan_id,
+                        principalTable: "loans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_fund_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    lender_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    loan_id = table.Column<long>(type: "bigint", nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_fund_entries", x => x.id);
+                    table.CheckConstraint("ck_risk_fund_entries_amount", "amount_fen > 0");
+                    table.ForeignKey(
+                        name: "fk_risk_fund_entries_lenders_lender_id",
+                        column: x => x.lender_id,
+                        principalTable: "lenders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_risk_fund_entries_loans_loan_id",
+                        column: x => x.loan_id,
+                        principalTable: "loans",
                         principalColumn: "id");
                 });
 
@@ -1089,6 +1292,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 column: "village_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_lenders_county_id_display_name",
+                table: "lenders",
+                columns: new[] { "county_id", "display_name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_linkage_participants_enterprise_id_linkage_id",
                 table: "linkage_participants",
                 columns: new[] { "enterprise_id", "linkage_id" });
@@ -1126,6 +1335,62 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_linkages_lead_enterprise_id_id",
                 table: "linkages",
                 columns: new[] { "lead_enterprise_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loan_events_loan_id_id",
+                table: "loan_events",
+                columns: new[] { "loan_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loan_schemes_county_id_display_name",
+                table: "loan_schemes",
+                columns: new[] { "county_id", "display_name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_guarantor_id_id",
+                table: "loans",
+                columns: new[] { "guarantor_id", "id" },
+                filter: "guarantor_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_household_id_id",
+                table: "loans",
+                columns: new[] { "household_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_household_id_member_id",
+                table: "loans",
+                columns: new[] { "household_id", "member_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_lender_id_id",
+                table: "loans",
+                columns: new[] { "lender_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_scheme_id_id",
+                table: "loans",
+                columns: new[] { "scheme_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loans_town_id_id",
+                table: "loans",
+                columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_loans_lender_contract",
+                table: "loans",
+                columns: new[] { "lender_id", "contract_number" },
+                unique: true,
+                filter: "contract_number IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_loans_live_household_scheme",
+                table: "loans",
+                columns: new[] { "household_id", "scheme_id" },
+                unique: true,
+                filter: "state IN (1, 2, 4, 6)");
 
             migrationBuilder.CreateIndex(
                 name: "ix_oidc_applications_client_id",
@@ -1219,6 +1484,18 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_projects_village_id",
                 table: "projects",
                 column: "village_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_fund_entries_lender_id_id",
+                table: "risk_fund_entries",
+                columns: new[] { "lender_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_fund_entries_loan_id",
+                table: "risk_fund_entries",
+                column: "loan_id",
+                unique: true,
+                filter: "loan_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_role_claims_role_id",
@@ -1377,6 +1654,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "linkage_targets");
 
             migrationBuilder.DropTable(
+                name: "loan_events");
+
+            migrationBuilder.DropTable(
+                name: "loan_scheme_subsidy_shares");
+
+            migrationBuilder.DropTable(
                 name: "oidc_scopes");
 
             migrationBuilder.DropTable(
@@ -1393,6 +1676,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "quota_rules");
+
+            migrationBuilder.DropTable(
+                name: "risk_fund_entries");
 
             migrationBuilder.DropTable(
                 name: "role_claims");
@@ -1425,6 +1711,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "cadres");
 
             migrationBuilder.DropTable(
+                name: "loans");
+
+            migrationBuilder.DropTable(
                 name: "placements");
 
             migrationBuilder.DropTable(
@@ -1435,6 +1724,12 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "oidc_applications");
+
+            migrationBuilder.DropTable(
+                name: "lenders");
+
+            migrationBuilder.DropTable(
+                name: "loan_schemes");
 
             migrationBuilder.DropTable(
                 name: "household_members");
