@@ -358,6 +358,8 @@ public sealed class BoyiDbContext(DbContextOptions<BoyiDbContext> options)
             e.Property(x => x.GidPrefix).HasMaxLength(100);
         });
 
+        Background.BackgroundModel.Configure(b);
+
         foreach (var entity in b.Model.GetEntityTypes())
         {
             entity.SetTableName(SnakeCase(entity.GetTableName()!));

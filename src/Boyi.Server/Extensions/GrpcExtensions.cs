@@ -68,6 +68,8 @@ public static class GrpcExtensions
         app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<NotificationGrpcService>();
+        app.MapGrpcService<OperationsGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
