@@ -51,6 +51,8 @@ public class ServerFixture : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             "--Logging:Capture:LogLevel:Default=Information",
             $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
+            // No Hangfire workers unless a fixture asks for them (JobsFixture): most tests enqueue nothing.
+            "--Boyi:Jobs:Enabled=false",
             .. ExtraArguments,
         ], configure: b =>
         {

@@ -53,8 +53,9 @@ public sealed partial class NotificationWriter(bool deliverOutside)
 
     /// <summary>
     /// Mistakes of the calling code, not of users: the text goes to an outside channel as it is, so it must carry
-    /// nothing the recipient may not see. No run of 11 or more digits (a mobile number, an ID-card number) is
-    /// accepted in it or in the link; name households by their id's village and a masked name instead.
+    /// nothing the recipient may not see. Nothing shaped like a mobile number (11 digits from 13…19) or an ID-card
+    /// number (17 digits and a digit or X) is accepted in it or in the link; Boyi's own ids (households 17 digits,
+    /// loans, enterprises) are fine.
     /// </summary>
     private static void Check(NewNotification n)
     {
@@ -64,8 +65,8 @@ public sealed partial class NotificationWriter(bool deliverOutside)
             throw new ArgumentException($"A notification's text must be 1 to {BackgroundModel.MaxTextChars} characters.", nameof(n));
         if (n.Link is not null && (!n.Link.StartsWith('/') || n.Link.StartsWith("//", StringComparison.Ordinal) || n.Link.Length > BackgroundModel.MaxLinkChars))
             throw new ArgumentException("A notification's link must be a path of the portal (starting with one '/').", nameof(n));
-        if (LongDigits().IsMatch(n.Text) || (n.Link is not null && LongDigits().IsMatch(n.Link)))
-            throw new ArgumentException("A notification must not carry a phone or ID-card number (11 or more digits in a row).", nameof(n));
+        if (PersonalNumber().IsMatch(n.Text) || (n.Link is not null && PersonalNumber().IsMatch(n.Link)))
+            throw new ArgumentException("A notification must not carry a phone or ID-card number.", nameof(n));
         var r = n.Recipient;
         var valid = r.Kind switch
         {
@@ -81,6 +82,6 @@ public sealed partial class NotificationWriter(bool deliverOutside)
     [GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
     private static partial Regex KindPattern();
 
-    [GeneratedRegex(@"\d{11,}")]
-    private static partial Regex LongDigits();
+    [GeneratedRegex(@"(?<![0-9])(1[3-9][0-9]{9}|[0-9]{17}[0-9Xx])(?![0-9Xx])")]
+    private static partial Regex PersonalNumber();
 }

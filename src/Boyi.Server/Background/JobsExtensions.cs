@@ -8,6 +8,9 @@ namespace Boyi.Server.Background;
 
 public static class JobsExtensions
 {
+    /// <summary>Hangfire's process-wide serialisation settings; every process that creates jobs needs the same (tests too).</summary>
+    public static void ConfigureHangfire() => _ = Serialization.Value;
+
     private static readonly Lazy<bool> Serialization = new(() =>
     {
         // Process-wide in Hangfire (serializer settings); the same for every instance, so set once.
@@ -26,22 +29,13 @@ public static class JobsExtensions
     /// </summary>
     public static WebApplicationBuilder AddBoyiJobs(this WebApplicationBuilder builder)
     {
-        _ = Serialization.Value;
+        ConfigureHangfire();
         var options = JobsOptions.From(builder.Configuration);
         var webhook = WebhookOptions.From(builder.Configuration);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(webhook);
-        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(
-            new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
-            new PostgreSqlStorageOptions
-            {
-                SchemaName = HangfireSchema.Name,
-                PrepareSchemaIfNecessary = false,
-                QueuePollInterval = options.QueuePollInterval,
-                InvisibilityTimeout = options.InvisibilityTimeout,
-                UseSlidingInvisibilityTimeout = true,
-            }));
+        services.AddSingleton(sp => CreateStorage(sp.GetRequiredService<NpgsqlDataSource>(), options));
         services.AddSingleton<OperationFailureFilter>();
         services.AddSingleton<IJobFilterProvider>(sp =>
         {
@@ -52,8 +46,10 @@ public static class JobsExtensions
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(
             sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), new DefaultTimeZoneResolver()));
-        // The dashboard middleware checks that Hangfire's services were added.
+        // The dashboard middleware checks that Hangfire's services were added, and takes its routes from DI.
         services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
+        services.AddSingleton(Hangfire.Dashboard.DashboardRoutes.Routes);
+        services.AddSingleton<ITimeZoneResolver>(new DefaultTimeZoneResolver());
         services.AddScoped<JobContext>();
         services.AddSingleton<LongRunningOperations>();
         services.AddSingleton<OperationStore>();
@@ -63,6 +59,17 @@ public static class JobsExtensions
         services.AddHostedService<HangfireWorkers>();
         return builder;
     }
+
+    /// <summary>Hangfire's storage on <paramref name="dataSource"/> (the schema must be installed: it is not prepared here).</summary>
+    public static JobStorage CreateStorage(NpgsqlDataSource dataSource, JobsOptions options) =>
+        new PostgreSqlStorage(new DataSourceConnectionFactory(dataSource), new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema.Name,
+            PrepareSchemaIfNecessary = false,
+            QueuePollInterval = options.QueuePollInterval,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            UseSlidingInvisibilityTimeout = true,
+        });
 
     /// <summary>Declares the recurring jobs (idempotent: every instance does it at start).</summary>
     public static WebApplication UseBoyiJobs(this WebApplication app)
