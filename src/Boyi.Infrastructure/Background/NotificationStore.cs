@@ -58,11 +58,7 @@ public sealed class NotificationStore(Data.Database database)
         await using var cmd = new NpgsqlCommand(
             "SELECT id FROM notifications WHERE delivery_state = 1 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED", conn, tx);
         cmd.Parameters.Add(new() { Value = limit });
-        var ids = new List<long>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            ids.Add(r.GetInt64(0));
-        return ids;
+        return await Rows.ReadAsync(cmd, r => r.GetInt64(0), ct);
     }
 
     public static async Task SetDeliveryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, NotificationDelivery state,
@@ -94,13 +90,8 @@ public sealed class NotificationStore(Data.Database database)
         cmd.Parameters.Add(new() { Value = (object?)who.TownId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
     }
 
-    private static async Task<List<NotificationRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
-    {
-        var list = new List<NotificationRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            list.Add(new NotificationRow
+    private static Task<List<NotificationRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct) =>
+        Rows.ReadAsync(cmd, r => new NotificationRow
             {
                 Id = r.GetInt64(0),
                 RecipientKind = (NotificationRecipientKind)r.GetInt16(1),
@@ -118,8 +109,5 @@ public sealed class NotificationStore(Data.Database database)
                 DeliveryAttempts = r.GetInt32(13),
                 DeliveryError = r.IsDBNull(14) ? null : r.GetString(14),
                 DeliveryTime = r.IsDBNull(15) ? null : r.GetDateTime(15),
-            });
-        }
-        return list;
-    }
+            }, ct);
 }

@@ -75,13 +75,8 @@ public sealed class OperationStore(Data.Database database)
     private const string Select =
         "SELECT id, started_by, kind, hangfire_job_id, done, response, error, metadata, create_time, update_time, done_time FROM operations";
 
-    private static async Task<List<OperationRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
-    {
-        var list = new List<OperationRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            list.Add(new OperationRow
+    private static Task<List<OperationRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct) =>
+        Rows.ReadAsync(cmd, r => new OperationRow
             {
                 Id = r.GetInt64(0),
                 StartedBy = r.GetString(1),
@@ -94,8 +89,18 @@ public sealed class OperationStore(Data.Database database)
                 CreateTime = r.GetDateTime(8),
                 UpdateTime = r.GetDateTime(9),
                 DoneTime = r.IsDBNull(10) ? null : r.GetDateTime(10),
-            });
-        }
+            }, ct);
+}
+
+/// <summary>Reads every row of a command into a list.</summary>
+internal static class Rows
+{
+    public static async Task<List<T>> ReadAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    {
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(map(r));
         return list;
     }
 }

@@ -71,12 +71,27 @@ public static class JobsExtensions
             UseSlidingInvisibilityTimeout = true,
         });
 
-    /// <summary>Declares the recurring jobs (idempotent: every instance does it at start).</summary>
+    /// <summary>The dashboard at /jobs.</summary>
     public static WebApplication UseBoyiJobs(this WebApplication app)
     {
-        RecurringJobs.Declare(app.Services.GetRequiredService<IRecurringJobManager>());
         JobsDashboard.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Declares the recurring jobs (idempotent: every instance does it at start), once the schema is there. An
+    /// unreachable database does not stop the start (health says it); the next instance to start declares them.
+    /// </summary>
+    public static void DeclareRecurringJobs(this WebApplication app)
+    {
+        try
+        {
+            RecurringJobs.Declare(app.Services.GetRequiredService<IRecurringJobManager>());
+        }
+        catch (Exception e) when (e is NpgsqlException or PostgreSqlDistributedLockException)
+        {
+            app.Logger.LogError(e, "Could not declare the recurring jobs; they run as last declared");
+        }
     }
 
     /// <summary>Hangfire's connections come from Boyi's pool, as the app role.</summary>

@@ -28,6 +28,7 @@ public static class BoyiServer
         app.MapBoyiGrpc();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
         await app.PrepareBoyiDatabaseAsync(ct);
+        app.DeclareRecurringJobs();
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app, builder.Configuration));
         return app;
     }
