@@ -345,3 +345,20 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
         }
     }
 }
+
+/// <summary>An instance with Boyi:Jobs:Enabled=false (as every ServerFixture is by default) enqueues but runs nothing.</summary>
+public sealed class JobsDisabledTests(ServerFixture s) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public void AnInstanceWithoutWorkers_EnqueuesJobs_AndRegistersNoHangfireServer()
+    {
+        var storage = s.Services.GetRequiredService<JobStorage>();
+        var id = s.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<NotificationDispatchJob>(j => j.RunAsync(CancellationToken.None));
+        using var connection = storage.GetConnection();
+        Assert.Equal("Enqueued", connection.GetStateData(id)?.Name);
+        // No Hangfire server of its own (the hosted service started none), so nothing on this database runs it.
+        Assert.Empty(storage.GetMonitoringApi().Servers());
+        // The recurring jobs are declared all the same.
+        Assert.Contains(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), r => r.Id == RecurringJobs.NotificationDispatch);
+    }
+}

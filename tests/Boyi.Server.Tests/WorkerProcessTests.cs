@@ -29,6 +29,7 @@ public sealed class WorkerProcessTests
         await using var a = await ServerProcess.StartAsync(database, FastWorkers);
         await using var b = await ServerProcess.StartAsync(database, FastWorkers);
         var storage = Storage(database, out var dataSource);
+        await using var _ = dataSource;
         var recurring = new RecurringJobManager(storage);
         // Every 2 seconds, so that several occurrences pass while both instances poll the schedule every second.
         recurring.AddOrUpdate<TickJob>(TickJob.Id, j => j.RunAsync(CancellationToken.None), "*/2 * * * * *", RecurringJobs.Options);
@@ -36,6 +37,9 @@ public sealed class WorkerProcessTests
             "five occurrences of the tick");
         recurring.RemoveIfExists(TickJob.Id);
 
+        // The occurrences are the schedule's (even seconds), not the times the jobs happened to be created or run.
+        Assert.Equal(0, await ScalarAsync(dataSource,
+            "SELECT count(*) FROM test_ticks WHERE date_trunc('second', occurrence) <> occurrence OR extract(second FROM occurrence)::int % 2 <> 0"));
         // Each occurrence became one background job, run once, and claimed its period once.
         var duplicates = await ScalarAsync(dataSource,
             "SELECT count(*) FROM (SELECT occurrence FROM test_ticks GROUP BY occurrence HAVING count(*) > 1) d");
@@ -50,6 +54,7 @@ public sealed class WorkerProcessTests
     {
         await using var database = await PrepareAsync();
         var storage = Storage(database, out var dataSource);
+        await using var _ = dataSource;
         await using var first = await ServerProcess.StartAsync(database, FastWorkers);
         new BackgroundJobClient(storage).Enqueue<HangingFirstRunJob>(j => j.RunAsync(7, CancellationToken.None));
         // The first instance has claimed the key and written its row, uncommitted, and hangs.
