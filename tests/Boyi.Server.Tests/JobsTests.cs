@@ -180,12 +180,12 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
 
     private void Dispatch() => s.Jobs.Enqueue<NotificationDispatchJob>(j => j.RunAsync(CancellationToken.None));
 
-    /// <summary>A signed-in auditor of the county (no second factor needed): their user id and a channel with their token.</summary>
-    private async Task<(string UserId, NotificationService.NotificationServiceClient Client)> AuditorAsync(string userName)
+    /// <summary>A signed-in person (of a role needing no second factor): their user id and a channel with their token.</summary>
+    private async Task<(string UserId, NotificationService.NotificationServiceClient Client)> PersonAsync(string userName, UserScope? userScope = null)
     {
         var portal = await PortalClient.RegisterAsync(s);
         var (tokens, _) = await People.FirstSignInAsync(s, portal, userName,
-            await People.CreateAsync(s, userName, new UserScope(Roles.Auditor, County)), "Notify-Pass-2026");
+            await People.CreateAsync(s, userName, userScope ?? new UserScope(Roles.Auditor, County)), "Notify-Pass-2026");
         await using var scope = s.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<BoyiUser>>().FindByNameAsync(userName);
         return (user!.Id, new NotificationService.NotificationServiceClient(TestAuth.Channel(s.GrpcAddress, tokens.AccessToken)));
@@ -194,8 +194,12 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
     [Fact]
     public async Task Notifications_ReachTheirRecipientsOnly_AndMarkingReadIsIdempotent()
     {
-        var (aliceId, alice) = await AuditorAsync("n-alice");
-        var (_, bob) = await AuditorAsync("n-bob");
+        var (aliceId, alice) = await PersonAsync("n-alice");
+        var (_, bob) = await PersonAsync("n-bob");
+        var enterprise = (await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true)).Enterprise;
+        var enterpriseId = long.Parse(enterprise.Name.Split('/')[1]);
+        var (_, carol) = await PersonAsync("n-carol", new UserScope(Roles.EnterpriseUser, County, EnterpriseId: enterpriseId));
+        var toEnterprise = await NotifyAsync(new(NotificationRecipient.Enterprise(enterpriseId), "TEST_ENTERPRISE", "给企业的通知"));
         var personal = await NotifyAsync(new(NotificationRecipient.Person(aliceId), "TEST_PERSONAL", "只给你的通知", "/notifications"));
         var toRole = await NotifyAsync(new(NotificationRecipient.RoleIn(Roles.Auditor, County), "TEST_ROLE", "给本县审计员"));
         var otherCounty = await NotifyAsync(new(NotificationRecipient.RoleIn(Roles.Auditor, 450924), "TEST_ROLE", "给别县审计员"));
@@ -205,6 +209,8 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
         Assert.Equal([Name(toRole), Name(personal)], aliceSees);
         var bobSees = (await bob.ListNotificationsAsync(new ListNotificationsRequest())).Notifications.Select(n => n.Name).ToList();
         Assert.Equal([Name(toRole)], bobSees);
+        var carolSees = (await carol.ListNotificationsAsync(new ListNotificationsRequest())).Notifications.Select(n => n.Name).ToList();
+        Assert.Equal([Name(toEnterprise)], carolSees);
         Assert.DoesNotContain(Name(otherCounty), aliceSees);
         Assert.Null(await RowAsync(rolledBack));
 
