@@ -135,7 +135,7 @@ public sealed class MatrixFixture : CountyFixture
         var writer = Services.GetRequiredService<Boyi.Infrastructure.Background.NotificationWriter>();
         await using var conn = await database.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        async Task<string> NotifyAsync(string userId) => Boyi.Server.Background.NotificationDeliveryJob.Name(await writer.AddAsync(conn, tx,
+        async Task<string> NotifyAsync(string userId) => Boyi.Server.Grpc.ResourceNames.Notification(await writer.AddAsync(conn, tx,
             new(Boyi.Infrastructure.Background.NotificationRecipient.Person(userId), "TEST_MATRIX", "矩阵测试"), DateTime.UtcNow, CancellationToken.None));
         foreach (var (role, principal) in Principals.Where(p => p.Key != Client))
             Notifications[role] = await NotifyAsync(principal["user:".Length..]);

@@ -291,7 +291,7 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
         return connection.GetStateData(jobId)?.Name;
     }
 
-    private static string Name(long id) => NotificationDeliveryJob.Name(id);
+    private static string Name(long id) => Boyi.Server.Grpc.ResourceNames.Notification(id);
 
     // ---- The dashboard ----
 

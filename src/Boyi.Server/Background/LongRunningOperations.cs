@@ -21,16 +21,7 @@ public sealed class LongRunningOperations(OperationStore store, IBackgroundJobCl
     /// <summary>The Hangfire job parameter that ties a job to its operation (<see cref="OperationFailureFilter"/>).</summary>
     public const string JobParameter = "BoyiOperation";
 
-    private const string Prefix = "operations/";
-
-    public static string NameOf(long id) => Prefix + id.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The id in an operation's name, or null when it is not one of ours.</summary>
-    public static long? IdOf(string? name) =>
-        name is not null && name.StartsWith(Prefix, StringComparison.Ordinal)
-        && long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? id
-            : null;
+    public static string NameOf(long id) => Grpc.ResourceNames.Operation(id);
 
     /// <summary>
     /// Records an operation of <paramref name="kind"/> for <paramref name="startedBy"/> (a caller's

@@ -119,7 +119,7 @@ public sealed class NotificationDeliveryJob(Database database, WebhookOptions we
         var body = Payload(row);
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(DeliveryHeader, Name(row.Id));
+        request.Headers.Add(DeliveryHeader, Grpc.ResourceNames.Notification(row.Id));
         if (webhook.Secret is { } secret)
             request.Headers.Add(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
         try
@@ -136,8 +136,6 @@ public sealed class NotificationDeliveryJob(Database database, WebhookOptions we
             return "timed out";
         }
     }
-
-    public static string Name(long id) => "notifications/" + id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// What the channel receives: the notification as its recipient reads it in the portal, and whom it is for by
@@ -158,7 +156,7 @@ public sealed class NotificationDeliveryJob(Database database, WebhookOptions we
         };
         return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {
-            ["name"] = Name(row.Id),
+            ["name"] = Grpc.ResourceNames.Notification(row.Id),
             ["kind"] = row.Kind,
             ["text"] = row.Text,
             ["link"] = row.Link,

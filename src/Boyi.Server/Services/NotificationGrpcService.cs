@@ -1,4 +1,3 @@
-using System.Globalization;
 using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Background;
@@ -37,7 +36,7 @@ public sealed class NotificationGrpcService(NotificationStore store, Mutations m
 
     public override Task<MarkNotificationReadResponse> MarkNotificationRead(MarkNotificationReadRequest request, ServerCallContext context)
     {
-        var id = ParseName(request.Name);
+        var id = ResourceNames.ParseNotification(request.Name, "name");
         var who = Audience(context.Caller());
         return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
@@ -56,19 +55,9 @@ public sealed class NotificationGrpcService(NotificationStore store, Mutations m
         ? new NotificationAudience(caller.Id, caller.EnterpriseId, [.. caller.Roles], caller.CountyId, caller.TownId)
         : null;
 
-    private static long ParseName(string name)
-    {
-        if (string.IsNullOrEmpty(name))
-            throw DomainException.Invalid("name", "REQUIRED", "is required");
-        return name.StartsWith("notifications/", StringComparison.Ordinal)
-            && long.TryParse(name.AsSpan("notifications/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-                ? id
-                : throw DomainException.Invalid("name", "INVALID_NAME", "must be notifications/{notification}");
-    }
-
     private static Notification ToProto(NotificationRow row) => new()
     {
-        Name = NotificationDeliveryJob.Name(row.Id),
+        Name = ResourceNames.Notification(row.Id),
         Kind = row.Kind,
         Text = row.Text,
         Link = row.Link ?? "",

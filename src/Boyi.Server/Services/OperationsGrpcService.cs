@@ -17,8 +17,7 @@ public sealed class OperationsGrpcService(OperationStore store) : Operations.Ope
 {
     public override async Task<Operation> GetOperation(GetOperationRequest request, ServerCallContext context)
     {
-        var id = LongRunningOperations.IdOf(request.Name)
-            ?? throw DomainException.Invalid("name", "INVALID_NAME", "must be operations/{operation}");
+        var id = ResourceNames.ParseOperation(request.Name, "name");
         var row = await store.GetAsync(id, context.Caller().Principal, context.CancellationToken)
             ?? throw DomainException.NotFound("operation", request.Name);
         return LongRunningOperations.ToProto(row);
