@@ -140,11 +140,12 @@ public sealed class JobsTests(JobsFixture s) : IClassFixture<JobsFixture>
         var client = new Operations.OperationsClient(channel);
         await InvalidAsync("name", "INVALID_NAME", async () => await client.GetOperationAsync(new GetOperationRequest { Name = "operations/x" }));
         await InvalidAsync("filter", "INVALID_FILTER", async () => await client.ListOperationsAsync(new ListOperationsRequest { Filter = "kind = 1" }));
-        var e = await Assert.ThrowsAsync<RpcException>(async () => await client.DeleteOperationAsync(new DeleteOperationRequest { Name = "operations/1" }));
-        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
+        await Api.FailsAsync(StatusCode.Unimplemented, "NOT_SUPPORTED", async () => await client.DeleteOperationAsync(new DeleteOperationRequest { Name = "operations/1" }));
+        await Api.FailsAsync(StatusCode.Unimplemented, "NOT_SUPPORTED", async () => await client.CancelOperationAsync(new CancelOperationRequest { Name = "operations/1" }));
+        await Api.FailsAsync(StatusCode.Unimplemented, "NOT_SUPPORTED", async () => await client.WaitOperationAsync(new WaitOperationRequest { Name = "operations/1" }));
         // Without the scope: refused for its rights.
         var (_, none) = await s.ClientAsync(Scopes.RegistryRead);
-        e = await Assert.ThrowsAsync<RpcException>(async () => await new Operations.OperationsClient(none).ListOperationsAsync(new ListOperationsRequest()));
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await new Operations.OperationsClient(none).ListOperationsAsync(new ListOperationsRequest()));
         Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
     }
 

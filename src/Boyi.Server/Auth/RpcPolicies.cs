@@ -72,7 +72,7 @@ public static class RpcPolicies
         ["/boyi.v1.PairingService/AcceptPairingProposal"] = new(Scopes.PairingWrite, Staff),
 
         // Long-running operations: anyone may ask after the operations they started themselves (others' are NOT_FOUND).
-        // Deleting, cancelling and waiting answer UNIMPLEMENTED; they are listed so that they answer that, not PERMISSION_DENIED.
+        // Deleting, cancelling and waiting answer UNIMPLEMENTED (NOT_SUPPORTED); listed so that they answer that, not PERMISSION_DENIED.
         ["/google.longrunning.Operations/GetOperation"] = new(Scopes.OperationsRead, Everyone),
         ["/google.longrunning.Operations/ListOperations"] = new(Scopes.OperationsRead, Everyone),
         ["/google.longrunning.Operations/DeleteOperation"] = new(Scopes.OperationsRead, Everyone),

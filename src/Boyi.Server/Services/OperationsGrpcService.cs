@@ -11,7 +11,7 @@ namespace Boyi.Server.Services;
 /// <summary>
 /// google.longrunning.Operations for Boyi's long-running calls: each caller (person or client) sees only the
 /// operations they started; anyone else's answer NOT_FOUND, as if they did not exist. Deleting, cancelling and
-/// waiting are not offered (the base class answers UNIMPLEMENTED): a caller polls GetOperation.
+/// waiting are not offered (UNIMPLEMENTED / NOT_SUPPORTED): a caller polls GetOperation.
 /// </summary>
 public sealed class OperationsGrpcService(OperationStore store) : Operations.OperationsBase
 {
@@ -44,4 +44,16 @@ public sealed class OperationsGrpcService(OperationStore store) : Operations.Ope
         response.Operations.AddRange(items.Select(LongRunningOperations.ToProto));
         return response;
     }
+
+    public override Task<Google.Protobuf.WellKnownTypes.Empty> DeleteOperation(DeleteOperationRequest request, ServerCallContext context) =>
+        throw NotSupported("DeleteOperation");
+
+    public override Task<Google.Protobuf.WellKnownTypes.Empty> CancelOperation(CancelOperationRequest request, ServerCallContext context) =>
+        throw NotSupported("CancelOperation");
+
+    public override Task<Operation> WaitOperation(WaitOperationRequest request, ServerCallContext context) =>
+        throw NotSupported("WaitOperation");
+
+    private static DomainException NotSupported(string method) =>
+        new(ErrorKind.Unimplemented, "NOT_SUPPORTED", $"{method} is not offered; poll GetOperation until the operation is done.");
 }
