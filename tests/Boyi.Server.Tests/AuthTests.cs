@@ -14,6 +14,7 @@ public sealed class AuthTests(CountyFixture s) : IClassFixture<CountyFixture>
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] Services =
     [
         RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor, LoanService.Descriptor,
+        NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor,
         global::Grpc.Health.V1.Health.Descriptor, global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor,
     ];
 

@@ -7,6 +7,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Boyi.Server.Tests;
@@ -122,6 +123,42 @@ public sealed class MatrixFixture : CountyFixture
             Channels[role] = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
         }
         Channels[Client] = Channel;
+        await SeedOperationsAndNotificationsAsync(people.Keys);
+    }
+
+    /// <summary>Each caller's principal (as operations record it), and each person's user id.</summary>
+    public Dictionary<string, string> Principals { get; } = [];
+    public Dictionary<string, string> Operations { get; } = [];
+    public Dictionary<string, string> Notifications { get; } = [];
+    /// <summary>An operation and a notification of somebody who is none of the callers.</summary>
+    public string StrangersOperation { get; private set; } = "";
+    public string StrangersNotification { get; private set; } = "";
+
+    /// <summary>One operation started by each caller, and one notification to each person.</summary>
+    private async Task SeedOperationsAndNotificationsAsync(IEnumerable<string> roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<BoyiUser>>();
+        var operations = Services.GetRequiredService<Boyi.Server.Background.LongRunningOperations>();
+        foreach (var role in roles)
+            Principals[role] = "user:" + (await users.FindByNameAsync($"m-{role}"))!.Id;
+        Principals[Client] = $"client:{ClientId}";
+        async Task<string> StartAsync(string principal) =>
+            (await operations.StartAsync<Boyi.TestHost.EchoOperationJob>(principal, "TEST_MATRIX", id => j => j.RunAsync(id, CancellationToken.None), CancellationToken.None)).Name;
+        foreach (var (role, principal) in Principals)
+            Operations[role] = await StartAsync(principal);
+        StrangersOperation = await StartAsync("user:a-stranger");
+
+        var database = Services.GetRequiredService<Boyi.Infrastructure.Data.Database>();
+        var writer = Services.GetRequiredService<Boyi.Infrastructure.Background.NotificationWriter>();
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        async Task<string> NotifyAsync(string userId) => Boyi.Server.Grpc.ResourceNames.Notification(await writer.AddAsync(conn, tx,
+            new(Boyi.Infrastructure.Background.NotificationRecipient.Person(userId), "TEST_MATRIX", "矩阵测试"), DateTime.UtcNow, CancellationToken.None));
+        foreach (var (role, principal) in Principals.Where(p => p.Key != Client))
+            Notifications[role] = await NotifyAsync(principal["user:".Length..]);
+        StrangersNotification = await NotifyAsync("a-stranger");
+        await tx.CommitAsync();
     }
 
     public async Task<(Cadre, Pairing)> PairedAsync(string county, string town, string village)
@@ -244,7 +281,10 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     /// <summary>What a call did: its status, and for lists how many rows came back.</summary>
     private sealed record Outcome(StatusCode Code, int? Count = null);
 
-    private sealed record Case(string Method, Kind Kind, Func<string, bool, GrpcChannel, Task<Outcome>> Run, StatusCode OwnPersonStatus = StatusCode.OK);
+    /// <param name="Personal">Objects belong to one caller (operations, notifications): another's is NOT_FOUND even to a client with every scope.</param>
+    /// <param name="NothingForClients">Clients own none (notifications are for people): their "own" is empty or NOT_FOUND too.</param>
+    private sealed record Case(string Method, Kind Kind, Func<string, bool, GrpcChannel, Task<Outcome>> Run, StatusCode OwnPersonStatus = StatusCode.OK,
+        bool Personal = false, bool NothingForClients = false);
 
     private static int _unique;
     private static int Next() => Interlocked.Increment(ref _unique);
@@ -756,7 +796,39 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
+
+        // Operations: each caller its own. A list's "own" rows are the caller's operation, its "foreign" ones a stranger's.
+        new("GetOperation", Kind.Object, (role, foreign, c) => Call(() => Ops(c).GetOperationAsync(new Google.LongRunning.GetOperationRequest
+        {
+            Name = foreign ? s.StrangersOperation : s.Operations[role],
+        }).ResponseAsync), Personal: true),
+        new("ListOperations", Kind.List, (role, foreign, c) => List(async () =>
+            (await Ops(c).ListOperationsAsync(new Google.LongRunning.ListOperationsRequest { PageSize = 500 })).Operations
+            .Count(o => o.Name == (foreign ? s.StrangersOperation : s.Operations[role]))), Personal: true),
+        new("DeleteOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).DeleteOperationAsync(new Google.LongRunning.DeleteOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
+        new("CancelOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).CancelOperationAsync(new Google.LongRunning.CancelOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
+        new("WaitOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).WaitOperationAsync(new Google.LongRunning.WaitOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
+
+        // Notifications: each person their own; a client has none.
+        new("ListNotifications", Kind.List, (role, foreign, c) => List(async () =>
+            (await Notes(c).ListNotificationsAsync(new ListNotificationsRequest { PageSize = 500 })).Notifications
+            .Count(n => n.Name == (foreign ? s.StrangersNotification : s.Notifications.GetValueOrDefault(role)))), Personal: true, NothingForClients: true),
+        new("MarkNotificationRead", Kind.Object, (role, foreign, c) => Call(() => Notes(c).MarkNotificationReadAsync(new MarkNotificationReadRequest
+        {
+            Name = foreign || role == MatrixFixture.Client ? s.StrangersNotification : s.Notifications[role],
+            RequestId = Guid.NewGuid().ToString(),
+        }).ResponseAsync), Personal: true, NothingForClients: true),
     ];
+
+    private static Google.LongRunning.Operations.OperationsClient Ops(GrpcChannel c) => new(c);
+    private static NotificationService.NotificationServiceClient Notes(GrpcChannel c) => new(c);
+
+    /// <summary>Methods offered by the interface but not by Boyi: UNIMPLEMENTED counts as the call being let through.</summary>
+    private static async Task<Outcome> Unimplemented(Func<Task> call)
+    {
+        var outcome = await Call(call);
+        return outcome.Code == StatusCode.Unimplemented ? new Outcome(StatusCode.OK) : outcome;
+    }
 
     /// <summary>An enterprise user's own is theirs and foreign another of the county; for staff, county A's or county B's.</summary>
     private string Enterprise(string role, bool foreign) => (role, foreign) switch
@@ -840,7 +912,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor];
+        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor,
+         NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()
@@ -971,9 +1044,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         var allowed = role == MatrixFixture.Client || policy.Roles.Contains(role);
         if (!allowed)
             return new(StatusCode.PermissionDenied);
-        if (test.Kind == Kind.Public || role == MatrixFixture.Client)
+        if (test.Kind == Kind.Public || (role == MatrixFixture.Client && !test.Personal))
             return new(StatusCode.OK, NonEmpty: test.Kind == Kind.List);
-        if (!foreign)
+        if (!foreign && !(role == MatrixFixture.Client && test.NothingForClients))
             return new(test.OwnPersonStatus, NonEmpty: test.Kind == Kind.List);
         return test.Kind == Kind.List ? new(StatusCode.OK, Empty: true) : new(StatusCode.NotFound);
     }

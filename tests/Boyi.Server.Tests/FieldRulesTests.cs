@@ -19,6 +19,7 @@ public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) :
     [
         RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, EnterpriseService.Descriptor,
         LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor, LoanService.Descriptor,
+        NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor,
     ];
 
     /// <summary>One field reachable from a request: the fields from the request down to it.</summary>

@@ -24,6 +24,8 @@ public class ServerFixture : IAsyncLifetime
 
     /// <summary>A channel authorised as a machine client with every scope.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
+    /// <summary>The id of <see cref="Channel"/>'s client (its principal is <c>client:</c> this).</summary>
+    public string ClientId { get; } = $"test-admin-{Guid.NewGuid():N}";
     public string GrpcAddress { get; private set; } = "";
     public string HttpAddress { get; private set; } = "";
     public TestDatabase Database => _database!;
@@ -51,6 +53,8 @@ public class ServerFixture : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             "--Logging:Capture:LogLevel:Default=Information",
             $"--Boyi:Auth:KeyDirectory={TestAuth.KeyDirectory}",
+            // No Hangfire workers unless a fixture asks for them (JobsFixture): most tests enqueue nothing.
+            "--Boyi:Jobs:Enabled=false",
             .. ExtraArguments,
         ], configure: b =>
         {
@@ -60,7 +64,7 @@ public class ServerFixture : IAsyncLifetime
         await _app.StartAsync();
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         HttpAddress = $"http://127.0.0.1:{httpPort}";
-        Channel = await TestAuth.AdminChannelAsync(_app.Services, HttpAddress, GrpcAddress);
+        Channel = await TestAuth.AdminChannelAsync(_app.Services, HttpAddress, GrpcAddress, ClientId);
         await SeedAsync();
     }
 

@@ -63,9 +63,9 @@ public static class TestAuth
     /// life, as a well-behaved machine client does. Its life is counted by the server's clock, which some fixtures
     /// move forward.
     /// </summary>
-    public static async Task<GrpcChannel> AdminChannelAsync(IServiceProvider services, string httpAddress, string grpcAddress)
+    public static async Task<GrpcChannel> AdminChannelAsync(IServiceProvider services, string httpAddress, string grpcAddress, string? clientId = null)
     {
-        var (id, secret) = await RegisterClientAsync(services, Scopes.All);
+        var (id, secret) = await RegisterClientAsync(services, Scopes.All, clientId);
         var clock = services.GetRequiredService<TimeProvider>();
         var gate = new SemaphoreSlim(1, 1);
         string? token = null;

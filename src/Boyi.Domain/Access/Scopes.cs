@@ -39,11 +39,18 @@ public static class Scopes
     /// <summary>Deciding on loans: approve or reject an application, pay a default's claim from the risk fund.</summary>
     public const string LoansApprove = "loans.approve";
 
+    /// <summary>Reading the long-running operations the client started itself.</summary>
+    public const string OperationsRead = "operations.read";
+    public const string NotificationsRead = "notifications.read";
+    /// <summary>Marking notifications read.</summary>
+    public const string NotificationsWrite = "notifications.write";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
+        OperationsRead, NotificationsRead, NotificationsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

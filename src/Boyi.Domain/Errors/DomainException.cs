@@ -11,6 +11,8 @@ public enum ErrorKind
     PermissionDenied,
     ResourceExhausted,
     Unauthenticated,
+    /// <summary>A method of an interface Boyi serves only in part (google.longrunning.Operations).</summary>
+    Unimplemented,
 }
 
 /// <summary>One bad input field: <paramref name="Field"/> is a path such as <c>members[2].id_card_number</c>.</summary>

@@ -362,6 +362,7 @@ public sealed partial class BoyiDbContext(DbContextOptions<BoyiDbContext> option
         // ledger and the loans.
         b.ApplyConfigurationsFromAssembly(typeof(BoyiDbContext).Assembly);
         ConfigureLoans(b);
+        Background.BackgroundModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

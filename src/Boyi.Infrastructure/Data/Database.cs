@@ -55,10 +55,13 @@ public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector 
         return result;
     }
 
+    /// <summary>The EF schema, then Hangfire's (its own schema and versioned scripts).</summary>
     public async Task MigrateAsync(CancellationToken ct)
     {
-        await using var db = CreateContext();
-        await db.Database.MigrateAsync(ct);
+        await using (var db = CreateContext())
+            await db.Database.MigrateAsync(ct);
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        await Background.HangfireSchema.InstallAsync(conn, ct);
     }
 }
 

@@ -13,7 +13,7 @@ public static class DatabaseRoles
 {
     /// <summary>
     /// Grants <paramref name="appRole"/> what the server needs on the current schema (DML on every table, the
-    /// sequences, reading the migrations history) and then exactly the audit log's grants. Idempotent: run it as the
+    /// sequences, reading the migrations history), DML on Hangfire's schema, and then exactly the audit log's grants. Idempotent: run it as the
     /// owner (or a superuser) after every migration, since tables created later are not covered by earlier grants.
     /// </summary>
     public static string GrantAppRoleSql(string ownerRole, string appRole)
@@ -26,6 +26,7 @@ public static class DatabaseRoles
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app};
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {app};
             REVOKE INSERT, UPDATE, DELETE ON TABLE __ef_migrations_history FROM {app};
+            {Background.HangfireSchema.GrantToAppRoleSql(app)}
             {audit}
             """;
     }

@@ -72,6 +72,18 @@ public static class RpcPolicies
         ["/boyi.v1.PairingService/GetPairingProposal"] = new(Scopes.PairingRead, Staff),
         ["/boyi.v1.PairingService/AcceptPairingProposal"] = new(Scopes.PairingWrite, Staff),
 
+        // Long-running operations: anyone may ask after the operations they started themselves (others' are NOT_FOUND).
+        // Deleting, cancelling and waiting answer UNIMPLEMENTED (NOT_SUPPORTED); listed so that they answer that, not PERMISSION_DENIED.
+        ["/google.longrunning.Operations/GetOperation"] = new(Scopes.OperationsRead, Everyone),
+        ["/google.longrunning.Operations/ListOperations"] = new(Scopes.OperationsRead, Everyone),
+        ["/google.longrunning.Operations/DeleteOperation"] = new(Scopes.OperationsRead, Everyone),
+        ["/google.longrunning.Operations/CancelOperation"] = new(Scopes.OperationsRead, Everyone),
+        ["/google.longrunning.Operations/WaitOperation"] = new(Scopes.OperationsRead, Everyone),
+
+        // Notifications: each person their own (to them, their enterprise, their role in their area); clients have none.
+        ["/boyi.v1.NotificationService/ListNotifications"] = new(Scopes.NotificationsRead, Everyone),
+        ["/boyi.v1.NotificationService/MarkNotificationRead"] = new(Scopes.NotificationsWrite, Everyone),
+
         // The audit log: auditors only (separation of duties: the administrators whose actions it records do not read it).
         ["/boyi.v1.AuditService/ListAuditEvents"] = new(Scopes.AuditRead, [Roles.Auditor]),
         ["/boyi.v1.AuditService/VerifyAuditChain"] = new(Scopes.AuditRead, [Roles.Auditor]),

@@ -75,6 +75,8 @@ public static class GrpcExtensions
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<NotificationGrpcService>();
+        app.MapGrpcService<OperationsGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -170,6 +170,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         ErrorKind.PermissionDenied => Code.PermissionDenied,
         ErrorKind.ResourceExhausted => Code.ResourceExhausted,
         ErrorKind.Unauthenticated => Code.Unauthenticated,
+        ErrorKind.Unimplemented => Code.Unimplemented,
         _ => Code.Internal,
     };
 }

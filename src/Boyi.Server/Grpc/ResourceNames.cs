@@ -62,14 +62,27 @@ public static class ResourceNames
     public static string Placement(long id) => $"placements/{id}";
 
     /// <summary>`placements/{placement}`: a plain positive number (placements are numbered in one sequence).</summary>
-    public static long ParsePlacement(string? name, string field)
+    public static long ParsePlacement(string? name, string field) => ParseNumbered(name, field, "placements", "placement");
+
+    public static string Notification(long id) => $"notifications/{id}";
+
+    public static string Operation(long id) => $"operations/{id}";
+
+    /// <summary>`operations/{operation}`: a plain positive number.</summary>
+    public static long ParseOperation(string? name, string field) => ParseNumbered(name, field, "operations", "operation");
+
+    /// <summary>`notifications/{notification}`: a plain positive number.</summary>
+    public static long ParseNotification(string? name, string field) => ParseNumbered(name, field, "notifications", "notification");
+
+    /// <summary>`{collection}/{id}` where the id is a plain positive number of one sequence (not county-prefixed).</summary>
+    private static long ParseNumbered(string? name, string field, string collection, string singular)
     {
         if (string.IsNullOrEmpty(name))
             throw DomainException.Invalid(field, "REQUIRED", "is required");
-        return name.StartsWith("placements/", StringComparison.Ordinal)
-            && long.TryParse(name.AsSpan("placements/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+        return name.StartsWith(collection + "/", StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(collection.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
                 ? id
-                : throw Invalid(field, "placements/{placement}");
+                : throw Invalid(field, $"{collection}/{{{singular}}}");
     }
 
     public static long ParseJob(string? name, string field) =>

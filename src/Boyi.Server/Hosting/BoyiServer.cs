@@ -1,3 +1,4 @@
+using Boyi.Server.Background;
 using Boyi.Server.Extensions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,14 +18,17 @@ public static class BoyiServer
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc(builder.Configuration);
+        builder.AddBoyiJobs();
 
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseBoyiRequestLimits();
         app.MapBoyiAuth();
+        app.UseBoyiJobs();
         app.MapBoyiGrpc();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
         await app.PrepareBoyiDatabaseAsync(ct);
+        app.DeclareRecurringJobs();
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app, builder.Configuration));
         return app;
     }

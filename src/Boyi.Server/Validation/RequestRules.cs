@@ -29,8 +29,27 @@ public sealed class RequestRules(TimeProvider clock)
 
     private static readonly ConcurrentDictionary<MessageDescriptor, FieldPlan[]> Plans = new();
 
-    /// <summary>Whether the rules apply to messages of this type: Boyi's own API, not health checks or reflection.</summary>
-    public static bool Governs(MessageDescriptor descriptor) => descriptor.File.Package.StartsWith("boyi.", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether the rules apply to messages of this type: Boyi's own API and the google.longrunning interface it
+    /// serves (whose rules are <see cref="ServedForeignRules"/>), not health checks or reflection.
+    /// </summary>
+    public static bool Governs(MessageDescriptor descriptor) =>
+        descriptor.File.Package.StartsWith("boyi.", StringComparison.Ordinal) || descriptor.File.Package == "google.longrunning";
+
+    /// <summary>
+    /// The rules of the request fields of google.longrunning.Operations, whose proto is Google's and carries none.
+    /// </summary>
+    private static readonly Dictionary<string, FieldRules> ServedForeignRules = new(StringComparer.Ordinal)
+    {
+        ["google.longrunning.GetOperationRequest.name"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.ListOperationsRequest.name"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.ListOperationsRequest.filter"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.ListOperationsRequest.page_size"] = new() { Min = 0, Max = int.MaxValue },
+        ["google.longrunning.ListOperationsRequest.page_token"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.DeleteOperationRequest.name"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.CancelOperationRequest.name"] = new() { Text = ProtoTextKind.OneLine },
+        ["google.longrunning.WaitOperationRequest.name"] = new() { Text = ProtoTextKind.OneLine },
+    };
 
     /// <summary>Throws INVALID_ARGUMENT listing every field of <paramref name="request"/> that breaks its rules.</summary>
     public void Check(IMessage request)
@@ -43,7 +62,8 @@ public sealed class RequestRules(TimeProvider clock)
     }
 
     /// <summary>The rules a field declares, or null (a field of a message from outside, such as a FieldMask).</summary>
-    public static FieldRules? RulesOf(FieldDescriptor field) => field.GetOptions()?.GetExtension(FieldRulesExtensions.FieldRules);
+    public static FieldRules? RulesOf(FieldDescriptor field) =>
+        field.GetOptions()?.GetExtension(FieldRulesExtensions.FieldRules) ?? ServedForeignRules.GetValueOrDefault(field.FullName);
 
     /// <summary>Whether the server ignores the field on input (so it is not checked).</summary>
     public static bool IsOutputOnly(FieldDescriptor field) =>

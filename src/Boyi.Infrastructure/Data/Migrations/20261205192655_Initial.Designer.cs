@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205191310_Initial")]
+    [Migration("20261205192655_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,6 +24,193 @@ namespace Boyi.Infrastructure.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Boyi.Infrastructure.Background.JobRunRow", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("job");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTime>("FinishTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finish_time");
+
+                    b.HasKey("Job", "Period")
+                        .HasName("pk_job_runs");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Background.NotificationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("delivery_attempts");
+
+                    b.Property<string>("DeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("delivery_error");
+
+                    b.Property<short>("DeliveryState")
+                        .HasColumnType("smallint")
+                        .HasColumnName("delivery_state");
+
+                    b.Property<DateTime?>("DeliveryTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivery_time");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTime?>("ReadTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_time");
+
+                    b.Property<int?>("RecipientCountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipient_county_id");
+
+                    b.Property<long?>("RecipientEnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recipient_enterprise_id");
+
+                    b.Property<short>("RecipientKind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("recipient_kind");
+
+                    b.Property<string>("RecipientRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("recipient_role");
+
+                    b.Property<long?>("RecipientTownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recipient_town_id");
+
+                    b.Property<string>("RecipientUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("recipient_user_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_notifications_pending")
+                        .HasFilter("delivery_state = 1");
+
+                    b.HasIndex("RecipientEnterpriseId", "Id")
+                        .HasDatabaseName("ix_notifications_recipient_enterprise_id_id")
+                        .HasFilter("recipient_enterprise_id IS NOT NULL");
+
+                    b.HasIndex("RecipientUserId", "Id")
+                        .HasDatabaseName("ix_notifications_recipient_user_id_id")
+                        .HasFilter("recipient_user_id IS NOT NULL");
+
+                    b.HasIndex("RecipientCountyId", "RecipientRole", "Id")
+                        .HasDatabaseName("ix_notifications_recipient_county_id_recipient_role_id")
+                        .HasFilter("recipient_role IS NOT NULL");
+
+                    b.ToTable("notifications", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notifications_recipient", "(recipient_kind = 1 AND recipient_user_id IS NOT NULL) OR (recipient_kind = 2 AND recipient_enterprise_id IS NOT NULL) OR (recipient_kind = 3 AND recipient_role IS NOT NULL AND recipient_county_id IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Background.OperationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("boolean")
+                        .HasColumnName("done");
+
+                    b.Property<DateTime?>("DoneTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_time");
+
+                    b.Property<byte[]>("Error")
+                        .HasColumnType("bytea")
+                        .HasColumnName("error");
+
+                    b.Property<string>("HangfireJobId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("hangfire_job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Metadata")
+                        .HasColumnType("bytea")
+                        .HasColumnName("metadata");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("bytea")
+                        .HasColumnName("response");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_operations");
+
+                    b.HasIndex("StartedBy", "Id")
+                        .HasDatabaseName("ix_operations_started_by_id");
+
+                    b.ToTable("operations", (string)null);
+                });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.CadreRow", b =>
                 {

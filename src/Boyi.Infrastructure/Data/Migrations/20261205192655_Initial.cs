@@ -122,6 +122,47 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "job_runs",
+                columns: table => new
+                {
+                    job = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    period = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    finish_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_job_runs", x => new { x.job, x.period });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notifications",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    recipient_kind = table.Column<short>(type: "smallint", nullable: false),
+                    recipient_user_id = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    recipient_enterprise_id = table.Column<long>(type: "bigint", nullable: true),
+                    recipient_role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    recipient_county_id = table.Column<int>(type: "integer", nullable: true),
+                    recipient_town_id = table.Column<long>(type: "bigint", nullable: true),
+                    kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    link = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    read_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    delivery_state = table.Column<short>(type: "smallint", nullable: false),
+                    delivery_attempts = table.Column<int>(type: "integer", nullable: false),
+                    delivery_error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    delivery_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_notifications", x => x.id);
+                    table.CheckConstraint("ck_notifications_recipient", "(recipient_kind = 1 AND recipient_user_id IS NOT NULL) OR (recipient_kind = 2 AND recipient_enterprise_id IS NOT NULL) OR (recipient_kind = 3 AND recipient_role IS NOT NULL AND recipient_county_id IS NOT NULL)");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "oidc_applications",
                 columns: table => new
                 {
@@ -164,6 +205,28 @@ namespace Boyi.Infrastructure.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_oidc_scopes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "operations",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    started_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    hangfire_job_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    done = table.Column<bool>(type: "boolean", nullable: false),
+                    response = table.Column<byte[]>(type: "bytea", nullable: true),
+                    error = table.Column<byte[]>(type: "bytea", nullable: true),
+                    metadata = table.Column<byte[]>(type: "bytea", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    done_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_operations", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -1393,6 +1456,30 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "state IN (1, 2, 4, 6)");
 
             migrationBuilder.CreateIndex(
+                name: "ix_notifications_pending",
+                table: "notifications",
+                column: "id",
+                filter: "delivery_state = 1");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_recipient_county_id_recipient_role_id",
+                table: "notifications",
+                columns: new[] { "recipient_county_id", "recipient_role", "id" },
+                filter: "recipient_role IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_recipient_enterprise_id_id",
+                table: "notifications",
+                columns: new[] { "recipient_enterprise_id", "id" },
+                filter: "recipient_enterprise_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_recipient_user_id_id",
+                table: "notifications",
+                columns: new[] { "recipient_user_id", "id" },
+                filter: "recipient_user_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_oidc_applications_client_id",
                 table: "oidc_applications",
                 column: "client_id",
@@ -1424,6 +1511,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 table: "oidc_tokens",
                 column: "reference_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_operations_started_by_id",
+                table: "operations",
+                columns: new[] { "started_by", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_pairing_proposals_county_id",
@@ -1645,6 +1737,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "idempotency_keys");
 
             migrationBuilder.DropTable(
+                name: "job_runs");
+
+            migrationBuilder.DropTable(
                 name: "linkage_participants");
 
             migrationBuilder.DropTable(
@@ -1660,10 +1755,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "loan_scheme_subsidy_shares");
 
             migrationBuilder.DropTable(
+                name: "notifications");
+
+            migrationBuilder.DropTable(
                 name: "oidc_scopes");
 
             migrationBuilder.DropTable(
                 name: "oidc_tokens");
+
+            migrationBuilder.DropTable(
+                name: "operations");
 
             migrationBuilder.DropTable(
                 name: "pairing_proposals");
