@@ -194,11 +194,14 @@ H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone_ciphe
 M_COLS="household_id, member_id, county_id, full_name, relation, id_card_cipher, id_card_hash, birth_date, health, labour_capacity, household_deleted"
 S_COLS="household_id, county_id, from_status, to_status, lifted_year, reason, change_time"
 
-# Empties the county of households (pairings, linkage targets and placements reference them, so they go too; the
-# benchmark database has none and the import writes none) and
-# rewinds the household numbers, then settles the database so each timed run starts from the same state.
+# Empties the county of households (pairings, linkage targets, placements, loans and the ledger rows of placements
+# and loans reference them, so they go too; the import writes none of them) and rewinds the household numbers, then
+# settles the database so each timed run starts from the same state. The subsidy ledger refuses TRUNCATE by a trigger
+# (paid rows never go); this scratch database turns triggers off for the statement (replica role).
 import_reset() {
-  PSQL $IMPORT_DB -c "TRUNCATE placements, linkage_targets, pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
+  PSQL $IMPORT_DB -c "SET session_replication_role = replica" \
+    -c "TRUNCATE subsidy_ledger, loan_events, risk_fund_entries, loans, placements, linkage_targets, pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
+    -c "RESET session_replication_role" \
     -c "UPDATE villages SET next_household_seq = 1 WHERE next_household_seq <> 1" \
     -c "ANALYZE households, household_members, household_status_changes, villages" -c "CHECKPOINT"
   sleep 1
@@ -328,7 +331,7 @@ bench_import() {
     machine
     echo "- data: demo county $COUNTY, $households households, $people people; demo.csv $(du -k "$dir/demo.csv" | cut -f1) KiB, demo.xlsx $(du -k "$dir/demo.xlsx" | cut -f1) KiB; $ROUNDS interleaved rounds (csv, psql, xlsx), reset before each run"
     echo
-    echo "| run | median ms (wall) | ratio psql ÷ this (goal ≥ 1.0) |"
+    echo "| run | median ms (wall) | ratio psql ÷ this (goal ≥ 1.1) |"
     echo "| --- | ---: | ---: |"
     echo "| boyi import demo.csv (gRPC) | $csv_ms | $(calc "$psql_ms / $csv_ms" 2) |"
     echo "| boyi import demo.xlsx (gRPC) | $xlsx_ms | $(calc "$psql_ms / $xlsx_ms" 2) |"
@@ -464,7 +467,7 @@ bench_gethousehold() {
     echo "| pgbench, GetHousehold's 2 statements pipelined (1 round trip, as the server's batch) | $P |"
     echo "| combined limit 1/(1/empty + 1/pgbench) | $LIMIT |"
     echo "| **GetHousehold** | **$G** |"
-    echo "| ratio GetHousehold ÷ limit (goal ≥ 0.6) | **$(calc "$G / $LIMIT" 2)** |"
+    echo "| ratio GetHousehold ÷ limit (goal ≥ 0.75) | **$(calc "$G / $LIMIT" 2)** |"
     echo "| (median of the per-round ratios) | $(awk -F'\t' 'NR > 1 { printf "%.3f\n", $4 * (1 / $2 + 1 / $3) }' "$GH_DIR/rounds.tsv" | median | xargs printf '%.2f') |"
     echo "| (pgbench, 2 statements in 2 round trips) | $P2 |"
     echo "| (ratio with that pgbench in the limit) | $(calc "$G / (1 / (1 / $E + 1 / $P2))" 2) |"
