@@ -12,11 +12,7 @@ namespace Boyi.Server.Tests;
 public sealed class AuthTests(CountyFixture s) : IClassFixture<CountyFixture>
 {
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] Services =
-    [
-        RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor, LoanService.Descriptor,
-        NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor,
-        global::Grpc.Health.V1.Health.Descriptor, global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor,
-    ];
+        [.. ContractServices.All, global::Grpc.Health.V1.Health.Descriptor, global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor];
 
     [Fact]
     public void EveryMethodOfEveryService_HasADeclaredPolicy_AndEveryPolicyAnExistingMethod()

@@ -911,9 +911,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private async Task<string> FreshHouseholdAsync(string role, bool foreign) =>
         (await Api.CreateHouseholdAsync(s, Area(role, foreign).Village)).Name;
 
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor, EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor,
-         NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor];
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices = [.. ContractServices.All];
 
     [Fact]
     public async Task EveryRpc_ForEveryRole_OnOwnAndForeignObjects_AnswersAsTheMatrixSays()

@@ -15,12 +15,7 @@ namespace Boyi.Server.Tests;
 /// </summary>
 public sealed class FieldRulesTests(CountyFixture s, ITestOutputHelper output) : IClassFixture<CountyFixture>
 {
-    public static readonly ServiceDescriptor[] Services =
-    [
-        RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, EnterpriseService.Descriptor,
-        LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, AuditService.Descriptor, LoanService.Descriptor,
-        NotificationService.Descriptor, Google.LongRunning.Operations.Descriptor,
-    ];
+    public static readonly ServiceDescriptor[] Services = [.. ContractServices.All];
 
     /// <summary>One field reachable from a request: the fields from the request down to it.</summary>
     public sealed record FieldPath(MethodDescriptor Method, IReadOnlyList<FieldDescriptor> Fields)

@@ -34,13 +34,7 @@ public sealed class RefusalAuditTests(CountyFixture s) : IClassFixture<CountyFix
         return [(byte)(field.FieldNumber << 3 | 2), (byte)bad.Length, .. bad];
     }
 
-    public static IEnumerable<MethodDescriptor> BoyiMethods() =>
-        typeof(RegistryService).Assembly.GetTypes()
-            .Select(t => t.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
-            .Where(p => p?.PropertyType == typeof(ServiceDescriptor))
-            .Select(p => (ServiceDescriptor)p!.GetValue(null)!)
-            .Where(svc => svc.File.Package == "boyi.v1")
-            .SelectMany(svc => svc.Methods);
+    public static IEnumerable<MethodDescriptor> BoyiMethods() => ContractServices.Boyi.SelectMany(svc => svc.Methods);
 
     [Fact]
     public async Task AMalformedMessage_IsInvalidArgument_WithMalformedMessage_AndAudited_ForEveryRpc()

@@ -47,9 +47,7 @@ public sealed class StreamFixture : CountyFixture
 /// </summary>
 public sealed class StreamAuthorityTests(StreamFixture s) : IClassFixture<StreamFixture>
 {
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices =
-        [RegistryService.Descriptor, HouseholdService.Descriptor, CadreService.Descriptor, PairingService.Descriptor, AuditService.Descriptor,
-         EnterpriseService.Descriptor, LinkageService.Descriptor, JobService.Descriptor, ProjectService.Descriptor, LoanService.Descriptor];
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] DataServices = [.. ContractServices.All];
 
     public static IEnumerable<MethodDescriptor> ServerStreamingRpcs() =>
         DataServices.SelectMany(d => d.Methods).Where(m => m.IsServerStreaming);
