@@ -1,3 +1,4 @@
+using Boyi.Domain.Validation;
 using Boyi.Domain.Money;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
@@ -69,15 +70,6 @@ public static class LoanRules
     /// <summary>Approved and not yet repaid or compensated: its principal is reserved from the lender's capacity.</summary>
     public static bool HoldsCapacity(LoanState s) => s is LoanState.Approved or LoanState.Disbursed or LoanState.Overdue or LoanState.Defaulted;
 
-    /// <summary>Age in whole years on <paramref name="day"/>; someone born on 29 February is a year older on 1 March of other years.</summary>
-    public static int AgeOn(DateOnly birth, DateOnly day)
-    {
-        var age = day.Year - birth.Year;
-        if ((day.Month, day.Day).CompareTo((birth.Month, birth.Day)) < 0)
-            age--;
-        return age;
-    }
-
     /// <summary>(balance) × leverage, where the balance is deposits less claims paid (<see cref="RiskFund.Capacity"/>).</summary>
     public static long Capacity(long depositsFen, long claimsFen, int leverage) => RiskFund.Capacity(checked(depositsFen - claimsFen), leverage);
 
@@ -119,7 +111,7 @@ public static class LoanEligibility
             v.Add(new("loan.household", "HOUSEHOLD_NOT_IN_NEED", "the household is neither poor nor at risk of relapse"));
         if (a.HouseholdHasDefaultedLoan)
             v.Add(new("loan.household", "HOUSEHOLD_HAS_DEFAULTED_LOAN", "a household with a defaulted loan gets no new one"));
-        var age = LoanRules.AgeOn(a.BorrowerBirthDate, today);
+        var age = IdCardNumber.CompletedYears(a.BorrowerBirthDate, today);
         if (age is < LoanRules.MinBorrowerAge or > LoanRules.MaxBorrowerAge)
             v.Add(new("loan.borrower", "BORROWER_AGE_OUT_OF_RANGE", $"the borrower must be {LoanRules.MinBorrowerAge} to {LoanRules.MaxBorrowerAge} years old"));
         if (a.BorrowerLabour is not (LabourCapacity.Normal or LabourCapacity.Skilled))

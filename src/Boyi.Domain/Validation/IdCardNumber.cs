@@ -52,10 +52,16 @@ public readonly record struct IdCardNumber
     public string Masked => Value.Length == Length ? string.Concat(Value.AsSpan(0, 1), new string('*', Length - 2), Value.AsSpan(Length - 1)) : string.Empty;
 
     /// <summary>Completed years of age on <paramref name="date"/>.</summary>
-    public int AgeOn(DateOnly date)
+    public int AgeOn(DateOnly date) => CompletedYears(BirthDate, date);
+
+    /// <summary>
+    /// Completed years of age on <paramref name="date"/> of someone born on <paramref name="birth"/>; someone born on
+    /// 29 February completes a year on 1 March of a common year.
+    /// </summary>
+    public static int CompletedYears(DateOnly birth, DateOnly date)
     {
-        var age = date.Year - BirthDate.Year;
-        if (date.Month < BirthDate.Month || (date.Month == BirthDate.Month && date.Day < BirthDate.Day))
+        var age = date.Year - birth.Year;
+        if (date.Month < birth.Month || (date.Month == birth.Month && date.Day < birth.Day))
             age--;
         return age;
     }

@@ -79,7 +79,7 @@ internal sealed class DemoLoans
             if (h.Household.Status is not (HouseholdStatus.Poor or HouseholdStatus.AtRiskOfRelapse))
                 continue;
             var borrower = h.Members.FirstOrDefault(m => m.LabourCapacity is LabourCapacity.Normal or LabourCapacity.Skilled
-                && LoanRules.AgeOn(m.BirthDate, today) is >= LoanRules.MinBorrowerAge and <= LoanRules.MaxBorrowerAge - 1);
+                && Boyi.Domain.Validation.IdCardNumber.CompletedYears(m.BirthDate, today) is >= LoanRules.MinBorrowerAge and <= LoanRules.MaxBorrowerAge - 1);
             if (borrower is not null)
                 candidates.Add((h, borrower));
         }

@@ -21,7 +21,7 @@ public sealed class JobContext
     public DateTimeOffset Occurrence { get; internal set; }
 
     /// <summary>The occurrence in China time, as the programme's dates and schedules are.</summary>
-    public DateTimeOffset OccurrenceInChina => TimeZoneInfo.ConvertTime(Occurrence, RecurringJobs.China);
+    public DateTimeOffset OccurrenceInChina => TimeZoneInfo.ConvertTime(Occurrence, Boyi.Domain.ChinaTime.Zone);
 }
 
 /// <summary>Resolves job classes from a DI scope per run, and fills the scope's <see cref="JobContext"/>.</summary>

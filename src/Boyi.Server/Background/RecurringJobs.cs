@@ -4,18 +4,15 @@ namespace Boyi.Server.Background;
 
 /// <summary>
 /// Every recurring job of Boyi, in one place: fixed ids (the dashboard, the logs and the idempotency keys use
-/// them), schedules in China time. A job's body claims its occurrence with
+/// them), schedules in China time (settlement dates and "daily" mean China's). A job's body claims its occurrence with
 /// <see cref="Infrastructure.Background.JobRuns.TryClaimAsync"/> so that a retry or a second instance writes nothing twice.
 /// </summary>
 public static class RecurringJobs
 {
-    /// <summary>The programme's clock: settlement dates and "daily" mean China's.</summary>
-    public static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     /// <summary>Hands notifications waiting for the webhook to delivery jobs (nothing to do when none is configured).</summary>
     public const string NotificationDispatch = "notifications-dispatch";
 
-    public static RecurringJobOptions Options { get; } = new() { TimeZone = China, MisfireHandling = MisfireHandlingMode.Relaxed };
+    public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
     {

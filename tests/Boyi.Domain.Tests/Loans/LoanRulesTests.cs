@@ -24,9 +24,9 @@ public sealed class LoanRulesTests
     [InlineData("2008-02-29", "2026-02-28", 17)]   // a leap-day birthday is reached on 1 March in other years
     [InlineData("2008-02-29", "2026-03-01", 18)]
     [InlineData("1961-01-01", "2026-12-31", 65)]
-    public void AgeOn_CountsWholeYears(string birth, string day, int age)
+    public void CompletedYears_CountsWholeYears(string birth, string day, int age)
     {
-        Assert.Equal(age, LoanRules.AgeOn(DateOnly.Parse(birth), DateOnly.Parse(day)));
+        Assert.Equal(age, Boyi.Domain.Validation.IdCardNumber.CompletedYears(DateOnly.Parse(birth), DateOnly.Parse(day)));
     }
 
     [Fact]
