@@ -1,9 +1,7 @@
 using Boyi.Domain.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
 
 namespace Boyi.Server.Auth;
 

@@ -6,8 +6,6 @@ using Boyi.Server.Audit;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Validation.AspNetCore;
 
 namespace Boyi.Server.Grpc;
 
