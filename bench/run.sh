@@ -4,7 +4,8 @@
 #   bench/run.sh import         gRPC import of the demo county file (CSV and XLSX) ÷ psql \copy of the same rows
 #   bench/run.sh gethousehold   h2load GetHousehold ÷ 1/(1/empty RPC + 1/pgbench of the same SQL)
 #   bench/run.sh coverage       coverage, uncovered list and planner at county and province scale ÷ count(*)
-#   bench/run.sh all            the three, in that order
+#   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
+#   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
 #
 # It installs what is missing (as root, with apt-get), builds Release, starts its own PostgreSQL cluster in
@@ -17,6 +18,7 @@
 #   H2_CONNECTIONS=4  HTTP/2 connections h2load opens
 #   SERVER_CS_EXTRA=  appended to the server's connection string, to try a setting (e.g. "No Reset On Close=true")
 #   PROVINCE=40       counties in the province database
+#   JOBS=2000         jobs per kind and round in the Hangfire benchmark
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -533,11 +535,25 @@ bench_coverage() {
   } | tee "$OUT/coverage.md"
 }
 
+# ---------------------------------------------------------------------------------------------- hangfire ---
+bench_hangfire() {
+  ensure_county_db
+  log "Hangfire: ${JOBS:-2000} jobs per kind and round on $COUNTY_DB"
+  {
+    echo "## Hangfire throughput — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- $ROUNDS rounds after a warm-up round; each round enqueues the jobs of one kind, then times a job server from its start"
+    echo "  until all have run (the kinds alternate which goes first); figures are medians"
+    HARNESS hangfire --cs "$(cs $COUNTY_DB)" --jobs "${JOBS:-2000}" --rounds "$ROUNDS"
+  } | tee "$OUT/hangfire.md"
+}
+
 # ------------------------------------------------------------------------------------------------- main ---
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|all) ;;
+    import|gethousehold|coverage|hangfire|all) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -554,7 +570,8 @@ main() {
     import) bench_import ;;
     gethousehold) bench_gethousehold ;;
     coverage) bench_coverage ;;
-    all) bench_import; bench_gethousehold; bench_coverage ;;
+    hangfire) bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

@@ -21,6 +21,8 @@ public static class BenchApp
               Times GetCoverage, ListUncoveredHouseholds and CreatePairingProposal through the gRPC API.
           import-cpu --cs CS --file demo.csv [--county 450923] [--rounds 5]
               Where the server's CPU goes in an import, phase by phase (read, plan, check, rows), in-process, no writes.
+          hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
+              Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -53,6 +55,10 @@ public static class BenchApp
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),
                     options.Int("rounds", 5), ct);
+                return 0;
+            case "hangfire":
+                await HangfireBench.RunAsync(options.Required("cs"), options.Int("jobs", 2000), options.Int("rounds", 5),
+                    options.Get("workers") is null ? null : options.Int("workers", 0), ct);
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'\n\n{Help}");

@@ -223,6 +223,8 @@ internal sealed class Results
         list.Add(elapsed.TotalMilliseconds);
     }
 
+    public IReadOnlyList<double> Values(string name) => _ms[name];
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -9,17 +9,7 @@ namespace Boyi.Server.Background;
 public static class JobsExtensions
 {
     /// <summary>Hangfire's process-wide serialisation settings; every process that creates jobs needs the same (tests too).</summary>
-    public static void ConfigureHangfire() => _ = Serialization.Value;
-
-    private static readonly Lazy<bool> Serialization = new(() =>
-    {
-        // Process-wide in Hangfire (serializer settings); the same for every instance, so set once.
-        GlobalConfiguration.Configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings();
-        return true;
-    });
+    public static void ConfigureHangfire() => HangfireStorage.ConfigureSerialization();
 
     /// <summary>
     /// Hangfire on Boyi's own database (schema <c>hangfire</c>, installed with the rest by the owner role), with the
@@ -62,14 +52,7 @@ public static class JobsExtensions
 
     /// <summary>Hangfire's storage on <paramref name="dataSource"/> (the schema must be installed: it is not prepared here).</summary>
     public static JobStorage CreateStorage(NpgsqlDataSource dataSource, JobsOptions options) =>
-        new PostgreSqlStorage(new DataSourceConnectionFactory(dataSource), new PostgreSqlStorageOptions
-        {
-            SchemaName = HangfireSchema.Name,
-            PrepareSchemaIfNecessary = false,
-            QueuePollInterval = options.QueuePollInterval,
-            InvisibilityTimeout = options.InvisibilityTimeout,
-            UseSlidingInvisibilityTimeout = true,
-        });
+        HangfireStorage.Create(dataSource, options.QueuePollInterval, options.InvisibilityTimeout);
 
     /// <summary>The dashboard at /jobs.</summary>
     public static WebApplication UseBoyiJobs(this WebApplication app)
@@ -92,12 +75,6 @@ public static class JobsExtensions
         {
             app.Logger.LogError(e, "Could not declare the recurring jobs; they run as last declared");
         }
-    }
-
-    /// <summary>Hangfire's connections come from Boyi's pool, as the app role.</summary>
-    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
-    {
-        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
     }
 }
 
