@@ -159,6 +159,12 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
         var lender = await LenderAsync(100_000);   // backs 10,000 yuan: not a 50,000-yuan loan
         var tooBig = await ApplyAsync(lender, s.Micro);
         var raced = await ApplyAsync(lender, s.Micro, 500_000);
+        var lifted = await ApplyAsync(lender, s.Micro, 500_000);
+        // Since the application the household was lifted out of poverty: approval checks eligibility again.
+        await s.Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest
+        {
+            Name = lifted.Household, Status = HouseholdStatus.Lifted, LiftedYear = 2025, Reason = "收入达标",
+        });
 
         var page = await s.SignInAsStaffAsync();
         await page.GotoAsync($"{s.PortalAddress}/staff/loans");
@@ -168,6 +174,10 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
         Assert.Equal(LoanState.Applied, (await GetAsync(tooBig)).State);
         Assert.Equal(0, (await s.Loans.GetLenderAsync(new GetLenderRequest { Name = lender.Name })).Lender.RiskFund.UsedFen);
         await ScreenshotAsync(page, "staff-loans-refused.png");
+
+        await page.ClickAsync($"#approve-{Id(lifted.Name)}");
+        Assert.Equal("该户不是贫困户或返贫风险户。", (await page.InnerTextAsync($"#problem-{Id(lifted.Name)}")).Trim());
+        Assert.Equal(LoanState.Applied, (await GetAsync(lifted)).State);
 
         // Decided by someone else while the page was open: the stale decision is refused, and the page says so.
         await page.ReloadAsync();
