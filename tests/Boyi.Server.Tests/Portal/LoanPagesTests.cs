@@ -265,8 +265,27 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     [Fact]
     public async Task TheJobsDashboardLink_AndLoanDecisions_AreForCountyAdministratorsOnly()
     {
+        // Something unread for county administrators, so the menu carries its count too.
+        var database = s.Services.GetRequiredService<Database>();
+        await using (var conn = await database.DataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await s.Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx, new NewNotification(
+                NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.CountyAdmin, int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture)),
+                "LOAN_OVERDUE", "有贷款逾期"), DateTime.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal($"{s.HttpAddress}/jobs", await admin.GetAttributeAsync("#nav-jobs-dashboard", "href"));
+        // The administrator's menu, the longest, stays on one line in English at the narrowest width that unfolds it.
+        await admin.SetViewportSizeAsync(992, 800);
+        await admin.GotoAsync($"{s.PortalAddress}/lang?c=en&returnUrl=%2Fstaff%2Frisk-funds");
+        Assert.True(await admin.IsVisibleAsync("#nav-jobs-dashboard"));
+        Assert.True(await admin.IsVisibleAsync("#nav-unread"));
+        Assert.Equal(0, await admin.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth"));
+        // One line: every link starts above the bottom of every other (a badge makes its link a little taller).
+        var boxes = await admin.Locator("nav .nav-link").EvaluateAllAsync<double[][]>("links => links.map(l => [l.getBoundingClientRect().top, l.getBoundingClientRect().bottom])");
+        Assert.True(boxes.Max(b => b[0]) < boxes.Min(b => b[1]), string.Join("; ", boxes.Select(b => $"{b[0]}–{b[1]}")));
 
         var officer = await s.SignInAsStaffAsync(long.Parse(s.County.Towns[0].Name["towns/".Length..], CultureInfo.InvariantCulture));
         Assert.Equal(0, await officer.Locator("#nav-jobs-dashboard").CountAsync());
