@@ -67,6 +67,17 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
         })).Loan;
     }
 
+    /// <summary>Writes a notification as the server does (committed), without anything that causes it.</summary>
+    private async Task<long> NotifyAsync(NewNotification n)
+    {
+        var database = s.Services.GetRequiredService<Database>();
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var id = await s.Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx, n, DateTime.UtcNow, CancellationToken.None);
+        await tx.CommitAsync();
+        return id;
+    }
+
     private async Task<Loan> GetAsync(Loan loan) => (await s.Loans.GetLoanAsync(new GetLoanRequest { Name = loan.Name })).Loan;
 
     [Fact]
@@ -236,15 +247,7 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     {
         var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
         var enterpriseId = long.Parse(enterprise.Name["enterprises/".Length..], CultureInfo.InvariantCulture);
-        var database = s.Services.GetRequiredService<Database>();
-        long id;
-        await using (var conn = await database.DataSource.OpenConnectionAsync())
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            id = await s.Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx,
-                new NewNotification(NotificationRecipient.Enterprise(enterpriseId), "DIVIDEND_OVERDUE", "股息逾期未付，请尽快处理", "/loans"), DateTime.UtcNow, CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        var id = await NotifyAsync(new NewNotification(NotificationRecipient.Enterprise(enterpriseId), "DIVIDEND_OVERDUE", "股息逾期未付，请尽快处理", "/loans"));
         var item = $"#notifications-{id}";
 
         var page = await s.SignInAsync(user, Api.EnterprisePassword);
@@ -257,6 +260,7 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
         Assert.True(await page.IsVisibleAsync($"#read {item}"));
         Assert.Equal(0, await page.Locator($"#unread {item}").CountAsync());
         Assert.Equal(0, await page.Locator("#nav-unread").CountAsync());
+        var database = s.Services.GetRequiredService<Database>();
         await using (var conn = await database.DataSource.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
             Assert.NotNull((await new NotificationStore(database).GetAsync(id, conn, tx, forUpdate: false, CancellationToken.None))!.ReadTime);
@@ -266,15 +270,8 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     public async Task TheJobsDashboardLink_AndLoanDecisions_AreForCountyAdministratorsOnly()
     {
         // Something unread for county administrators, so the menu carries its count too.
-        var database = s.Services.GetRequiredService<Database>();
-        await using (var conn = await database.DataSource.OpenConnectionAsync())
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            await s.Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx, new NewNotification(
-                NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.CountyAdmin, int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture)),
-                "LOAN_OVERDUE", "有贷款逾期"), DateTime.UtcNow, CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        await NotifyAsync(new NewNotification(NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.CountyAdmin,
+            int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture)), "LOAN_OVERDUE", "有贷款逾期"));
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal($"{s.HttpAddress}/jobs", await admin.GetAttributeAsync("#nav-jobs-dashboard", "href"));
         // The administrator's menu, the longest, stays on one line in English at the narrowest width that unfolds it.
