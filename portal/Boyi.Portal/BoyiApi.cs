@@ -31,6 +31,8 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public PairingService.PairingServiceClient Pairing => new(_channel);
     public HouseholdService.HouseholdServiceClient Households => new(_channel);
     public CadreService.CadreServiceClient Cadres => new(_channel);
+    public LoanService.LoanServiceClient Loans => new(_channel);
+    public NotificationService.NotificationServiceClient Notifications => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>

@@ -34,6 +34,9 @@ public static class Lang
     public static string Time(Google.Protobuf.WellKnownTypes.Timestamp? t) => t is null ? "" :
         TimeZoneInfo.ConvertTime(t.ToDateTimeOffset(), China).ToString(IsEnglish ? "d MMM yyyy HH:mm" : "yyyy年M月d日 HH:mm", CultureInfo.CurrentCulture);
 
+    /// <summary>Today's date in China, the calendar of the programme's dates.</summary>
+    public static DateOnly ChinaToday(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), China).DateTime);
+
     private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     /// <summary>Remembers the chosen language for a year in ASP.NET's culture cookie (the sign-in pages read it too).</summary>

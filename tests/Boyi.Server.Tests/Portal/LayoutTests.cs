@@ -137,6 +137,25 @@ public sealed class LayoutFixture : PortalFixture
             Parent = project.Name, Delivery = new Delivery { Date = Yesterday(), AmountFen = 123_456_789, Note = LongWord },
         });
         Ids["projects"] = IdOf(project.Name);
+
+        // A loan the lead guarantees, from a lender with a long name (the loan pages).
+        var loans = new LoanService.LoanServiceClient(Channel);
+        var scheme = (await loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = LoanTests.DairyBuffalo() })).Scheme;
+        var lender = (await loans.CreateLenderAsync(new CreateLenderRequest
+        {
+            Parent = County.Name,
+            Lender = new Lender { DisplayName = $"{LongWord}农村信用合作联社", Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
+        })).Lender;
+        await loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 1_234_567_890, Date = Yesterday() });
+        var loan = (await loans.CreateLoanAsync(new CreateLoanRequest
+        {
+            Loan = new Loan
+            {
+                Household = household.Name, Borrower = $"{household.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, Guarantor = Lead.Name,
+                PrincipalFen = 10_000_000, TermMonths = 36, Purpose = LongWord,
+            },
+        })).Loan;
+        Ids["loans"] = IdOf(loan.Name);
     }
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
