@@ -265,7 +265,7 @@ public sealed class SubsidyTests(SubsidyFixture s) : IClassFixture<SubsidyFixtur
                 Job = new Job
                 {
                     Enterprise = e.Name, Title = "砂糖橘分拣工", Town = s.County.Towns[0].Name, Village = s.County.Towns[0].Villages[0], Openings = 5,
-                    MonthlyWageFen = 280_000,
+                    MonthlyWageFen = 280_000, OpenFrom = SubsidyLoans.Day(2026, 1, 1), OpenUntil = SubsidyLoans.Day(2027, 6, 1),
                 },
             })).Job;
             var h = await Api.CreateHouseholdAsync(s, s.County.Towns[0].Villages[0]);

@@ -103,7 +103,7 @@ public sealed class SubsidyWorkerTests
             recurring.AddOrUpdate<InterestSettlementJob>(RecurringJobs.InterestSettlement, j => j.RunAsync(CancellationToken.None), "*/2 * * * * *",
                 RecurringJobs.Options);
             await Poll.UntilAsync(async () => await ScalarAsync(owner,
-                    "SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded' AND invocationdata LIKE '%InterestSettlementJob%'") >= 4,
+                    "SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded' AND invocationdata::text LIKE '%InterestSettlementJob%'") >= 4,
                 "four occurrences of the settlement");
             recurring.RemoveIfExists(RecurringJobs.InterestSettlement);
 
