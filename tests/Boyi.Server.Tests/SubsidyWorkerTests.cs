@@ -35,15 +35,8 @@ public sealed class SubsidyWorkerTests
     private const int County = 450923;
 
     [Fact]
-    public async Task ARunWhoseProcessIsKilledMidWrite_IsRunAgain_AndLeavesOneRowPerLoanAndPeriod()
-    {
-        var seed = new SubsidySeed();
-        await seed.InitializeAsync();
-        try
+    public Task ARunWhoseProcessIsKilledMidWrite_IsRunAgain_AndLeavesOneRowPerLoanAndPeriod() => WithSeedAsync(async (seed, owner, storage) =>
         {
-            await using var owner = seed.Database.CreateDataSource();
-            var storage = JobsStorage(seed, out var appSource);
-            await using var _ = appSource;
             var period = SubsidyLoans.Day(2026, 6, 20);
             var expected = SubsidyLoans.Expected.Where(e => e.Settled.Equals(period)).ToList();
             var last = seed.Loans.Values.Select(l => long.Parse(l.Name.Split('/')[1])).Max();
@@ -79,23 +72,11 @@ public sealed class SubsidyWorkerTests
             Assert.Equal(expected.Count, await ScalarAsync(owner, "SELECT count(*) FROM subsidy_ledger WHERE kind = 2 AND accrual_date = '2026-06-20'"));
             Assert.Equal(expected.Count, await ScalarAsync(owner, "SELECT count(DISTINCT loan_id) FROM subsidy_ledger WHERE kind = 2 AND accrual_date = '2026-06-20'"));
             Assert.Equal(expected.Sum(e => e.Subsidy), await ScalarAsync(owner, "SELECT sum(amount_fen) FROM subsidy_ledger WHERE kind = 2"));
-        }
-        finally
-        {
-            await seed.DisposeAsync();
-        }
-    }
+        });
 
     [Fact]
-    public async Task TwoInstances_RunTheRecurringSettlement_OncePerCountyAndPeriod()
-    {
-        var seed = new SubsidySeed();
-        await seed.InitializeAsync();
-        try
+    public Task TwoInstances_RunTheRecurringSettlement_OncePerCountyAndPeriod() => WithSeedAsync(async (seed, owner, storage) =>
         {
-            await using var owner = seed.Database.CreateDataSource();
-            var storage = JobsStorage(seed, out var appSource);
-            await using var _ = appSource;
             await using var a = await ServerProcess.StartAsync(seed.Database, WorkerProcessTests.FastWorkers);
             await using var b = await ServerProcess.StartAsync(seed.Database, WorkerProcessTests.FastWorkers);
             // The real job under its own id, every 2 seconds instead of quarterly: every occurrence settles the same period.
@@ -117,19 +98,27 @@ public sealed class SubsidyWorkerTests
                 $"SELECT count(*) FROM subsidy_ledger WHERE kind = 2 AND loan_id = {seed.Loans["mid-period"].Name.Split('/')[1]} AND accrual_date = '{settled:yyyy-MM-dd}'"));
             Assert.Equal(0, await ScalarAsync(owner,
                 "SELECT count(*) FROM (SELECT 1 FROM subsidy_ledger WHERE kind = 2 GROUP BY loan_id, accrual_date HAVING count(*) > 1) d"));
+        });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> on a seeded database (dropped after) with a data source as its owner and Hangfire's
+    /// storage as the app role, for the test to enqueue and schedule as a server would.
+    /// </summary>
+    private static async Task WithSeedAsync(Func<SubsidySeed, NpgsqlDataSource, JobStorage, Task> test)
+    {
+        var seed = new SubsidySeed();
+        await seed.InitializeAsync();
+        try
+        {
+            await using var owner = seed.Database.CreateDataSource();
+            JobsExtensions.ConfigureHangfire();
+            await using var app = Boyi.Infrastructure.Data.Database.CreateDataSource(seed.Database.AppConnectionString);
+            await test(seed, owner, JobsExtensions.CreateStorage(app, new JobsOptions()));
         }
         finally
         {
             await seed.DisposeAsync();
         }
-    }
-
-    /// <summary>Hangfire's storage of the seed's database, as the app role, for the test to enqueue and schedule as a server would.</summary>
-    private static JobStorage JobsStorage(ServerFixture seed, out NpgsqlDataSource dataSource)
-    {
-        JobsExtensions.ConfigureHangfire();
-        dataSource = Boyi.Infrastructure.Data.Database.CreateDataSource(seed.Database.AppConnectionString);
-        return JobsExtensions.CreateStorage(dataSource, new JobsOptions());
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)

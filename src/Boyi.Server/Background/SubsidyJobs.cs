@@ -67,7 +67,8 @@ public sealed class EmploymentAccrualJob(EmploymentSubsidyStore store, Database 
 /// </summary>
 public sealed class SubsidyRunJob(InterestSubsidyStore interest, EmploymentSubsidyStore employment, LongRunningOperations operations, Database database)
 {
-    public const string OperationKind = "SUBSIDY_RUN";
+    /// <summary>The operations' kind (a label of the operations table, not an error reason).</summary>
+    public static string OperationKind => "SUBSIDY_RUN";
 
     public async Task RunAsync(long operationId, int countyId, SubsidyKind kind, string date, CancellationToken ct)
     {
