@@ -109,22 +109,24 @@ internal static class SubsidyBench
     {
         const string sql = """
             WITH p AS (SELECT $1::integer AS county, $2::date AS last, ($2::date - interval '3 months')::date + 1 AS first),
-            l AS (
+            r AS (
+                SELECT e.loan_id, min(e.date) AS repaid FROM p, loan_events e WHERE e.county_id = p.county AND e.to_state = 5 GROUP BY e.loan_id),
+            l AS MATERIALIZED (
                 SELECT l.id, l.lender_id, l.scheme_id, l.principal_fen::numeric AS principal, l.annual_rate_ppm::numeric AS rate,
                        GREATEST(l.disbursement_date, p.first) AS start,
-                       LEAST(p.last, COALESCE((SELECT min(e.date) FROM loan_events e WHERE e.loan_id = l.id AND e.to_state = 5) - 1, p.last)) AS stop,
+                       LEAST(p.last, COALESCE(r.repaid - 1, p.last)) AS stop,
                        LEAST((l.disbursement_date + make_interval(years => s.subsidy_years))::date, COALESCE(l.default_date, 'infinity'::date)) - 1 AS sub_stop
-                FROM p, loans l JOIN loan_schemes s ON s.id = l.scheme_id
+                FROM p, loans l JOIN loan_schemes s ON s.id = l.scheme_id LEFT JOIN r ON r.loan_id = l.id
                 WHERE l.id >= p.county * 1000000::bigint AND l.id < (p.county + 1) * 1000000::bigint AND l.disbursement_date <= p.last
                   AND s.subsidy_years > 0),
             d AS (
                 SELECT l.*, l.stop - l.start + 1 AS days, LEAST(l.stop, l.sub_stop) AS s_stop, extract(year FROM l.start)::integer AS y1 FROM l),
-            y AS (
+            y AS MATERIALIZED (
                 SELECT d.*,
                        GREATEST(0, LEAST(d.s_stop, make_date(d.y1, 12, 31)) - d.start + 1) AS d1,
                        GREATEST(0, d.s_stop - GREATEST(d.start, make_date(d.y1 + 1, 1, 1)) + 1) AS d2
                 FROM d WHERE d.days > 0),
-            a AS (
+            a AS MATERIALIZED (
                 SELECT y.id, y.lender_id, y.days,
                        floor((2 * y.principal * y.days * y.rate + 360000000) / 720000000)::bigint AS interest,
                        floor((2 * y.principal * y.rate * (y.d1 * COALESCE((SELECT h.share_ppm FROM loan_scheme_subsidy_shares h WHERE h.scheme_id = y.scheme_id
@@ -184,7 +186,7 @@ internal static class SubsidyBench
                    CASE WHEN n % 7 <> 0 AND n % 11 = 0 THEN GREATEST(disbursed + 1, DATE '2025-10-01' + n % 60) END,
                    CASE WHEN n % 7 <> 0 AND n % 11 = 0 THEN GREATEST(disbursed + 90, DATE '2025-12-29' + n % 60) END,
                    0, 0, 'bench', 1, now(), now()
-            FROM (SELECT row_number() OVER (ORDER BY h.id) AS n, h.id, h.town_id FROM households h
+            FROM (SELECT (row_number() OVER (ORDER BY h.id))::integer AS n, h.id, h.town_id FROM households h
                   WHERE h.county_id = {DemoCounty} AND EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.member_id = 1)
                   ORDER BY h.id LIMIT {loans}) h,
                  LATERAL (SELECT (DATE '2022-12-01' + (h.n * 37) % 1200)::date AS disbursed) d;
