@@ -4,6 +4,7 @@
 #   bench/run.sh import         gRPC import of the demo county file (CSV and XLSX) ÷ psql \copy of the same rows
 #   bench/run.sh gethousehold   h2load GetHousehold ÷ 1/(1/empty RPC + 1/pgbench of the same SQL)
 #   bench/run.sh coverage       coverage, uncovered list and planner at county and province scale ÷ count(*)
+#   bench/run.sh subsidy        interest-subsidy run over 20,000 loans ÷ one INSERT … SELECT computing the same rows
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -535,6 +536,22 @@ bench_coverage() {
   } | tee "$OUT/coverage.md"
 }
 
+# ----------------------------------------------------------------------------------------------- subsidy ---
+bench_subsidy() {
+  local dir=$OUT/subsidy
+  rm -rf "$dir"; mkdir -p "$dir"
+  ensure_county_db
+  log "interest-subsidy run over ${LOANS:-20000} loans ÷ INSERT … SELECT (in-process, each side rolled back)"
+  HARNESS subsidy --cs "$(cs $COUNTY_DB)" --loans "${LOANS:-20000}" --rounds "$ROUNDS" --out "$dir/subsidy.json" | tee "$dir/subsidy.txt" >&2
+  {
+    echo "## Interest-subsidy run — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- $ROUNDS interleaved rounds after one warm-up round; ratio = median ÷ median of one INSERT … SELECT writing the same rows"
+    grep -v '^\[' "$dir/subsidy.txt"
+  } | tee "$OUT/subsidy.md"
+}
+
 # ---------------------------------------------------------------------------------------------- hangfire ---
 bench_hangfire() {
   ensure_county_db
@@ -553,7 +570,7 @@ bench_hangfire() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|hangfire|all) ;;
+    import|gethousehold|coverage|subsidy|hangfire|all) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -570,8 +587,9 @@ main() {
     import) bench_import ;;
     gethousehold) bench_gethousehold ;;
     coverage) bench_coverage ;;
+    subsidy) bench_subsidy ;;
     hangfire) bench_hangfire ;;
-    all) bench_import; bench_gethousehold; bench_coverage; bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

@@ -19,6 +19,9 @@ public static class BenchApp
               Times PairingStore coverage/uncovered/planner in-process against SELECT count(*) FROM households.
           coverage-grpc --cs CS --server URL --label NAME [--county 450923] [--rounds 5] [--out FILE.json]
               Times GetCoverage, ListUncoveredHouseholds and CreatePairingProposal through the gRPC API.
+          subsidy --cs CS [--loans 20000] [--rounds 5] [--out FILE.json]
+              The interest-subsidy run over a benchmark county's loans (made once, borrowing for the demo county's
+              households) ÷ one INSERT … SELECT computing the same rows in SQL; checks both write the same rows first.
           import-cpu --cs CS --file demo.csv [--county 450923] [--rounds 5]
               Where the server's CPU goes in an import, phase by phase (read, plan, check, rows), in-process, no writes.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
@@ -51,6 +54,9 @@ public static class BenchApp
             case "coverage-grpc":
                 await CoverageBench.RunGrpcAsync(options.Required("cs"), options.Required("server"), options.Required("label"),
                     options.Int("county", 450923), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "subsidy":
+                await SubsidyBench.RunAsync(options.Required("cs"), options.Int("loans", 20_000), options.Int("rounds", 5), options.Get("out"), ct);
                 return 0;
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),

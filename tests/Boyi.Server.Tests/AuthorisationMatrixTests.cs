@@ -124,6 +124,32 @@ public sealed class MatrixFixture : CountyFixture
         }
         Channels[Client] = Channel;
         await SeedOperationsAndNotificationsAsync(people.Keys);
+        await SeedSubsidyRowsAsync();
+    }
+
+    /// <summary>Employment ledger rows of E1, E2 (county A) and EB (county B): a placement of each that reached 6 months.</summary>
+    public Dictionary<string, string> SubsidyRows { get; } = [];
+
+    private async Task SeedSubsidyRowsAsync()
+    {
+        var jobs = new JobService.JobServiceClient(Channel);
+        foreach (var (job, village) in new[] { (J1, V1), (J2, V2), (JB, VB) })
+        {
+            var h = await Api.CreateHouseholdAsync(this, village);
+            await jobs.CreatePlacementAsync(new CreatePlacementRequest
+            {
+                Parent = job.Name, Placement = new Placement { Member = $"{h.Name}/members/1", StartDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 5 } },
+            });
+        }
+        var accrual = Services.GetRequiredService<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();
+        var ledger = Services.GetRequiredService<Boyi.Infrastructure.Subsidies.SubsidyLedgerStore>();
+        var payees = new[] { E1, E2, EB }.ToDictionary(e => long.Parse(e.Name.Split('/')[1]), e => e == E1 ? "E1" : e == E2 ? "E2" : "EB");
+        foreach (var county in new[] { 450923, 450924 })
+        {
+            await accrual.AccrueEmploymentSubsidiesAsync(county, new DateOnly(2026, 7, 4), CancellationToken.None);
+            foreach (var row in await ledger.ListAsync(new(county), null, 100, CancellationToken.None))
+                SubsidyRows[payees[row.PayeeId]] = Boyi.Server.Grpc.ResourceNames.SubsidyRow(row.Id);
+        }
     }
 
     /// <summary>Each caller's principal (as operations record it), and each person's user id.</summary>
@@ -808,6 +834,21 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("DeleteOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).DeleteOperationAsync(new Google.LongRunning.DeleteOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
         new("CancelOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).CancelOperationAsync(new Google.LongRunning.CancelOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
         new("WaitOperation", Kind.Public, (_, _, c) => Unimplemented(() => Ops(c).WaitOperationAsync(new Google.LongRunning.WaitOperationRequest { Name = s.StrangersOperation }).ResponseAsync)),
+
+        // Subsidies: own is E1's employment row of county A; foreign is E2's for the enterprise user, county B's for the others.
+        new("StartSubsidyRun", Kind.Object, (role, foreign, c) => Call(() => new SubsidyService.SubsidyServiceClient(c).StartSubsidyRunAsync(new StartSubsidyRunRequest
+        {
+            County = Area(role, foreign).County, Kind = SubsidyKind.Employment, Date = new Google.Type.Date { Year = 2026, Month = 7, Day = 4 },
+        }).ResponseAsync)),
+        new("GetSubsidyRow", Kind.Object, (role, foreign, c) => Call(() => new SubsidyService.SubsidyServiceClient(c).GetSubsidyRowAsync(new GetSubsidyRowRequest
+        {
+            Name = s.SubsidyRows[!foreign ? "E1" : role == Roles.EnterpriseUser ? "E2" : "EB"],
+        }).ResponseAsync)),
+        new("ListSubsidyRows", Kind.List, (role, foreign, c) => List(async () =>
+            (await new SubsidyService.SubsidyServiceClient(c).ListSubsidyRowsAsync(new ListSubsidyRowsRequest
+            {
+                Parent = foreign && role != Roles.EnterpriseUser ? s.B.Name : s.County.Name, Payee = foreign && role == Roles.EnterpriseUser ? s.E2.Name : "",
+            })).Rows.Count)),
 
         // Notifications: each person their own; a client has none.
         new("ListNotifications", Kind.List, (role, foreign, c) => List(async () =>

@@ -16,7 +16,7 @@ namespace Boyi.Server.Tests;
 public sealed class WorkerProcessTests
 {
     /// <summary>Workers that notice new jobs and schedules within a second, and reclaim a dead worker's job after 3 s.</summary>
-    private static readonly string[] FastWorkers =
+    internal static readonly string[] FastWorkers =
     [
         "--Boyi:Jobs:Enabled=true", "--Boyi:Jobs:WorkerCount=2", "--Boyi:Jobs:QueuePollInterval=00:00:00.2",
         "--Boyi:Jobs:SchedulePollingInterval=00:00:01", "--Boyi:Jobs:InvisibilityTimeout=00:00:03",

@@ -39,6 +39,11 @@ public static class Scopes
     /// <summary>Deciding on loans: approve or reject an application, pay a default's claim from the risk fund.</summary>
     public const string LoansApprove = "loans.approve";
 
+    /// <summary>Reading the subsidy ledger (an enterprise person: its own employment rows).</summary>
+    public const string SubsidiesRead = "subsidies.read";
+    /// <summary>Starting subsidy runs (interest settlement, employment accrual) for a county.</summary>
+    public const string SubsidiesRun = "subsidies.run";
+
     /// <summary>Reading the long-running operations the client started itself.</summary>
     public const string OperationsRead = "operations.read";
     public const string NotificationsRead = "notifications.read";
@@ -50,7 +55,7 @@ public static class Scopes
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
-        OperationsRead, NotificationsRead, NotificationsWrite,
+        SubsidiesRead, SubsidiesRun, OperationsRead, NotificationsRead, NotificationsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -19,6 +19,13 @@ public static class SettlementCalendar
         return day <= candidate ? candidate : candidate.AddMonths(3);
     }
 
+    /// <summary>The latest settlement date on or before <paramref name="day"/>: the period a run on that day settles.</summary>
+    public static DateOnly LatestOnOrBefore(DateOnly day)
+    {
+        var end = PeriodEndOf(day);
+        return end == day ? end : end.AddMonths(-3);
+    }
+
     /// <summary>The settlement date before <paramref name="settlementDate"/>.</summary>
     public static DateOnly Previous(DateOnly settlementDate)
     {

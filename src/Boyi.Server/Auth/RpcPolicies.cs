@@ -159,6 +159,12 @@ public static class RpcPolicies
         ["/boyi.v1.LoanService/DefaultLoan"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/CompensateLoan"] = new(Scopes.LoansApprove, Admin),
 
+        // Subsidies: county admins start runs (the recurring jobs run them anyway); county staff and auditors read their
+        // county's ledger; an enterprise reads only its own employment rows (narrowed in the service).
+        ["/boyi.v1.SubsidyService/StartSubsidyRun"] = new(Scopes.SubsidiesRun, Admin),
+        ["/boyi.v1.SubsidyService/ListSubsidyRows"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
+        ["/boyi.v1.SubsidyService/GetSubsidyRow"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -12,10 +12,21 @@ public static class RecurringJobs
     /// <summary>Hands notifications waiting for the webhook to delivery jobs (nothing to do when none is configured).</summary>
     public const string NotificationDispatch = "notifications-dispatch";
 
+    /// <summary>
+    /// The interest subsidy of the period ending that day, at 23:00 China time on each settlement date (the 20th of
+    /// March, June, September, December): the day itself accrues, so the run waits for the day's repayments.
+    /// </summary>
+    public const string InterestSettlement = "interest-subsidy-settlement";
+
+    /// <summary>The employment subsidy of the milestones reached by yesterday, daily at 01:00 China time.</summary>
+    public const string EmploymentAccrual = "employment-subsidy-accrual";
+
     public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<NotificationDispatchJob>(NotificationDispatch, j => j.RunAsync(CancellationToken.None), "* * * * *", Options);
+        jobs.AddOrUpdate<InterestSettlementJob>(InterestSettlement, j => j.RunAsync(CancellationToken.None), "0 23 20 3,6,9,12 *", Options);
+        jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
     }
 }

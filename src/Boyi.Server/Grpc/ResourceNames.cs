@@ -66,6 +66,11 @@ public static class ResourceNames
 
     public static string Notification(long id) => $"notifications/{id}";
 
+    public static string SubsidyRow(long id) => $"subsidyRows/{id}";
+
+    /// <summary>`subsidyRows/{row}`: a plain positive number (the ledger is numbered in one sequence).</summary>
+    public static long ParseSubsidyRow(string? name, string field) => ParseNumbered(name, field, "subsidyRows", "row");
+
     public static string Operation(long id) => $"operations/{id}";
 
     /// <summary>`operations/{operation}`: a plain positive number.</summary>

@@ -16,6 +16,15 @@ public class SettlementCalendarTests
         Assert.Equal(DateOnly.Parse(expected), SettlementCalendar.PeriodEndOf(DateOnly.Parse(day)));
 
     [Theory]
+    [InlineData("2026-06-20", "2026-06-20")] // the recurring run on a settlement date settles the period it ends
+    [InlineData("2026-07-02", "2026-06-20")] // a late run, the last period due
+    [InlineData("2026-06-19", "2026-03-20")] // the day before: that period is not over
+    [InlineData("2027-01-05", "2026-12-20")]
+    [InlineData("2027-03-19", "2026-12-20")] // across the year end
+    public void LatestOnOrBefore_IsTheLastSettlementDateNotAfterTheDay(string day, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected), SettlementCalendar.LatestOnOrBefore(DateOnly.Parse(day)));
+
+    [Theory]
     // 2026-06-20: 21–31 Mar (11) + Apr (30) + May (31) + 1–20 Jun (20) = 92
     [InlineData("2026-06-20", "2026-03-21", 92)]
     // 2026-09-20: 21–30 Jun (10) + Jul (31) + Aug (31) + 20 = 92
