@@ -74,6 +74,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.PaymentBatchStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

@@ -74,6 +74,7 @@ public static class GrpcExtensions
         app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
+        app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();
