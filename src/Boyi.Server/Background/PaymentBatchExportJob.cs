@@ -18,7 +18,8 @@ namespace Boyi.Server.Background;
 /// </summary>
 public sealed class PaymentBatchExportJob(PaymentBatchStore store, LongRunningOperations operations, ActorDirectory actors)
 {
-    public const string Kind = "PAYMENT_BATCH_EXPORT";
+    /// <summary>The operations' kind (not an error reason).</summary>
+    public static readonly string Kind = "PAYMENT_BATCH_EXPORT";
 
     public async Task RunAsync(long operationId, long batchId, string exportedBy, CancellationToken ct)
     {
