@@ -106,6 +106,8 @@ public sealed class MatrixFixture : CountyFixture
         LP2 = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(P2.Household, SAD, LenderA, E2) })).Loan;
         LPB = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(PB.Household, SBD, LenderB, EB) })).Loan;
 
+        await SeedBatchesAsync();
+
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
         var people = new Dictionary<string, UserScope>
@@ -274,6 +276,58 @@ public sealed class MatrixFixture : CountyFixture
             loan = (await client.DefaultLoanAsync(new DefaultLoanRequest { Name = loan.Name })).Loan;
         return loan;
     }
+
+    /// <summary>Another machine client that builds the fixtures' payment batches, so that the approvers did not build them.</summary>
+    public PaymentBatchService.PaymentBatchServiceClient Batcher { get; private set; } = null!;
+    /// <summary>Draft batches of county A and B, and exported (approved) ones.</summary>
+    public PaymentBatch BA { get; private set; } = null!;
+    public PaymentBatch BB { get; private set; } = null!;
+    public PaymentBatch XA { get; private set; } = null!;
+    public PaymentBatch XB { get; private set; } = null!;
+    private static int _ledgerDay;
+
+    private async Task SeedBatchesAsync()
+    {
+        var (id, secret) = await TestAuth.RegisterClientAsync(Services, [Boyi.Domain.Access.Scopes.BatchesRead, Boyi.Domain.Access.Scopes.BatchesWrite]);
+        Batcher = new PaymentBatchService.PaymentBatchServiceClient(TestAuth.Channel(GrpcAddress, (await TestAuth.RequestTokenAsync(HttpAddress, id, secret)).AccessToken));
+        BA = await BatchInAsync(countyB: false, approve: false, export: false);
+        BB = await BatchInAsync(countyB: true, approve: false, export: false);
+        XA = await BatchInAsync(countyB: false, approve: true, export: true);
+        XB = await BatchInAsync(countyB: true, approve: true, export: true);
+    }
+
+    /// <summary>
+    /// A fresh batch of county A or B holding a new due interest row (of the dairy loan, to the county's lender), built by
+    /// <see cref="Batcher"/>, approved by the all-scopes client and exported (by the export job's body, run here) if asked.
+    /// </summary>
+    public async Task<PaymentBatch> BatchInAsync(bool countyB, bool approve, bool export)
+    {
+        await DueRowAsync(countyB);
+        var batch = (await Batcher.CreatePaymentBatchAsync(new CreatePaymentBatchRequest
+        {
+            Parent = countyB ? B.Name : County.Name,
+            Batch = new PaymentBatch
+            {
+                Kind = PaymentBatchKind.Interest, AccrualFrom = new Google.Type.Date { Year = 2000, Month = 1, Day = 1 },
+                AccrualTo = new Google.Type.Date { Year = 2020, Month = 12, Day = 31 },
+            },
+        })).Batch;
+        var client = new PaymentBatchService.PaymentBatchServiceClient(Channel);
+        if (approve)
+            batch = (await client.ApprovePaymentBatchAsync(new ApprovePaymentBatchRequest { Name = batch.Name })).Batch;
+        if (export)
+        {
+            await Services.GetRequiredService<Boyi.Infrastructure.Subsidies.PaymentBatchStore>().ExportAsync(Ledger.Id(batch.Name), "system:matrix",
+                sheet => Boyi.Server.Background.PaymentBatchExportJob.Render(sheet, "审批人"), (_, _, _) => Task.CompletedTask, CancellationToken.None);
+            batch = (await client.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = batch.Name })).Batch;
+        }
+        return batch;
+    }
+
+    /// <summary>A new due interest row of county A or B (accrued in 2000, a day after the last one).</summary>
+    public Task<long> DueRowAsync(bool countyB) =>
+        Ledger.LoanRowAsync(this, Ledger.Interest, Ledger.ToLender, Ledger.Id((countyB ? LenderB : LenderA).Name), (countyB ? LPB : LP1).Name,
+            new DateOnly(2000, 1, 1).AddDays(Interlocked.Increment(ref _ledgerDay)), 10_000);
 
     public async Task<Job> JobAsync(Enterprise e, string town, string village) =>
         (await new JobService.JobServiceClient(Channel).PostJobAsync(new PostJobRequest
@@ -819,6 +873,45 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             return await Call(() => Loans(c).CompensateLoanAsync(new CompensateLoanRequest { Name = loan.Name, ClaimDate = Today() }).ResponseAsync);
         }),
 
+        // Payment batches: county A's (own) or county B's (foreign); each step on a fresh batch built by another client.
+        new("CreatePaymentBatch", Kind.Object, async (_, foreign, c) =>
+        {
+            await s.DueRowAsync(foreign);
+            return await Call(() => Batches(c).CreatePaymentBatchAsync(new CreatePaymentBatchRequest
+            {
+                Parent = foreign ? s.B.Name : s.County.Name,
+                Batch = new PaymentBatch { Kind = PaymentBatchKind.Interest, AccrualFrom = Day(2000, 1, 1), AccrualTo = Day(2020, 12, 31) },
+            }).ResponseAsync);
+        }),
+        new("GetPaymentBatch", Kind.Object, (_, foreign, c) => Call(() =>
+            Batches(c).GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = (foreign ? s.BB : s.BA).Name }).ResponseAsync)),
+        new("ListPaymentBatches", Kind.List, (_, foreign, c) => List(async () =>
+            (await Batches(c).ListPaymentBatchesAsync(new ListPaymentBatchesRequest { Parent = foreign ? s.B.Name : s.County.Name })).Batches.Count)),
+        new("ListPaymentBatchRows", Kind.Object, (_, foreign, c) => Call(() =>
+            Batches(c).ListPaymentBatchRowsAsync(new ListPaymentBatchRowsRequest { Parent = (foreign ? s.BB : s.BA).Name }).ResponseAsync)),
+        new("ApprovePaymentBatch", Kind.Object, async (_, foreign, c) =>
+        {
+            var fresh = await s.BatchInAsync(foreign, approve: false, export: false);
+            return await Call(() => Batches(c).ApprovePaymentBatchAsync(new ApprovePaymentBatchRequest { Name = fresh.Name }).ResponseAsync);
+        }),
+        new("CancelPaymentBatch", Kind.Object, async (_, foreign, c) =>
+        {
+            var fresh = await s.BatchInAsync(foreign, approve: false, export: false);
+            return await Call(() => Batches(c).CancelPaymentBatchAsync(new CancelPaymentBatchRequest { Name = fresh.Name, Reason = "重做" }).ResponseAsync);
+        }),
+        new("ExportPaymentBatch", Kind.Object, async (_, foreign, c) =>
+        {
+            var fresh = await s.BatchInAsync(foreign, approve: true, export: false);
+            return await Call(() => Batches(c).ExportPaymentBatchAsync(new ExportPaymentBatchRequest { Name = fresh.Name }).ResponseAsync);
+        }),
+        new("GetPaymentBatchExport", Kind.Object, (_, foreign, c) => Call(() =>
+            Batches(c).GetPaymentBatchExportAsync(new GetPaymentBatchExportRequest { Name = (foreign ? s.XB : s.XA).Export }).ResponseAsync)),
+        new("MarkPaymentBatchPaid", Kind.Object, async (_, foreign, c) =>
+        {
+            var fresh = await s.BatchInAsync(foreign, approve: true, export: true);
+            return await Call(() => Batches(c).MarkPaymentBatchPaidAsync(new MarkPaymentBatchPaidRequest { Name = fresh.Name, PaidDate = Today() }).ResponseAsync);
+        }),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -880,6 +973,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     };
 
     private static LoanService.LoanServiceClient Loans(GrpcChannel c) => new(c);
+    private static PaymentBatchService.PaymentBatchServiceClient Batches(GrpcChannel c) => new(c);
+    private static Google.Type.Date Day(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
 
     private static Google.Type.Date Today()
     {

@@ -20,7 +20,7 @@ public sealed class StartupTests
         Assert.InRange(first.Coverage.Percent, 80, 97);
         var accounts = await AccountsAsync(database);
         Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "enterprise:enterprise_user:True",
-            "guarantor:enterprise_user:True", "town:town_officer:True"], accounts);
+            "guarantor:enterprise_user:True", "reviewer:county_admin:True", "town:town_officer:True"], accounts);
         // The guarantor's enterprise guarantees the demo's dairy loans, in every state from applied to compensated.
         await using (var conn = new NpgsqlConnection(database.ConnectionString))
         {

@@ -38,6 +38,12 @@ public static class Scopes
     public const string LoansWrite = "loans.write";
     /// <summary>Deciding on loans: approve or reject an application, pay a default's claim from the risk fund.</summary>
     public const string LoansApprove = "loans.approve";
+    /// <summary>Payment batches of the subsidy ledger: reading them, their rows and exports.</summary>
+    public const string BatchesRead = "batches.read";
+    /// <summary>Building, cancelling, exporting payment batches and marking them paid.</summary>
+    public const string BatchesWrite = "batches.write";
+    /// <summary>Approving payment batches (never one's own).</summary>
+    public const string BatchesApprove = "batches.approve";
 
     /// <summary>Reading the subsidy ledger (an enterprise person: its own employment rows).</summary>
     public const string SubsidiesRead = "subsidies.read";
@@ -55,7 +61,7 @@ public static class Scopes
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
-        SubsidiesRead, SubsidiesRun, OperationsRead, NotificationsRead, NotificationsWrite,
+        SubsidiesRead, SubsidiesRun, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

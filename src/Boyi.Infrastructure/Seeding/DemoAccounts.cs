@@ -11,7 +11,7 @@ namespace Boyi.Infrastructure.Seeding;
 public sealed record DemoAccount(string UserName, string Role, string Description, string Password);
 
 /// <summary>
-/// The people of the demo county: an administrator, the officer of its first town, a cadre with households, an
+/// The people of the demo county: an administrator and a second one (who approves what the first builds), the officer of its first town, a cadre with households, an
 /// auditor, the user of an approved demo enterprise stationed in the first town (so the partner portal can be
 /// tried from both sides), and a user of the enterprise guaranteeing the demo's dairy loans. Created once, when the database has no accounts at all; each gets a one-time password that the
 /// demo prints and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
@@ -34,6 +34,8 @@ public static class DemoAccounts
             result.Add(new DemoAccount(userName, scope.Role, description, await accounts.CreateAsync(userName, fullName, scope, ct)));
 
         await AddAsync("admin", "县帮扶办管理员", new UserScope(Roles.CountyAdmin, countyId), "county administrator");
+        // A second county administrator: payment batches are approved by someone other than who built them.
+        await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches built by admin");
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
         await AddAsync("cadre", cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id})");
         await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");

@@ -31,7 +31,7 @@ public sealed class SubsidyLedgerRow
     public long AmountFen { get; set; }
     public required string Reason { get; set; }
     public SubsidyRowStatus Status { get; set; }
-    /// <summary>The payment batch holding the row (batches come later; no foreign key yet).</summary>
+    /// <summary>The payment batch holding the row (<see cref="PaymentBatchRow"/>).</summary>
     public long? BatchId { get; set; }
     /// <summary>The row this one corrects (a correction is a new row, with the difference as its amount).</summary>
     public long? CorrectsId { get; set; }

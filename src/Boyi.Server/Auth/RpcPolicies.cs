@@ -23,6 +23,7 @@ public static class RpcPolicies
     private static readonly string[] Admin = [Roles.CountyAdmin];
     private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
+    private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
     private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
@@ -164,6 +165,17 @@ public static class RpcPolicies
         ["/boyi.v1.SubsidyService/StartSubsidyRun"] = new(Scopes.SubsidiesRun, Admin),
         ["/boyi.v1.SubsidyService/ListSubsidyRows"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
         ["/boyi.v1.SubsidyService/GetSubsidyRow"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
+        // Payment batches: county admins build, approve (never their own: checked in the service), export and mark paid;
+        // auditors read. Other roles and other counties see none.
+        ["/boyi.v1.PaymentBatchService/CreatePaymentBatch"] = new(Scopes.BatchesWrite, Admin),
+        ["/boyi.v1.PaymentBatchService/GetPaymentBatch"] = new(Scopes.BatchesRead, CountyReaders),
+        ["/boyi.v1.PaymentBatchService/ListPaymentBatches"] = new(Scopes.BatchesRead, CountyReaders),
+        ["/boyi.v1.PaymentBatchService/ListPaymentBatchRows"] = new(Scopes.BatchesRead, CountyReaders),
+        ["/boyi.v1.PaymentBatchService/ApprovePaymentBatch"] = new(Scopes.BatchesApprove, Admin),
+        ["/boyi.v1.PaymentBatchService/CancelPaymentBatch"] = new(Scopes.BatchesWrite, Admin),
+        ["/boyi.v1.PaymentBatchService/ExportPaymentBatch"] = new(Scopes.BatchesWrite, Admin),
+        ["/boyi.v1.PaymentBatchService/GetPaymentBatchExport"] = new(Scopes.BatchesRead, CountyReaders),
+        ["/boyi.v1.PaymentBatchService/MarkPaymentBatchPaid"] = new(Scopes.BatchesWrite, Admin),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -75,6 +75,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
+        app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();

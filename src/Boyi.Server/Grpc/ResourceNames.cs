@@ -55,6 +55,15 @@ public static class ResourceNames
     public static long ParseLoanScheme(string? name, string field) => Parse(name, field, "loanSchemes", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
     public static long ParseLender(string? name, string field) => Parse(name, field, "lenders", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
     public static long ParseLoan(string? name, string field) => Parse(name, field, "loans", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+    public static string PaymentBatch(long id) => $"paymentBatches/{id}";
+    public static string PaymentBatchExport(long id) => $"paymentBatches/{id}/export";
+    public static long ParsePaymentBatch(string? name, string field) => Parse(name, field, "paymentBatches", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+
+    /// <summary>`paymentBatches/{batch}/export`.</summary>
+    public static long ParsePaymentBatchExport(string? name, string field) =>
+        string.IsNullOrEmpty(name) || !name.EndsWith("/export", StringComparison.Ordinal)
+            ? throw (string.IsNullOrEmpty(name) ? DomainException.Invalid(field, "REQUIRED", "is required") : Invalid(field, "paymentBatches/{batch}/export"))
+            : ParsePaymentBatch(name[..^"/export".Length], field);
 
     public static long ParseProject(string? name, string field) =>
         Parse(name, field, "projects", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));

@@ -375,7 +375,7 @@ public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorD
     private static bool InCounty(ServerCallContext context, long id) =>
         context.Reach() is var reach && (reach.Everything || (int)(id / LoanStore.IdFactor) == reach.CountyId);
 
-    private static DateOnly RequiredDate(Violations v, Google.Type.Date? date, string field)
+    internal static DateOnly RequiredDate(Violations v, Google.Type.Date? date, string field)
     {
         DateOnly? result = null;
         v.Capture(() => result = Wire.Date(date, field));

@@ -140,7 +140,10 @@ public sealed class EmploymentSubsidyAccrualTests : IAsyncLifetime
 
         await AssertRefusedAsync($"UPDATE subsidy_ledger SET amount_fen = 1 WHERE id = {id}");
         await AssertRefusedAsync($"DELETE FROM subsidy_ledger WHERE id = {id}");
-        await ExecuteAsync($"UPDATE subsidy_ledger SET status = 2, batch_id = 1 WHERE id = {id}", app: true);
+        // A batch to hold it (batches have their own tests; the foreign key needs one).
+        await ExecuteAsync("INSERT INTO payment_batches (id, county_id, kind, accrual_from, accrual_to, state, row_count, total_fen, created_by, version, " +
+            $"create_time, update_time) VALUES ({County}000001, {County}, 1, '2026-01-01', '2026-12-31', 1, 1, 0, 'test', 1, now(), now())");
+        await ExecuteAsync($"UPDATE subsidy_ledger SET status = 2, batch_id = {County}000001 WHERE id = {id}", app: true);
         await ExecuteAsync($"UPDATE subsidy_ledger SET status = 3 WHERE id = {id}", app: true);
         await AssertRefusedAsync($"UPDATE subsidy_ledger SET status = 2 WHERE id = {id}");
         // A correction is a new row naming the corrected one; it does not count as the milestone's row.

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205192655_Initial")]
+    [Migration("20261205205843_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2117,6 +2117,170 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.PaymentBatchExportRow", b =>
+                {
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("ExportedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("exported_by");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("BatchId")
+                        .HasName("pk_payment_batch_exports");
+
+                    b.ToTable("payment_batch_exports", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.PaymentBatchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("AccrualFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("accrual_from");
+
+                    b.Property<DateOnly>("AccrualTo")
+                        .HasColumnType("date")
+                        .HasColumnName("accrual_to");
+
+                    b.Property<DateTime?>("ApproveTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approve_time");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("approved_by");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<DateTime?>("CancelTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_time");
+
+                    b.Property<string>("CancelledBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancelled_by");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime?>("ExportTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("export_time");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("PaidBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("paid_by");
+
+                    b.Property<DateOnly?>("PaidDate")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_date");
+
+                    b.Property<DateTime?>("PayTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pay_time");
+
+                    b.Property<long?>("PayeeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payee_id");
+
+                    b.Property<int?>("PayeeKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("payee_kind");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_batches");
+
+                    b.HasIndex("CountyId")
+                        .HasDatabaseName("ix_payment_batches_county_id");
+
+                    b.ToTable("payment_batches", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_batches_approved", "(state IN (2, 3)) <= (approved_by IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_payment_batches_kind", "kind IN (1, 2)");
+
+                            t.HasCheckConstraint("ck_payment_batches_paid", "(state = 3) = (paid_date IS NOT NULL) AND (state <> 3 OR export_time IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_payment_batches_rows", "row_count > 0 AND accrual_to >= accrual_from");
+
+                            t.HasCheckConstraint("ck_payment_batches_second_person", "approved_by IS NULL OR approved_by <> created_by");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", b =>
                 {
                     b.Property<long>("Id")
@@ -3039,8 +3203,33 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasConstraintName("fk_employment_subsidy_schemes_counties_county_id");
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.PaymentBatchExportRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Subsidies.PaymentBatchRow", null)
+                        .WithOne()
+                        .HasForeignKey("Boyi.Infrastructure.Subsidies.PaymentBatchExportRow", "BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_batch_exports_payment_batches_batch_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Subsidies.PaymentBatchRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_batches_counties_county_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", b =>
                 {
+                    b.HasOne("Boyi.Infrastructure.Subsidies.PaymentBatchRow", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .HasConstraintName("fk_subsidy_ledger_payment_batches_batch_id");
+
                     b.HasOne("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", null)
                         .WithMany()
                         .HasForeignKey("CorrectsId")

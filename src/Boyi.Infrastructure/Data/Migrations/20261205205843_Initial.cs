@@ -399,6 +399,51 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "payment_batches",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    accrual_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    accrual_to = table.Column<DateOnly>(type: "date", nullable: false),
+                    payee_kind = table.Column<int>(type: "integer", nullable: true),
+                    payee_id = table.Column<long>(type: "bigint", nullable: true),
+                    state = table.Column<int>(type: "integer", nullable: false),
+                    row_count = table.Column<int>(type: "integer", nullable: false),
+                    total_fen = table.Column<long>(type: "bigint", nullable: false),
+                    note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    approved_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    approve_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    export_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    paid_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    paid_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    pay_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    cancelled_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    cancel_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    cancel_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_batches", x => x.id);
+                    table.CheckConstraint("ck_payment_batches_approved", "(state IN (2, 3)) <= (approved_by IS NOT NULL)");
+                    table.CheckConstraint("ck_payment_batches_kind", "kind IN (1, 2)");
+                    table.CheckConstraint("ck_payment_batches_paid", "(state = 3) = (paid_date IS NOT NULL) AND (state <> 3 OR export_time IS NOT NULL)");
+                    table.CheckConstraint("ck_payment_batches_rows", "row_count > 0 AND accrual_to >= accrual_from");
+                    table.CheckConstraint("ck_payment_batches_second_person", "approved_by IS NULL OR approved_by <> created_by");
+                    table.ForeignKey(
+                        name: "fk_payment_batches_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "quota_rules",
                 columns: table => new
                 {
@@ -638,6 +683,28 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_loan_scheme_subsidy_shares_loan_schemes_scheme_id",
                         column: x => x.scheme_id,
                         principalTable: "loan_schemes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_batch_exports",
+                columns: table => new
+                {
+                    batch_id = table.Column<long>(type: "bigint", nullable: false),
+                    file_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    exported_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_batch_exports", x => x.batch_id);
+                    table.ForeignKey(
+                        name: "fk_payment_batch_exports_payment_batches_batch_id",
+                        column: x => x.batch_id,
+                        principalTable: "payment_batches",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1259,6 +1326,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
+                        name: "fk_subsidy_ledger_payment_batches_batch_id",
+                        column: x => x.batch_id,
+                        principalTable: "payment_batches",
+                        principalColumn: "id");
+                    table.ForeignKey(
                         name: "fk_subsidy_ledger_placements_placement_id",
                         column: x => x.placement_id,
                         principalTable: "placements",
@@ -1546,6 +1618,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "end_date IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_payment_batches_county_id",
+                table: "payment_batches",
+                column: "county_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_placements_county_id_start_date",
                 table: "placements",
                 columns: new[] { "county_id", "start_date" });
@@ -1773,6 +1850,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "pairings");
 
             migrationBuilder.DropTable(
+                name: "payment_batch_exports");
+
+            migrationBuilder.DropTable(
                 name: "prepared_write_decisions");
 
             migrationBuilder.DropTable(
@@ -1813,6 +1893,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "loans");
+
+            migrationBuilder.DropTable(
+                name: "payment_batches");
 
             migrationBuilder.DropTable(
                 name: "placements");
