@@ -158,6 +158,9 @@ public static class RpcPolicies
         ["/boyi.v1.LoanService/MarkLoanOverdue"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/DefaultLoan"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/CompensateLoan"] = new(Scopes.LoansApprove, Admin),
+        // Dividends of entrusted loans: the enterprise that owes them, and county staff, record their payment.
+        ["/boyi.v1.LoanService/ListDividends"] = new(Scopes.LoansRead, EnterpriseReaders),
+        ["/boyi.v1.LoanService/RecordDividendPayment"] = new(Scopes.LoansWrite, EnterpriseActors),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -12,10 +12,14 @@ public static class RecurringJobs
     /// <summary>Hands notifications waiting for the webhook to delivery jobs (nothing to do when none is configured).</summary>
     public const string NotificationDispatch = "notifications-dispatch";
 
+    /// <summary>Overdue and default of loans, and the hold on their interest subsidy, as of each China day (00:30).</summary>
+    public const string LoanOverdueWatch = Infrastructure.Loans.LoanWatch.JobId;
+
     public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<NotificationDispatchJob>(NotificationDispatch, j => j.RunAsync(CancellationToken.None), "* * * * *", Options);
+        jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
     }
 }
