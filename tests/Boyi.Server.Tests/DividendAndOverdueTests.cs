@@ -192,6 +192,24 @@ public sealed class DividendAndOverdueTests(LoanFixture s) : IClassFixture<LoanF
     }
 
     [Fact]
+    public async Task TheDailyJob_IsDeclaredAt0030ChinaTime_AndWatchesTheChinaDayOfItsOccurrence()
+    {
+        using (var connection = s.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection())
+        {
+            var declared = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection),
+                r => r.Id == Background.RecurringJobs.LoanOverdueWatch);
+            Assert.Equal(("30 0 * * *", ChinaTime.Zone.Id), (declared.Cron, declared.TimeZoneId));
+        }
+        // 00:30 in China is 16:30 UTC the day before: the run watches the China day.
+        var day = Today.AddDays(-200);
+        var occurrence = new DateTimeOffset(day.AddDays(-1).ToDateTime(new TimeOnly(16, 30)), TimeSpan.Zero);
+        var job = ActivatorUtilities.CreateInstance<Background.LoanWatchJob>(s.Services, new Background.JobContext { Occurrence = occurrence });
+        await job.RunAsync(CancellationToken.None);
+        Assert.True(await Infrastructure.Background.JobRuns.IsDoneAsync(Db, LoanWatch.JobId, day.ToString("yyyy-MM-dd"), CancellationToken.None));
+        Assert.False(await Infrastructure.Background.JobRuns.IsDoneAsync(Db, LoanWatch.JobId, day.AddDays(-1).ToString("yyyy-MM-dd"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task LoanSteps_NotifyTheApplicant_TheGuarantorAndTheCountysLoanStaff()
     {
         var lender = (await s.Loans().CreateLenderAsync(new CreateLenderRequest
