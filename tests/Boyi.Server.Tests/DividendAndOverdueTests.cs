@@ -19,7 +19,8 @@ public sealed class DividendAndOverdueTests(LoanFixture s) : IClassFixture<LoanF
     private LoanWatch Watch => s.Services.GetRequiredService<LoanWatch>();
     private NpgsqlDataSource Db => s.Services.GetRequiredService<Database>().DataSource;
 
-    private async Task<Loan> DisbursedAsync(LoanScheme scheme, DateOnly date, int termMonths, long principal = 10_000_000)
+    /// <summary>A lender of the test's own, its fund backing 100 million fen.</summary>
+    private async Task<Lender> LenderAsync()
     {
         var lender = (await s.Loans().CreateLenderAsync(new CreateLenderRequest
         {
@@ -27,6 +28,12 @@ public sealed class DividendAndOverdueTests(LoanFixture s) : IClassFixture<LoanF
             Lender = new Lender { DisplayName = $"分红测试银行{Guid.NewGuid():N}"[..14], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
         })).Lender;
         await s.Loans().DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 10_000_000, Date = Day(Today) });
+        return lender;
+    }
+
+    private async Task<Loan> DisbursedAsync(LoanScheme scheme, DateOnly date, int termMonths, long principal = 10_000_000)
+    {
+        var lender = await LenderAsync();
         var h = await Api.CreateHouseholdAsync(s, s.V1);
         var loan = (await s.Loans().CreateLoanAsync(new CreateLoanRequest
         {
@@ -212,12 +219,7 @@ public sealed class DividendAndOverdueTests(LoanFixture s) : IClassFixture<LoanF
     [Fact]
     public async Task LoanSteps_NotifyTheApplicant_TheGuarantorAndTheCountysLoanStaff()
     {
-        var lender = (await s.Loans().CreateLenderAsync(new CreateLenderRequest
-        {
-            Parent = s.County.Name,
-            Lender = new Lender { DisplayName = $"通知测试银行{Guid.NewGuid():N}"[..14], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
-        })).Lender;
-        await s.Loans().DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 10_000_000, Date = Day(Today) });
+        var lender = await LenderAsync();
         var h = await Api.CreateHouseholdAsync(s, s.V1);
         var loan = (await s.Loans("town1").CreateLoanAsync(new CreateLoanRequest
         {

@@ -264,10 +264,10 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
 
     private LoanService.LoanServiceClient Loans => new(s.Channel);
 
-    private async Task<List<(string, Enum)>> LoanOfEachStateAsync()
+    /// <summary>A scheme of its own (made from <paramref name="scheme"/>) and a lender whose fund backs a billion fen.</summary>
+    private async Task<(LoanScheme Scheme, Lender Lender)> SchemeAndLenderAsync(LoanScheme scheme)
     {
-        var scheme = LoanTests.MicroCredit();
-        scheme.DisplayName = $"小额信贷{Guid.NewGuid():N}"[..12];
+        scheme.DisplayName = $"{scheme.DisplayName}{Guid.NewGuid():N}"[..12];
         scheme = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = s.County.Name, Scheme = scheme })).Scheme;
         var lender = (await Loans.CreateLenderAsync(new CreateLenderRequest
         {
@@ -275,8 +275,18 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
             Lender = new Lender { DisplayName = $"信用社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
         })).Lender;
         var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest
+        {
+            Name = lender.Name, AmountFen = 100_000_000, Date = new() { Year = today.Year, Month = today.Month, Day = today.Day },
+        });
+        return (scheme, lender);
+    }
+
+    private async Task<List<(string, Enum)>> LoanOfEachStateAsync()
+    {
+        var (scheme, lender) = await SchemeAndLenderAsync(LoanTests.MicroCredit());
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
         Google.Type.Date Day(int daysAgo) => new() { Year = today.AddDays(-daysAgo).Year, Month = today.AddDays(-daysAgo).Month, Day = today.AddDays(-daysAgo).Day };
-        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 100_000_000, Date = Day(0) });
         async Task<Loan> Applied()
         {
             var h = await Api.CreateHouseholdAsync(s, Town.Villages[0]);
@@ -313,16 +323,8 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
     /// <summary>Two entrusted loans disbursed 400 days ago: year 1 overdue (grace passed) and paid, years 2 and 3 due.</summary>
     private async Task<List<(string, Enum)>> DividendOfEachStateAsync()
     {
-        var scheme = LoanTests.DairyBuffalo();
-        scheme.DisplayName = $"贷资入企{Guid.NewGuid():N}"[..12];
-        scheme = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = s.County.Name, Scheme = scheme })).Scheme;
-        var lender = (await Loans.CreateLenderAsync(new CreateLenderRequest
-        {
-            Parent = s.County.Name,
-            Lender = new Lender { DisplayName = $"信用社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
-        })).Lender;
+        var (scheme, lender) = await SchemeAndLenderAsync(LoanTests.DairyBuffalo());
         var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
-        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 100_000_000, Date = Wire(today) });
         var enterprise = (await Api.RegisterEnterpriseAsync(s, s.County.Name, Town.Name, approve: true)).Enterprise;
         var made = new List<Dividend>();
         for (var i = 0; i < 2; i++)
