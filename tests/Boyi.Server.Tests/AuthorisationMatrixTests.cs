@@ -329,6 +329,21 @@ public sealed class MatrixFixture : CountyFixture
         Ledger.LoanRowAsync(this, Ledger.Interest, Ledger.ToLender, Ledger.Id((countyB ? LenderB : LenderA).Name), (countyB ? LPB : LP1).Name,
             new DateOnly(2000, 1, 1).AddDays(Interlocked.Increment(ref _ledgerDay)), 10_000);
 
+    /// <summary>A dairy (entrusted) loan disbursed 400 days ago, with its dividends: of E1 in town 1, E2 in town 2, or EB in county B.</summary>
+    public async Task<Loan> DividendLoanAsync(bool countyB, bool town2)
+    {
+        var client = new LoanService.LoanServiceClient(Channel);
+        var (village, scheme, lender, guarantor) = countyB ? (VB, SBD, LenderB, EB) : town2 ? (V2, SAD, LenderA, E2) : (V1, SAD, LenderA, E1);
+        var household = await Api.CreateHouseholdAsync(this, village);
+        var loan = (await client.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(household.Name, scheme, lender, guarantor) })).Loan;
+        loan = (await client.ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name })).Loan;
+        var d = Boyi.Domain.ChinaTime.Today(TimeProvider.System).AddDays(-400);
+        return (await client.DisburseLoanAsync(new DisburseLoanRequest
+        {
+            Name = loan.Name, ContractNumber = $"D-{Guid.NewGuid():N}"[..20], DisbursementDate = new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day },
+        })).Loan;
+    }
+
     public async Task<Job> JobAsync(Enterprise e, string town, string village) =>
         (await new JobService.JobServiceClient(Channel).PostJobAsync(new PostJobRequest
         {
@@ -872,6 +887,19 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             var loan = await s.LoanInAsync(foreign, LoanState.Defaulted);
             return await Call(() => Loans(c).CompensateLoanAsync(new CompensateLoanRequest { Name = loan.Name, ClaimDate = Today() }).ResponseAsync);
         }),
+        new("ListDividends", Kind.Object, async (role, foreign, c) =>
+        {
+            var loan = await DividendLoanOfAsync(role, foreign);
+            return await Call(() => Loans(c).ListDividendsAsync(new ListDividendsRequest { Parent = loan.Name }).ResponseAsync);
+        }),
+        new("RecordDividendPayment", Kind.Object, async (role, foreign, c) =>
+        {
+            var loan = await DividendLoanOfAsync(role, foreign);
+            return await Call(() => Loans(c).RecordDividendPaymentAsync(new RecordDividendPaymentRequest
+            {
+                Name = $"{loan.Name}/dividends/1", PaidDate = Today(), AmountFen = 400_000,
+            }).ResponseAsync);
+        }),
 
         // Payment batches: county A's (own) or county B's (foreign); each step on a fresh batch built by another client.
         new("CreatePaymentBatch", Kind.Object, async (_, foreign, c) =>
@@ -985,6 +1013,11 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     /// <summary>Own: the loan of the cadre's household P1 (town 1, guaranteed by E1). Foreign: P2's (town 2, E2) for the town officer, the cadre and the enterprise user, county B's for the others.</summary>
     private Loan LoanOf(string role, bool foreign) =>
         !foreign ? s.LP1 : role is Roles.TownOfficer or Roles.Cadre or Roles.EnterpriseUser ? s.LP2 : s.LPB;
+
+    /// <summary>A fresh entrusted loan, own or foreign as <see cref="LoanOf"/> chooses.</summary>
+    private Task<Loan> DividendLoanOfAsync(string role, bool foreign) =>
+        s.DividendLoanAsync(countyB: foreign && role is not (Roles.TownOfficer or Roles.Cadre or Roles.EnterpriseUser),
+            town2: foreign && role is Roles.TownOfficer or Roles.Cadre or Roles.EnterpriseUser);
 
     private string LoanParent(string role, bool foreign) => (role, foreign) switch
     {

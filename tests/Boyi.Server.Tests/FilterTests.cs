@@ -135,6 +135,7 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
         ["ListLinkagesRequest.status"] = t => (t.LinkageOfEachStatusAsync, t.ListLinkagesAsync),
         ["ListPairingsRequest.state"] = t => (t.PairingOfEachStateAsync, t.ListPairingsAsync),
         ["ListLoansRequest.state"] = t => (t.LoanOfEachStateAsync, t.ListLoansAsync),
+        ["ListDividendsRequest.state"] = t => (t.DividendOfEachStateAsync, t.ListDividendsAsync),
     };
 
     private TestTown Town => s.County.Towns[0];
@@ -263,10 +264,10 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
 
     private LoanService.LoanServiceClient Loans => new(s.Channel);
 
-    private async Task<List<(string, Enum)>> LoanOfEachStateAsync()
+    /// <summary>A scheme of its own (made from <paramref name="scheme"/>) and a lender whose fund backs a billion fen.</summary>
+    private async Task<(LoanScheme Scheme, Lender Lender)> SchemeAndLenderAsync(LoanScheme scheme)
     {
-        var scheme = LoanTests.MicroCredit();
-        scheme.DisplayName = $"小额信贷{Guid.NewGuid():N}"[..12];
+        scheme.DisplayName = $"{scheme.DisplayName}{Guid.NewGuid():N}"[..12];
         scheme = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = s.County.Name, Scheme = scheme })).Scheme;
         var lender = (await Loans.CreateLenderAsync(new CreateLenderRequest
         {
@@ -274,8 +275,18 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
             Lender = new Lender { DisplayName = $"信用社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
         })).Lender;
         var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest
+        {
+            Name = lender.Name, AmountFen = 100_000_000, Date = new() { Year = today.Year, Month = today.Month, Day = today.Day },
+        });
+        return (scheme, lender);
+    }
+
+    private async Task<List<(string, Enum)>> LoanOfEachStateAsync()
+    {
+        var (scheme, lender) = await SchemeAndLenderAsync(LoanTests.MicroCredit());
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
         Google.Type.Date Day(int daysAgo) => new() { Year = today.AddDays(-daysAgo).Year, Month = today.AddDays(-daysAgo).Month, Day = today.AddDays(-daysAgo).Day };
-        await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = 100_000_000, Date = Day(0) });
         async Task<Loan> Applied()
         {
             var h = await Api.CreateHouseholdAsync(s, Town.Villages[0]);
@@ -308,6 +319,38 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
     private async Task<List<(string, Enum)>> ListLoansAsync(string filter) =>
         [.. (await Loans.ListLoansAsync(new ListLoansRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
             .Loans.Select(l => (l.Name, (Enum)l.State))];
+
+    /// <summary>Two entrusted loans disbursed 400 days ago: year 1 overdue (grace passed) and paid, years 2 and 3 due.</summary>
+    private async Task<List<(string, Enum)>> DividendOfEachStateAsync()
+    {
+        var (scheme, lender) = await SchemeAndLenderAsync(LoanTests.DairyBuffalo());
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        var enterprise = (await Api.RegisterEnterpriseAsync(s, s.County.Name, Town.Name, approve: true)).Enterprise;
+        var made = new List<Dividend>();
+        for (var i = 0; i < 2; i++)
+        {
+            var h = await Api.CreateHouseholdAsync(s, Town.Villages[0]);
+            var loan = (await Loans.CreateLoanAsync(new CreateLoanRequest
+            {
+                Loan = new Loan
+                {
+                    Household = h.Name, Borrower = $"{h.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, Guarantor = enterprise.Name,
+                    PrincipalFen = 1_000_000, TermMonths = 36,
+                },
+            })).Loan;
+            loan = (await Loans.ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name })).Loan;
+            await Loans.DisburseLoanAsync(new DisburseLoanRequest { Name = loan.Name, ContractNumber = $"F-{Guid.NewGuid():N}"[..20], DisbursementDate = Wire(today.AddDays(-400)) });
+            made.AddRange((await Loans.ListDividendsAsync(new ListDividendsRequest { Parent = loan.Name })).Dividends);
+        }
+        made[0] = (await Loans.RecordDividendPaymentAsync(new RecordDividendPaymentRequest { Name = made[0].Name, PaidDate = Wire(today), AmountFen = 80_000 })).Dividend;
+        return [.. made.Select(d => (d.Name, (Enum)d.State))];
+
+        static Google.Type.Date Wire(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+    }
+
+    private async Task<List<(string, Enum)>> ListDividendsAsync(string filter) =>
+        [.. (await Loans.ListDividendsAsync(new ListDividendsRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
+            .Dividends.Select(d => (d.Name, (Enum)d.State))];
 
     /// <summary>`status = POOR OR status = AT_RISK_OF_RELAPSE` lists the households GetCoverage counts, for a county, a town and a village.</summary>
     [Fact]

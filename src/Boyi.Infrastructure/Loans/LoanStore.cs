@@ -29,9 +29,11 @@ public sealed record LoanStep(LoanState To, string Actor, string? Reason, DateOn
 /// Loan schemes, lenders with their risk funds, and loans through their lifecycle. Every step locks the loan row
 /// (then the household, then the lender: always in this order, so steps cannot deadlock), checks the etag and the
 /// state, and writes a loan event in the same transaction. Risk-fund capacity is reserved and released under the
-/// lender's row lock, so concurrent approvals cannot together exceed it.
+/// lender's row lock, so concurrent approvals cannot together exceed it. Each step's notifications
+/// (<see cref="LoanNotices"/>) and a disbursement's dividend schedule (<see cref="DividendStore.AddSchedule"/>) are
+/// written in the step's transaction too.
 /// </summary>
-public sealed class LoanStore(Database database, TimeProvider clock)
+public sealed class LoanStore(Database database, TimeProvider clock, Background.NotificationWriter notifications)
 {
     public const long IdFactor = 1_000_000;
 
@@ -312,6 +314,7 @@ public sealed class LoanStore(Database database, TimeProvider clock)
             loan.ContractNumber = contractNumber;
             loan.DisbursementDate = date;
             loan.MaturityDate = LoanRules.Maturity(date, term);
+            DividendStore.AddSchedule(db, loan, scheme, clock.UtcNow());
             return loan.PrincipalFen;
         }, ct);
 
@@ -323,6 +326,7 @@ public sealed class LoanStore(Database database, TimeProvider clock)
                 throw DomainException.Invalid("repayment_date", "BEFORE_DISBURSEMENT", "must not be before the disbursement date");
             loan.RepaymentDate = date;
             await ReleaseAsync(db, loan, ct);
+            await LoanWatch.ReleaseHeldAsync(db, loan, ct);
             return loan.PrincipalFen;
         }, ct);
 
@@ -399,11 +403,14 @@ public sealed class LoanStore(Database database, TimeProvider clock)
         var now = clock.UtcNow();
         loan.Version++;
         loan.UpdateTime = now;
+        var date = step.To == LoanState.Defaulted ? loan.DefaultDate!.Value : step.Date ?? ChinaTime.DateOf(now);
         db.LoanEvents.Add(new LoanEventRow
         {
             LoanId = id, CountyId = loan.CountyId, FromState = from, ToState = step.To, Date = step.Date ?? ChinaTime.DateOf(now),
             AmountFen = amount, Reason = step.Reason, Actor = step.Actor, EventTime = now,
         });
+        await LoanNotices.WriteAsync(notifications, db,
+            LoanNotices.ForStep(new(loan.Id, loan.CountyId, loan.GuarantorId, loan.AppliedBy), step.To, date), now, ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -36,6 +36,8 @@ internal sealed class DemoLoans
     public required List<RiskFundEntryRow> FundEntries { get; init; }
     public required List<LoanRow> Loans { get; init; }
     public required List<LoanEventRow> Events { get; init; }
+    public DateOnly Today { get; init; }
+    public DateTime Now { get; init; }
 
     public static DemoLoans Generate(DemoCounty county, ulong seed, double scale, DateOnly today, DateTime now)
     {
@@ -131,7 +133,7 @@ internal sealed class DemoLoans
         return new DemoLoans
         {
             Guarantor = guarantor, Schemes = [micro, dairy], Shares = shares, Lender = lender, FundEntries = entries.OrderBy(e => e.CreateTime).ToList(),
-            Loans = loans, Events = events,
+            Loans = loans, Events = events, Today = today, Now = now,
         };
     }
 
@@ -278,6 +280,7 @@ internal sealed class DemoLoans
         }
 
         CopyLoans(conn, d.Loans, ct);
+        await WriteDividendsAsync(conn, d, ct);
         using (var w = conn.BeginBinaryImport(
                    "COPY loan_events (loan_id, county_id, from_state, to_state, date, amount_fen, reason, actor, event_time) FROM STDIN (FORMAT BINARY)"))
         {
@@ -314,6 +317,32 @@ internal sealed class DemoLoans
             }
             w.Complete();
         }
+    }
+
+    /// <summary>
+    /// The dividends of the entrusted loans (as a disbursement writes them, up to a repayment), and their payments: a
+    /// current or repaid loan's dividends past their grace were paid 10 days after the due date; an overdue, defaulted
+    /// or compensated loan's are not, so they show as overdue.
+    /// </summary>
+    private static async Task WriteDividendsAsync(NpgsqlConnection conn, DemoLoans d, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "WITH due AS (SELECT l.id, l.county_id, l.household_id, l.state, l.principal_fen, s.dividend_rate_ppm, s.dividend_grace_days, n, " +
+            "  (l.disbursement_date + make_interval(years => n))::date AS due_date " +
+            "  FROM loans l JOIN loan_schemes s ON s.id = l.scheme_id CROSS JOIN generate_series(1, 30) n " +
+            "  WHERE l.county_id = $1 AND l.entrusted AND s.dividend_rate_ppm > 0 AND l.disbursement_date IS NOT NULL " +
+            "  AND (l.disbursement_date + make_interval(years => n))::date <= COALESCE(l.repayment_date, l.maturity_date)), " +
+            "rows AS (INSERT INTO subsidy_ledger (county_id, kind, payee_kind, payee_id, loan_id, accrual_date, amount_fen, reason, status, create_time) " +
+            "  SELECT county_id, 3, 2, household_id, id, due_date, round(principal_fen * dividend_rate_ppm / 1000000.0)::bigint, " +
+            "  'Dividend of year ' || n || ': ' || dividend_rate_ppm || ' ppm of ' || principal_fen || ' fen, due ' || to_char(due_date, 'YYYY-MM-DD'), " +
+            "  CASE WHEN state IN (4, 5) AND due_date + dividend_grace_days < $2 THEN 3 ELSE 1 END, $3 FROM due RETURNING id, county_id, loan_id, accrual_date, amount_fen, status) " +
+            "INSERT INTO dividend_payments (ledger_id, county_id, loan_id, paid_date, amount_fen, reference, recorded_by, create_time) " +
+            "SELECT id, county_id, loan_id, accrual_date + 10, amount_fen, 'FK-' || id, $4, $3 FROM rows WHERE status = 3", conn);
+        cmd.Parameters.AddWithValue(d.Guarantor.CountyId);
+        cmd.Parameters.AddWithValue(d.Today);
+        cmd.Parameters.AddWithValue(d.Now);
+        cmd.Parameters.AddWithValue(Actor);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static void CopyLoans(NpgsqlConnection conn, List<LoanRow> loans, CancellationToken ct)

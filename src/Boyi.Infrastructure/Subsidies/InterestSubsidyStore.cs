@@ -176,8 +176,11 @@ public sealed class InterestSubsidyStore(Database database, TimeProvider clock)
         await using var cmd = new NpgsqlCommand(
             "WITH written AS (INSERT INTO subsidy_ledger (county_id, kind, payee_kind, payee_id, loan_id, accrual_date, days, interest_fen, " +
             "amount_fen, reason, status, create_time) " +
-            "SELECT $1, 2, 3, u.lender, u.loan, $2, u.days, u.interest, u.subsidy, $3, 1, $4 " +
+            // A loan overdue, defaulted or compensated has its subsidy held, as the overdue watch holds its earlier rows
+            // (Loans.LoanWatch): a batch built before the next watch must not pay it.
+            "SELECT $1, 2, 3, u.lender, u.loan, $2, u.days, u.interest, u.subsidy, $3, CASE WHEN l.state IN (6, 7, 8) THEN 4 ELSE 1 END, $4 " +
             "FROM unnest($5::bigint[], $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[]) AS u(loan, lender, days, interest, subsidy) " +
+            "JOIN loans l ON l.id = u.loan " +
             "ON CONFLICT DO NOTHING RETURNING amount_fen) " +
             "SELECT count(*)::integer, COALESCE(sum(amount_fen), 0)::bigint FROM written", conn, tx);
         cmd.Parameters.Add(new() { Value = countyId });

@@ -34,7 +34,10 @@ public sealed class SubsidyLedgerConfiguration : IEntityTypeConfiguration<Subsid
                 "(kind IN (2, 3) AND loan_id IS NOT NULL AND placement_id IS NULL AND milestone_months IS NULL)");
             // Only a correction may take money back.
             t.HasCheckConstraint("ck_subsidy_ledger_amount", "amount_fen >= 0 OR corrects_id IS NOT NULL");
-            t.HasCheckConstraint("ck_subsidy_ledger_batch", "(status = 1) = (batch_id IS NULL)");
+            // A batch holds exactly the rows in it or paid through it; dividends are paid by the enterprise, never in a
+            // county batch, and only interest subsidies are held (see docs/money.md).
+            t.HasCheckConstraint("ck_subsidy_ledger_batch", "(batch_id IS NOT NULL) = (status IN (2, 3) AND kind <> 3)");
+            t.HasCheckConstraint("ck_subsidy_ledger_status", "status IN (1, 2, 3, 4) AND (kind <> 3 OR status IN (1, 3)) AND (status <> 4 OR kind = 2)");
         });
     }
 }

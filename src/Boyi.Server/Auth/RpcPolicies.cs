@@ -159,6 +159,9 @@ public static class RpcPolicies
         ["/boyi.v1.LoanService/MarkLoanOverdue"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/DefaultLoan"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/CompensateLoan"] = new(Scopes.LoansApprove, Admin),
+        // Dividends of entrusted loans: the enterprise that owes them, and county staff, record their payment.
+        ["/boyi.v1.LoanService/ListDividends"] = new(Scopes.LoansRead, EnterpriseReaders),
+        ["/boyi.v1.LoanService/RecordDividendPayment"] = new(Scopes.LoansWrite, EnterpriseActors),
 
         // Subsidies: county admins start runs (the recurring jobs run them anyway); county staff and auditors read their
         // county's ledger; an enterprise reads only its own employment rows (narrowed in the service).

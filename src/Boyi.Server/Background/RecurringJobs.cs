@@ -21,6 +21,9 @@ public static class RecurringJobs
     /// <summary>The employment subsidy of the milestones reached by yesterday, daily at 01:00 China time.</summary>
     public const string EmploymentAccrual = "employment-subsidy-accrual";
 
+    /// <summary>Overdue and default of loans, and the hold on their interest subsidy, as of each China day (00:30).</summary>
+    public const string LoanOverdueWatch = Infrastructure.Loans.LoanWatch.JobId;
+
     public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
@@ -28,5 +31,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<NotificationDispatchJob>(NotificationDispatch, j => j.RunAsync(CancellationToken.None), "* * * * *", Options);
         jobs.AddOrUpdate<InterestSettlementJob>(InterestSettlement, j => j.RunAsync(CancellationToken.None), "0 23 20 3,6,9,12 *", Options);
         jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
+        jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
     }
 }

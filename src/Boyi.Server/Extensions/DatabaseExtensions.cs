@@ -71,6 +71,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<ActorDirectory>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Loans.DividendStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanWatch>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();

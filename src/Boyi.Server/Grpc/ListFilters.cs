@@ -30,6 +30,7 @@ public static class ListFilters
     public static readonly FilterField[] Villages = [FilterField.Bool("poor")];
 
     public static readonly FilterField[] Loans = [FilterField.Enum<LoanState>("state", anyOf: true)];
+    public static readonly FilterField[] Dividends = [FilterField.Enum<DividendState>("state", anyOf: true)];
 
     /// <summary>The request messages that carry a `filter`, and the fields it accepts.</summary>
     public static readonly IReadOnlyDictionary<MessageDescriptor, FilterField[]> ByRequest = new Dictionary<MessageDescriptor, FilterField[]>
@@ -42,5 +43,6 @@ public static class ListFilters
         [ListPairingsRequest.Descriptor] = Pairings,
         [ListVillagesRequest.Descriptor] = Villages,
         [ListLoansRequest.Descriptor] = Loans,
+        [ListDividendsRequest.Descriptor] = Dividends,
     };
 }

@@ -11,7 +11,8 @@ using Dom = Boyi.Domain.Loans;
 
 namespace Boyi.Server.Services;
 
-public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorDirectory actors) : LoanService.LoanServiceBase
+public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, Mutations mutations, ActorDirectory actors, TimeProvider clock)
+    : LoanService.LoanServiceBase
 {
     // ---- schemes ----
 
@@ -333,6 +334,79 @@ public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorD
             l => new CompensateLoanResponse { Loan = l });
     }
 
+    // ---- dividends of entrusted loans ----
+
+    public override async Task<ListDividendsResponse> ListDividends(ListDividendsRequest request, ServerCallContext context)
+    {
+        var filter = Filter.Parse(request.Filter, ListFilters.Dividends);
+        long? loan = null, enterprise = null;
+        int county;
+        if (request.Parent.StartsWith("loans/", StringComparison.Ordinal))
+            county = (int)((loan = ResourceNames.ParseLoan(request.Parent, "parent")) / LoanStore.IdFactor);
+        else if (request.Parent.StartsWith("enterprises/", StringComparison.Ordinal))
+            county = Boyi.Domain.Registry.Ids.CountyOfEnterprise((enterprise = ResourceNames.ParseEnterprise(request.Parent, "parent")).Value);
+        else
+            county = ResourceNames.ParseCounty(request.Parent, "parent");
+        var size = Paging.Size(request.PageSize);
+        var key = $"dividends|{request.Parent}|{filter}";
+        var after = Paging.After(request.PageToken, key);
+        var response = new ListDividendsResponse();
+        var reach = context.Reach();
+        long? town = null;
+        if (loan is { } id)
+            await ReachableAsync(id, context);
+        else if (!reach.Everything)
+        {
+            // As for loans: each caller the part it reaches; a list about what is not theirs is empty.
+            if (county != reach.CountyId || reach.EnterpriseId is { } mine && enterprise is { } other && other != mine)
+                return response;
+        }
+        if (!reach.Everything)
+        {
+            town = reach.TownId;
+            enterprise = reach.EnterpriseId ?? enterprise;
+        }
+        var today = Boyi.Domain.ChinaTime.Today(clock);
+        var states = filter.GetEnums<DividendState>("state")?.Select(s => (DividendStanding)(int)s).ToList();
+        var rows = await dividends.ListAsync(new DividendQuery(county, today, loan, enterprise, town, states), after, size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, key, r => r.LedgerId);
+        response.Dividends.AddRange(items.Select(d => d.ToProto(today, MaskBorrower(context, d.Entrusted, d.LoanState))));
+        response.NextPageToken = next;
+        return response;
+    }
+
+    public override async Task<RecordDividendPaymentResponse> RecordDividendPayment(RecordDividendPaymentRequest request, ServerCallContext context)
+    {
+        var (loan, year) = ParseDividend(request.Name, "name");
+        var v = new Violations();
+        int? version = null;
+        v.Capture(() => version = Wire.Version(request.Etag, "etag"));
+        var date = RequiredDate(v, request.PaidDate, "paid_date");
+        if (request.AmountFen <= 0)
+            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
+        v.ThrowIfAny();
+        // The enterprise of record (the guarantor) or county staff; anyone else's answers like a missing one.
+        await ReachableAsync(loan, context);
+        var actor = context.Caller().Principal;
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var d = await dividends.RecordPaymentAsync(db, loan, year, version, date, request.AmountFen, Optional(request.Reference), actor, ct);
+            return new RecordDividendPaymentResponse { Dividend = d.ToProto(Boyi.Domain.ChinaTime.Today(clock), MaskBorrower(context, d.Entrusted, d.LoanState)) };
+        });
+    }
+
+    /// <summary>`loans/{loan}/dividends/{year}`.</summary>
+    private static (long Loan, int Year) ParseDividend(string name, string field)
+    {
+        var cut = name.LastIndexOf("/dividends/", StringComparison.Ordinal);
+        if (cut > 0 && int.TryParse(name.AsSpan(cut + "/dividends/".Length), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var year) && year is > 0 and <= 100)
+            return (ResourceNames.ParseLoan(name[..cut], field), year);
+        if (string.IsNullOrEmpty(name))
+            throw DomainException.Invalid(field, "REQUIRED", "is required");
+        throw DomainException.Invalid(field, "INVALID_NAME", "must have the form loans/{loan}/dividends/{year}");
+    }
+
     private async Task<TResponse> StepAsync<TRequest, TResponse>(TRequest request, string name, string etag, string requestId, ServerCallContext context,
         Action<Violations>? validate, Func<BoyiDbContext, long, int?, string, CancellationToken, Task<LoanRecord>> step, Func<Loan, TResponse> respond)
         where TRequest : Google.Protobuf.IMessage
@@ -369,7 +443,10 @@ public sealed class LoanGrpcService(LoanStore store, Mutations mutations, ActorD
 
     /// <summary>A guarantor enterprise sees the borrower by surname only until it is the loan's lender of record.</summary>
     private static Loan View(ServerCallContext context, LoanRecord record) =>
-        record.ToProto(maskBorrower: context.Reach().EnterpriseId is not null && !Dom.LoanRules.IsLenderOfRecord(record.Loan.Entrusted, record.Loan.State));
+        record.ToProto(MaskBorrower(context, record.Loan.Entrusted, record.Loan.State));
+
+    private static bool MaskBorrower(ServerCallContext context, bool entrusted, Dom.LoanState state) =>
+        context.Reach().EnterpriseId is not null && !Dom.LoanRules.IsLenderOfRecord(entrusted, state);
 
     /// <summary>Whether a county-numbered object (scheme, lender, loan: county × 10^6 + sequence) is of the caller's county.</summary>
     private static bool InCounty(ServerCallContext context, long id) =>

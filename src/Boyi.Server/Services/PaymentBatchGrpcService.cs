@@ -10,6 +10,7 @@ using Boyi.Server.Mapping;
 using Google.LongRunning;
 using Grpc.Core;
 using PaymentBatchState = Boyi.Domain.Money.PaymentBatchState;
+using SubsidyKind = Boyi.Domain.Money.SubsidyKind;
 
 namespace Boyi.Server.Services;
 

@@ -62,6 +62,25 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Seed_WritesTheEntrustedLoansDividends_PaidForCurrentLoans_OverdueForOverdueOnes()
+    {
+        // Every disbursed entrusted loan has one dividend per anniversary up to its maturity or repayment; none other has any.
+        Assert.Equal(0, await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loans l WHERE l.county_id = $1 AND l.disbursement_date IS NOT NULL AND (SELECT count(*) FROM subsidy_ledger d " +
+            "WHERE d.kind = 3 AND d.loan_id = l.id) <> CASE WHEN l.entrusted THEN (SELECT count(*) FROM generate_series(1, 30) n " +
+            "WHERE (l.disbursement_date + make_interval(years => n))::date <= COALESCE(l.repayment_date, l.maturity_date)) ELSE 0 END", County));
+        var byState = await Database.RowsAsync(
+            "SELECT l.state IN (4, 5) AS current, d.status, count(*), count(p.ledger_id), " +
+            "count(*) FILTER (WHERE d.accrual_date + 30 < $2) FROM subsidy_ledger d JOIN loans l ON l.id = d.loan_id " +
+            "LEFT JOIN dividend_payments p ON p.ledger_id = d.id WHERE d.kind = 3 AND d.county_id = $1 GROUP BY 1, 2 ORDER BY 1, 2", County, Today);
+        // Paid (3) exactly where a payment is recorded, and only for current or repaid loans; overdue loans' are unpaid and overdue.
+        Assert.Contains(byState, r => (bool)r[0] && (int)r[1] == 3 && (long)r[2] > 0 && (long)r[3] == (long)r[2]);
+        Assert.Contains(byState, r => !(bool)r[0] && (int)r[1] == 1 && (long)r[4] > 0);
+        Assert.All(byState, r => Assert.Equal((int)r[1] == 3 ? (long)r[2] : 0, (long)r[3]));
+        Assert.DoesNotContain(byState, r => !(bool)r[0] && (int)r[1] == 3);
+    }
+
+    [Fact]
     public async Task Seed_WritesTheCountyWithBobaisTownsAndItsPolicy()
     {
         Assert.True(Seeded.Seeded);

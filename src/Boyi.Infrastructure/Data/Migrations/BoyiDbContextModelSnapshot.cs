@@ -2078,6 +2078,58 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.DividendPaymentRow", b =>
+                {
+                    b.Property<long>("LedgerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<DateOnly>("PaidDate")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_date");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.HasKey("LedgerId")
+                        .HasName("pk_dividend_payments");
+
+                    b.HasIndex("LoanId")
+                        .HasDatabaseName("ix_dividend_payments_loan_id");
+
+                    b.HasIndex("CountyId", "LoanId")
+                        .HasDatabaseName("ix_dividend_payments_county_id_loan_id");
+
+                    b.ToTable("dividend_payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_dividend_payments_amount", "amount_fen > 0");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
                 {
                     b.Property<int>("CountyId")
@@ -2392,9 +2444,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_subsidy_ledger_amount", "amount_fen >= 0 OR corrects_id IS NOT NULL");
 
-                            t.HasCheckConstraint("ck_subsidy_ledger_batch", "(status = 1) = (batch_id IS NULL)");
+                            t.HasCheckConstraint("ck_subsidy_ledger_batch", "(batch_id IS NOT NULL) = (status IN (2, 3) AND kind <> 3)");
 
                             t.HasCheckConstraint("ck_subsidy_ledger_source", "(kind = 1 AND placement_id IS NOT NULL AND milestone_months IS NOT NULL AND loan_id IS NULL) OR (kind IN (2, 3) AND loan_id IS NOT NULL AND placement_id IS NULL AND milestone_months IS NULL)");
+
+                            t.HasCheckConstraint("ck_subsidy_ledger_status", "status IN (1, 2, 3, 4) AND (kind <> 3 OR status IN (1, 3)) AND (status <> 4 OR kind = 2)");
                         });
                 });
 
@@ -3188,6 +3242,23 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_villages_towns_town_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.DividendPaymentRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", null)
+                        .WithMany()
+                        .HasForeignKey("LedgerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dividend_payments_subsidy_ledger_ledger_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.LoanRow", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dividend_payments_loans_loan_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>

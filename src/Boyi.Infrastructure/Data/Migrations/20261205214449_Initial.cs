@@ -1317,8 +1317,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 {
                     table.PrimaryKey("pk_subsidy_ledger", x => x.id);
                     table.CheckConstraint("ck_subsidy_ledger_amount", "amount_fen >= 0 OR corrects_id IS NOT NULL");
-                    table.CheckConstraint("ck_subsidy_ledger_batch", "(status = 1) = (batch_id IS NULL)");
+                    table.CheckConstraint("ck_subsidy_ledger_batch", "(batch_id IS NOT NULL) = (status IN (2, 3) AND kind <> 3)");
                     table.CheckConstraint("ck_subsidy_ledger_source", "(kind = 1 AND placement_id IS NOT NULL AND milestone_months IS NOT NULL AND loan_id IS NULL) OR (kind IN (2, 3) AND loan_id IS NOT NULL AND placement_id IS NULL AND milestone_months IS NULL)");
+                    table.CheckConstraint("ck_subsidy_ledger_status", "status IN (1, 2, 3, 4) AND (kind <> 3 OR status IN (1, 3)) AND (status <> 4 OR kind = 2)");
                     table.ForeignKey(
                         name: "fk_subsidy_ledger_counties_county_id",
                         column: x => x.county_id,
@@ -1340,6 +1341,37 @@ namespace Boyi.Infrastructure.Data.Migrations
                         column: x => x.corrects_id,
                         principalTable: "subsidy_ledger",
                         principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "dividend_payments",
+                columns: table => new
+                {
+                    ledger_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    loan_id = table.Column<long>(type: "bigint", nullable: false),
+                    paid_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    recorded_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_dividend_payments", x => x.ledger_id);
+                    table.CheckConstraint("ck_dividend_payments_amount", "amount_fen > 0");
+                    table.ForeignKey(
+                        name: "fk_dividend_payments_loans_loan_id",
+                        column: x => x.loan_id,
+                        principalTable: "loans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_dividend_payments_subsidy_ledger_ledger_id",
+                        column: x => x.ledger_id,
+                        principalTable: "subsidy_ledger",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -1366,6 +1398,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_deliveries_project_id_id",
                 table: "deliveries",
                 columns: new[] { "project_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dividend_payments_county_id_loan_id",
+                table: "dividend_payments",
+                columns: new[] { "county_id", "loan_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dividend_payments_loan_id",
+                table: "dividend_payments",
+                column: "loan_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_enterprise_status_changes_enterprise_id_id",
@@ -1799,6 +1841,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "deliveries");
 
             migrationBuilder.DropTable(
+                name: "dividend_payments");
+
+            migrationBuilder.DropTable(
                 name: "employment_subsidy_schemes");
 
             migrationBuilder.DropTable(
@@ -1865,9 +1910,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "role_claims");
 
             migrationBuilder.DropTable(
-                name: "subsidy_ledger");
-
-            migrationBuilder.DropTable(
                 name: "user_claims");
 
             migrationBuilder.DropTable(
@@ -1883,6 +1925,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "projects");
 
             migrationBuilder.DropTable(
+                name: "subsidy_ledger");
+
+            migrationBuilder.DropTable(
                 name: "linkages");
 
             migrationBuilder.DropTable(
@@ -1895,16 +1940,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "loans");
 
             migrationBuilder.DropTable(
-                name: "payment_batches");
-
-            migrationBuilder.DropTable(
-                name: "placements");
-
-            migrationBuilder.DropTable(
                 name: "roles");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "payment_batches");
+
+            migrationBuilder.DropTable(
+                name: "placements");
 
             migrationBuilder.DropTable(
                 name: "oidc_applications");
