@@ -86,7 +86,11 @@ public sealed class PaymentBatchTests(BatchFixture s) : IClassFixture<BatchFixtu
 
     private async Task<ExportPaymentBatchResponse> ExportAsync(PaymentBatchService.PaymentBatchServiceClient client, GrpcChannel channel, string batch)
     {
-        var started = await client.ExportPaymentBatchAsync(new ExportPaymentBatchRequest { Name = batch });
+        var request = new ExportPaymentBatchRequest { Name = batch, RequestId = Guid.NewGuid().ToString() };
+        var started = await client.ExportPaymentBatchAsync(request);
+        // Exporting writes (the sheet, who asked): audited like any write, and a retry answers the first operation.
+        Assert.Equal(("ok", batch), (await AuditRows.SingleForRequestAsync(s, request.RequestId)) is var a ? (a.Outcome, a.Object) : default);
+        Assert.Equal(started.Name, (await client.ExportPaymentBatchAsync(request)).Name);
         var operations = new Operations.OperationsClient(channel);
         Operation op = started;
         await Poll.UntilAsync(async () => (op = await operations.GetOperationAsync(new GetOperationRequest { Name = started.Name })).Done, "the export to be done");

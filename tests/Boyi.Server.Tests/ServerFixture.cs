@@ -5,6 +5,7 @@ using Boyi.Server.Hosting;
 using Boyi.Testing;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Boyi.Server.Tests;
@@ -65,6 +66,14 @@ public class ServerFixture : IAsyncLifetime
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         HttpAddress = $"http://127.0.0.1:{httpPort}";
         Channel = await TestAuth.AdminChannelAsync(_app.Services, HttpAddress, GrpcAddress, ClientId);
+        // A test server with workers runs the calendar's jobs (settlement, accrual, overdue watch) only when a test
+        // starts them: one firing at its hour (00:30 China time…) in the middle of a test would change what it looks at.
+        if (_app.Services.GetRequiredService<Boyi.Server.Background.JobsOptions>().Enabled)
+        {
+            var schedules = _app.Services.GetRequiredService<Hangfire.IRecurringJobManager>();
+            foreach (var id in Boyi.Server.Background.RecurringJobs.Calendar)
+                schedules.RemoveIfExists(id);
+        }
         await SeedAsync();
     }
 

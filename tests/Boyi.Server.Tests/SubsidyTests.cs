@@ -34,11 +34,6 @@ public sealed class SubsidyFixture : CountyFixture
     protected override async Task SeedAsync()
     {
         await base.SeedAsync();
-        // The tests start the runs themselves: the schedules (quarterly, daily at 01:00 China time) must not run one of
-        // theirs in between, should a test pass that hour.
-        var schedules = Services.GetRequiredService<Hangfire.IRecurringJobManager>();
-        schedules.RemoveIfExists(Boyi.Server.Background.RecurringJobs.InterestSettlement);
-        schedules.RemoveIfExists(Boyi.Server.Background.RecurringJobs.EmploymentAccrual);
         As["client"] = Channel;
         E1 = (await Api.RegisterEnterpriseAsync(this, County.Name, County.Towns[0].Name, approve: true)).Enterprise;
         E2 = (await Api.RegisterEnterpriseAsync(this, County.Name, County.Towns[0].Name, approve: true)).Enterprise;

@@ -24,6 +24,9 @@ public static class RecurringJobs
     /// <summary>Overdue and default of loans, and the hold on their interest subsidy, as of each China day (00:30).</summary>
     public const string LoanOverdueWatch = Infrastructure.Loans.LoanWatch.JobId;
 
+    /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch];
+
     public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)

@@ -103,8 +103,9 @@ public sealed class PaymentBatchGrpcService(PaymentBatchStore store, Mutations m
         // Refused now rather than in the job, so the caller learns it at once; the job checks again under the batch's lock.
         PaymentBatchRules.CheckExport(batch.State);
         var actor = context.Caller().Principal;
-        return await operations.StartAsync<PaymentBatchExportJob>(actor, PaymentBatchExportJob.Kind,
-            op => j => j.RunAsync(op, batch.Id, actor, CancellationToken.None), context.CancellationToken);
+        return await mutations.RunAsync(request, request.RequestId, context, (_, ct) =>
+            operations.StartAsync<PaymentBatchExportJob>(actor, PaymentBatchExportJob.Kind,
+                op => j => j.RunAsync(op, batch.Id, actor, CancellationToken.None), ct));
     }
 
     public override async Task<GetPaymentBatchExportResponse> GetPaymentBatchExport(GetPaymentBatchExportRequest request, ServerCallContext context)
