@@ -27,11 +27,19 @@ public static class RecurringJobs
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
     public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch];
 
-    public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
+    /// <summary>
+    /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
+    /// even when the schedulers are late or were down (one run per missed day or period). Hangfire's default, Relaxed,
+    /// would fold late occurrences into one run stamped with the time it happened to start.
+    /// </summary>
+    public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Strict };
+
+    /// <summary>The dispatcher: minutes missed while down are one run, not one per minute.</summary>
+    private static readonly RecurringJobOptions Frequent = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
     {
-        jobs.AddOrUpdate<NotificationDispatchJob>(NotificationDispatch, j => j.RunAsync(CancellationToken.None), "* * * * *", Options);
+        jobs.AddOrUpdate<NotificationDispatchJob>(NotificationDispatch, j => j.RunAsync(CancellationToken.None), "* * * * *", Frequent);
         jobs.AddOrUpdate<InterestSettlementJob>(InterestSettlement, j => j.RunAsync(CancellationToken.None), "0 23 20 3,6,9,12 *", Options);
         jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
         jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
