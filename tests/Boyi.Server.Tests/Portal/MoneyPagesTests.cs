@@ -210,7 +210,12 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal(0, await admin.Locator("#nav-money-menu").CountAsync());
         Assert.Equal(200, (await admin.GotoAsync($"{s.PortalAddress}/staff/{batch.Name}"))!.Status);
-        Assert.Equal(404, (await admin.GotoAsync($"{s.PortalAddress}/staff/paymentBatches/999999999"))!.Status);
+        // A batch that does not exist, and a number that cannot be one, answer alike.
+        foreach (var missing in new[] { $"{s.County.Name["counties/".Length..]}999999", "999" })
+        {
+            Assert.Equal(404, (await admin.GotoAsync($"{s.PortalAddress}/staff/paymentBatches/{missing}"))!.Status);
+            Assert.True(await admin.IsVisibleAsync("#not-found"));
+        }
         Assert.Equal(403, (await admin.GotoAsync($"{s.PortalAddress}/dividends"))!.Status);
     }
 }

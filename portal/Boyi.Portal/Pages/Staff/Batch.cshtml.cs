@@ -34,7 +34,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
     public async Task<IActionResult> OnGetAsync(long id)
     {
         if (!await LoadAsync(id))
-            return NotFound();
+            return NotFoundPage();
         if (Op is { Length: > 0 } && Batch!.Export.Length == 0)
         {
             var op = await Api.Operations.GetOperationAsync(new GetOperationRequest { Name = Op }, await AsAsync());
@@ -97,7 +97,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
             var file = await Api.Batches.GetPaymentBatchExportAsync(new GetPaymentBatchExportRequest { Name = $"{NameOf(id)}/export" }, await AsAsync());
             return File(file.Content.ToByteArray(), file.ContentType, file.FileName);
         }
-        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.FailedPrecondition)
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.FailedPrecondition or Grpc.Core.StatusCode.InvalidArgument)
         {
             return NotFound();
         }
@@ -107,7 +107,16 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
     private async Task<IActionResult> StepAsync(long id, Func<CallOptions, Task<IActionResult>> step)
     {
         var result = await SubmitAsync(async () => await step(await AsAsync()), field => field, async () => await LoadAsync(id));
-        return Batch is null && result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult ? NotFound() : result;
+        return Batch is null && result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult ? NotFoundPage() : result;
+    }
+
+    /// <summary>A batch the server does not show this person: 404 with a page saying so, and nothing of it.</summary>
+    private IActionResult NotFoundPage()
+    {
+        Batch = null;
+        Problem = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
     }
 
     /// <summary>The batch and its rows; false when the server knows no such batch for this person.</summary>
@@ -118,7 +127,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
         {
             Batch = (await Api.Batches.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = NameOf(id) }, o)).Batch;
         }
-        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied)
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
         {
             return false;
         }
