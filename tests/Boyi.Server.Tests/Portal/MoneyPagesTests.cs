@@ -183,6 +183,32 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
     }
 
     [Fact]
+    public async Task AnAdministrator_RunsTheInterestSubsidiesNow_AndARerunWritesNothing()
+    {
+        var settlement = Today;
+        while (settlement.Day != 20 || settlement.Month % 3 != 0)
+            settlement = settlement.AddDays(-1);
+        var admin = await s.SignInAsStaffAsync();
+        await admin.GotoAsync($"{s.PortalAddress}/staff/batches");
+        // Not a settlement date: the server's field error by the date, nothing started.
+        await admin.FillAsync("#run_date", settlement.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await admin.ClickAsync("#start-run");
+        Assert.NotEqual("", (await admin.InnerTextAsync("#run_date-error")).Trim());
+        Assert.Equal(0, await admin.Locator("#run-result").CountAsync());
+
+        foreach (var run in new[] { 1, 2 })
+        {
+            await admin.GotoAsync($"{s.PortalAddress}/staff/batches");   // no earlier result on the page
+            await admin.SelectOptionAsync("#run_kind", "Interest");
+            await admin.FillAsync("#run_date", settlement.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            await admin.ClickAsync("#start-run");
+            await admin.WaitForSelectorAsync("#run-result", new() { Timeout = 60_000 });
+            Assert.Contains("贴息计算完成", await admin.InnerTextAsync("#run-result"));
+        }
+        Assert.Contains("新增 0 笔，共 0.00 元", await admin.InnerTextAsync("#run-result"));
+    }
+
+    [Fact]
     public async Task TheBatchPages_AreForCountyAdministrators_AndTheMoneyPagesForEnterprises()
     {
         var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Boyi.Contracts.V1;
-using Google.LongRunning;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,9 +12,6 @@ namespace Boyi.Portal.Pages.Staff;
 /// </summary>
 public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
 {
-    /// <summary>How often a page waiting for an export asks again (the Refresh header: no script needed).</summary>
-    private const int RefreshSeconds = 2;
-
     public PaymentBatch? Batch { get; private set; }
     public List<PaymentBatchRow> Rows { get; } = [];
 
@@ -36,19 +32,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
         if (!await LoadAsync(id))
             return NotFoundPage();
         if (Op is { Length: > 0 } && Batch!.Export.Length == 0)
-        {
-            var op = await Api.Operations.GetOperationAsync(new GetOperationRequest { Name = Op }, await AsAsync());
-            if (!op.Done)
-            {
-                Exporting = true;
-                Response.Headers["Refresh"] = RefreshSeconds.ToString(CultureInfo.InvariantCulture);
-            }
-            else if (op.Error is { } error)
-            {
-                Problem = Messages.ForReason(error.Details.Select(d => d.TryUnpack<Google.Rpc.ErrorInfo>(out var i) ? i.Reason : null).FirstOrDefault(r => r is not null))
-                    ?? error.Message;
-            }
-        }
+            Exporting = await WatchAsync(Op) is null;
         return Page();
     }
 

@@ -24,11 +24,33 @@ public sealed class BatchesModel(BoyiApi api) : BatchPage(api)
     [BindProperty] public string? To { get; set; }
     [BindProperty] public string? Payee { get; set; }
     [BindProperty] public string? Note { get; set; }
+    [BindProperty] public SubsidyKind RunKind { get; set; } = SubsidyKind.Interest;
+    [BindProperty] public string? RunDate { get; set; }
+    /// <summary>The subsidy run this page is waiting for or reports (`?Run=`).</summary>
+    [BindProperty(SupportsGet = true)] public string? Run { get; set; }
+    /// <summary>The finished run's result; null while it runs (or when none was started).</summary>
+    public SubsidyRunResult? RunResult { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
+        if (Run is { Length: > 0 } && await WatchAsync(Run) is { Response: { } done })
+            RunResult = done.Unpack<SubsidyRunResult>();
         await LoadAsync();
         return Page();
+    }
+
+    /// <summary>Runs the interest or employment subsidies of the county now (the recurring jobs do anyway); a rerun writes nothing twice.</summary>
+    public async Task<IActionResult> OnPostRunAsync()
+    {
+        var date = Day(RunDate, "run_date");
+        return await SubmitAsync(async () =>
+        {
+            var op = await Api.Subsidies.StartSubsidyRunAsync(new StartSubsidyRunRequest
+            {
+                County = User.County(), Kind = RunKind, Date = date, RequestId = Guid.NewGuid().ToString(),
+            }, await AsAsync());
+            return RedirectToPage(new { Run = op.Name });
+        }, field => field == "date" ? "run_date" : field == "kind" ? "run_kind" : field, LoadAsync);
     }
 
     public async Task<IActionResult> OnPostAsync()
