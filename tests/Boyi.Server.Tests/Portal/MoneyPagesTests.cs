@@ -236,6 +236,14 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal(0, await admin.Locator("#nav-money-menu").CountAsync());
         Assert.Equal(200, (await admin.GotoAsync($"{s.PortalAddress}/staff/{batch.Name}"))!.Status);
+        // Cancelled only with a reason (the server requires one): then its rows are due again.
+        await admin.ClickAsync("#cancel");
+        Assert.Contains("必填", await admin.InnerTextAsync("#reason-error"));
+        await admin.FillAsync("#reason", "收款方信息有误");
+        await admin.ClickAsync("#cancel");
+        await admin.WaitForSelectorAsync("#done");
+        Assert.Equal(("已撤销", "收款方信息有误"), (await admin.InnerTextAsync("#state"), (await admin.InnerTextAsync("#cancel-reason")).Split(" · ")[0]));
+        Assert.Equal(PaymentBatchState.Cancelled, (await s.Batches.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = batch.Name })).Batch.State);
         // A batch that does not exist, and a number that cannot be one, answer alike.
         foreach (var missing in new[] { $"{s.County.Name["counties/".Length..]}999999", "999" })
         {

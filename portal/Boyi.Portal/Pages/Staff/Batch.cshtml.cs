@@ -15,7 +15,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
     public PaymentBatch? Batch { get; private set; }
     public List<PaymentBatchRow> Rows { get; } = [];
 
-    /// <summary>The export operation this page is waiting for (`?Op=`), while it is not done.</summary>
+    /// <summary>Whether the export operation this page watches (`?Op=`) is still running.</summary>
     public bool Exporting { get; private set; }
 
     public string Today => Lang.ChinaToday(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -25,7 +25,7 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? PaidDate { get; set; }
 
-    private string NameOf(long id) => $"paymentBatches/{id}";
+    private static string NameOf(long id) => $"paymentBatches/{id}";
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
