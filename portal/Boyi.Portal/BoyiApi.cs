@@ -33,6 +33,9 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public CadreService.CadreServiceClient Cadres => new(_channel);
     public LoanService.LoanServiceClient Loans => new(_channel);
     public NotificationService.NotificationServiceClient Notifications => new(_channel);
+    public SubsidyService.SubsidyServiceClient Subsidies => new(_channel);
+    public PaymentBatchService.PaymentBatchServiceClient Batches => new(_channel);
+    public Google.LongRunning.Operations.OperationsClient Operations => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>

@@ -40,6 +40,10 @@ public static class Messages
         ["PRINCIPAL_ABOVE_SCHEME_MAX"] = ("贷款金额超过项目上限。", "The principal is above the scheme's maximum."),
         ["TERM_ABOVE_SCHEME_MAX"] = ("贷款期限超过项目上限。", "The term is above the scheme's maximum."),
         ["HOUSEHOLD_DELETED"] = ("该户已从台账删除。", "The household has been deleted from the registry."),
+        ["DIVIDEND_ALREADY_PAID"] = ("这笔股息的支付已登记过。", "This dividend's payment is already recorded."),
+        ["NOTHING_DUE"] = ("所选类别、日期和收款方没有待发放的补贴。", "Nothing is due for that kind, those dates and that payee."),
+        ["BUILDER_CANNOT_APPROVE"] = ("批次的建立人不能批准自己的批次，请由另一位管理员批准。", "Whoever built a batch may not approve it; another administrator must."),
+        ["BATCH_NOT_EXPORTED"] = ("批次导出给财政局之后才能登记已发放。", "A batch is marked paid only once it is exported for the finance bureau."),
         // Field-level reasons.
         ["CONTAINS_PERSONAL_DATA"] = ("请说明理由，但不要写身份证号或电话号码。", "say why without ID-card or phone numbers."),
         ["REQUIRED"] = ("必填。", "is required."),
@@ -65,6 +69,8 @@ public static class Messages
         ["LEAD_ENTERPRISE"] = ("牵头企业不必邀请自己。", "the lead enterprise does not invite itself."),
         ["NOT_AN_APPROVED_ENTERPRISE"] = ("不是本县已通过审核的企业。", "is not an approved enterprise of this county."),
         ["DUPLICATE"] = ("同一项选了两次。", "appears twice."),
+        ["AMOUNT_NOT_DUE"] = ("金额应与应付股息相同。", "must be the amount of the dividend due."),
+        ["BEFORE_DISBURSEMENT"] = ("不能早于放款日。", "must not be before the disbursement."),
     };
 
     /// <summary>A refusal of the server in words: its reason's text in the person's language, else the server's own message.</summary>

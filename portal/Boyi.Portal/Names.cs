@@ -101,6 +101,22 @@ public static class Names
         [ActorRole.EnterpriseUser] = ("企业用户", "Enterprise user"),
         [ActorRole.Auditor] = ("审计员", "Auditor"),
         [ActorRole.Client] = ("对接系统", "Connected system"),
+        [DividendState.Due] = ("待付", "Due"),
+        [DividendState.Overdue] = ("逾期未付", "Overdue"),
+        [DividendState.Paid] = ("已付", "Paid"),
+        [SubsidyRowStatus.Due] = ("待发放", "Due"),
+        [SubsidyRowStatus.InBatch] = ("已列入批次", "In a batch"),
+        [SubsidyRowStatus.Paid] = ("已发放", "Paid"),
+        [SubsidyRowStatus.Held] = ("暂缓发放", "Held"),
+        [SubsidyKind.Employment] = ("吸纳就业补贴", "Employment subsidy"),
+        [SubsidyKind.Interest] = ("贴息", "Interest subsidy"),
+        [SubsidyKind.Dividend] = ("股息", "Dividend"),
+        [PaymentBatchKind.Employment] = ("吸纳就业补贴", "Employment subsidy"),
+        [PaymentBatchKind.Interest] = ("贴息", "Interest subsidy"),
+        [PaymentBatchState.Draft] = ("待复核", "Draft"),
+        [PaymentBatchState.Approved] = ("已批准", "Approved"),
+        [PaymentBatchState.Paid] = ("已发放", "Paid"),
+        [PaymentBatchState.Cancelled] = ("已撤销", "Cancelled"),
     };
 
     /// <summary>A role of the access token (<c>town_officer</c>, …) in words.</summary>

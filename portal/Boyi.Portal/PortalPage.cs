@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -26,6 +27,21 @@ public abstract class PortalPage : PageModel
         ContentType = "text/plain; charset=utf-8",
         Content = Lang.T(zh, en),
     };
+
+    /// <summary>A date from a date input (yyyy-MM-dd); empty is null (the server says whether it is required).</summary>
+    protected Google.Type.Date? Day(string? text, string field)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0)
+            return null;
+        if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            return new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
+        Errors[field] = Lang.T("日期无效，应为 年-月-日。", "Not a date (year-month-day).");
+        return null;
+    }
+
+    /// <summary>A date for a date input's value.</summary>
+    public static string Iso(Google.Type.Date? d) => d is null || d.Year == 0 ? "" : $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";
 
     public string Err(string field) => Errors.TryGetValue(field, out var m) ? m : "";
 

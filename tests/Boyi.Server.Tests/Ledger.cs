@@ -62,8 +62,14 @@ public static class Ledger
     /// <summary>An approved enterprise of the county's first town, with a job and one placement (started 2025-01-10): employment rows' source.</summary>
     public static async Task<(Enterprise Enterprise, string Placement)> PlacementAsync(ServerFixture s, TestCounty county)
     {
+        var enterprise = (await Api.RegisterEnterpriseAsync(s, county.Name, county.Towns[0].Name, approve: true)).Enterprise;
+        return (enterprise, await PlacementAsync(s, county, enterprise));
+    }
+
+    /// <summary>A job of <paramref name="enterprise"/> in the county's first town with one placement (started 2025-01-10): `placements/…`.</summary>
+    public static async Task<string> PlacementAsync(ServerFixture s, TestCounty county, Enterprise enterprise)
+    {
         var town = county.Towns[0];
-        var enterprise = (await Api.RegisterEnterpriseAsync(s, county.Name, town.Name, approve: true)).Enterprise;
         var job = (await new JobService.JobServiceClient(s.Channel).PostJobAsync(new PostJobRequest
         {
             Job = new Job
@@ -79,6 +85,6 @@ public static class Ledger
             Parent = job.Name,
             Placement = new Placement { Member = $"{household.Name}/members/1", StartDate = new Google.Type.Date { Year = 2025, Month = 1, Day = 10 } },
         })).Placement;
-        return (enterprise, placement.Name);
+        return placement.Name;
     }
 }

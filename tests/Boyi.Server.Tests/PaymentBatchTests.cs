@@ -298,7 +298,7 @@ public sealed class PaymentBatchTests(BatchFixture s) : IClassFixture<BatchFixtu
     }
 
     /// <summary>The sheet's cells as text, line by line (inline strings and numbers).</summary>
-    private static List<List<string>> Cells(byte[] xlsx)
+    internal static List<List<string>> Cells(byte[] xlsx)
     {
         using var stream = new MemoryStream(xlsx);
         using var document = SpreadsheetDocument.Open(stream, false);
@@ -308,7 +308,7 @@ public sealed class PaymentBatchTests(BatchFixture s) : IClassFixture<BatchFixtu
     }
 
     /// <summary>A yuan cell's number back in fen, exactly.</summary>
-    private static long Fen(string yuan)
+    internal static long Fen(string yuan)
     {
         var value = decimal.Parse(yuan, System.Globalization.CultureInfo.InvariantCulture) * 100;
         Assert.Equal(decimal.Truncate(value), value);

@@ -122,7 +122,7 @@ public sealed class LayoutFixture : PortalFixture
         Ids["jobs"] = IdOf(job.Name);
         var candidate = (await jobs.ListJobCandidatesAsync(new ListJobCandidatesRequest { Parent = job.Name, PageSize = 100 })).Candidates
             .First(c => c.Member.StartsWith(household.Name + "/", StringComparison.Ordinal));
-        await jobs.CreatePlacementAsync(new CreatePlacementRequest
+        var placement = await jobs.CreatePlacementAsync(new CreatePlacementRequest
         {
             Parent = job.Name,
             Placement = new Placement { Member = candidate.Member, StartDate = new Google.Type.Date { Year = 2026, Month = 12, Day = 10 }, MonthlyWageFen = 280_000 },
@@ -156,6 +156,20 @@ public sealed class LayoutFixture : PortalFixture
             },
         })).Loan;
         Ids["loans"] = IdOf(loan.Name);
+
+        // Employment subsidies of the lead's placement, gathered into a payment batch (the money pages).
+        await Ledger.EmploymentAsync(this, Lead.Name, placement.Placement.Name, new DateOnly(2016, 3, 1), 1_234_567_890);
+        await Ledger.EmploymentAsync(this, Lead.Name, placement.Placement.Name, new DateOnly(2016, 9, 1), 100_000);
+        var batch = (await new PaymentBatchService.PaymentBatchServiceClient(Channel).CreatePaymentBatchAsync(new CreatePaymentBatchRequest
+        {
+            Parent = County.Name,
+            Batch = new PaymentBatch
+            {
+                Kind = PaymentBatchKind.Employment, Payee = Lead.Name, Note = LongWord,
+                AccrualFrom = new Google.Type.Date { Year = 2016, Month = 1, Day = 1 }, AccrualTo = new Google.Type.Date { Year = 2016, Month = 12, Day = 31 },
+            },
+        })).Batch;
+        Ids["paymentBatches"] = IdOf(batch.Name);
     }
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
@@ -184,7 +198,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
     /// <summary>The route with its parameters filled from the fixture's data; fails for a parameter it has no value for.</summary>
     private string PathOf(string route) => "/" + Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
     {
-        var kind = route.Split('/')[0];
+        var kind = route[..route.IndexOf("/{", StringComparison.Ordinal)].Split('/')[^1];   // the collection the id is of
         Assert.True(m.Groups[1].Value == "id" && s.Ids.ContainsKey(kind),
             $"the layout test has no value for {m.Value} in '{route}': add one to {nameof(LayoutFixture)}.{nameof(LayoutFixture.Ids)}");
         return s.Ids[kind].ToString(System.Globalization.CultureInfo.InvariantCulture);

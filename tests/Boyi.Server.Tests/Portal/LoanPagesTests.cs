@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 namespace Boyi.Server.Tests.Portal;
 
 /// <summary>The portal with the county's two loan schemes (micro-credit, and the dairy company's guaranteed, entrusted one).</summary>
-public sealed class LoanPagesFixture : PortalFixture
+public class LoanPagesFixture : PortalFixture
 {
     public LoanScheme Micro { get; private set; } = null!;
     public LoanScheme Dairy { get; private set; } = null!;
@@ -22,6 +22,32 @@ public sealed class LoanPagesFixture : PortalFixture
         await base.SeedAsync();
         Micro = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = LoanTests.MicroCredit() })).Scheme;
         Dairy = (await Loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = LoanTests.DairyBuffalo() })).Scheme;
+    }
+
+    private static Google.Type.Date Day(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+
+    /// <summary>A lender of its own with <paramref name="depositFen"/> in its risk fund at leverage 10.</summary>
+    public async Task<Lender> LenderAsync(long depositFen)
+    {
+        var lender = (await Loans.CreateLenderAsync(new CreateLenderRequest
+        {
+            Parent = County.Name,
+            Lender = new Lender { DisplayName = $"博白农信社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
+        })).Lender;
+        return (await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = depositFen, Date = Day(ChinaTime.Today(TimeProvider.System)), Reason = "县财政注入" })).Lender;
+    }
+
+    public async Task<Loan> ApplyAsync(Lender lender, LoanScheme scheme, long principal = 5_000_000, string? guarantor = null, string? village = null)
+    {
+        var h = await Api.CreateHouseholdAsync(this, village ?? County.Towns[0].Villages[0]);
+        return (await Loans.CreateLoanAsync(new CreateLoanRequest
+        {
+            Loan = new Loan
+            {
+                Household = h.Name, Borrower = $"{h.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, Guarantor = guarantor ?? "",
+                PrincipalFen = principal, TermMonths = 36, Purpose = "养殖水牛",
+            },
+        })).Loan;
     }
 }
 
@@ -43,30 +69,6 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name), FullPage = true });
     }
 
-    /// <summary>A lender of its own with <paramref name="depositFen"/> in its risk fund at leverage 10.</summary>
-    private async Task<Lender> LenderAsync(long depositFen)
-    {
-        var lender = (await s.Loans.CreateLenderAsync(new CreateLenderRequest
-        {
-            Parent = s.County.Name,
-            Lender = new Lender { DisplayName = $"博白农信社{Guid.NewGuid():N}"[..12], Kind = LenderKind.RuralCreditCooperative, RiskFund = new RiskFund { Leverage = 10 } },
-        })).Lender;
-        return (await s.Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = depositFen, Date = Day(Today), Reason = "县财政注入" })).Lender;
-    }
-
-    private async Task<Loan> ApplyAsync(Lender lender, LoanScheme scheme, long principal = 5_000_000, string? guarantor = null, string? village = null)
-    {
-        var h = await Api.CreateHouseholdAsync(s, village ?? s.County.Towns[0].Villages[0]);
-        return (await s.Loans.CreateLoanAsync(new CreateLoanRequest
-        {
-            Loan = new Loan
-            {
-                Household = h.Name, Borrower = $"{h.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, Guarantor = guarantor ?? "",
-                PrincipalFen = principal, TermMonths = 36, Purpose = "养殖水牛",
-            },
-        })).Loan;
-    }
-
     /// <summary>Writes a notification as the server does (committed), without anything that causes it.</summary>
     private async Task<long> NotifyAsync(NewNotification n)
     {
@@ -85,11 +87,11 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     {
         var (mine, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
         var (other, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
-        var lender = await LenderAsync(10_000_000);
-        var ours = await ApplyAsync(lender, s.Dairy, 10_000_000, mine.Name);
-        var second = await ApplyAsync(lender, s.Dairy, 8_000_000, mine.Name, s.County.Towns[1].Villages[0]);
-        var theirs = await ApplyAsync(lender, s.Dairy, 10_000_000, other.Name);
-        var unguaranteed = await ApplyAsync(lender, s.Micro);
+        var lender = await s.LenderAsync(10_000_000);
+        var ours = await s.ApplyAsync(lender, s.Dairy, 10_000_000, mine.Name);
+        var second = await s.ApplyAsync(lender, s.Dairy, 8_000_000, mine.Name, s.County.Towns[1].Villages[0]);
+        var theirs = await s.ApplyAsync(lender, s.Dairy, 10_000_000, other.Name);
+        var unguaranteed = await s.ApplyAsync(lender, s.Micro);
 
         var page = await s.SignInAsync(user, Api.EnterprisePassword);
         await page.ClickAsync("#nav-loans");
@@ -126,9 +128,9 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     [Fact]
     public async Task ACountyAdministrator_ApprovesOneApplication_AndRejectsAnotherOnlyWithAReason()
     {
-        var lender = await LenderAsync(2_000_000);   // backs 200,000 yuan
-        var approve = await ApplyAsync(lender, s.Micro);
-        var reject = await ApplyAsync(lender, s.Micro);
+        var lender = await s.LenderAsync(2_000_000);   // backs 200,000 yuan
+        var approve = await s.ApplyAsync(lender, s.Micro);
+        var reject = await s.ApplyAsync(lender, s.Micro);
 
         var page = await s.SignInAsStaffAsync();
         await page.ClickAsync("#nav-loans-menu");
@@ -167,10 +169,10 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     [Fact]
     public async Task AnApprovalTheServerRefuses_ShowsItsReasonOnTheApplication_AndChangesNothing()
     {
-        var lender = await LenderAsync(100_000);   // backs 10,000 yuan: not a 50,000-yuan loan
-        var tooBig = await ApplyAsync(lender, s.Micro);
-        var raced = await ApplyAsync(lender, s.Micro, 500_000);
-        var lifted = await ApplyAsync(lender, s.Micro, 500_000);
+        var lender = await s.LenderAsync(100_000);   // backs 10,000 yuan: not a 50,000-yuan loan
+        var tooBig = await s.ApplyAsync(lender, s.Micro);
+        var raced = await s.ApplyAsync(lender, s.Micro, 500_000);
+        var lifted = await s.ApplyAsync(lender, s.Micro, 500_000);
         // Since the application the household was lifted out of poverty: approval checks eligibility again.
         await s.Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest
         {
@@ -201,9 +203,9 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     [Fact]
     public async Task TheRiskFundChart_AndTheOverdueList_ShowTheServersFigures()
     {
-        var lender = await LenderAsync(2_000_000);   // capacity 200,000 yuan
+        var lender = await s.LenderAsync(2_000_000);   // capacity 200,000 yuan
         var (guarantor, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
-        var loan = await ApplyAsync(lender, s.Dairy, 8_000_000, guarantor.Name);
+        var loan = await s.ApplyAsync(lender, s.Dairy, 8_000_000, guarantor.Name);
         loan = (await s.Loans.ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name })).Loan;
         loan = (await s.Loans.DisburseLoanAsync(new DisburseLoanRequest
         {

@@ -93,21 +93,6 @@ public abstract partial class PartnerPage(BoyiApi api) : PortalPage
         return null;
     }
 
-    /// <summary>A date from a date input (yyyy-MM-dd); empty is null (the server says whether it is required).</summary>
-    protected Google.Type.Date? Day(string? text, string field)
-    {
-        var t = (text ?? "").Trim();
-        if (t.Length == 0)
-            return null;
-        if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            return new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
-        Errors[field] = Lang.T("日期无效，应为 年-月-日。", "Not a date (year-month-day).");
-        return null;
-    }
-
-    /// <summary>A date for a date input's value.</summary>
-    public static string Iso(Google.Type.Date? d) => d is null || d.Year == 0 ? "" : $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";
-
     /// <summary>Fen as a decimal number of yuan, for Excel.</summary>
     public static decimal YuanNumber(long fen) => fen / 100m;
 
