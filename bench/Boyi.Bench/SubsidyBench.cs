@@ -71,7 +71,7 @@ internal static class SubsidyBench
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private readonly record struct Row(long Loan, long Payee, int Days, long Interest, long Subsidy, string Reason);
+    private readonly record struct Row(long Loan, long Payee, int Days, long Interest, long Subsidy, string Reason, int Status);
 
     private sealed record Timed(double Milliseconds, List<Row> Rows);
 
@@ -85,14 +85,14 @@ internal static class SubsidyBench
         var ms = watch.Elapsed.TotalMilliseconds;
         var rows = new List<Row>();
         await using (var cmd = new NpgsqlCommand(
-            "SELECT loan_id, payee_id, days, interest_fen, amount_fen, reason FROM subsidy_ledger WHERE county_id = $1 AND kind = 2 AND accrual_date = $2 " +
-            "AND payee_kind = 3 AND status = 1 ORDER BY loan_id", conn, tx))
+            "SELECT loan_id, payee_id, days, interest_fen, amount_fen, reason, status FROM subsidy_ledger WHERE county_id = $1 AND kind = 2 " +
+            "AND accrual_date = $2 AND payee_kind = 3 ORDER BY loan_id", conn, tx))
         {
             cmd.Parameters.Add(new() { Value = County });
             cmd.Parameters.Add(new() { Value = Settlement });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                rows.Add(new Row(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5)));
+                rows.Add(new Row(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5), r.GetInt32(6)));
         }
         await tx.RollbackAsync(ct);
         return new Timed(ms, rows);
@@ -112,7 +112,7 @@ internal static class SubsidyBench
             r AS (
                 SELECT e.loan_id, min(e.date) AS repaid FROM p, loan_events e WHERE e.county_id = p.county AND e.to_state = 5 GROUP BY e.loan_id),
             l AS MATERIALIZED (
-                SELECT l.id, l.lender_id, l.scheme_id, l.principal_fen::numeric AS principal, l.annual_rate_ppm::numeric AS rate,
+                SELECT l.id, l.lender_id, l.scheme_id, l.state, l.principal_fen::numeric AS principal, l.annual_rate_ppm::numeric AS rate,
                        GREATEST(l.disbursement_date, p.first) AS start,
                        LEAST(p.last, COALESCE(r.repaid - 1, p.last)) AS stop,
                        LEAST((l.disbursement_date + make_interval(years => s.subsidy_years))::date, COALESCE(l.default_date, 'infinity'::date)) - 1 AS sub_stop
@@ -127,7 +127,7 @@ internal static class SubsidyBench
                        GREATEST(0, d.s_stop - GREATEST(d.start, make_date(d.y1 + 1, 1, 1)) + 1) AS d2
                 FROM d WHERE d.days > 0),
             a AS MATERIALIZED (
-                SELECT y.id, y.lender_id, y.days,
+                SELECT y.id, y.lender_id, y.state, y.days,
                        floor((2 * y.principal * y.days * y.rate + 360000000) / 720000000)::bigint AS interest,
                        floor((2 * y.principal * y.rate * (y.d1 * COALESCE((SELECT h.share_ppm FROM loan_scheme_subsidy_shares h WHERE h.scheme_id = y.scheme_id
                                   AND h.from_year <= y.y1 ORDER BY h.from_year DESC LIMIT 1), 0)
@@ -136,7 +136,8 @@ internal static class SubsidyBench
                               + 360000000000000) / 720000000000000)::bigint AS subsidy
                 FROM y)
             INSERT INTO subsidy_ledger (county_id, kind, payee_kind, payee_id, loan_id, accrual_date, days, interest_fen, amount_fen, reason, status, create_time)
-            SELECT $1, 2, 3, a.lender_id, a.id, $2, a.days, a.interest, a.subsidy, $3, 1, now() FROM a WHERE a.subsidy > 0
+            SELECT $1, 2, 3, a.lender_id, a.id, $2, a.days, a.interest, a.subsidy, $3, CASE WHEN a.state IN (6, 7, 8) THEN 4 ELSE 1 END, now()
+            FROM a WHERE a.subsidy > 0
             ON CONFLICT DO NOTHING
             """;
         var (first, last) = SettlementCalendar.Period(Settlement);
