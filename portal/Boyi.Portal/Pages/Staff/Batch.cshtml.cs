@@ -32,7 +32,14 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
         if (!await LoadAsync(id))
             return NotFoundPage();
         if (Op is { Length: > 0 } && Batch!.Export.Length == 0)
-            Exporting = await WatchAsync(Op) is null;
+        {
+            var op = await WatchAsync(Op);
+            Exporting = op is null;
+            // Done between reading the batch and the operation: read the batch again, or the page would show neither
+            // the sheet nor a refresh.
+            if (op is { Error: null })
+                Batch = (await Api.Batches.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = NameOf(id) }, await AsAsync())).Batch;
+        }
         return Page();
     }
 
