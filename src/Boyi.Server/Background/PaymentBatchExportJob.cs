@@ -56,7 +56,7 @@ public sealed class PaymentBatchExportJob(PaymentBatchStore store, LongRunningOp
             throw new InvalidOperationException($"Payment batch {b.Id} holds {s.Lines.Count} rows of {total} fen, not its {b.RowCount} of {b.TotalFen}.");
         static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var kind = b.Kind == Domain.Money.SubsidyKind.Employment ? "吸纳就业补贴 Employment subsidy" : "贴息 Interest subsidy";
-        var rows = s.Lines.Select(l => (IReadOnlyList<object?>)[s.CountyName, l.PayeeName == "" ? PaymentBatchMapping.Payee(l.PayeeKind, l.PayeeId) : l.PayeeName,
+        var rows = s.Lines.Select(l => (IReadOnlyList<object?>)[s.CountyName, l.PayeeName == "" ? Grpc.ResourceNames.Payee(l.PayeeKind, l.PayeeId) : l.PayeeName,
             l.PayeeAccount, new Excel.Yuan(l.AmountFen), l.Reason]).ToList();
         rows.Add(["合计 Total", $"{b.RowCount} 笔 rows", null, new Excel.Yuan(total), null]);
         var sheet = new Excel.Sheet("付款批次 Payment batch", ["县 County", "收款人 Payee", "收款账户 Payee account", "金额（元） Amount (yuan)", "事由 Reason"], rows)

@@ -55,6 +55,26 @@ public static class ResourceNames
     public static long ParseLoanScheme(string? name, string field) => Parse(name, field, "loanSchemes", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
     public static long ParseLender(string? name, string field) => Parse(name, field, "lenders", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
     public static long ParseLoan(string? name, string field) => Parse(name, field, "loans", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));
+    /// <summary>A ledger row's payee: `enterprises/…`, `lenders/…` or `households/…`.</summary>
+    public static string Payee(Boyi.Domain.Money.PayeeKind kind, long id) => kind switch
+    {
+        Boyi.Domain.Money.PayeeKind.Enterprise => Enterprise(id),
+        Boyi.Domain.Money.PayeeKind.Lender => Lender(id),
+        _ => Household(id),
+    };
+
+    /// <summary>
+    /// A payee's name; <paramref name="households"/> false for what the county pays (enterprises and lenders only).
+    /// </summary>
+    public static (Boyi.Domain.Money.PayeeKind Kind, long Id) ParsePayee(string name, string field, bool households = true) => name.Split('/')[0] switch
+    {
+        "enterprises" => (Boyi.Domain.Money.PayeeKind.Enterprise, ParseEnterprise(name, field)),
+        "lenders" => (Boyi.Domain.Money.PayeeKind.Lender, ParseLender(name, field)),
+        "households" when households => (Boyi.Domain.Money.PayeeKind.Household, ParseHousehold(name, field)),
+        _ => throw DomainException.Invalid(field, "INVALID_NAME",
+            households ? "must be enterprises/{enterprise}, lenders/{lender} or households/{household}" : "must be enterprises/{enterprise} or lenders/{lender}"),
+    };
+
     public static string PaymentBatch(long id) => $"paymentBatches/{id}";
     public static string PaymentBatchExport(long id) => $"paymentBatches/{id}/export";
     public static long ParsePaymentBatch(string? name, string field) => Parse(name, field, "paymentBatches", 12, id => Ids.IsCountyCode((int)(id / 1_000_000)));

@@ -16,7 +16,7 @@ public static class PaymentBatchMapping
         Kind = (PaymentBatchKind)(int)b.Kind,
         AccrualFrom = Wire.Date(b.AccrualFrom),
         AccrualTo = Wire.Date(b.AccrualTo),
-        Payee = b.PayeeKind is { } k && b.PayeeId is { } id ? Payee(k, id) : "",
+        Payee = b.PayeeKind is { } k && b.PayeeId is { } id ? ResourceNames.Payee(k, id) : "",
         Note = b.Note ?? "",
         State = (PaymentBatchState)(int)b.State,
         RowCount = b.RowCount,
@@ -40,7 +40,7 @@ public static class PaymentBatchMapping
     {
         LedgerId = l.LedgerId,
         Kind = (PaymentBatchKind)(int)l.Kind,
-        Payee = Payee(l.PayeeKind, l.PayeeId),
+        Payee = ResourceNames.Payee(l.PayeeKind, l.PayeeId),
         PayeeName = l.PayeeName,
         PayeeAccount = l.PayeeAccount,
         AccrualDate = Wire.Date(l.AccrualDate),
@@ -48,13 +48,5 @@ public static class PaymentBatchMapping
         Reason = l.Reason,
         Source = l.PlacementId is { } p ? ResourceNames.Placement(p) : l.LoanId is { } loan ? ResourceNames.Loan(loan) : "",
         Paid = l.Status == Dom.SubsidyRowStatus.Paid,
-    };
-
-    /// <summary>The payee's resource name. (A household is never the payee of a row the county pays.)</summary>
-    public static string Payee(Dom.PayeeKind kind, long id) => kind switch
-    {
-        Dom.PayeeKind.Enterprise => ResourceNames.Enterprise(id),
-        Dom.PayeeKind.Lender => ResourceNames.Lender(id),
-        _ => ResourceNames.Household(id),
     };
 }

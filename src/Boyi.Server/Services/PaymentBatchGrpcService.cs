@@ -35,9 +35,7 @@ public sealed class PaymentBatchGrpcService(PaymentBatchStore store, Mutations m
         (PayeeKind Kind, long Id)? payee = null;
         if (input.Payee != "")
         {
-            v.Capture(() => payee = input.Payee.StartsWith("lenders/", StringComparison.Ordinal)
-                ? (PayeeKind.Lender, ResourceNames.ParseLender(input.Payee, "batch.payee"))
-                : (PayeeKind.Enterprise, ResourceNames.ParseEnterprise(input.Payee, "batch.payee")));
+            v.Capture(() => payee = ResourceNames.ParsePayee(input.Payee, "batch.payee", households: false));
         }
         v.ThrowIfAny();
         Reach.Require(context.Reach().ContainsCounty(county), "county", ResourceNames.County(county));

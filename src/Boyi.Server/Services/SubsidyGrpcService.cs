@@ -57,7 +57,7 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         v.Capture(() => county = ResourceNames.ParseCounty(request.Parent, "parent"));
         (Money.PayeeKind Kind, long Id)? payee = null;
         if (request.Payee != "")
-            v.Capture(() => payee = ParsePayee(request.Payee, "payee"));
+            v.Capture(() => payee = ResourceNames.ParsePayee(request.Payee, "payee"));
         long? loan = null;
         if (request.Loan != "")
             v.Capture(() => loan = ResourceNames.ParseLoan(request.Loan, "loan"));
@@ -100,27 +100,12 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         reach.Everything || row.CountyId == reach.CountyId
             && (reach.EnterpriseId is not { } own || row is { Kind: Money.SubsidyKind.Employment, PayeeKind: Money.PayeeKind.Enterprise } && row.PayeeId == own);
 
-    private static (Money.PayeeKind, long) ParsePayee(string name, string field) => name.Split('/')[0] switch
-    {
-        "enterprises" => (Money.PayeeKind.Enterprise, ResourceNames.ParseEnterprise(name, field)),
-        "lenders" => (Money.PayeeKind.Lender, ResourceNames.ParseLender(name, field)),
-        "households" => (Money.PayeeKind.Household, ResourceNames.ParseHousehold(name, field)),
-        _ => throw DomainException.Invalid(field, "INVALID_NAME", "must be enterprises/{enterprise}, lenders/{lender} or households/{household}"),
-    };
-
-    private static string Payee(SubsidyLedgerRow row) => row.PayeeKind switch
-    {
-        Money.PayeeKind.Enterprise => ResourceNames.Enterprise(row.PayeeId),
-        Money.PayeeKind.Lender => ResourceNames.Lender(row.PayeeId),
-        _ => ResourceNames.Household(row.PayeeId),
-    };
-
     private static SubsidyRow ToProto(SubsidyLedgerRow row) => new()
     {
         Name = ResourceNames.SubsidyRow(row.Id),
         County = ResourceNames.County(row.CountyId),
         Kind = (SubsidyKind)(int)row.Kind,
-        Payee = Payee(row),
+        Payee = ResourceNames.Payee(row.PayeeKind, row.PayeeId),
         Loan = row.LoanId is { } loan ? ResourceNames.Loan(loan) : "",
         Placement = row.PlacementId is { } placement ? ResourceNames.Placement(placement) : "",
         MilestoneMonths = row.MilestoneMonths ?? 0,
