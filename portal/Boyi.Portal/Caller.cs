@@ -11,6 +11,7 @@ public static class Caller
     public const string CountyAdmin = "county_admin";
     public const string TownOfficer = "town_officer";
     public const string EnterpriseUser = "enterprise_user";
+    public const string Auditor = "auditor";
 
     /// <summary>`enterprises/{id}` for an enterprise user, else null.</summary>
     public static string? Enterprise(this ClaimsPrincipal user) =>
@@ -26,6 +27,17 @@ public static class Caller
 
     public static bool IsCountyAdmin(this ClaimsPrincipal user) => user.IsInRole(CountyAdmin) || user.HasClaim("role", CountyAdmin);
     public static bool IsTownOfficer(this ClaimsPrincipal user) => user.IsInRole(TownOfficer) || user.HasClaim("role", TownOfficer);
+
+    public static bool IsAuditor(this ClaimsPrincipal user) => user.IsInRole(Auditor) || user.HasClaim("role", Auditor);
+
+    /// <summary>
+    /// An auditor of a county who is not also its staff: reads the county's money pages (the server lets auditors read
+    /// loans, risk funds, the subsidy ledger and payment batches), changes nothing.
+    /// </summary>
+    public static bool IsCountyAuditor(this ClaimsPrincipal user) => user.IsAuditor() && !user.IsStaff() && user.County() is not null;
+
+    /// <summary>County administrators and auditors: whom the county-wide money pages (loan applications, payment batches) are for.</summary>
+    public static bool IsCountyAdminOrAuditor(this ClaimsPrincipal user) => user.IsCountyAdmin() || user.IsCountyAuditor();
 
     /// <summary>County or town staff: the approval queues, the registry, coverage and the overview.</summary>
     public static bool IsStaff(this ClaimsPrincipal user) => user.IsCountyAdmin() || user.IsTownOfficer();

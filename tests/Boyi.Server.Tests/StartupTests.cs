@@ -20,13 +20,13 @@ public sealed class StartupTests
         Assert.InRange(first.Coverage.Percent, 80, 97);
         var accounts = await AccountsAsync(database);
         Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre:cadre:True", "enterprise:enterprise_user:True",
-            "guarantor:enterprise_user:True", "reviewer:county_admin:True", "town:town_officer:True"], accounts);
-        // The guarantor's enterprise guarantees the demo's dairy loans, in every state from applied to compensated.
+            "reviewer:county_admin:True", "town:town_officer:True"], accounts);
+        // The demo enterprise guarantees the demo's dairy loans, in every state from applied to compensated (DemoMoneyTests: the rest of its money).
         await using (var conn = new NpgsqlConnection(database.ConnectionString))
         {
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand(
-                "SELECT count(DISTINCT l.state) FROM users u JOIN loans l ON l.guarantor_id = u.enterprise_id WHERE u.user_name = 'guarantor'", conn);
+                "SELECT count(DISTINCT l.state) FROM users u JOIN loans l ON l.guarantor_id = u.enterprise_id WHERE u.user_name = 'enterprise'", conn);
             Assert.Equal(8L, (long)(await cmd.ExecuteScalarAsync())!);
         }
         // The demo enterprise user belongs to an approved enterprise (so it can sign in to the portal), with its history.

@@ -1,7 +1,5 @@
 using Boyi.Domain.Access;
-using Boyi.Domain.Enterprises;
 using Boyi.Infrastructure.Data;
-using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,15 +9,15 @@ namespace Boyi.Infrastructure.Seeding;
 public sealed record DemoAccount(string UserName, string Role, string Description, string Password);
 
 /// <summary>
-/// The people of the demo county: an administrator and a second one (who approves what the first builds), the officer of its first town, a cadre with households, an
-/// auditor, the user of an approved demo enterprise stationed in the first town (so the partner portal can be
-/// tried from both sides), and a user of the enterprise guaranteeing the demo's dairy loans. Created once, when the database has no accounts at all; each gets a one-time password that the
-/// demo prints and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
+/// The people of the demo county: an administrator and a second one (who approves what the first builds), the officer
+/// of its first town, a cadre with households, an auditor, and the user of the demo's partner enterprise (the dairy
+/// company guaranteeing the dairy loans, stationed in the first town, so the partner portal can be tried from both
+/// sides). Created once, when the database has no accounts at all; each gets a one-time password that the demo prints
+/// and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
 /// </summary>
 public static class DemoAccounts
 {
-    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, EnterpriseStore enterprises, BoyiDbContext db,
-        int countyId, CancellationToken ct)
+    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, BoyiDbContext db, int countyId, CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct))
             return [];
@@ -40,29 +38,13 @@ public static class DemoAccounts
         await AddAsync("cadre", cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id})");
         await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");
 
-        // A partner enterprise, registered and approved the way county staff would, with its first user.
-        const string actor = "system:demo";
-        var first17 = $"9145{countyId}MA5K00D";
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var enterprise = await enterprises.RegisterAsync(db, new EnterpriseRow
-        {
-            CountyId = countyId, CreditCode = first17 + CreditCode.CheckCharacter(first17), DisplayName = "博白县绿源果蔬专业合作社",
-            LegalRepresentative = "钟建华", ContactName = "钟丽", ContactPhone = "13907751234", TownId = town.Id,
-            Industry = Industry.Agriculture, ChamberMember = true,
-        }, actor, ct);
-        db.ChangeTracker.Clear();
-        await enterprises.DecideAsync(db, enterprise.Id, null, EnterpriseStatus.Approved, null, actor, ct);
-        await tx.CommitAsync(ct);
-        await AddAsync("enterprise", "钟丽", new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: enterprise.Id),
-            $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id})");
-        // The seeded guarantor of the dairy loans (DemoLoans), so a guarantor's masked view of its loans can be tried.
-        var guarantorId = await db.Loans.Where(l => l.CountyId == countyId && l.GuarantorId != null).OrderBy(l => l.Id).Select(l => l.GuarantorId).FirstOrDefaultAsync(ct);
-        if (guarantorId is { } g)
-        {
-            var guarantor = await db.Enterprises.SingleAsync(e => e.Id == g, ct);
-            await AddAsync("guarantor", guarantor.ContactName, new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: g),
-                $"user of {guarantor.DisplayName} (enterprises/{g}), guarantor of the demo's dairy loans");
-        }
+        // The demo's partner enterprise: the dairy company that guarantees the dairy loans (DemoLoans) and employs poor
+        // villagers (DemoMoney), approved and stationed in the first town, so the partner portal shows every money page
+        // of an enterprise (guaranteed loans masked, dividends, employment subsidies, notifications) and the town's side.
+        var guarantorId = await db.Loans.Where(l => l.CountyId == countyId && l.GuarantorId != null).OrderBy(l => l.Id).Select(l => l.GuarantorId).FirstAsync(ct);
+        var enterprise = await db.Enterprises.SingleAsync(e => e.Id == guarantorId, ct);
+        await AddAsync("enterprise", enterprise.ContactName, new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: enterprise.Id),
+            $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id}), guarantor of the demo's dairy loans");
         return result;
     }
 }

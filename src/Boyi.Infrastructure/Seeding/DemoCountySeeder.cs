@@ -13,7 +13,8 @@ namespace Boyi.Infrastructure.Seeding;
 /// Seeds deterministic demo counties at Bobai's scale straight into PostgreSQL: towns, villages, poor
 /// households with their members, cadres under the 865321 rule, pairings covering about 90% of the
 /// households that need one, and the counters the application continues from. Everything goes through
-/// binary COPY, one transaction per county.
+/// binary COPY, one transaction per county. A single county (<see cref="SeedAsync"/>, the demo) then gets the money
+/// its jobs and people would have made by now (<see cref="DemoMoney"/>), through the application's own stores.
 /// </summary>
 public static class DemoCountySeeder
 {
@@ -43,8 +44,13 @@ public static class DemoCountySeeder
             return false;
         var written = watch.Elapsed;
         await AnalyzeAsync(database, ct);
+        var analysed = watch.Elapsed;
+        // The money the county's jobs and people would have made of the loans by now (one county: not the province's benchmarks).
+        if (county.Loans is { } loans)
+            await DemoMoney.AddAsync(database, loans, clock, ct);
         options.Log?.Invoke(Invariant(
-            $"{county.Describe()}; generated in {generated.TotalSeconds:F2} s, written in {(written - generated).TotalSeconds:F2} s, analysed in {(watch.Elapsed - written).TotalSeconds:F2} s"));
+            $"{county.Describe()}; generated in {generated.TotalSeconds:F2} s, written in {(written - generated).TotalSeconds:F2} s, analysed in {(analysed - written).TotalSeconds:F2} s, ") +
+            Invariant($"its money (notifications, placements, subsidies, a batch) made in {(watch.Elapsed - analysed).TotalSeconds:F2} s"));
         return true;
     }
 

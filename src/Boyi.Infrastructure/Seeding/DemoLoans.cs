@@ -398,7 +398,7 @@ internal sealed class DemoLoans
         if (text is null) w.WriteNull(); else w.Write(text, NpgsqlDbType.Varchar);
     }
 
-    private static DateTime TimeOf(DateOnly chinaDate) => chinaDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) + TenInTheMorningChina;
+    internal static DateTime TimeOf(DateOnly chinaDate) => chinaDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) + TenInTheMorningChina;
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;

@@ -135,7 +135,6 @@ public static class DatabaseExtensions
                 : "[boyi] Demo county already present; keeping the data.");
             await using var scope = app.Services.CreateAsyncScope();
             var accounts = await DemoAccounts.CreateAsync(scope.ServiceProvider.GetRequiredService<UserAdministration>(),
-                scope.ServiceProvider.GetRequiredService<Boyi.Infrastructure.Enterprises.EnterpriseStore>(),
                 scope.ServiceProvider.GetRequiredService<BoyiDbContext>(), new DemoCountyOptions().CountyId, ct);
             if (accounts.Count > 0)
             {

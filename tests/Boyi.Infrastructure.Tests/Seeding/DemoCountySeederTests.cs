@@ -81,6 +81,37 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Seed_MakesTheGuarantorsMoney_AsTheJobsWould_SoRunningThemAgainWritesNothing()
+    {
+        var guarantor = await Database.ScalarAsync<long>("SELECT DISTINCT guarantor_id FROM loans WHERE county_id = $1 AND guarantor_id IS NOT NULL", County);
+        // Its placements' milestones (6 and 12 months), 1,000 yuan each, the older ones in a draft batch built by the seed.
+        var employment = await Database.RowsAsync(
+            "SELECT d.milestone_months, d.amount_fen, d.status, p.enterprise_id FROM subsidy_ledger d JOIN placements p ON p.id = d.placement_id " +
+            "WHERE d.county_id = $1 AND d.kind = 1 ORDER BY d.id", County);
+        Assert.Equal(8, employment.Count);
+        Assert.All(employment, r => Assert.Equal((100_000L, guarantor), ((long)r[1], (long)r[3])));
+        Assert.Equal(2, employment.Count(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture) == 12));
+        var batch = (await Database.RowsAsync("SELECT state, row_count, created_by FROM payment_batches WHERE county_id = $1", County)).Single();
+        Assert.Equal((1, 3, "client:demo-seed"), (Convert.ToInt32(batch[0], System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt32(batch[1], System.Globalization.CultureInfo.InvariantCulture), (string)batch[2]));
+        Assert.Equal(3, employment.Count(r => Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture) == 2));
+        // The latest settlement's interest subsidy; notifications to the guarantor and the county's loan staff, none for outside delivery.
+        Assert.True(await Database.ScalarAsync<long>("SELECT count(*) FROM subsidy_ledger WHERE county_id = $1 AND kind = 2 AND accrual_date = $2",
+            County, Boyi.Domain.Money.SettlementCalendar.LatestOnOrBefore(Today)) > 0);
+        Assert.True(await Database.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE recipient_enterprise_id = $1 AND kind = 'LOAN_OVERDUE'", guarantor) > 0);
+        Assert.True(await Database.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE recipient_role = 'county_admin' AND recipient_county_id = $1", County) > 0);
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE delivery_state <> $1",
+            (short)Boyi.Infrastructure.Background.NotificationDelivery.PortalOnly));
+
+        // What the seed wrote is what the jobs write: run again for the same days, they find nothing left to write.
+        var accrual = await new Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore(Database, Seeded.Clock).AccrueEmploymentSubsidiesAsync(County, Today.AddDays(-1), CancellationToken.None);
+        Assert.Equal(0, accrual.RowsWritten);
+        var settlement = await new Boyi.Infrastructure.Subsidies.InterestSubsidyStore(Database, Seeded.Clock)
+            .SettleAsync(County, Boyi.Domain.Money.SettlementCalendar.LatestOnOrBefore(Today), CancellationToken.None);
+        Assert.Equal(0, settlement.RowsWritten);
+    }
+
+    [Fact]
     public async Task Seed_WritesTheCountyWithBobaisTownsAndItsPolicy()
     {
         Assert.True(Seeded.Seeded);

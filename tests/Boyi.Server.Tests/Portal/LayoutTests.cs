@@ -240,6 +240,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
             ("enterprise", () => s.SignInAsync(s.LeadUser, Api.EnterprisePassword)),
             ("county", () => s.SignInAsStaffAsync()),
             ("town", () => s.SignInAsStaffAsync(s.TownId)),
+            ("auditor", () => s.SignInAsAuditorAsync()),
             ("anonymous", async () => await s.Browser.NewPageAsync()),
         };
         var shown = new Dictionary<string, List<string>>();   // route → who saw it as a page (200)

@@ -37,6 +37,36 @@ public class LoanPagesFixture : PortalFixture
         return (await Loans.DepositRiskFundAsync(new DepositRiskFundRequest { Name = lender.Name, AmountFen = depositFen, Date = Day(ChinaTime.Today(TimeProvider.System)), Reason = "县财政注入" })).Lender;
     }
 
+    /// <summary>Writes a notification as the server does (committed), without anything that causes it.</summary>
+    public async Task<long> NotifyAsync(NewNotification n)
+    {
+        var database = Services.GetRequiredService<Database>();
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var id = await Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx, n, DateTime.UtcNow, CancellationToken.None);
+        await tx.CommitAsync();
+        return id;
+    }
+
+    /// <summary>
+    /// A form post by the auditor signed in on <paramref name="page"/>, with a valid antiforgery token (from a form the
+    /// portal does show auditors: a notification's, written to the county's auditors for it), so the status that answers
+    /// is the page's own decision, not the antiforgery check's.
+    /// </summary>
+    public async Task<int> PostAsAuditorAsync(IPage page, string pathAndQuery, Dictionary<string, string> form)
+    {
+        await NotifyAsync(new NewNotification(NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.Auditor,
+            int.Parse(County.Name["counties/".Length..], CultureInfo.InvariantCulture)), "TEST_FORM", "审计员的表单"));
+        await page.GotoAsync($"{PortalAddress}/notifications");
+        var body = new Dictionary<string, string>(form)
+        {
+            ["__RequestVerificationToken"] = (await page.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync()),
+        };
+        return await page.EvaluateAsync<int>(
+            "async ([url, body]) => (await fetch(url, { method: 'POST', body: new URLSearchParams(body), redirect: 'manual' })).status",
+            new object[] { $"{PortalAddress}{pathAndQuery}", body });
+    }
+
     public async Task<Loan> ApplyAsync(Lender lender, LoanScheme scheme, long principal = 5_000_000, string? guarantor = null, string? village = null)
     {
         var h = await Api.CreateHouseholdAsync(this, village ?? County.Towns[0].Villages[0]);
@@ -67,17 +97,6 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     {
         Directory.CreateDirectory(Artefacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name), FullPage = true });
-    }
-
-    /// <summary>Writes a notification as the server does (committed), without anything that causes it.</summary>
-    private async Task<long> NotifyAsync(NewNotification n)
-    {
-        var database = s.Services.GetRequiredService<Database>();
-        await using var conn = await database.DataSource.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        var id = await s.Services.GetRequiredService<NotificationWriter>().AddAsync(conn, tx, n, DateTime.UtcNow, CancellationToken.None);
-        await tx.CommitAsync();
-        return id;
     }
 
     private async Task<Loan> GetAsync(Loan loan) => (await s.Loans.GetLoanAsync(new GetLoanRequest { Name = loan.Name })).Loan;
@@ -249,7 +268,7 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     {
         var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
         var enterpriseId = long.Parse(enterprise.Name["enterprises/".Length..], CultureInfo.InvariantCulture);
-        var id = await NotifyAsync(new NewNotification(NotificationRecipient.Enterprise(enterpriseId), "DIVIDEND_OVERDUE", "股息逾期未付，请尽快处理", "/loans"));
+        var id = await s.NotifyAsync(new NewNotification(NotificationRecipient.Enterprise(enterpriseId), "DIVIDEND_OVERDUE", "股息逾期未付，请尽快处理", "/loans"));
         var item = $"#notifications-{id}";
 
         var page = await s.SignInAsync(user, Api.EnterprisePassword);
@@ -269,10 +288,65 @@ public sealed class LoanPagesTests(LoanPagesFixture s) : IClassFixture<LoanPages
     }
 
     [Fact]
-    public async Task TheJobsDashboardLink_AndLoanDecisions_AreForCountyAdministratorsOnly()
+    public async Task AnAuditor_ReadsTheApplications_TheRiskFunds_AndTheOverdueList_AndMayDecideNothing()
+    {
+        var lender = await s.LenderAsync(2_000_000);   // capacity 200,000 yuan
+        var applied = await s.ApplyAsync(lender, s.Micro);
+        var (guarantor, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var overdue = await s.ApplyAsync(lender, s.Dairy, 8_000_000, guarantor.Name);
+        await s.Loans.ApproveLoanAsync(new ApproveLoanRequest { Name = overdue.Name });
+        await s.Loans.DisburseLoanAsync(new DisburseLoanRequest
+        {
+            Name = overdue.Name, ContractNumber = $"AUD-{Guid.NewGuid():N}"[..20], DisbursementDate = Day(Today.AddDays(-200)),
+        });
+        await s.Loans.MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = overdue.Name, OverdueDate = Day(Today.AddDays(-10)), Reason = "未付股息" });
+
+        var page = await s.SignInAsAuditorAsync();
+        // The money menu, and the jobs dashboard (read-only for auditors on the server).
+        Assert.Equal($"{s.HttpAddress}/jobs", await page.GetAttributeAsync("#nav-jobs-dashboard", "href"));
+        Assert.Equal(0, await page.Locator("#nav-approvals").CountAsync());
+        await page.ClickAsync("#nav-loans-menu");
+        await page.ClickAsync("#nav-loan-applications");
+        await page.WaitForURLAsync($"{s.PortalAddress}/staff/loans");
+        var item = $"#{Id(applied.Name)}";
+        Assert.Equal(("50,000.00", lender.DisplayName, "120,000.00"), (await page.InnerTextAsync($"{item}-principal"),
+            await page.InnerTextAsync($"{item}-lender"), await page.InnerTextAsync($"{item}-free")));
+        Assert.True(await page.IsVisibleAsync("#read-only"));
+        Assert.Equal(0, await page.Locator("main form").CountAsync());
+        Assert.Equal(0, await page.Locator($"#approve-{Id(applied.Name)}, #reject-{Id(applied.Name)}").CountAsync());
+
+        await page.ClickAsync("#nav-loans-menu");
+        await page.ClickAsync("#nav-risk-funds");
+        await page.WaitForSelectorAsync("#chart-risk-funds[data-drawn=true]");
+        var row = $"#{Id(lender.Name)}";
+        Assert.Equal(("200,000.00", "80,000.00", "120,000.00"), (await page.InnerTextAsync($"{row} .capacity"),
+            await page.InnerTextAsync($"{row} .used"), await page.InnerTextAsync($"{row} .free")));
+
+        await page.ClickAsync("#nav-loans-menu");
+        await page.ClickAsync("#nav-overdue");
+        await page.WaitForURLAsync($"{s.PortalAddress}/staff/overdue");
+        Assert.Equal(("逾期", guarantor.DisplayName, lender.DisplayName), (await page.InnerTextAsync($"#{Id(overdue.Name)} .state"),
+            await page.InnerTextAsync($"#{Id(overdue.Name)} .guarantor"), await page.InnerTextAsync($"#{Id(overdue.Name)} .lender")));
+        await ScreenshotAsync(page, "auditor-overdue.png");
+        // A loan of the list opens with its lender named (auditors read lenders).
+        await page.ClickAsync($"#{Id(overdue.Name)} a");
+        await page.WaitForURLAsync($"{s.PortalAddress}/{overdue.Name}");
+        Assert.Contains(lender.DisplayName, await page.InnerTextAsync("main"));
+
+        // A decision posted anyway is the page's 403, and nothing changes.
+        foreach (var handler in new[] { "Approve", "Reject" })
+        {
+            var form = new Dictionary<string, string> { ["Name"] = applied.Name, ["Etag"] = applied.Etag, ["Reason"] = "审计员" };
+            Assert.Equal(403, await s.PostAsAuditorAsync(page, $"/staff/loans?handler={handler}", form));
+        }
+        Assert.Equal(LoanState.Applied, (await GetAsync(applied)).State);
+    }
+
+    [Fact]
+    public async Task TheJobsDashboardLink_AndLoanDecisions_AreNotTownOfficersOrEnterprises()
     {
         // Something unread for county administrators, so the menu carries its count too.
-        await NotifyAsync(new NewNotification(NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.CountyAdmin,
+        await s.NotifyAsync(new NewNotification(NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.CountyAdmin,
             int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture)), "LOAN_OVERDUE", "有贷款逾期"));
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal($"{s.HttpAddress}/jobs", await admin.GetAttributeAsync("#nav-jobs-dashboard", "href"));

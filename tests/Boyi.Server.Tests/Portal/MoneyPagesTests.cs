@@ -209,6 +209,60 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
     }
 
     [Fact]
+    public async Task AnAuditor_ReadsTheBatches_AndABatchWithItsRows_IsOfferedNoStep_AndAStepPostedAnywayIsRefused()
+    {
+        var (enterprise, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var placement = await Ledger.PlacementAsync(s, s.County, enterprise);
+        await Ledger.EmploymentAsync(s, enterprise.Name, placement, new DateOnly(2015, 4, 1), 100_000);
+        await Ledger.EmploymentAsync(s, enterprise.Name, placement, new DateOnly(2015, 10, 1), 25_050);
+        var batch = (await s.Batches.CreatePaymentBatchAsync(new CreatePaymentBatchRequest
+        {
+            Parent = s.County.Name,
+            Batch = new PaymentBatch { Kind = PaymentBatchKind.Employment, AccrualFrom = Day(new DateOnly(2015, 1, 1)), AccrualTo = Day(new DateOnly(2015, 12, 31)), Payee = enterprise.Name },
+        })).Batch;
+
+        var page = await s.SignInAsAuditorAsync();
+        await page.ClickAsync("#nav-loans-menu");
+        await page.ClickAsync("#nav-batches");
+        await page.WaitForURLAsync($"{s.PortalAddress}/staff/batches");
+        Assert.Equal(("待复核", "1,250.50"), (await page.InnerTextAsync($"#{Id(batch.Name)} .state"), await page.InnerTextAsync($"#{Id(batch.Name)} .total")));
+        Assert.True(await page.IsVisibleAsync("#read-only"));
+        Assert.Equal(0, await page.Locator("main form").CountAsync());   // neither building a batch nor running subsidies
+
+        await page.ClickAsync($"#{Id(batch.Name)} a");
+        await page.WaitForURLAsync($"{s.PortalAddress}/staff/{batch.Name}");
+        Assert.Equal(("待复核", "1,250.50"), (await page.InnerTextAsync("#state"), await page.InnerTextAsync("#total")));
+        Assert.Equal(2, await page.Locator("#rows tbody tr").CountAsync());
+        Assert.Equal(0, await page.Locator("main form").CountAsync());
+        Assert.Equal(0, await page.Locator("#approve, #cancel, #export, #mark-paid").CountAsync());
+
+        // Each step posted anyway is the page's 403; the batch stays as it was.
+        var path = $"/staff/{batch.Name}";
+        var form = new Dictionary<string, string> { ["Etag"] = batch.Etag, ["Reason"] = "审计员", ["PaidDate"] = "2015-12-31" };
+        foreach (var handler in new[] { "Approve", "Cancel", "Export", "Paid" })
+            Assert.Equal(403, await s.PostAsAuditorAsync(page, $"{path}?handler={handler}", form));
+        var build = new Dictionary<string, string> { ["Kind"] = "Employment", ["From"] = "2015-01-01", ["To"] = "2015-12-31", ["RunKind"] = "Employment", ["RunDate"] = "2015-12-31" };
+        Assert.Equal(403, await s.PostAsAuditorAsync(page, "/staff/batches", build));
+        Assert.Equal(403, await s.PostAsAuditorAsync(page, "/staff/batches?handler=Run", build));
+        var after = (await s.Batches.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = batch.Name })).Batch;
+        Assert.Equal((PaymentBatchState.Draft, batch.Etag), (after.State, after.Etag));
+        Assert.Single((await s.Batches.ListPaymentBatchesAsync(new ListPaymentBatchesRequest { Parent = s.County.Name, PageSize = 100 })).Batches,
+            b => b.Kind == PaymentBatchKind.Employment && b.AccrualFrom.Year == 2015);
+
+        // The server refuses the auditor the same steps (its own check, not only the portal's).
+        var user = $"aud-{Guid.NewGuid():N}"[..16];
+        var oneTime = await People.CreateAsync(s, user, new Boyi.Infrastructure.Identity.UserScope(Boyi.Domain.Access.Roles.Auditor,
+            int.Parse(s.County.Name["counties/".Length..], CultureInfo.InvariantCulture)));
+        var (tokens, _) = await People.FirstSignInAsync(s, await PortalClient.RegisterAsync(s), user, oneTime, PortalFixture.StaffPassword);
+        using var channel = TestAuth.Channel(s.GrpcAddress, tokens.AccessToken);
+        var auditor = new PaymentBatchService.PaymentBatchServiceClient(channel);
+        Assert.Equal(batch.Name, (await auditor.GetPaymentBatchAsync(new GetPaymentBatchRequest { Name = batch.Name })).Batch.Name);
+        var refused = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () =>
+            await auditor.ApprovePaymentBatchAsync(new ApprovePaymentBatchRequest { Name = batch.Name, Etag = batch.Etag, RequestId = Guid.NewGuid().ToString() }));
+        Assert.Equal(global::Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task TheBatchPages_AreForCountyAdministrators_AndTheMoneyPagesForEnterprises()
     {
         var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);

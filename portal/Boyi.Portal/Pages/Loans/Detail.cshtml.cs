@@ -6,7 +6,7 @@ namespace Boyi.Portal.Pages.Loans;
 
 /// <summary>
 /// One loan and its steps (who, when, why), for whoever the server lets read it: county and town staff of its area,
-/// the enterprise that guarantees it (borrower masked until it holds the money). Anything else answers like a
+/// the county's auditors, the enterprise that guarantees it (borrower masked until it holds the money). Anything else answers like a
 /// missing loan, so the page shows nothing of it. Notifications about a loan link here.
 /// </summary>
 public sealed class DetailModel(BoyiApi api) : PortalPage
@@ -23,7 +23,7 @@ public sealed class DetailModel(BoyiApi api) : PortalPage
             Loan = (await api.Loans.GetLoanAsync(new GetLoanRequest { Name = $"loans/{id}" }, o)).Loan;
             Events.AddRange(await BoyiApi.AllAsync<LoanEvent>(async t => (await api.Loans.ListLoanEventsAsync(
                 new ListLoanEventsRequest { Parent = Loan.Name, PageSize = 500, PageToken = t }, o)) is var r ? (r.Events, r.NextPageToken) : default));
-            Labels = await LoanLabels.LoadAsync(api, User.County() ?? "", User.IsStaff(), [Loan], o);
+            Labels = await LoanLabels.LoadAsync(api, User.County() ?? "", User.IsStaff() || User.IsCountyAuditor(), [Loan], o);
         }
         catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.PermissionDenied)
         {

@@ -4,8 +4,8 @@ using Grpc.Core;
 namespace Boyi.Portal.Pages.Loans;
 
 /// <summary>
-/// Words for the resource names a loan carries: schemes (every role of the county reads them), lenders (only staff
-/// may read them: the server refuses others, so they are not asked) and guarantor enterprises (the directory). A
+/// Words for the resource names a loan carries: schemes (every role of the county reads them), lenders (only staff and
+/// auditors may read them: the server refuses others, so they are not asked) and guarantor enterprises (the directory). A
 /// name the reader may not resolve stays as the API names it.
 /// </summary>
 public sealed class LoanLabels
@@ -33,7 +33,7 @@ public sealed class LoanLabels
         return labels;
     }
 
-    /// <summary>Every lender of the county with its risk fund's figures (staff only).</summary>
+    /// <summary>Every lender of the county with its risk fund's figures (staff and auditors only).</summary>
     public static Task<List<Lender>> AllLendersAsync(BoyiApi api, string county, CallOptions o) =>
         BoyiApi.AllAsync<Lender>(async t => (await api.Loans.ListLendersAsync(
             new ListLendersRequest { Parent = county, PageSize = 500, PageToken = t }, o)) is var r ? (r.Lenders, r.NextPageToken) : default);

@@ -8,7 +8,8 @@ namespace Boyi.Portal.Pages.Staff;
 /// <summary>
 /// One payment batch and its rows, for review and the steps after: approve (the server refuses its builder), cancel
 /// with a reason, export (a long-running operation: the page refreshes itself until it is done, then links the
-/// sheet), download the .xlsx, and mark paid once exported. Each step sends the etag the person reviewed.
+/// sheet), download the .xlsx, and mark paid once exported. Each step sends the etag the person reviewed. Auditors
+/// read the batch and its rows and download its sheet; they are offered no step.
 /// </summary>
 public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
 {
@@ -31,7 +32,8 @@ public sealed class BatchModel(BoyiApi api, TimeProvider clock) : BatchPage(api)
     {
         if (!await LoadAsync(id))
             return NotFoundPage();
-        if (Op is { Length: > 0 } && Batch!.Export.Length == 0)
+        // An export is watched only by whom it started it (the server answers its operations to them alone).
+        if (Op is { Length: > 0 } && !ReadOnly && Batch!.Export.Length == 0)
         {
             var op = await WatchAsync(Op);
             Exporting = op is null;

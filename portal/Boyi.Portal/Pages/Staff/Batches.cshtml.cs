@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Boyi.Portal.Pages.Staff;
 
 /// <summary>
-/// The county's payment batches, newest first, with their state and totals, and the form that builds a new one from
-/// the due ledger rows of a kind and accrual-date range (optionally of one payee). When nothing is due the server
-/// says so, and the form shows it.
+/// The county's payment batches, newest first, with their state and totals, and (for administrators) the form that
+/// builds a new one from the due ledger rows of a kind and accrual-date range (optionally of one payee). When nothing
+/// is due the server says so, and the form shows it. Auditors see the list only.
 /// </summary>
 public sealed class BatchesModel(BoyiApi api) : BatchPage(api)
 {
@@ -33,7 +33,8 @@ public sealed class BatchesModel(BoyiApi api) : BatchPage(api)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Run is { Length: > 0 } && await WatchAsync(Run) is { Response: { } done })
+        // A run is watched only by whom it started it (the server answers its operations to them alone).
+        if (Run is { Length: > 0 } && !ReadOnly && await WatchAsync(Run) is { Response: { } done })
             RunResult = done.Unpack<SubsidyRunResult>();
         await LoadAsync();
         return Page();
@@ -77,6 +78,8 @@ public sealed class BatchesModel(BoyiApi api) : BatchPage(api)
         var page = await Api.Batches.ListPaymentBatchesAsync(new ListPaymentBatchesRequest { Parent = User.County(), PageSize = PageSize, PageToken = P ?? "" }, o);
         Batches.AddRange(page.Batches);
         Next = page.NextPageToken;
+        if (ReadOnly)
+            return;   // the payees are for the form that builds a batch
         Payees.AddRange((await Api.AllPartnerEnterprisesAsync(User.County()!, o)).Select(e => (e.Name, e.DisplayName)));
         Payees.AddRange((await LoanLabels.AllLendersAsync(Api, User.County()!, o)).Select(l => (l.Name, l.DisplayName)));
     }

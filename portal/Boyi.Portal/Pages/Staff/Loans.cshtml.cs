@@ -7,12 +7,15 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Boyi.Portal.Pages.Staff;
 
 /// <summary>
-/// Loan applications of the county awaiting a decision, for county administrators (who alone decide them): each with
-/// the lender's free risk-fund capacity. Approving checks eligibility again and reserves the principal from the fund
-/// in the server; its refusal (capacity exhausted, an eligibility rule, a stale view) is shown on the application.
+/// Loan applications of the county awaiting a decision, for county administrators (who alone decide them) and the
+/// county's auditors (who read the queue): each with the lender's free risk-fund capacity. Approving checks
+/// eligibility again and reserves the principal from the fund in the server; its refusal (capacity exhausted, an
+/// eligibility rule, a stale view) is shown on the application.
 /// </summary>
 public sealed class LoansModel(BoyiApi api) : StaffPage(api)
 {
+    protected override bool AuditorsRead => true;
+
     private const int PageSize = 10;
 
     public List<Loan> Applications { get; } = [];
@@ -29,9 +32,9 @@ public sealed class LoansModel(BoyiApi api) : StaffPage(api)
 
     public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (!User.IsCountyAdmin())
+        if (!User.IsCountyAdminOrAuditor())
         {
-            context.Result = Forbidden("贷款由县帮扶办管理员审批。", "Loan applications are decided by county administrators.");
+            context.Result = Forbidden("贷款由县帮扶办管理员审批、审计员查看。", "Loan applications are decided by county administrators, and read by auditors.");
             return Task.CompletedTask;
         }
         return base.OnPageHandlerExecutionAsync(context, next);

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Boyi.Portal.Pages.Staff;
 
-/// <summary>Overdue and defaulted loans of the staff member's area (a town officer's town), with days overdue today in China.</summary>
+/// <summary>Overdue and defaulted loans of the staff member's area (a town officer's town; the county for administrators and auditors), with days overdue today in China.</summary>
 public sealed class OverdueModel(BoyiApi api, TimeProvider clock) : StaffPage(api)
 {
+    protected override bool AuditorsRead => true;
+
     private const int PageSize = 50;
 
     public List<Loan> Loans { get; } = [];

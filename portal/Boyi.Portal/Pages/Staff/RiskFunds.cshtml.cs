@@ -10,6 +10,8 @@ namespace Boyi.Portal.Pages.Staff;
 /// </summary>
 public sealed class RiskFundsModel(BoyiApi api) : StaffPage(api)
 {
+    protected override bool AuditorsRead => true;
+
     public List<Lender> Lenders { get; } = [];
 
     public async Task<IActionResult> OnGetAsync()

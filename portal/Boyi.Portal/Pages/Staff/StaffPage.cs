@@ -6,12 +6,19 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Boyi.Portal.Pages.Staff;
 
 /// <summary>
-/// A page for county and town staff. Anyone else gets 403 before a handler runs; what staff may actually see and do
-/// is still decided by the server for the signed-in person on every call.
+/// A page for county and town staff, and, where <see cref="AuditorsRead"/>, for the county's auditors to read. Anyone
+/// else gets 403 before a handler runs, and so does an auditor's form post: the page shows them no buttons or forms.
+/// What each may actually see and do is still decided by the server for the signed-in person on every call.
 /// </summary>
 public abstract class StaffPage(BoyiApi api) : PortalPage
 {
     protected BoyiApi Api => api;
+
+    /// <summary>Whether the county's auditors may read this page (the money pages: the server lets them read what it shows).</summary>
+    protected virtual bool AuditorsRead => false;
+
+    /// <summary>The signed-in person only reads this page (an auditor): no forms, no buttons that change anything.</summary>
+    public bool ReadOnly => User.IsCountyAuditor();
 
     /// <summary>Names of towns and villages of the county, for showing `villages/…` as words.</summary>
     public Places Places { get; } = new();
@@ -22,6 +29,17 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        if (AuditorsRead && User.IsCountyAuditor())
+        {
+            // Reading only: any other method is a change, which the server would refuse anyway.
+            if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method))
+            {
+                context.Result = Forbidden("审计员只能查看，不能办理。", "Auditors read; they do not act.");
+                return;
+            }
+            await next();
+            return;
+        }
         if (!User.IsStaff() || User.County() is null)
         {
             context.Result = Forbidden("此页面仅供县、乡镇工作人员使用。", "This page is for county and town staff.");
