@@ -112,6 +112,8 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
 
             var moved = await MoveAsync(conn, tx, LoanState.Disbursed, LoanState.Overdue, "overdue_date", toOverdue, now, ct);
             var defaulted = await MoveAsync(conn, tx, LoanState.Overdue, LoanState.Defaulted, "default_date", toDefault, now, ct);
+            await Subsidies.SubsidyCorrectionStore.ReconcileLoansAsync(conn, tx,
+                [.. defaulted.Select(d => new Subsidies.LoanHistoryChange(d.Id, d.Date, Subsidies.SubsidyCorrectionStore.DefaultedReason(d.Date)))], Actor, now, ct);
 
             int held;
             await using (var cmd = new NpgsqlCommand(
