@@ -260,6 +260,28 @@ public sealed class SubsidyCorrectionTests(CorrectionFixture s) : IClassFixture<
             (correction.Corrects, correction.AmountFen, correction.Days, correction.InterestFen, correction.Status, correction.CreatedBy));
         Assert.Contains("defaulted on 2026-08-01", correction.Reason);
         Assert.Equal([SubsidyRowStatus.Held, SubsidyRowStatus.Held], (await LoanRowsAsync(loan.Name)).Where(r => r.Corrects == "").Select(r => r.Status));
+
+        // The county decides to pay the lender 10,000 fen for the period after all: a due correction, which the next
+        // day's watch leaves due (it holds the loan's rows, not the county's decision).
+        var decided = (await CorrectAsync(rows[1].Name, 24_771 + 10_000)).Correction;
+        Assert.Equal((10_000L, SubsidyRowStatus.Due), (decided.AmountFen, decided.Status));
+        await s.Services.GetRequiredService<LoanWatch>().RunAsync(new DateOnly(2026, 12, 1), CancellationToken.None);
+        Assert.Equal(SubsidyRowStatus.Due, (await Subsidies().GetSubsidyRowAsync(new GetSubsidyRowRequest { Name = decided.Name })).Row.Status);
+    }
+
+    [Fact]
+    public async Task ADefaultRecordedByStaffAfterSettlement_CorrectsInItsTransaction()
+    {
+        // As above, through DefaultLoan: overdue from 2026-05-04, defaulted 2026-08-01; period 2026-09-20: −30,812.
+        var loans = new LoanService.LoanServiceClient(s.Channel);
+        var loan = await SubsidyLoans.DisbursedAsync(s, s.Channel, s.Schemes["4.35"], s.Lender, s.County.Towns[0].Villages[0], 5_000_000, Day(2026, 1, 10));
+        await s.Services.GetRequiredService<InterestSubsidyStore>().SettleAsync(450923, new DateOnly(2026, 9, 20), CancellationToken.None);
+        var row = Assert.Single(await LoanRowsAsync(loan.Name));
+        await loans.MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = loan.Name, OverdueDate = Day(2026, 5, 4), Reason = "未付息" });
+        await loans.DefaultLoanAsync(new DefaultLoanRequest { Name = loan.Name, RequestId = Guid.NewGuid().ToString() });
+
+        var correction = Assert.Single(await LoanRowsAsync(loan.Name), r => r.Corrects != "");
+        Assert.Equal((row.Name, -30_812L, SubsidyRowStatus.Held, $"client:{s.ClientId}"), (correction.Corrects, correction.AmountFen, correction.Status, correction.CreatedBy));
     }
 
     private async Task<List<SubsidyRow>> LoanRowsAsync(string loan) =>
