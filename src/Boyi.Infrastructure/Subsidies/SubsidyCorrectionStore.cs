@@ -108,10 +108,10 @@ public sealed class SubsidyCorrectionStore(TimeProvider clock)
         if (rows.Count == 0)
             return 0;
         var repayments = await GroupedAsync(conn, tx,
-            "SELECT loan_id, date, amount_fen FROM loan_events WHERE loan_id = ANY($1) AND to_state = 5 AND amount_fen > 0", ids,
+            "SELECT loan_id, date, amount_fen FROM loan_events WHERE loan_id = ANY($1) AND to_state = 5 AND amount_fen > 0", [ids],
             r => new PrincipalRepayment(r.GetFieldValue<DateOnly>(1), r.GetInt64(2)), ct);
         var shares = await GroupedAsync(conn, tx,
-            "SELECT scheme_id, from_year, share_ppm FROM loan_scheme_subsidy_shares WHERE scheme_id = ANY($1)", [.. loans.Select(l => l.Terms.SchemeId).Distinct()],
+            "SELECT scheme_id, from_year, share_ppm FROM loan_scheme_subsidy_shares WHERE scheme_id = ANY($1)", [loans.Select(l => l.Terms.SchemeId).Distinct().ToArray()],
             r => new SubsidyShare(r.GetInt32(1), r.GetInt32(2)), ct);
 
         var byId = loans.ToDictionary(l => l.Id);
@@ -150,34 +150,23 @@ public sealed class SubsidyCorrectionStore(TimeProvider clock)
     private sealed record CorrectionWrite(long CorrectsId, long AmountFen, int? Days, long? InterestFen, SubsidyRowStatus Status, string Reason);
 
     /// <summary>The interest rows of the loans (through the unique key of each county and loan) and their corrections, by loan.</summary>
-    private static async Task<Dictionary<long, List<LedgerAmount>>> InterestChainsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        IReadOnlyList<(int County, long Loan)> loans, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
+    private static Task<Dictionary<long, List<LedgerAmount>>> InterestChainsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<(int County, long Loan)> loans, CancellationToken ct) =>
+        GroupedAsync(conn, tx,
             "WITH heads AS (SELECT g.id, g.loan_id, g.accrual_date, g.amount_fen FROM unnest($1::integer[], $2::bigint[]) AS u(county, loan) " +
             "JOIN subsidy_ledger g ON g.county_id = u.county AND g.loan_id = u.loan AND g.kind = 2 AND g.corrects_id IS NULL) " +
             "SELECT h.loan_id, h.id, NULL::bigint, h.accrual_date, h.amount_fen FROM heads h " +
             "UNION ALL SELECT h.loan_id, c.id, c.corrects_id, c.accrual_date, c.amount_fen FROM heads h JOIN subsidy_ledger c ON c.corrects_id = h.id",
-            conn, tx);
-        cmd.Parameters.Add(new() { Value = loans.Select(l => l.County).ToArray() });
-        cmd.Parameters.Add(new() { Value = loans.Select(l => l.Loan).ToArray() });
-        var rows = new Dictionary<long, List<LedgerAmount>>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var loan = r.GetInt64(0);
-            if (!rows.TryGetValue(loan, out var list))
-                rows[loan] = list = [];
-            list.Add(new LedgerAmount(r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4)));
-        }
-        return rows;
-    }
+            [loans.Select(l => l.County).ToArray(), loans.Select(l => l.Loan).ToArray()],
+            r => new LedgerAmount(r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4)), ct);
 
-    private static async Task<Dictionary<long, List<T>>> GroupedAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long[] keys,
+    /// <summary>The rows of <paramref name="sql"/> (with <paramref name="parameters"/> as $1, $2 …) grouped by their first column.</summary>
+    private static async Task<Dictionary<long, List<T>>> GroupedAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, object[] parameters,
         Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.Add(new() { Value = keys });
+        foreach (var p in parameters)
+            cmd.Parameters.Add(new() { Value = p });
         var groups = new Dictionary<long, List<T>>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
