@@ -961,6 +961,12 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         {
             County = Area(role, foreign).County, Kind = SubsidyKind.Employment, Date = new Google.Type.Date { Year = 2026, Month = 7, Day = 4 },
         }).ResponseAsync)),
+        // Each call a new amount, so that there is always a difference to write.
+        new("CorrectSubsidyRow", Kind.Object, (role, foreign, c) => Call(() => new SubsidyService.SubsidyServiceClient(c).CorrectSubsidyRowAsync(new CorrectSubsidyRowRequest
+        {
+            Name = s.SubsidyRows[!foreign ? "E1" : role == Roles.EnterpriseUser ? "E2" : "EB"], AmountFen = 1_000 + Next(), Reason = "矩阵测试更正",
+            RequestId = Guid.NewGuid().ToString(),
+        }).ResponseAsync)),
         new("GetSubsidyRow", Kind.Object, (role, foreign, c) => Call(() => new SubsidyService.SubsidyServiceClient(c).GetSubsidyRowAsync(new GetSubsidyRowRequest
         {
             Name = s.SubsidyRows[!foreign ? "E1" : role == Roles.EnterpriseUser ? "E2" : "EB"],

@@ -49,6 +49,11 @@ public static class Scopes
     public const string SubsidiesRead = "subsidies.read";
     /// <summary>Starting subsidy runs (interest settlement, employment accrual) for a county.</summary>
     public const string SubsidiesRun = "subsidies.run";
+    /// <summary>
+    /// Correcting ledger rows by hand (a new row with the difference). Apart from <see cref="SubsidiesRun"/>: a system
+    /// that starts the runs, which compute by the rules, is not thereby trusted to set amounts.
+    /// </summary>
+    public const string SubsidiesCorrect = "subsidies.correct";
 
     /// <summary>Reading the long-running operations the client started itself.</summary>
     public const string OperationsRead = "operations.read";
@@ -61,7 +66,7 @@ public static class Scopes
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
-        SubsidiesRead, SubsidiesRun, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
+        SubsidiesRead, SubsidiesRun, SubsidiesCorrect, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -27,6 +27,15 @@ public static class PaymentBatchRules
     /// <summary>Kinds the county pays: a dividend is owed by an enterprise to a household, never by the county.</summary>
     public static bool IsPaidByCounty(SubsidyKind kind) => kind is SubsidyKind.Employment or SubsidyKind.Interest;
 
+    /// <summary>
+    /// The rows a batch takes of those due: every row of a payee whose rows net above zero; a payee whose rows net to
+    /// zero or less (a correction taking back more than is due beside it) is left out with all its rows, which wait
+    /// for a later batch where more is due to it. The bureau pays one transfer per payee, so a negative total cannot
+    /// be paid, and a payee's negative correction must not lower what another payee is paid.
+    /// </summary>
+    public static IReadOnlyList<T> NetByPayee<T>(IEnumerable<T> due, Func<T, (PayeeKind Kind, long Id)> payee, Func<T, long> amountFen) =>
+        [.. due.GroupBy(payee).Where(g => g.Sum(amountFen) > 0).SelectMany(g => g)];
+
     /// <summary>A second person approves: whoever built the batch (same principal) may not.</summary>
     public static void CheckApproval(PaymentBatchState state, string builtBy, string approver)
     {

@@ -8,6 +8,7 @@ using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Registry;
 using Microsoft.EntityFrameworkCore;
+using Boyi.Infrastructure.Subsidies;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Loans;
@@ -318,9 +319,13 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             return loan.PrincipalFen;
         }, ct);
 
-    /// <summary>Records the principal repaid in full on a date; the lender's capacity is freed.</summary>
-    public Task<LoanRecord> RepayAsync(BoyiDbContext db, long id, int? version, string actor, DateOnly date, CancellationToken ct) =>
-        StepAsync(db, id, version, new LoanStep(LoanState.Repaid, actor, null, date), async loan =>
+    /// <summary>
+    /// Records the principal repaid in full on a date; the lender's capacity is freed. Periods already settled on or
+    /// after the date are corrected in the same transaction (<see cref="SubsidyCorrectionStore.ReconcileLoanAsync"/>).
+    /// </summary>
+    public async Task<LoanRecord> RepayAsync(BoyiDbContext db, long id, int? version, string actor, DateOnly date, CancellationToken ct)
+    {
+        var record = await StepAsync(db, id, version, new LoanStep(LoanState.Repaid, actor, null, date), async loan =>
         {
             if (date < loan.DisbursementDate)
                 throw DomainException.Invalid("repayment_date", "BEFORE_DISBURSEMENT", "must not be before the disbursement date");
@@ -329,6 +334,9 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             await LoanWatch.ReleaseHeldAsync(db, loan, ct);
             return loan.PrincipalFen;
         }, ct);
+        await SubsidyCorrectionStore.ReconcileLoanAsync(db, new(id, date, SubsidyCorrectionStore.RepaidReason(date)), actor, clock.UtcNow(), ct);
+        return record;
+    }
 
     public Task<LoanRecord> MarkOverdueAsync(BoyiDbContext db, long id, int? version, string actor, DateOnly overdueDate, string reason, CancellationToken ct) =>
         StepAsync(db, id, version, new LoanStep(LoanState.Overdue, actor, reason, overdueDate), loan =>
@@ -339,9 +347,13 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             return Task.FromResult(0L);
         }, ct);
 
-    /// <summary>Declares an overdue loan defaulted, no earlier than the scheme's days after it became overdue.</summary>
-    public Task<LoanRecord> DefaultAsync(BoyiDbContext db, long id, int? version, string actor, string? reason, CancellationToken ct) =>
-        StepAsync(db, id, version, new LoanStep(LoanState.Defaulted, actor, reason), async loan =>
+    /// <summary>
+    /// Declares an overdue loan defaulted, no earlier than the scheme's days after it became overdue. Periods already
+    /// settled on or after the default date are corrected in the same transaction (no subsidy from that day).
+    /// </summary>
+    public async Task<LoanRecord> DefaultAsync(BoyiDbContext db, long id, int? version, string actor, string? reason, CancellationToken ct)
+    {
+        var record = await StepAsync(db, id, version, new LoanStep(LoanState.Defaulted, actor, reason), async loan =>
         {
             var scheme = await db.LoanSchemes.AsNoTracking().SingleAsync(s => s.Id == loan.SchemeId, ct);
             var defaultDate = LoanRules.DefaultDate(loan.OverdueDate!.Value, scheme.DefaultAfterOverdueDays);
@@ -354,6 +366,10 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             loan.DefaultDate = defaultDate;
             return 0L;
         }, ct);
+        var date = record.Loan.DefaultDate!.Value;
+        await SubsidyCorrectionStore.ReconcileLoanAsync(db, new(id, date, SubsidyCorrectionStore.DefaultedReason(date)), actor, clock.UtcNow(), ct);
+        return record;
+    }
 
     /// <summary>
     /// Pays the lender's claim on a defaulted loan from the risk fund: the scheme's share of the outstanding principal

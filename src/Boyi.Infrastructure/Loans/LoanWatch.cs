@@ -112,10 +112,13 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
 
             var moved = await MoveAsync(conn, tx, LoanState.Disbursed, LoanState.Overdue, "overdue_date", toOverdue, now, ct);
             var defaulted = await MoveAsync(conn, tx, LoanState.Overdue, LoanState.Defaulted, "default_date", toDefault, now, ct);
+            await Subsidies.SubsidyCorrectionStore.ReconcileLoansAsync(conn, tx,
+                [.. defaulted.Select(d => new Subsidies.LoanHistoryChange(d.Id, d.Date, Subsidies.SubsidyCorrectionStore.DefaultedReason(d.Date)))], Actor, now, ct);
 
+            // A correction due is the county's decision to pay (by hand) or written held already (SubsidyCorrectionStore): not held here.
             int held;
             await using (var cmd = new NpgsqlCommand(
-                "UPDATE subsidy_ledger d SET status = 4 FROM loans l WHERE d.kind = 2 AND d.status = 1 AND l.id = d.loan_id " +
+                "UPDATE subsidy_ledger d SET status = 4 FROM loans l WHERE d.kind = 2 AND d.status = 1 AND d.corrects_id IS NULL AND l.id = d.loan_id " +
                 "AND l.county_id = d.county_id AND l.state IN (6, 7, 8)", conn, tx))
                 held = await cmd.ExecuteNonQueryAsync(ct);
 

@@ -39,10 +39,9 @@ public sealed class PaymentBatchStore(Database database, TimeProvider clock)
             throw DomainException.Invalid("batch.kind", "NOT_PAID_BY_COUNTY", "only employment and interest subsidies are paid by the county");
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         // Rows another builder holds are skipped, not waited for: they are that batch's.
-        var ids = new List<long>();
-        long total = 0;
+        var due = new List<(long Id, long AmountFen, PayeeKind PayeeKind, long PayeeId)>();
         await using (var claim = new NpgsqlCommand(
-            "SELECT id, amount_fen FROM subsidy_ledger WHERE county_id = $1 AND kind = $2 AND status = 1 AND accrual_date BETWEEN $3 AND $4 " +
+            "SELECT id, amount_fen, payee_kind, payee_id FROM subsidy_ledger WHERE county_id = $1 AND kind = $2 AND status = 1 AND accrual_date BETWEEN $3 AND $4 " +
             "AND ($5::integer IS NULL OR (payee_kind = $5 AND payee_id = $6)) ORDER BY id FOR UPDATE SKIP LOCKED", conn))
         {
             claim.Parameters.AddWithValue(s.CountyId);
@@ -53,14 +52,16 @@ public sealed class PaymentBatchStore(Database database, TimeProvider clock)
             claim.Parameters.Add(new NpgsqlParameter { Value = (object?)s.PayeeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             await using var r = await claim.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-            {
-                ids.Add(r.GetInt64(0));
-                total += r.GetInt64(1);
-            }
+                due.Add((r.GetInt64(0), r.GetInt64(1), (PayeeKind)r.GetInt32(2), r.GetInt64(3)));
         }
-        if (ids.Count == 0)
+        // Corrections may be negative: a payee whose rows net to zero or less keeps them all for a later batch.
+        var taken = PaymentBatchRules.NetByPayee(due, d => (d.PayeeKind, d.PayeeId), d => d.AmountFen);
+        var ids = taken.Select(d => d.Id).Order().ToArray();
+        var total = taken.Sum(d => d.AmountFen);
+        if (ids.Length == 0)
             throw DomainException.Precondition("NOTHING_DUE",
-                "No due row of this kind, date range and payee is left to gather: it is paid, in another batch, or not accrued yet.");
+                "No due row of this kind, date range and payee is left to gather (it is paid, in another batch, or not accrued yet), " +
+                "or what is due to each payee nets to nothing after corrections.");
 
         var seq = await IdAllocator.ReserveAsync(conn, s.CountyId, "payment_batch", 1, ct);
         if (seq >= IdFactor)
@@ -69,7 +70,7 @@ public sealed class PaymentBatchStore(Database database, TimeProvider clock)
         var batch = new PaymentBatchRow
         {
             Id = s.CountyId * IdFactor + seq, CountyId = s.CountyId, Kind = s.Kind, AccrualFrom = s.From, AccrualTo = s.To,
-            PayeeKind = s.PayeeKind, PayeeId = s.PayeeId, State = PaymentBatchState.Draft, RowCount = ids.Count, TotalFen = total,
+            PayeeKind = s.PayeeKind, PayeeId = s.PayeeId, State = PaymentBatchState.Draft, RowCount = ids.Length, TotalFen = total,
             Note = s.Note, CreatedBy = actor, Version = 1, CreateTime = now, UpdateTime = now,
         };
         db.Add(batch);
@@ -77,8 +78,8 @@ public sealed class PaymentBatchStore(Database database, TimeProvider clock)
         await using (var take = new NpgsqlCommand("UPDATE subsidy_ledger SET status = 2, batch_id = $1 WHERE id = ANY($2) AND status = 1", conn))
         {
             take.Parameters.AddWithValue(batch.Id);
-            take.Parameters.AddWithValue(ids.ToArray());
-            if (await take.ExecuteNonQueryAsync(ct) != ids.Count)
+            take.Parameters.AddWithValue(ids);
+            if (await take.ExecuteNonQueryAsync(ct) != ids.Length)
                 throw new InvalidOperationException($"Payment batch {batch.Id}: claimed rows changed under their locks.");
         }
         return batch;

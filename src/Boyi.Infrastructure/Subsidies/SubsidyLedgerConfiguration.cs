@@ -13,6 +13,7 @@ public sealed class SubsidyLedgerConfiguration : IEntityTypeConfiguration<Subsid
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).UseIdentityAlwaysColumn();
         e.Property(x => x.Reason).HasMaxLength(500);
+        e.Property(x => x.CreatedBy).HasMaxLength(200);
         e.HasOne<CountyRow>().WithMany().HasForeignKey(x => x.CountyId);
         e.HasOne<PlacementRow>().WithMany().HasForeignKey(x => x.PlacementId);
         e.HasOne<SubsidyLedgerRow>().WithMany().HasForeignKey(x => x.CorrectsId);

@@ -35,6 +35,8 @@ public sealed class SubsidyLedgerRow
     public long? BatchId { get; set; }
     /// <summary>The row this one corrects (a correction is a new row, with the difference as its amount).</summary>
     public long? CorrectsId { get; set; }
+    /// <summary>Who wrote a correction (a person, a client, or the system step that changed the loan); null on the runs' rows.</summary>
+    public string? CreatedBy { get; set; }
     public DateTime CreateTime { get; set; }
 }
 

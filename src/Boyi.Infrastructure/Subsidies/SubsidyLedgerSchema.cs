@@ -24,11 +24,11 @@ public static class SubsidyLedgerSchema
             END IF;
             IF (NEW.id, NEW.county_id, NEW.kind, NEW.payee_kind, NEW.payee_id, NEW.placement_id, NEW.milestone_months,
                 NEW.loan_id, NEW.accrual_date, NEW.days, NEW.interest_fen, NEW.amount_fen, NEW.reason, NEW.corrects_id,
-                NEW.create_time)
+                NEW.created_by, NEW.create_time)
                IS DISTINCT FROM
                (OLD.id, OLD.county_id, OLD.kind, OLD.payee_kind, OLD.payee_id, OLD.placement_id, OLD.milestone_months,
                 OLD.loan_id, OLD.accrual_date, OLD.days, OLD.interest_fen, OLD.amount_fen, OLD.reason, OLD.corrects_id,
-                OLD.create_time) THEN
+                OLD.created_by, OLD.create_time) THEN
                 RAISE EXCEPTION 'subsidy_ledger row %: only its status and batch change; write a correcting row', OLD.id
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;

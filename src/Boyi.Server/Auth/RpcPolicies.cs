@@ -163,9 +163,10 @@ public static class RpcPolicies
         ["/boyi.v1.LoanService/ListDividends"] = new(Scopes.LoansRead, EnterpriseReaders),
         ["/boyi.v1.LoanService/RecordDividendPayment"] = new(Scopes.LoansWrite, EnterpriseActors),
 
-        // Subsidies: county admins start runs (the recurring jobs run them anyway); county staff and auditors read their
+        // Subsidies: county admins start runs (the recurring jobs run them anyway) and correct rows; county staff and auditors read their
         // county's ledger; an enterprise reads only its own employment rows (narrowed in the service).
         ["/boyi.v1.SubsidyService/StartSubsidyRun"] = new(Scopes.SubsidiesRun, Admin),
+        ["/boyi.v1.SubsidyService/CorrectSubsidyRow"] = new(Scopes.SubsidiesCorrect, Admin),
         ["/boyi.v1.SubsidyService/ListSubsidyRows"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
         ["/boyi.v1.SubsidyService/GetSubsidyRow"] = new(Scopes.SubsidiesRead, [Roles.CountyAdmin, Roles.Auditor, Roles.EnterpriseUser]),
         // Payment batches: county admins build, approve (never their own: checked in the service), export and mark paid;

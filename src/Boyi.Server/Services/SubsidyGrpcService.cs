@@ -16,8 +16,10 @@ namespace Boyi.Server.Services;
 /// The subsidy ledger and its runs. County admins start a run for their county (an operation backed by
 /// <see cref="SubsidyRunJob"/>); county staff and auditors read the county's rows; an enterprise user reads only the
 /// employment rows paid to their enterprise (any other row answers NOT_FOUND, any other list is narrowed to those).
+/// County admins correct their county's rows (<see cref="SubsidyCorrectionStore"/>).
 /// </summary>
-public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOperations operations, Mutations mutations) : SubsidyService.SubsidyServiceBase
+public sealed class SubsidyGrpcService(SubsidyLedgerStore store, SubsidyCorrectionStore corrections, LongRunningOperations operations, Mutations mutations)
+    : SubsidyService.SubsidyServiceBase
 {
     public override async Task<Operation> StartSubsidyRun(StartSubsidyRunRequest request, ServerCallContext context)
     {
@@ -47,7 +49,31 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         var id = ResourceNames.ParseSubsidyRow(request.Name, "name");
         var row = await store.GetAsync(id, context.CancellationToken);
         Reach.Require(row is not null && Reachable(context.Reach(), row), "subsidy row", ResourceNames.SubsidyRow(id));
-        return new GetSubsidyRowResponse { Row = ToProto(row!) };
+        var chains = await store.ChainsOfAsync([row!], context.CancellationToken);
+        return new GetSubsidyRowResponse { Row = ToProto(row!, chains) };
+    }
+
+    public override async Task<CorrectSubsidyRowResponse> CorrectSubsidyRow(CorrectSubsidyRowRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        long id = 0;
+        v.Capture(() => id = ResourceNames.ParseSubsidyRow(request.Name, "name"));
+        int? version = null;
+        v.Capture(() => version = Wire.Version(request.Etag, "etag"));
+        if (!request.HasAmountFen)
+            v.Add("amount_fen", "REQUIRED", "is required: what the row should have paid in all, in fen");
+        v.Required("reason", request.Reason);
+        v.ThrowIfAny();
+        var row = await store.GetAsync(id, context.CancellationToken);
+        // Only the row's county: a row of another county is NOT_FOUND, as a missing one.
+        Reach.Require(row is not null && context.Reach().ContainsCounty(row.CountyId), "subsidy row", ResourceNames.SubsidyRow(id));
+        var actor = context.Caller().Principal;
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var result = await corrections.CorrectAsync(db, id, version, request.AmountFen, request.Reason.Trim(), actor, ct);
+            var chains = new Dictionary<long, SubsidyChain> { [result.Corrected.Id] = result.Chain };
+            return new CorrectSubsidyRowResponse { Correction = ToProto(result.Correction, chains), Corrected = ToProto(result.Corrected, chains) };
+        });
     }
 
     public override async Task<ListSubsidyRowsResponse> ListSubsidyRows(ListSubsidyRowsRequest request, ServerCallContext context)
@@ -61,6 +87,9 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         long? loan = null;
         if (request.Loan != "")
             v.Capture(() => loan = ResourceNames.ParseLoan(request.Loan, "loan"));
+        long? corrects = null;
+        if (request.Corrects != "")
+            v.Capture(() => corrects = ResourceNames.ParseSubsidyRow(request.Corrects, "corrects"));
         DateOnly? from = null, to = null;
         v.Capture(() => from = Wire.Date(request.AccrualDateFrom, "accrual_date_from"));
         v.Capture(() => to = Wire.Date(request.AccrualDateTo, "accrual_date_to"));
@@ -68,11 +97,11 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
             v.Add("accrual_date_to", "BEFORE_START", "must not be before accrual_date_from");
         v.ThrowIfAny();
         var size = Paging.Size(request.PageSize);
-        var key = string.Join('\u001f', "subsidy-rows", county, request.Kind, request.Status, request.Payee, request.Loan, from, to);
+        var key = string.Join('\u001f', "subsidy-rows", county, request.Kind, request.Status, request.Payee, request.Loan, from, to, corrects);
         var after = Paging.After(request.PageToken, key);
         var query = new SubsidyRowQuery(county, request.Kind == SubsidyKind.Unspecified ? null : (Money.SubsidyKind)(int)request.Kind,
             request.Status == SubsidyRowStatus.Unspecified ? null : (Money.SubsidyRowStatus)(int)request.Status,
-            payee?.Kind, payee?.Id, loan, from, to);
+            payee?.Kind, payee?.Id, loan, from, to, corrects);
         var response = new ListSubsidyRowsResponse();
         var reach = context.Reach();
         if (!reach.Everything)
@@ -90,7 +119,8 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         }
         var rows = await store.ListAsync(query, after, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, r => r.Id);
-        response.Rows.AddRange(items.Select(ToProto));
+        var chains = await store.ChainsOfAsync(items, context.CancellationToken);
+        response.Rows.AddRange(items.Select(r => ToProto(r, chains)));
         response.NextPageToken = next;
         return response;
     }
@@ -100,7 +130,8 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         reach.Everything || row.CountyId == reach.CountyId
             && (reach.EnterpriseId is not { } own || row is { Kind: Money.SubsidyKind.Employment, PayeeKind: Money.PayeeKind.Enterprise } && row.PayeeId == own);
 
-    private static SubsidyRow ToProto(SubsidyLedgerRow row) => new()
+    /// <summary>The row with its chain's etag and effective amount (<paramref name="chains"/> by head).</summary>
+    private static SubsidyRow ToProto(SubsidyLedgerRow row, IReadOnlyDictionary<long, SubsidyChain> chains) => new()
     {
         Name = ResourceNames.SubsidyRow(row.Id),
         County = ResourceNames.County(row.CountyId),
@@ -117,5 +148,8 @@ public sealed class SubsidyGrpcService(SubsidyLedgerStore store, LongRunningOper
         Status = (SubsidyRowStatus)(int)row.Status,
         Corrects = row.CorrectsId is { } corrected ? ResourceNames.SubsidyRow(corrected) : "",
         CreateTime = Wire.Time(row.CreateTime),
+        Etag = Wire.Etag(chains[row.CorrectsId ?? row.Id].Version),
+        EffectiveAmountFen = chains[row.CorrectsId ?? row.Id].EffectiveFen,
+        CreatedBy = row.CreatedBy ?? "",
     };
 }

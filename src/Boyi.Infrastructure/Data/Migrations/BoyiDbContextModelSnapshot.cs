@@ -2363,6 +2363,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("create_time");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
                     b.Property<int?>("Days")
                         .HasColumnType("integer")
                         .HasColumnName("days");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205214449_Initial")]
+    [Migration("20261206000146_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2365,6 +2365,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("create_time");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
 
                     b.Property<int?>("Days")
                         .HasColumnType("integer")

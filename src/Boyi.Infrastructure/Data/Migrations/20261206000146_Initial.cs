@@ -1311,6 +1311,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     status = table.Column<int>(type: "integer", nullable: false),
                     batch_id = table.Column<long>(type: "bigint", nullable: true),
                     corrects_id = table.Column<long>(type: "bigint", nullable: true),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
