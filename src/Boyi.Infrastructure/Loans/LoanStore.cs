@@ -318,7 +318,10 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             return loan.PrincipalFen;
         }, ct);
 
-    /// <summary>Records the principal repaid in full on a date; the lender's capacity is freed.</summary>
+    /// <summary>
+    /// Records the principal repaid in full on a date, with the interest still owed (利随本清,
+    /// <see cref="InterestDueStore.SettleOnRepaymentAsync"/>); the lender's capacity is freed.
+    /// </summary>
     public Task<LoanRecord> RepayAsync(BoyiDbContext db, long id, int? version, string actor, DateOnly date, CancellationToken ct) =>
         StepAsync(db, id, version, new LoanStep(LoanState.Repaid, actor, null, date), async loan =>
         {
@@ -327,6 +330,7 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             loan.RepaymentDate = date;
             await ReleaseAsync(db, loan, ct);
             await LoanWatch.ReleaseHeldAsync(db, loan, ct);
+            await InterestDueStore.SettleOnRepaymentAsync(db, loan, date, clock.UtcNow(), ct);
             return loan.PrincipalFen;
         }, ct);
 

@@ -1166,6 +1166,43 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "loan_interest_dues",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    loan_id = table.Column<long>(type: "bigint", nullable: false),
+                    period_end = table.Column<DateOnly>(type: "date", nullable: false),
+                    days = table.Column<int>(type: "integer", nullable: false),
+                    interest_fen = table.Column<long>(type: "bigint", nullable: false),
+                    due_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    payer_enterprise_id = table.Column<long>(type: "bigint", nullable: true),
+                    paid_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    recorded_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    paid_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_loan_interest_dues", x => x.id);
+                    table.CheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
+                    table.ForeignKey(
+                        name: "fk_loan_interest_dues_enterprises_payer_enterprise_id",
+                        column: x => x.payer_enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_loan_interest_dues_loans_loan_id",
+                        column: x => x.loan_id,
+                        principalTable: "loans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "risk_fund_entries",
                 columns: table => new
                 {
@@ -1517,6 +1554,23 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_loan_events_loan_id_id",
                 table: "loan_events",
                 columns: new[] { "loan_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loan_interest_dues_county_id_id",
+                table: "loan_interest_dues",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loan_interest_dues_loan_id_period_end",
+                table: "loan_interest_dues",
+                columns: new[] { "loan_id", "period_end" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_loan_interest_dues_payer_enterprise_id_id",
+                table: "loan_interest_dues",
+                columns: new[] { "payer_enterprise_id", "id" },
+                filter: "payer_enterprise_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_loan_schemes_county_id_display_name",
@@ -1872,6 +1926,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "loan_events");
+
+            migrationBuilder.DropTable(
+                name: "loan_interest_dues");
 
             migrationBuilder.DropTable(
                 name: "loan_scheme_subsidy_shares");

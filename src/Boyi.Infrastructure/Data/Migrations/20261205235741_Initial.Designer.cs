@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205214449_Initial")]
+    [Migration("20261205235741_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2133,6 +2133,89 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.InterestDueRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<long>("InterestFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_fen");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<DateOnly?>("PaidDate")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_date");
+
+                    b.Property<DateTime?>("PaidTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_time");
+
+                    b.Property<long?>("PayerEnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payer_enterprise_id");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("period_end");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loan_interest_dues");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_loan_interest_dues_county_id_id");
+
+                    b.HasIndex("LoanId", "PeriodEnd")
+                        .IsUnique()
+                        .HasDatabaseName("ix_loan_interest_dues_loan_id_period_end");
+
+                    b.HasIndex("PayerEnterpriseId", "Id")
+                        .HasDatabaseName("ix_loan_interest_dues_payer_enterprise_id_id")
+                        .HasFilter("payer_enterprise_id IS NOT NULL");
+
+                    b.ToTable("loan_interest_dues", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
                 {
                     b.Property<int>("CountyId")
@@ -3262,6 +3345,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dividend_payments_loans_loan_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.InterestDueRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LoanRow", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_interest_dues_loans_loan_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("PayerEnterpriseId")
+                        .HasConstraintName("fk_loan_interest_dues_enterprises_payer_enterprise_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
