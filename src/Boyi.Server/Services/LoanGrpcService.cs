@@ -386,13 +386,7 @@ public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, In
     public override async Task<RecordDividendPaymentResponse> RecordDividendPayment(RecordDividendPaymentRequest request, ServerCallContext context)
     {
         var (loan, year) = ParseDividend(request.Name, "name");
-        var v = new Violations();
-        int? version = null;
-        v.Capture(() => version = Wire.Version(request.Etag, "etag"));
-        var date = RequiredDate(v, request.PaidDate, "paid_date");
-        if (request.AmountFen <= 0)
-            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
-        v.ThrowIfAny();
+        var (version, date) = Payment(request.Etag, request.PaidDate, request.AmountFen);
         // The enterprise of record (the guarantor) or county staff; anyone else's answers like a missing one.
         await ReachableAsync(loan, context);
         var actor = context.Caller().Principal;
@@ -426,13 +420,7 @@ public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, In
     public override async Task<RecordInterestPaymentResponse> RecordInterestPayment(RecordInterestPaymentRequest request, ServerCallContext context)
     {
         var (loan, periodEnd) = ParseInterestDue(request.Name, "name");
-        var v = new Violations();
-        int? version = null;
-        v.Capture(() => version = Wire.Version(request.Etag, "etag"));
-        var date = RequiredDate(v, request.PaidDate, "paid_date");
-        if (request.AmountFen <= 0)
-            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
-        v.ThrowIfAny();
+        var (version, date) = Payment(request.Etag, request.PaidDate, request.AmountFen);
         // County staff, or the enterprise that pays it; anyone else's answers like a missing one.
         await ReachableAsync(loan, context);
         var actor = context.Caller().Principal;
@@ -457,6 +445,19 @@ public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, In
         if (string.IsNullOrEmpty(name))
             throw DomainException.Invalid(field, "REQUIRED", "is required");
         throw DomainException.Invalid(field, "INVALID_NAME", "must have the form loans/{loan}/interestDues/{YYYY-MM-DD}, a settlement date");
+    }
+
+    /// <summary>The fields every payment's recording checks alike (dividends, interest): its etag, a paid date, a positive amount.</summary>
+    private static (int? Version, DateOnly PaidDate) Payment(string etag, Google.Type.Date? paidDate, long amountFen)
+    {
+        var v = new Violations();
+        int? version = null;
+        v.Capture(() => version = Wire.Version(etag, "etag"));
+        var date = RequiredDate(v, paidDate, "paid_date");
+        if (amountFen <= 0)
+            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
+        v.ThrowIfAny();
+        return (version, date);
     }
 
     /// <summary>`loans/{loan}/dividends/{year}`.</summary>
