@@ -344,6 +344,25 @@ public sealed class MatrixFixture : CountyFixture
         })).Loan;
     }
 
+    /// <summary>
+    /// The interest of the loan's latest settlement period, written by the settlement's own code for the loan's county:
+    /// the due's name and amount.
+    /// </summary>
+    public async Task<(string Name, long AmountFen)> InterestDueAsync(Loan loan)
+    {
+        var settled = Boyi.Domain.Money.SettlementCalendar.LatestOnOrBefore(Boyi.Domain.ChinaTime.Today(TimeProvider.System));
+        await using (var conn = new Npgsql.NpgsqlConnection(Database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await Boyi.Infrastructure.Loans.InterestDueStore.WriteForSettlementAsync(conn, tx, (int)(Ledger.Id(loan.Name) / 1_000_000), settled,
+                DateTime.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        var due = (await new LoanService.LoanServiceClient(Channel).ListInterestDuesAsync(new ListInterestDuesRequest { Parent = loan.Name })).InterestDues[^1];
+        return (due.Name, due.AmountFen);
+    }
+
     public async Task<Job> JobAsync(Enterprise e, string town, string village) =>
         (await new JobService.JobServiceClient(Channel).PostJobAsync(new PostJobRequest
         {
@@ -898,6 +917,19 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             return await Call(() => Loans(c).RecordDividendPaymentAsync(new RecordDividendPaymentRequest
             {
                 Name = $"{loan.Name}/dividends/1", PaidDate = Today(), AmountFen = 400_000,
+            }).ResponseAsync);
+        }),
+        new("ListInterestDues", Kind.Object, async (role, foreign, c) =>
+        {
+            var loan = await DividendLoanOfAsync(role, foreign);
+            return await Call(() => Loans(c).ListInterestDuesAsync(new ListInterestDuesRequest { Parent = loan.Name }).ResponseAsync);
+        }),
+        new("RecordInterestPayment", Kind.Object, async (role, foreign, c) =>
+        {
+            var (name, amount) = await s.InterestDueAsync(await DividendLoanOfAsync(role, foreign));
+            return await Call(() => Loans(c).RecordInterestPaymentAsync(new RecordInterestPaymentRequest
+            {
+                Name = name, PaidDate = Today(), AmountFen = amount,
             }).ResponseAsync);
         }),
 

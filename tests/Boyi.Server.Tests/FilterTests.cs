@@ -136,6 +136,7 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
         ["ListPairingsRequest.state"] = t => (t.PairingOfEachStateAsync, t.ListPairingsAsync),
         ["ListLoansRequest.state"] = t => (t.LoanOfEachStateAsync, t.ListLoansAsync),
         ["ListDividendsRequest.state"] = t => (t.DividendOfEachStateAsync, t.ListDividendsAsync),
+        ["ListInterestDuesRequest.state"] = t => (t.InterestDueOfEachStateAsync, t.ListInterestDuesAsync),
     };
 
     private TestTown Town => s.County.Towns[0];
@@ -351,6 +352,55 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
     private async Task<List<(string, Enum)>> ListDividendsAsync(string filter) =>
         [.. (await Loans.ListDividendsAsync(new ListDividendsRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
             .Dividends.Select(d => (d.Name, (Enum)d.State))];
+
+    /// <summary>
+    /// Loans disbursed 400 days ago with the interest of the last two settlement periods, written by the settlement's
+    /// code: of a scheme with a year's grace, due, and paid for one loan; of a scheme with no grace, overdue.
+    /// </summary>
+    private async Task<List<(string, Enum)>> InterestDueOfEachStateAsync()
+    {
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        var wire = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day };
+        var loans = new List<Loan>();
+        foreach (var (grace, count) in new[] { (366, 2), (0, 1) })
+        {
+            var terms = LoanTests.MicroCredit();
+            terms.RepaymentGraceDays = grace;
+            var (scheme, lender) = await SchemeAndLenderAsync(terms);
+            for (var i = 0; i < count; i++)
+            {
+                var h = await Api.CreateHouseholdAsync(s, Town.Villages[0]);
+                var loan = (await Loans.CreateLoanAsync(new CreateLoanRequest
+                {
+                    Loan = new Loan { Household = h.Name, Borrower = $"{h.Name}/members/1", Scheme = scheme.Name, Lender = lender.Name, PrincipalFen = 1_000_000, TermMonths = 36 },
+                })).Loan;
+                loan = (await Loans.ApproveLoanAsync(new ApproveLoanRequest { Name = loan.Name })).Loan;
+                var d = today.AddDays(-400);
+                loans.Add((await Loans.DisburseLoanAsync(new DisburseLoanRequest
+                {
+                    Name = loan.Name, ContractNumber = $"F-{Guid.NewGuid():N}"[..20], DisbursementDate = new() { Year = d.Year, Month = d.Month, Day = d.Day },
+                })).Loan);
+            }
+        }
+        var last = Boyi.Domain.Money.SettlementCalendar.LatestOnOrBefore(today);
+        await using (var conn = new Npgsql.NpgsqlConnection(s.Database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            foreach (var settled in new[] { Boyi.Domain.Money.SettlementCalendar.Previous(last), last })
+                await Boyi.Infrastructure.Loans.InterestDueStore.WriteForSettlementAsync(conn, tx, 450923, settled, DateTime.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        var made = new List<InterestDue>();
+        foreach (var loan in loans)
+            made.AddRange((await Loans.ListInterestDuesAsync(new ListInterestDuesRequest { Parent = loan.Name })).InterestDues);
+        made[0] = (await Loans.RecordInterestPaymentAsync(new RecordInterestPaymentRequest { Name = made[0].Name, PaidDate = wire, AmountFen = made[0].AmountFen })).InterestDue;
+        return [.. made.Select(d => (d.Name, (Enum)d.State))];
+    }
+
+    private async Task<List<(string, Enum)>> ListInterestDuesAsync(string filter) =>
+        [.. (await Loans.ListInterestDuesAsync(new ListInterestDuesRequest { Parent = s.County.Name, Filter = filter, PageSize = AllOnOnePage }))
+            .InterestDues.Select(d => (d.Name, (Enum)d.State))];
 
     /// <summary>`status = POOR OR status = AT_RISK_OF_RELAPSE` lists the households GetCoverage counts, for a county, a town and a village.</summary>
     [Fact]

@@ -14,8 +14,8 @@ public sealed record LoanNoticeSubject(long LoanId, int CountyId, long? Guaranto
 /// <summary>
 /// Who hears of a loan's steps, written in the transaction of the step: the decision on an application goes to whoever
 /// applied (a person; an API client's application to the county's loan staff); a disbursement, overdue, default and
-/// compensation to the guarantor enterprise, when there is one, and the county's loan staff; an overdue dividend to the
-/// enterprise and the county. Each links to the loan.
+/// compensation to the guarantor enterprise, when there is one, and the county's loan staff; an overdue dividend or
+/// interest, and a loan current again, to the enterprise and the county. Each links to the loan.
 /// </summary>
 public static class LoanNotices
 {
@@ -50,6 +50,13 @@ public static class LoanNotices
     public static IEnumerable<NewNotification> DividendOverdue(LoanNoticeSubject loan, int year, DateOnly dueDate, long amountFen) =>
         PartiesOf(loan, "DIVIDEND_OVERDUE",
             $"贷款 loans/{loan.LoanId} 第 {year} 年分红 {amountFen / 100m:0.00} 元（{dueDate:yyyy-MM-dd} 应付）已逾期未付。");
+
+    public static IEnumerable<NewNotification> InterestOverdue(LoanNoticeSubject loan, DateOnly dueDate, long amountFen) =>
+        PartiesOf(loan, "INTEREST_OVERDUE", $"贷款 loans/{loan.LoanId} 利息 {amountFen / 100m:0.00} 元（{dueDate:yyyy-MM-dd} 应付）已逾期未付。");
+
+    /// <summary>An overdue loan whose overdue interest was paid, with nothing else overdue: current again.</summary>
+    public static IEnumerable<NewNotification> Current(LoanNoticeSubject loan, DateOnly date) =>
+        PartiesOf(loan, "LOAN_CURRENT", $"贷款 loans/{loan.LoanId} 的逾期款项已付清，自 {date:yyyy-MM-dd} 起恢复正常。");
 
     /// <summary>Writes <paramref name="notices"/> in the transaction <paramref name="db"/> is in.</summary>
     public static async Task WriteAsync(NotificationWriter writer, BoyiDbContext db, IEnumerable<NewNotification> notices, DateTime now, CancellationToken ct)

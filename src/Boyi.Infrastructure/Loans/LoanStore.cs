@@ -320,7 +320,8 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
         }, ct);
 
     /// <summary>
-    /// Records the principal repaid in full on a date; the lender's capacity is freed. Periods already settled on or
+    /// Records the principal repaid in full on a date, with the interest still owed (利随本清,
+    /// <see cref="InterestDueStore.SettleOnRepaymentAsync"/>); the lender's capacity is freed. Periods already settled on or
     /// after the date are corrected in the same transaction (<see cref="SubsidyCorrectionStore.ReconcileLoanAsync"/>).
     /// </summary>
     public async Task<LoanRecord> RepayAsync(BoyiDbContext db, long id, int? version, string actor, DateOnly date, CancellationToken ct)
@@ -332,6 +333,7 @@ public sealed class LoanStore(Database database, TimeProvider clock, Background.
             loan.RepaymentDate = date;
             await ReleaseAsync(db, loan, ct);
             await LoanWatch.ReleaseHeldAsync(db, loan, ct);
+            await InterestDueStore.SettleOnRepaymentAsync(db, loan, date, clock.UtcNow(), ct);
             return loan.PrincipalFen;
         }, ct);
         await SubsidyCorrectionStore.ReconcileLoanAsync(db, new(id, date, SubsidyCorrectionStore.RepaidReason(date)), actor, clock.UtcNow(), ct);

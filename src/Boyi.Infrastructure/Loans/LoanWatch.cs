@@ -9,23 +9,24 @@ using Npgsql;
 namespace Boyi.Infrastructure.Loans;
 
 /// <summary>What one day's watch did; null from <see cref="LoanWatch.RunAsync"/> when the day was done already.</summary>
-public sealed record LoanWatchResult(int Overdue, int Defaulted, int InterestRowsHeld, int DividendsOverdue);
+public sealed record LoanWatchResult(int Overdue, int Defaulted, int InterestRowsHeld, int DividendsOverdue, int InterestDuesOverdue);
 
 /// <summary>
 /// The daily overdue watch (DOMAIN.md "Overdue and default"), as of a China date, for every county in one transaction
 /// that claims the day (<see cref="JobRuns"/>): a second run of the day, or a second instance, does nothing.
 /// <list type="number">
 /// <item>Disbursed loans with an obligation overdue that day — the principal unrepaid after maturity + the scheme's
-/// repayment grace, a dividend unpaid after its due date + the dividend grace — become OVERDUE from the first day the
-/// earliest of them was overdue.</item>
+/// repayment grace, a dividend unpaid after its due date + the dividend grace, a period's interest unpaid after its due
+/// date + the repayment grace (<see cref="InterestDueStore"/>) — become OVERDUE from the first day the earliest of
+/// them was overdue.</item>
 /// <item>Overdue loans with an obligation overdue the scheme's days become DEFAULTED on the date of
-/// <see cref="Overdue.DefaultDate"/>; a loan marked overdue by staff for something Boyi does not record (interest)
-/// counts that as an obligation from its overdue date.</item>
+/// <see cref="Overdue.DefaultDate"/>; a loan marked overdue by staff for something Boyi does not record counts that
+/// as an obligation from its overdue date.</item>
 /// <item>Due interest-subsidy rows of overdue, defaulted and compensated loans are held (status 4), so a payment
 /// batch built from due rows skips them; repaying the loan makes them due again (<see cref="ReleaseHeldAsync"/>).</item>
 /// </list>
-/// Each move writes the loan's event (actor <see cref="Actor"/>) and its notifications; dividends that became overdue
-/// since the previous day watched notify the enterprise and the county. Reads and writes are a few set-based
+/// Each move writes the loan's event (actor <see cref="Actor"/>) and its notifications; dividends and interest dues that
+/// became overdue since the previous day watched notify the enterprise and the county. Reads and writes are a few set-based
 /// statements whatever the number of loans; only the loans that move are handled one by one (their notifications).
 /// </summary>
 public sealed class LoanWatch(Database database, TimeProvider clock, NotificationWriter notifications)
@@ -42,14 +43,11 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
     }
 
     /// <summary>
-    /// Per loan in state DISBURSED or OVERDUE: its principal when it was not repaid by the last on-time day before
-    /// <c>$1</c> (kind 1), and its dividends whose last on-time day is before <c>$1</c> and that were not paid on time
-    /// (kind 2); an overdue loan with none of them still comes, with kind 0, for the default by its overdue date.
+    /// What a loan <c>l</c> of scheme <c>s</c> owes that was due by the last on-time day before <c>$1</c> and not paid
+    /// on time: its principal when not repaid (kind 1), its dividends (kind 2) and its interest (kind 3, with the
+    /// repayment grace: the borrower's payments to the lender share it), with the day each was paid (null: unpaid).
     /// </summary>
-    private const string ObligationsSql =
-        "SELECT l.id, l.state, l.overdue_date, s.default_after_overdue_days, l.county_id, l.guarantor_id, l.applied_by, " +
-        "COALESCE(o.kind, 0), o.due, o.grace, o.paid_on, o.amount_fen, l.disbursement_date " +
-        "FROM loans l JOIN loan_schemes s ON s.id = l.scheme_id LEFT JOIN LATERAL (" +
+    internal const string OwedSql =
         "  SELECT 1 AS kind, l.maturity_date AS due, s.repayment_grace_days AS grace, NULL::date AS paid_on, l.principal_fen AS amount_fen " +
         "  WHERE l.maturity_date + s.repayment_grace_days < $1 " +
         "  UNION ALL " +
@@ -57,6 +55,19 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
         "  LEFT JOIN dividend_payments p ON p.ledger_id = d.id " +
         "  WHERE d.kind = 3 AND d.county_id = l.county_id AND d.loan_id = l.id AND d.corrects_id IS NULL " +
         "  AND d.accrual_date + s.dividend_grace_days < $1 AND (p.paid_date IS NULL OR p.paid_date > d.accrual_date + s.dividend_grace_days)" +
+        "  UNION ALL " +
+        "  SELECT 3, i.due_date, s.repayment_grace_days, i.paid_date, i.interest_fen FROM loan_interest_dues i " +
+        "  WHERE i.loan_id = l.id AND i.due_date + s.repayment_grace_days < $1 " +
+        "  AND (i.paid_date IS NULL OR i.paid_date > i.due_date + s.repayment_grace_days)";
+
+    /// <summary>
+    /// Per loan in state DISBURSED or OVERDUE: what it owes and did not pay on time (<see cref="OwedSql"/>); an
+    /// overdue loan with none of it still comes, with kind 0, for the default by its overdue date.
+    /// </summary>
+    private const string ObligationsSql =
+        "SELECT l.id, l.state, l.overdue_date, s.default_after_overdue_days, l.county_id, l.guarantor_id, l.applied_by, " +
+        "COALESCE(o.kind, 0), o.due, o.grace, o.paid_on, o.amount_fen, l.disbursement_date " +
+        "FROM loans l JOIN loan_schemes s ON s.id = l.scheme_id LEFT JOIN LATERAL (" + OwedSql +
         ") o ON true WHERE l.state IN (4, 6) AND (o.kind IS NOT NULL OR l.state = 6) ORDER BY l.id";
 
     public async Task<LoanWatchResult?> RunAsync(DateOnly asOf, CancellationToken ct) =>
@@ -122,8 +133,8 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
                 "AND l.county_id = d.county_id AND l.state IN (6, 7, 8)", conn, tx))
                 held = await cmd.ExecuteNonQueryAsync(ct);
 
-            // A dividend whose first overdue day falls after the previous day watched, and still unpaid: once each.
-            var newlyOverdue = rows.Where(o => o.Kind == 2 && o.PaidOn is null && o.Domain.LastOnTimeDay < asOf
+            // A dividend or interest whose first overdue day falls after the previous day watched, and still unpaid: once each.
+            var newlyOverdue = rows.Where(o => o.Kind is 2 or 3 && o.PaidOn is null && o.Domain.LastOnTimeDay < asOf
                 && (previous is null || o.Domain.LastOnTimeDay >= previous)).ToList();
 
             var subjects = rows.GroupBy(r => r.LoanId).ToDictionary(g => g.Key, g => g.First());
@@ -133,10 +144,14 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
             foreach (var (id, date) in defaulted)
                 notices.AddRange(LoanNotices.ForStep(Subject(subjects[id]), LoanState.Defaulted, date));
             foreach (var d in newlyOverdue)
-                notices.AddRange(LoanNotices.DividendOverdue(Subject(d), d.DueDate.Year - d.Disbursed!.Value.Year, d.DueDate, d.AmountFen));
+            {
+                notices.AddRange(d.Kind == 2
+                    ? LoanNotices.DividendOverdue(Subject(d), d.DueDate.Year - d.Disbursed!.Value.Year, d.DueDate, d.AmountFen)
+                    : LoanNotices.InterestOverdue(Subject(d), d.DueDate, d.AmountFen));
+            }
             foreach (var n in notices)
                 await notifications.AddAsync(conn, tx, n, now, ct);
-            return new LoanWatchResult(moved.Count, defaulted.Count, held, newlyOverdue.Count);
+            return new LoanWatchResult(moved.Count, defaulted.Count, held, newlyOverdue.Count(o => o.Kind == 2), newlyOverdue.Count(o => o.Kind == 3));
         }, ct);
 
     /// <summary>
@@ -168,9 +183,12 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
         return await Background.Rows.ReadAsync(cmd, r => (r.GetInt64(0), r.GetFieldValue<DateOnly>(1)), ct);
     }
 
-    private static string Describe(Obligation o) => o.Kind == 1
-        ? $"Principal due {o.DueDate:yyyy-MM-dd} not repaid within {o.Grace} days"
-        : $"Dividend due {o.DueDate:yyyy-MM-dd} not paid within {o.Grace} days";
+    private static string Describe(Obligation o) => o.Kind switch
+    {
+        1 => $"Principal due {o.DueDate:yyyy-MM-dd} not repaid within {o.Grace} days",
+        2 => $"Dividend due {o.DueDate:yyyy-MM-dd} not paid within {o.Grace} days",
+        _ => $"Interest due {o.DueDate:yyyy-MM-dd} not paid within {o.Grace} days",
+    };
 
     private static LoanNoticeSubject Subject(Obligation o) => new(o.LoanId, o.CountyId, o.GuarantorId, o.AppliedBy);
 }

@@ -33,10 +33,10 @@ public sealed class InterestSubsidyStore(Database database, TimeProvider clock)
 
     private const int InsertBatch = 5_000;
 
-    /// <summary>The counties that have loans, for a run over all of them.</summary>
+    /// <summary>The counties that have loan schemes, for a run over all of them (every loan owes interest, subsidised or not).</summary>
     public async Task<List<int>> CountiesAsync(CancellationToken ct)
     {
-        await using var cmd = database.DataSource.CreateCommand("SELECT DISTINCT county_id FROM loan_schemes WHERE subsidy_years > 0 ORDER BY county_id");
+        await using var cmd = database.DataSource.CreateCommand("SELECT DISTINCT county_id FROM loan_schemes ORDER BY county_id");
         var counties = new List<int>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -68,6 +68,8 @@ public sealed class InterestSubsidyStore(Database database, TimeProvider clock)
             lockCmd.Parameters.Add(new() { Value = countyId });
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
+        // The borrowers' interest of the period, due from every loan, settles with the subsidy (Loans.InterestDueStore).
+        await Loans.InterestDueStore.WriteForSettlementAsync(conn, tx, countyId, settlementDate, clock.GetUtcNow().UtcDateTime, ct);
 
         var loans = await LoansAsync(conn, tx, countyId, first, last, ct);
         if (loans.Count == 0)

@@ -162,6 +162,9 @@ public static class RpcPolicies
         // Dividends of entrusted loans: the enterprise that owes them, and county staff, record their payment.
         ["/boyi.v1.LoanService/ListDividends"] = new(Scopes.LoansRead, EnterpriseReaders),
         ["/boyi.v1.LoanService/RecordDividendPayment"] = new(Scopes.LoansWrite, EnterpriseActors),
+        // Borrowers' interest: county staff and auditors see a county's, the enterprise of record what it pays (and records it).
+        ["/boyi.v1.LoanService/ListInterestDues"] = new(Scopes.LoansRead, [Roles.CountyAdmin, Roles.EnterpriseUser, Roles.Auditor]),
+        ["/boyi.v1.LoanService/RecordInterestPayment"] = new(Scopes.LoansWrite, EnterpriseActors),
 
         // Subsidies: county admins start runs (the recurring jobs run them anyway) and correct rows; county staff and auditors read their
         // county's ledger; an enterprise reads only its own employment rows (narrowed in the service).

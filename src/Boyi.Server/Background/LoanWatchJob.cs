@@ -15,7 +15,7 @@ public sealed class LoanWatchJob(LoanWatch watch, JobContext job, ILogger<LoanWa
         if (result is null)
             log.LogInformation("Loan overdue watch of {Day}: done already", day);
         else
-            log.LogInformation("Loan overdue watch of {Day}: {Overdue} overdue, {Defaulted} defaulted, {Held} interest rows held, {Dividends} dividends overdue",
-                day, result.Overdue, result.Defaulted, result.InterestRowsHeld, result.DividendsOverdue);
+            log.LogInformation("Loan overdue watch of {Day}: {Overdue} overdue, {Defaulted} defaulted, {Held} interest rows held, {Dividends} dividends and {Interest} interest dues overdue",
+                day, result.Overdue, result.Defaulted, result.InterestRowsHeld, result.DividendsOverdue, result.InterestDuesOverdue);
     }
 }

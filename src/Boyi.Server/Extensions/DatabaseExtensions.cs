@@ -72,6 +72,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Loans.DividendStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Loans.InterestDueStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanWatch>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<PartnershipTotals>();

@@ -31,6 +31,7 @@ public static class ListFilters
 
     public static readonly FilterField[] Loans = [FilterField.Enum<LoanState>("state", anyOf: true)];
     public static readonly FilterField[] Dividends = [FilterField.Enum<DividendState>("state", anyOf: true)];
+    public static readonly FilterField[] InterestDues = [FilterField.Enum<InterestDueState>("state", anyOf: true)];
 
     /// <summary>The request messages that carry a `filter`, and the fields it accepts.</summary>
     public static readonly IReadOnlyDictionary<MessageDescriptor, FilterField[]> ByRequest = new Dictionary<MessageDescriptor, FilterField[]>
@@ -44,5 +45,6 @@ public static class ListFilters
         [ListVillagesRequest.Descriptor] = Villages,
         [ListLoansRequest.Descriptor] = Loans,
         [ListDividendsRequest.Descriptor] = Dividends,
+        [ListInterestDuesRequest.Descriptor] = InterestDues,
     };
 }

@@ -11,7 +11,7 @@ using Dom = Boyi.Domain.Loans;
 
 namespace Boyi.Server.Services;
 
-public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, Mutations mutations, ActorDirectory actors, TimeProvider clock)
+public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, InterestDueStore interest, Mutations mutations, ActorDirectory actors, TimeProvider clock)
     : LoanService.LoanServiceBase
 {
     // ---- schemes ----
@@ -339,52 +339,54 @@ public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, Mu
     public override async Task<ListDividendsResponse> ListDividends(ListDividendsRequest request, ServerCallContext context)
     {
         var filter = Filter.Parse(request.Filter, ListFilters.Dividends);
-        long? loan = null, enterprise = null;
-        int county;
-        if (request.Parent.StartsWith("loans/", StringComparison.Ordinal))
-            county = (int)((loan = ResourceNames.ParseLoan(request.Parent, "parent")) / LoanStore.IdFactor);
-        else if (request.Parent.StartsWith("enterprises/", StringComparison.Ordinal))
-            county = Boyi.Domain.Registry.Ids.CountyOfEnterprise((enterprise = ResourceNames.ParseEnterprise(request.Parent, "parent")).Value);
-        else
-            county = ResourceNames.ParseCounty(request.Parent, "parent");
-        var size = Paging.Size(request.PageSize);
-        var key = $"dividends|{request.Parent}|{filter}";
-        var after = Paging.After(request.PageToken, key);
+        var (scope, key, after, size) = await PaymentListAsync(context, request.Parent, request.PageSize, request.PageToken, $"dividends|{request.Parent}|{filter}");
         var response = new ListDividendsResponse();
-        var reach = context.Reach();
-        long? town = null;
-        if (loan is { } id)
-            await ReachableAsync(id, context);
-        else if (!reach.Everything)
-        {
-            // As for loans: each caller the part it reaches; a list about what is not theirs is empty.
-            if (county != reach.CountyId || reach.EnterpriseId is { } mine && enterprise is { } other && other != mine)
-                return response;
-        }
-        if (!reach.Everything)
-        {
-            town = reach.TownId;
-            enterprise = reach.EnterpriseId ?? enterprise;
-        }
+        if (scope is not { } q)
+            return response;
         var today = Boyi.Domain.ChinaTime.Today(clock);
         var states = filter.GetEnums<DividendState>("state")?.Select(s => (DividendStanding)(int)s).ToList();
-        var rows = await dividends.ListAsync(new DividendQuery(county, today, loan, enterprise, town, states), after, size + 1, context.CancellationToken);
+        var rows = await dividends.ListAsync(new DividendQuery(q.County, today, q.Loan, q.Enterprise, q.Town, states), after, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, r => r.LedgerId);
         response.Dividends.AddRange(items.Select(d => d.ToProto(today, MaskBorrower(context, d.Entrusted, d.LoanState))));
         response.NextPageToken = next;
         return response;
     }
 
+    /// <summary>
+    /// The part of a payment list (dividends, interest dues) the caller reaches, from its parent — `loans/{loan}`,
+    /// `enterprises/{enterprise}` or `counties/{county}` — as for loans: a town officer their town's, an enterprise its
+    /// own; null (an empty list) for a list about what is not theirs; an unreachable loan answers NOT_FOUND.
+    /// </summary>
+    private async Task<((int County, long? Loan, long? Enterprise, long? Town)? Scope, string Key, long? After, int Size)> PaymentListAsync(
+        ServerCallContext context, string parent, int pageSize, string pageToken, string key)
+    {
+        long? loan = null, enterprise = null, town = null;
+        int county;
+        if (parent.StartsWith("loans/", StringComparison.Ordinal))
+            county = (int)((loan = ResourceNames.ParseLoan(parent, "parent")) / LoanStore.IdFactor);
+        else if (parent.StartsWith("enterprises/", StringComparison.Ordinal))
+            county = Boyi.Domain.Registry.Ids.CountyOfEnterprise((enterprise = ResourceNames.ParseEnterprise(parent, "parent")).Value);
+        else
+            county = ResourceNames.ParseCounty(parent, "parent");
+        var size = Paging.Size(pageSize);
+        var after = Paging.After(pageToken, key);
+        var reach = context.Reach();
+        if (loan is { } id)
+            await ReachableAsync(id, context);
+        else if (!reach.Everything && (county != reach.CountyId || reach.EnterpriseId is { } mine && enterprise is { } other && other != mine))
+            return (null, key, after, size);
+        if (!reach.Everything)
+        {
+            town = reach.TownId;
+            enterprise = reach.EnterpriseId ?? enterprise;
+        }
+        return ((county, loan, enterprise, town), key, after, size);
+    }
+
     public override async Task<RecordDividendPaymentResponse> RecordDividendPayment(RecordDividendPaymentRequest request, ServerCallContext context)
     {
         var (loan, year) = ParseDividend(request.Name, "name");
-        var v = new Violations();
-        int? version = null;
-        v.Capture(() => version = Wire.Version(request.Etag, "etag"));
-        var date = RequiredDate(v, request.PaidDate, "paid_date");
-        if (request.AmountFen <= 0)
-            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
-        v.ThrowIfAny();
+        var (version, date) = Payment(request.Etag, request.PaidDate, request.AmountFen);
         // The enterprise of record (the guarantor) or county staff; anyone else's answers like a missing one.
         await ReachableAsync(loan, context);
         var actor = context.Caller().Principal;
@@ -393,6 +395,69 @@ public sealed class LoanGrpcService(LoanStore store, DividendStore dividends, Mu
             var d = await dividends.RecordPaymentAsync(db, loan, year, version, date, request.AmountFen, Optional(request.Reference), actor, ct);
             return new RecordDividendPaymentResponse { Dividend = d.ToProto(Boyi.Domain.ChinaTime.Today(clock), MaskBorrower(context, d.Entrusted, d.LoanState)) };
         });
+    }
+
+    // ---- borrowers' interest ----
+
+    public override async Task<ListInterestDuesResponse> ListInterestDues(ListInterestDuesRequest request, ServerCallContext context)
+    {
+        var filter = Filter.Parse(request.Filter, ListFilters.InterestDues);
+        var (scope, key, after, size) = await PaymentListAsync(context, request.Parent, request.PageSize, request.PageToken,
+            $"interest-dues|{request.Parent}|{filter}");
+        var response = new ListInterestDuesResponse();
+        if (scope is not { } q)
+            return response;
+        var today = Boyi.Domain.ChinaTime.Today(clock);
+        var states = filter.GetEnums<InterestDueState>("state")?.Select(s => (InterestDueStanding)(int)s).ToList();
+        // The policy lets no town officer in, so the scope's town is always null here.
+        var rows = await interest.ListAsync(new InterestDueQuery(q.County, today, q.Loan, q.Enterprise, states), after, size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, key, r => r.Id);
+        response.InterestDues.AddRange(items.Select(d => d.ToProto(today, MaskBorrower(context, d.Entrusted, d.LoanState))));
+        response.NextPageToken = next;
+        return response;
+    }
+
+    public override async Task<RecordInterestPaymentResponse> RecordInterestPayment(RecordInterestPaymentRequest request, ServerCallContext context)
+    {
+        var (loan, periodEnd) = ParseInterestDue(request.Name, "name");
+        var (version, date) = Payment(request.Etag, request.PaidDate, request.AmountFen);
+        // County staff, or the enterprise that pays it; anyone else's answers like a missing one.
+        await ReachableAsync(loan, context);
+        var actor = context.Caller().Principal;
+        var enterprise = context.Reach().EnterpriseId;
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var d = await interest.RecordPaymentAsync(db, loan, periodEnd, version, date, request.AmountFen, Optional(request.Reference), actor, enterprise, ct);
+            return new RecordInterestPaymentResponse
+            {
+                InterestDue = d.ToProto(Boyi.Domain.ChinaTime.Today(clock), MaskBorrower(context, d.Entrusted, d.LoanState)),
+            };
+        });
+    }
+
+    /// <summary>`loans/{loan}/interestDues/{yyyy-MM-dd}`, the date a settlement date.</summary>
+    private static (long Loan, DateOnly PeriodEnd) ParseInterestDue(string name, string field)
+    {
+        var cut = name.LastIndexOf("/interestDues/", StringComparison.Ordinal);
+        if (cut > 0 && DateOnly.TryParseExact(name.AsSpan(cut + "/interestDues/".Length), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var end) && Boyi.Domain.Money.SettlementCalendar.IsSettlementDate(end))
+            return (ResourceNames.ParseLoan(name[..cut], field), end);
+        if (string.IsNullOrEmpty(name))
+            throw DomainException.Invalid(field, "REQUIRED", "is required");
+        throw DomainException.Invalid(field, "INVALID_NAME", "must have the form loans/{loan}/interestDues/{YYYY-MM-DD}, a settlement date");
+    }
+
+    /// <summary>The fields every payment's recording checks alike (dividends, interest): its etag, a paid date, a positive amount.</summary>
+    private static (int? Version, DateOnly PaidDate) Payment(string etag, Google.Type.Date? paidDate, long amountFen)
+    {
+        var v = new Violations();
+        int? version = null;
+        v.Capture(() => version = Wire.Version(etag, "etag"));
+        var date = RequiredDate(v, paidDate, "paid_date");
+        if (amountFen <= 0)
+            v.Add("amount_fen", "NOT_POSITIVE", "must be more than 0");
+        v.ThrowIfAny();
+        return (version, date);
     }
 
     /// <summary>`loans/{loan}/dividends/{year}`.</summary>
