@@ -83,7 +83,7 @@ public sealed record DutyPolicy
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>Every broken bound, field by field (names as in the <c>DutyPolicy</c> message: <c>festivals[1].day</c>).</summary>
+    /// <summary>Every broken bound, field by field (paths as in the <c>DutyPolicy</c> message: <c>festivals[1].lunar_day</c>).</summary>
     public Violations Validate()
     {
         var v = new Violations();
@@ -105,8 +105,8 @@ public sealed record DutyPolicy
             var f = Festivals[i];
             var at = $"festivals[{i}]";
             CodeAndName(v, at, f.Code, f.Name);
-            Range(v, $"{at}.month", f.Month, 1, 12);
-            Range(v, $"{at}.day", f.Day, 1, 30);
+            Range(v, $"{at}.lunar_month", f.Month, 1, 12);
+            Range(v, $"{at}.lunar_day", f.Day, 1, 30);
         }
         foreach (var dup in Festivals.GroupBy(f => f.Code).Where(g => g.Key is not null && g.Count() > 1))
             v.Add("festivals", "DUPLICATE_CODE", $"{dup.Key} is named more than once");
@@ -121,11 +121,11 @@ public sealed record DutyPolicy
             var at = $"busy_seasons[{i}]";
             CodeAndName(v, at, s.Code, s.Name);
             if (s.From.Year is < MinYear or > MaxYear)
-                v.Add($"{at}.from", "OUT_OF_RANGE", $"must be in the years {MinYear}–{MaxYear}");
+                v.Add($"{at}.start_date", "OUT_OF_RANGE", $"must be in the years {MinYear}–{MaxYear}");
             else if (s.To < s.From)
-                v.Add($"{at}.to", "BEFORE_START", "must not be before from");
+                v.Add($"{at}.end_date", "BEFORE_START", "must not be before the start date");
             else if (s.To.Year != s.From.Year)
-                v.Add($"{at}.to", "OTHER_YEAR", "must be in the same calendar year as from");
+                v.Add($"{at}.end_date", "OTHER_YEAR", "must be in the same calendar year as the start date");
         }
         // Within a year, a code names one season and seasons do not overlap: one visit in each, told apart by its dates.
         foreach (var year in BusySeasons.Where(s => s.To >= s.From).GroupBy(s => s.From.Year))
@@ -136,7 +136,7 @@ public sealed record DutyPolicy
             for (var i = 1; i < ordered.Count; i++)
             {
                 if (ordered[i].From <= ordered[i - 1].To)
-                    v.Add($"busy_seasons[{IndexOf(ordered[i])}].from", "OVERLAPS",
+                    v.Add($"busy_seasons[{IndexOf(ordered[i])}].start_date", "OVERLAPS",
                         $"overlaps {ordered[i - 1].Code} ({ordered[i - 1].From:yyyy-MM-dd}–{ordered[i - 1].To:yyyy-MM-dd})");
             }
         }
@@ -169,7 +169,7 @@ public sealed record DutyPolicy
         v.Required($"{at}.code", code);
         if (!string.IsNullOrEmpty(code) && (code.Length > MaxCodeLength || !code.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')))
             v.Add($"{at}.code", "INVALID_CODE", $"must be UPPER_SNAKE (A–Z, 0–9, _), at most {MaxCodeLength} characters");
-        v.Required($"{at}.name", name);
-        v.MaxLength($"{at}.name", name, MaxNameLength);
+        v.Required($"{at}.display_name", name);
+        v.MaxLength($"{at}.display_name", name, MaxNameLength);
     }
 }

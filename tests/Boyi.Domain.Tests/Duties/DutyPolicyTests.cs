@@ -35,7 +35,7 @@ public class DutyPolicyTests
         Assert.Equal("INVALID_ARGUMENT", e.Reason);
         Assert.Equal(
             ["contacts_per_month", "correction_window_hours", "death_visit_days", "entry_window_days", "festival_days_before", "festivals",
-             "festivals", "festivals[1].day", "festivals[1].month", "festivals[1].name", "festivals[2].code"],
+             "festivals", "festivals[1].display_name", "festivals[1].lunar_day", "festivals[1].lunar_month", "festivals[2].code"],
             e.Violations.Select(v => v.Field).Order(StringComparer.Ordinal));
         Assert.Contains(e.Violations, v => v is { Field: "festivals", Reason: "DUPLICATE_CODE" });
         Assert.Contains(e.Violations, v => v is { Field: "festivals", Reason: "DUPLICATE_DATE" });
@@ -60,8 +60,8 @@ public class DutyPolicyTests
         };
         var v = p.Validate().Items;
         Assert.Equal(
-            [("busy_seasons", "DUPLICATE_CODE"), ("busy_seasons[1].from", "OVERLAPS"),
-             ("busy_seasons[2].to", "OTHER_YEAR"), ("busy_seasons[3].to", "BEFORE_START"), ("busy_seasons[7].from", "OUT_OF_RANGE")],
+            [("busy_seasons", "DUPLICATE_CODE"), ("busy_seasons[1].start_date", "OVERLAPS"),
+             ("busy_seasons[2].end_date", "OTHER_YEAR"), ("busy_seasons[3].end_date", "BEFORE_START"), ("busy_seasons[7].start_date", "OUT_OF_RANGE")],
             v.Select(x => (x.Field, x.Reason)).Order());
     }
 }

@@ -289,6 +289,42 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "duty_policy_revisions",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    contacts_per_month = table.Column<int>(type: "integer", nullable: false),
+                    visits_per_quarter = table.Column<int>(type: "integer", nullable: false),
+                    entry_window_days = table.Column<int>(type: "integer", nullable: false),
+                    correction_window_hours = table.Column<int>(type: "integer", nullable: false),
+                    festival_days_before = table.Column<int>(type: "integer", nullable: false),
+                    festival_days_after = table.Column<int>(type: "integer", nullable: false),
+                    difficulty_visit_days = table.Column<int>(type: "integer", nullable: false),
+                    life_event_visit_days = table.Column<int>(type: "integer", nullable: false),
+                    death_visit_days = table.Column<int>(type: "integer", nullable: false),
+                    dispute_visit_days = table.Column<int>(type: "integer", nullable: false),
+                    festivals = table.Column<string>(type: "jsonb", nullable: false),
+                    busy_seasons = table.Column<string>(type: "jsonb", nullable: false),
+                    changed_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    change_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_duty_policy_revisions", x => new { x.county_id, x.revision });
+                    table.CheckConstraint("ck_duty_policy_revisions_lists", "jsonb_typeof(festivals) = 'array' AND jsonb_typeof(busy_seasons) = 'array'");
+                    table.CheckConstraint("ck_duty_policy_revisions_numbers", "contacts_per_month BETWEEN 1 AND 31 AND visits_per_quarter BETWEEN 1 AND 13 AND entry_window_days BETWEEN 1 AND 31 AND correction_window_hours BETWEEN 0 AND 168 AND festival_days_before BETWEEN 0 AND 60 AND festival_days_after BETWEEN 0 AND 60 AND difficulty_visit_days BETWEEN 1 AND 60 AND life_event_visit_days BETWEEN 1 AND 60 AND death_visit_days BETWEEN 1 AND 60 AND dispute_visit_days BETWEEN 1 AND 60");
+                    table.CheckConstraint("ck_duty_policy_revisions_revision", "revision >= 1");
+                    table.ForeignKey(
+                        name: "fk_duty_policy_revisions_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "employment_subsidy_schemes",
                 columns: table => new
                 {
@@ -1842,6 +1878,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "dividend_payments");
+
+            migrationBuilder.DropTable(
+                name: "duty_policy_revisions");
 
             migrationBuilder.DropTable(
                 name: "employment_subsidy_schemes");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261205214449_Initial")]
+    [Migration("20261206001246_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1972,6 +1972,95 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("villages", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Duties.DutyPolicyRevisionRow", b =>
+                {
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("BusySeasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("busy_seasons");
+
+                    b.Property<DateTime>("ChangeTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("change_time");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<int>("ContactsPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("contacts_per_month");
+
+                    b.Property<int>("CorrectionWindowHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("correction_window_hours");
+
+                    b.Property<int>("DeathVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("death_visit_days");
+
+                    b.Property<int>("DifficultyVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("difficulty_visit_days");
+
+                    b.Property<int>("DisputeVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispute_visit_days");
+
+                    b.Property<int>("EntryWindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_window_days");
+
+                    b.Property<int>("FestivalDaysAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("festival_days_after");
+
+                    b.Property<int>("FestivalDaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("festival_days_before");
+
+                    b.Property<string>("Festivals")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("festivals");
+
+                    b.Property<int>("LifeEventVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("life_event_visit_days");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("VisitsPerQuarter")
+                        .HasColumnType("integer")
+                        .HasColumnName("visits_per_quarter");
+
+                    b.HasKey("CountyId", "Revision")
+                        .HasName("pk_duty_policy_revisions");
+
+                    b.ToTable("duty_policy_revisions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_duty_policy_revisions_lists", "jsonb_typeof(festivals) = 'array' AND jsonb_typeof(busy_seasons) = 'array'");
+
+                            t.HasCheckConstraint("ck_duty_policy_revisions_numbers", "contacts_per_month BETWEEN 1 AND 31 AND visits_per_quarter BETWEEN 1 AND 13 AND entry_window_days BETWEEN 1 AND 31 AND correction_window_hours BETWEEN 0 AND 168 AND festival_days_before BETWEEN 0 AND 60 AND festival_days_after BETWEEN 0 AND 60 AND difficulty_visit_days BETWEEN 1 AND 60 AND life_event_visit_days BETWEEN 1 AND 60 AND death_visit_days BETWEEN 1 AND 60 AND dispute_visit_days BETWEEN 1 AND 60");
+
+                            t.HasCheckConstraint("ck_duty_policy_revisions_revision", "revision >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Identity.BoyiUser", b =>
                 {
                     b.Property<string>("Id")
@@ -3245,6 +3334,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_villages_towns_town_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Duties.DutyPolicyRevisionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_duty_policy_revisions_counties_county_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Loans.DividendPaymentRow", b =>
