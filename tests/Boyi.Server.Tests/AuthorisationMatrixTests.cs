@@ -456,6 +456,18 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private static HouseholdService.HouseholdServiceClient Households(GrpcChannel c) => new(c);
     private static CadreService.CadreServiceClient Cadres(GrpcChannel c) => new(c);
     private static PairingService.PairingServiceClient Pairings(GrpcChannel c) => new(c);
+    private static DutyPolicyService.DutyPolicyServiceClient Duties(GrpcChannel c) => new(c);
+
+    private string DutyPolicyName(bool foreign) => $"{(foreign ? s.B : s.County).Name}/dutyPolicy";
+
+    /// <summary>A stored revision in the county (the all-scopes client stores one where there is none), so its list is not empty.</summary>
+    private async Task StoredDutyPolicyAsync(bool foreign)
+    {
+        var client = Duties(s.Channel);
+        var current = (await client.GetDutyPolicyAsync(new GetDutyPolicyRequest { Name = DutyPolicyName(foreign) })).Policy;
+        if (current.Revision == 0)
+            await client.UpdateDutyPolicyAsync(new UpdateDutyPolicyRequest { Policy = current, Reason = "矩阵测试" });
+    }
 
     private List<Case> Cases() =>
     [
@@ -621,6 +633,22 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             var current = (await s.Pairings.GetPairingPolicyAsync(new GetPairingPolicyRequest { Name = name })).Policy;
             current.Etag = "";
             return await Call(() => Pairings(c).UpdatePairingPolicyAsync(new UpdatePairingPolicyRequest { Policy = current }).ResponseAsync);
+        }),
+        // Duty policy: a county-wide object, its own to every person of county A (town officers and cadres too), county B's foreign.
+        new("GetDutyPolicy", Kind.Object, (_, foreign, c) => Call(() =>
+            Duties(c).GetDutyPolicyAsync(new GetDutyPolicyRequest { Name = DutyPolicyName(foreign) }).ResponseAsync)),
+        new("UpdateDutyPolicy", Kind.Object, async (_, foreign, c) =>
+        {
+            var current = (await Duties(s.Channel).GetDutyPolicyAsync(new GetDutyPolicyRequest { Name = DutyPolicyName(foreign) })).Policy;
+            current.Etag = "";
+            current.ContactsPerMonth = 1 + Next() % 2;
+            return await Call(() => Duties(c).UpdateDutyPolicyAsync(new UpdateDutyPolicyRequest { Policy = current, Reason = "矩阵测试" }).ResponseAsync);
+        }),
+        new("ListDutyPolicyRevisions", Kind.List, async (_, foreign, c) =>
+        {
+            await StoredDutyPolicyAsync(foreign);
+            return await List(async () =>
+                (await Duties(c).ListDutyPolicyRevisionsAsync(new ListDutyPolicyRevisionsRequest { Parent = DutyPolicyName(foreign) })).Revisions.Count);
         }),
         new("GetCoverage", Kind.Object, (role, foreign, c) => Call(() =>
             Pairings(c).GetCoverageAsync(new GetCoverageRequest { Scope = role == Roles.TownOfficer ? Area(role, foreign).Town : Area(role, foreign).County }).ResponseAsync)),

@@ -61,12 +61,18 @@ public static class Scopes
     /// <summary>Marking notifications read.</summary>
     public const string NotificationsWrite = "notifications.write";
 
+    /// <summary>Reading a county's contact-duty policy and its revisions.</summary>
+    public const string DutiesRead = "duties.read";
+    /// <summary>Changing a county's contact-duty policy.</summary>
+    public const string DutiesWrite = "duties.write";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
         SubsidiesRead, SubsidiesRun, SubsidiesCorrect, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
+        DutiesRead, DutiesWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
@@ -80,6 +86,11 @@ public static class Roles
     public const string Cadre = "cadre";
     public const string EnterpriseUser = "enterprise_user";
     public const string Auditor = "auditor";
+
+    /// <summary>Reading a county's contact-duty policy and its revisions.</summary>
+    public const string DutiesRead = "duties.read";
+    /// <summary>Changing a county's contact-duty policy.</summary>
+    public const string DutiesWrite = "duties.write";
 
     public static IReadOnlyList<string> All { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
 }

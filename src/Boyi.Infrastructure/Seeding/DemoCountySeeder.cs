@@ -190,6 +190,7 @@ public static class DemoCountySeeder
         var pairings = watch.Elapsed;
         if (county.Loans is { } loans)
             await DemoLoans.WriteAsync(conn, loans, ct);
+        await DemoDutyPolicy.WriteAsync(conn, county.County.Id, county.County.CreateTime, ct);
         await UpsertCountersAsync(conn, county, ct);
         var rest = watch.Elapsed;
         await tx.CommitAsync(ct);

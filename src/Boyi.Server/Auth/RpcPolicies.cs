@@ -25,6 +25,7 @@ public static class RpcPolicies
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
     private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
     private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
+    private static readonly string[] DutyReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {
@@ -72,6 +73,12 @@ public static class RpcPolicies
         ["/boyi.v1.PairingService/CreatePairingProposal"] = new(Scopes.PairingWrite, Staff),
         ["/boyi.v1.PairingService/GetPairingProposal"] = new(Scopes.PairingRead, Staff),
         ["/boyi.v1.PairingService/AcceptPairingProposal"] = new(Scopes.PairingWrite, Staff),
+
+        // Contact duties: the county's policy is read by everyone who works with it in the county (staff, cadres, auditors)
+        // and set by county administrators.
+        ["/boyi.v1.DutyPolicyService/GetDutyPolicy"] = new(Scopes.DutiesRead, DutyReaders),
+        ["/boyi.v1.DutyPolicyService/UpdateDutyPolicy"] = new(Scopes.DutiesWrite, Admin),
+        ["/boyi.v1.DutyPolicyService/ListDutyPolicyRevisions"] = new(Scopes.DutiesRead, DutyReaders),
 
         // Long-running operations: anyone may ask after the operations they started themselves (others' are NOT_FOUND).
         // Deleting, cancelling and waiting answer UNIMPLEMENTED (NOT_SUPPORTED); listed so that they answer that, not PERMISSION_DENIED.

@@ -81,6 +81,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.SubsidyLedgerStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.SubsidyCorrectionStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.PaymentBatchStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Duties.DutyPolicyStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

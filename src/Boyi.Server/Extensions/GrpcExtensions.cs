@@ -76,6 +76,7 @@ public static class GrpcExtensions
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
+        app.MapGrpcService<DutyPolicyGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();

@@ -112,6 +112,21 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Seed_StoresTheDutyPolicy_WithBusySeasonsForEveryYearOfTheDemo()
+    {
+        var stored = await new Boyi.Infrastructure.Duties.DutyPolicyStore(Database, Seeded.Clock).GetAsync(County, CancellationToken.None);
+        Assert.Equal((1, "system:demo"), (stored.Revision, stored.ChangedBy));
+        Assert.False(stored.Policy.Validate().Any);
+        Assert.Equal(Boyi.Domain.Duties.DutyPolicy.DefaultFestivals, stored.Policy.Festivals);
+        // The pairings start in 2016; every year from then to the next has its three seasons, the July 双抢 among them.
+        var years = stored.Policy.BusySeasons.GroupBy(b => b.From.Year).ToDictionary(g => g.Key, g => g.Select(b => b.Code).ToArray());
+        Assert.Equal(Enumerable.Range(2016, Today.Year + 1 - 2016 + 1), years.Keys.Order());
+        Assert.All(years.Values, codes => Assert.Equal(["SPRING_PLOUGHING", "DOUBLE_HARVEST", "AUTUMN_HARVEST"], codes));
+        Assert.Contains(new Boyi.Domain.Duties.BusySeason("DOUBLE_HARVEST", "双抢", new DateOnly(Today.Year, 7, 1), new DateOnly(Today.Year, 7, 31)),
+            stored.Policy.BusySeasons);
+    }
+
+    [Fact]
     public async Task Seed_WritesTheCountyWithBobaisTownsAndItsPolicy()
     {
         Assert.True(Seeded.Seeded);
