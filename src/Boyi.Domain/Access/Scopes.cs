@@ -56,12 +56,18 @@ public static class Scopes
     /// <summary>Marking notifications read.</summary>
     public const string NotificationsWrite = "notifications.write";
 
+    /// <summary>Reading contact records of cadres with their households, their revisions and photos.</summary>
+    public const string ContactsRead = "contacts.read";
+    /// <summary>Recording contacts, correcting them (their author, within the correction window) and adding photos.</summary>
+    public const string ContactsWrite = "contacts.write";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
         PairingRead, PairingWrite, PersonalData, AuditRead, EnterprisesRead, EnterprisesWrite, EnterprisesApprove,
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
         SubsidiesRead, SubsidiesRun, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
+        ContactsRead, ContactsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

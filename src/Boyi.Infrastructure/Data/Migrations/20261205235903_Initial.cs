@@ -1291,6 +1291,56 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contact_records",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    cadre_id = table.Column<long>(type: "bigint", nullable: false),
+                    pairing_id = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    occur_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    occur_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    diary_done = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    diary_seen_and_heard = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    diary_thoughts = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    photo_count = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    correctable_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_records", x => x.id);
+                    table.CheckConstraint("ck_contact_records_diary", "(kind = 2) = (diary_done IS NOT NULL AND diary_seen_and_heard IS NOT NULL AND diary_thoughts IS NOT NULL) AND (kind = 2 OR (diary_done IS NULL AND diary_seen_and_heard IS NULL AND diary_thoughts IS NULL))");
+                    table.CheckConstraint("ck_contact_records_kind", "kind IN (1, 2, 3)");
+                    table.ForeignKey(
+                        name: "fk_contact_records_cadres_cadre_id",
+                        column: x => x.cadre_id,
+                        principalTable: "cadres",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_contact_records_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_contact_records_pairings_pairing_id",
+                        column: x => x.pairing_id,
+                        principalTable: "pairings",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "subsidy_ledger",
                 columns: table => new
                 {
@@ -1344,6 +1394,100 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contact_help_items",
+                columns: table => new
+                {
+                    record_id = table.Column<long>(type: "bigint", nullable: false),
+                    position = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_help_items", x => new { x.record_id, x.position });
+                    table.CheckConstraint("ck_contact_help_items_amount", "amount_fen BETWEEN 0 AND 100000000");
+                    table.ForeignKey(
+                        name: "fk_contact_help_items_contact_records_record_id",
+                        column: x => x.record_id,
+                        principalTable: "contact_records",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contact_occasions",
+                columns: table => new
+                {
+                    record_id = table.Column<long>(type: "bigint", nullable: false),
+                    position = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    reference = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_occasions", x => new { x.record_id, x.position });
+                    table.ForeignKey(
+                        name: "fk_contact_occasions_contact_records_record_id",
+                        column: x => x.record_id,
+                        principalTable: "contact_records",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contact_photos",
+                columns: table => new
+                {
+                    record_id = table.Column<long>(type: "bigint", nullable: false),
+                    number = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    size_bytes = table.Column<int>(type: "integer", nullable: false),
+                    width = table.Column<int>(type: "integer", nullable: false),
+                    height = table.Column<int>(type: "integer", nullable: false),
+                    location_removed = table.Column<bool>(type: "boolean", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_photos", x => new { x.record_id, x.number });
+                    table.CheckConstraint("ck_contact_photos_size", "size_bytes = octet_length(content) AND width > 0 AND height > 0");
+                    table.ForeignKey(
+                        name: "fk_contact_photos_contact_records_record_id",
+                        column: x => x.record_id,
+                        principalTable: "contact_records",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contact_record_revisions",
+                columns: table => new
+                {
+                    record_id = table.Column<long>(type: "bigint", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    content = table.Column<string>(type: "jsonb", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_record_revisions", x => new { x.record_id, x.revision });
+                    table.ForeignKey(
+                        name: "fk_contact_record_revisions_contact_records_record_id",
+                        column: x => x.record_id,
+                        principalTable: "contact_records",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "dividend_payments",
                 columns: table => new
                 {
@@ -1393,6 +1537,36 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_change_events_county_id_id",
                 table: "change_events",
                 columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_occasions_county_id_kind_record_id",
+                table: "contact_occasions",
+                columns: new[] { "county_id", "kind", "record_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_cadre_id_occur_date",
+                table: "contact_records",
+                columns: new[] { "cadre_id", "occur_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_county_id_id",
+                table: "contact_records",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_household_id_id",
+                table: "contact_records",
+                columns: new[] { "household_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_pairing_id",
+                table: "contact_records",
+                column: "pairing_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_town_id_id",
+                table: "contact_records",
+                columns: new[] { "town_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_deliveries_project_id_id",
@@ -1835,6 +2009,18 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "change_events");
 
             migrationBuilder.DropTable(
+                name: "contact_help_items");
+
+            migrationBuilder.DropTable(
+                name: "contact_occasions");
+
+            migrationBuilder.DropTable(
+                name: "contact_photos");
+
+            migrationBuilder.DropTable(
+                name: "contact_record_revisions");
+
+            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
@@ -1892,9 +2078,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "pairing_proposals");
 
             migrationBuilder.DropTable(
-                name: "pairings");
-
-            migrationBuilder.DropTable(
                 name: "payment_batch_exports");
 
             migrationBuilder.DropTable(
@@ -1922,6 +2105,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "user_tokens");
 
             migrationBuilder.DropTable(
+                name: "contact_records");
+
+            migrationBuilder.DropTable(
                 name: "projects");
 
             migrationBuilder.DropTable(
@@ -1934,9 +2120,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "oidc_authorizations");
 
             migrationBuilder.DropTable(
-                name: "cadres");
-
-            migrationBuilder.DropTable(
                 name: "loans");
 
             migrationBuilder.DropTable(
@@ -1944,6 +2127,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "pairings");
 
             migrationBuilder.DropTable(
                 name: "payment_batches");
@@ -1959,6 +2145,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "loan_schemes");
+
+            migrationBuilder.DropTable(
+                name: "cadres");
 
             migrationBuilder.DropTable(
                 name: "household_members");
