@@ -158,7 +158,8 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
     /// </summary>
     private static Dom.ContactContent Content(ContactRecord input, Violations v, Dom.ContactContent? current, IReadOnlySet<string> paths)
     {
-        var occur = current?.OccurTimeUtc ?? default;
+        current ??= new Dom.ContactContent(default, default, [], [], null);
+        var occur = current.OccurTimeUtc;
         if (paths.Contains("occur_time"))
         {
             if (input.OccurTime is null)
@@ -170,15 +171,15 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
             ? new Dom.PeoplesConditionDiary(d.Done.Trim(), d.SeenAndHeard.Trim(), d.Thoughts.Trim())
             : null;
         return new Dom.ContactContent(
-            paths.Contains("kind") ? (Dom.ContactKind)(int)input.Kind : current!.Kind,
+            paths.Contains("kind") ? (Dom.ContactKind)(int)input.Kind : current.Kind,
             occur,
             paths.Contains("occasions")
                 ? input.Occasions.Select(o => new Dom.ContactOccasion((Dom.ContactOccasionKind)(int)o.Kind, ContactMapping.Optional(o.Reference))).ToList()
-                : current!.Occasions,
+                : current.Occasions,
             paths.Contains("help_items")
                 ? input.HelpItems.Select(h => new Dom.HelpItem((Dom.HelpKind)(int)h.Kind, h.Description.Trim(), h.AmountFen)).ToList()
-                : current!.HelpItems,
-            paths.Contains("diary") ? diary : current!.Diary);
+                : current.HelpItems,
+            paths.Contains("diary") ? diary : current.Diary);
     }
 
     /// <summary>PostgreSQL keeps microseconds: a time answered right after the write equals the one read back later.</summary>
