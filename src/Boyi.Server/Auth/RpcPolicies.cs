@@ -25,7 +25,7 @@ public static class RpcPolicies
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
     private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
     private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
-    private static readonly string[] ContactReaders = LoanStaffReaders;
+    private static readonly string[] ContactReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {

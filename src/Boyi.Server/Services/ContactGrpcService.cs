@@ -186,12 +186,12 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
     private static DateTime Microsecond(DateTime utc) => new(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
 
     /// <summary>The household for a write: within the caller's area, and for a cadre one they are paired with now.</summary>
-    private async Task RequireHouseholdAsync(ServerCallContext context, long household)
-    {
-        var reach = context.Reach();
-        Reach.Require(reach.ContainsHouseholdArea(household) && (reach.OnlyPairedWith is not { } cadre
-            || await pairings.IsPairedAsync(cadre, household, context.CancellationToken)), "household", ResourceNames.Household(household));
-    }
+    private async Task RequireHouseholdAsync(ServerCallContext context, long household) =>
+        Reach.Require(await ReachesHouseholdAsync(context, household), "household", ResourceNames.Household(household));
+
+    private async Task<bool> ReachesHouseholdAsync(ServerCallContext context, long household) =>
+        context.Reach() is var reach && reach.ContainsHouseholdArea(household)
+            && (reach.OnlyPairedWith is not { } cadre || await pairings.IsPairedAsync(cadre, household, context.CancellationToken));
 
     /// <summary>A record the caller reaches: of their county, town, or (a cadre) of a household paired with them now; otherwise NOT_FOUND.</summary>
     private async Task<ContactRecordView> ReachableAsync(long id, ServerCallContext context)
@@ -199,9 +199,7 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
         var reach = context.Reach();
         Reach.Require(reach.Everything || (int)(id / ContactStore.IdFactor) == reach.CountyId, "contact record", ResourceNames.ContactRecord(id));
         var record = await store.GetAsync(id, context.CancellationToken);
-        var household = record.Row.HouseholdId;
-        Reach.Require(reach.ContainsHouseholdArea(household) && (reach.OnlyPairedWith is not { } cadre
-            || await pairings.IsPairedAsync(cadre, household, context.CancellationToken)), "contact record", ResourceNames.ContactRecord(id));
+        Reach.Require(await ReachesHouseholdAsync(context, record.Row.HouseholdId), "contact record", ResourceNames.ContactRecord(id));
         return record;
     }
 
