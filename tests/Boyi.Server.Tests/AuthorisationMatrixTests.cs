@@ -107,6 +107,7 @@ public sealed class MatrixFixture : CountyFixture
         LPB = (await loans.CreateLoanAsync(new CreateLoanRequest { Loan = LoanDraft(PB.Household, SBD, LenderB, EB) })).Loan;
 
         await SeedBatchesAsync();
+        await SeedContactsAsync();
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -127,6 +128,28 @@ public sealed class MatrixFixture : CountyFixture
         Channels[Client] = Channel;
         await SeedOperationsAndNotificationsAsync(people.Keys);
         await SeedSubsidyRowsAsync();
+    }
+
+    /// <summary>Contact records (each with a photo), by the all-scopes client, of P1's household (town 1), P2's (town 2) and PB's (county B).</summary>
+    public ContactRecord CR1 { get; private set; } = null!;
+    public ContactRecord CR2 { get; private set; } = null!;
+    public ContactRecord CRB { get; private set; } = null!;
+
+    private async Task SeedContactsAsync()
+    {
+        CR1 = await ContactOnAsync(P1.Household, new ContactService.ContactServiceClient(Channel));
+        CR2 = await ContactOnAsync(P2.Household, new ContactService.ContactServiceClient(Channel));
+        CRB = await ContactOnAsync(PB.Household, new ContactService.ContactServiceClient(Channel));
+    }
+
+    /// <summary>A call to the household just now, entered by <paramref name="client"/>'s caller, with a photo.</summary>
+    public static async Task<ContactRecord> ContactOnAsync(string household, ContactService.ContactServiceClient client)
+    {
+        var record = (await client.CreateContactRecordAsync(new CreateContactRecordRequest
+        {
+            Record = ContactTests.Call(household, DateTimeOffset.UtcNow.AddSeconds(-1)),
+        })).Record;
+        return (await client.AddContactPhotoAsync(new AddContactPhotoRequest { Parent = record.Name, Content = Google.Protobuf.ByteString.CopyFrom(TestImages.Png) })).Record;
     }
 
     /// <summary>Employment ledger rows of E1, E2 (county A) and EB (county B): a placement of each that reached 6 months.</summary>
@@ -1000,6 +1023,38 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             return await Call(() => Batches(c).MarkPaymentBatchPaidAsync(new MarkPaymentBatchPaidRequest { Name = fresh.Name, PaidDate = Today() }).ResponseAsync);
         }),
 
+        // Contact records: own is P1's household (the cadre's); foreign P2's (town 2) for the town officer and the cadre,
+        // county B's for the others. Corrections and photos are the author's: the caller's own record is entered by the
+        // caller itself (by the all-scopes client where the caller may not enter one: its call is then refused anyway).
+        new("CreateContactRecord", Kind.Object, (role, foreign, c) => Call(() => Contacts(c).CreateContactRecordAsync(new CreateContactRecordRequest
+        {
+            Record = ContactTests.Call(Household(role, foreign), DateTimeOffset.UtcNow.AddSeconds(-1)),
+        }).ResponseAsync)),
+        new("GetContactRecord", Kind.Object, (role, foreign, c) => Call(() =>
+            Contacts(c).GetContactRecordAsync(new GetContactRecordRequest { Name = ContactOf(role, foreign).Name }).ResponseAsync)),
+        new("ListContactRecords", Kind.List, (role, foreign, c) => List(async () =>
+            (await Contacts(c).ListContactRecordsAsync(new ListContactRecordsRequest { Parent = LoanParent(role, foreign) })).Records.Count)),
+        new("ListContactRecordRevisions", Kind.Object, (role, foreign, c) => Call(() =>
+            Contacts(c).ListContactRecordRevisionsAsync(new ListContactRecordRevisionsRequest { Parent = ContactOf(role, foreign).Name }).ResponseAsync)),
+        new("GetContactPhoto", Kind.Object, (role, foreign, c) => Call(() =>
+            Contacts(c).GetContactPhotoAsync(new GetContactPhotoRequest { Name = ContactOf(role, foreign).Photos[0] }).ResponseAsync)),
+        new("UpdateContactRecord", Kind.Object, async (role, foreign, c) =>
+        {
+            var record = await AuthoredContactAsync(role, foreign, c);
+            return await Call(() => Contacts(c).UpdateContactRecordAsync(new UpdateContactRecordRequest
+            {
+                Record = new ContactRecord { Name = record.Name, Etag = record.Etag, HelpItems = { new HelpItem { Kind = HelpKind.DailyLife, Description = "送米送油" } } },
+            }).ResponseAsync);
+        }),
+        new("AddContactPhoto", Kind.Object, async (role, foreign, c) =>
+        {
+            var record = await AuthoredContactAsync(role, foreign, c);
+            return await Call(() => Contacts(c).AddContactPhotoAsync(new AddContactPhotoRequest
+            {
+                Parent = record.Name, Content = Google.Protobuf.ByteString.CopyFrom(TestImages.Jpeg),
+            }).ResponseAsync);
+        }),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -1067,6 +1122,18 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     };
 
     private static LoanService.LoanServiceClient Loans(GrpcChannel c) => new(c);
+    private static ContactService.ContactServiceClient Contacts(GrpcChannel c) => new(c);
+
+    /// <summary>Own: P1's record. Foreign: P2's (town 2) for the town officer and the cadre, county B's for the others.</summary>
+    private ContactRecord ContactOf(string role, bool foreign) =>
+        !foreign ? s.CR1 : role is Roles.TownOfficer or Roles.Cadre ? s.CR2 : s.CRB;
+
+    /// <summary>A fresh record the caller may correct (own: entered by the caller, where its role may enter one), or a foreign one.</summary>
+    private async Task<ContactRecord> AuthoredContactAsync(string role, bool foreign, GrpcChannel c)
+    {
+        var author = !foreign && RpcPolicies.For("/boyi.v1.ContactService/CreateContactRecord")!.Roles.Contains(role) ? c : s.Channel;
+        return await MatrixFixture.ContactOnAsync(ContactOf(role, foreign).Household, Contacts(author));
+    }
     private static PaymentBatchService.PaymentBatchServiceClient Batches(GrpcChannel c) => new(c);
     private static Google.Type.Date Day(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
 

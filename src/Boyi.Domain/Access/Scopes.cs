@@ -65,6 +65,10 @@ public static class Scopes
     public const string DutiesRead = "duties.read";
     /// <summary>Changing a county's contact-duty policy.</summary>
     public const string DutiesWrite = "duties.write";
+    /// <summary>Reading contact records of cadres with their households, their revisions and photos.</summary>
+    public const string ContactsRead = "contacts.read";
+    /// <summary>Recording contacts, correcting them (their author, within the correction window) and adding photos.</summary>
+    public const string ContactsWrite = "contacts.write";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -73,6 +77,7 @@ public static class Scopes
         LinkagesRead, LinkagesWrite, LinkagesApprove, JobsRead, JobsWrite, ProjectsRead, ProjectsWrite, LoansRead, LoansWrite, LoansApprove,
         SubsidiesRead, SubsidiesRun, SubsidiesCorrect, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
         DutiesRead, DutiesWrite,
+        ContactsRead, ContactsWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

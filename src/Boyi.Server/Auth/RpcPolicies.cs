@@ -26,6 +26,7 @@ public static class RpcPolicies
     private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
     private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
     private static readonly string[] DutyReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
+    private static readonly string[] ContactReaders = DutyReaders;
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {
@@ -190,6 +191,17 @@ public static class RpcPolicies
         ["/boyi.v1.PaymentBatchService/ExportPaymentBatch"] = new(Scopes.BatchesWrite, Admin),
         ["/boyi.v1.PaymentBatchService/GetPaymentBatchExport"] = new(Scopes.BatchesRead, CountyReaders),
         ["/boyi.v1.PaymentBatchService/MarkPaymentBatchPaid"] = new(Scopes.BatchesWrite, Admin),
+
+        // Contact records: the household's cadre (paired now), town officers for their town and county admins for their
+        // county write; auditors read their county; which records each reaches is decided in the service. Corrections
+        // and photos are the record's author's only (checked in the store).
+        ["/boyi.v1.ContactService/CreateContactRecord"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ContactService/GetContactRecord"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/ListContactRecords"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/UpdateContactRecord"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ContactService/ListContactRecordRevisions"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/AddContactPhoto"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ContactService/GetContactPhoto"] = new(Scopes.ContactsRead, ContactReaders),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

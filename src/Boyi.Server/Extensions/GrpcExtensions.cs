@@ -25,6 +25,7 @@ public static class GrpcExtensions
     public static IServiceCollection AddBoyiGrpc(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(LimitsOptions.From(configuration));
+        services.AddSingleton(ContactOptions.From(configuration));
         // One instance: it holds every caller's token bucket.
         services.AddSingleton<RateLimitInterceptor>();
         services.AddSingleton<RequestRules>();
@@ -74,6 +75,7 @@ public static class GrpcExtensions
         app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
+        app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

@@ -33,7 +33,7 @@ public readonly record struct AreaRef(AreaKind Kind, long Id)
 }
 
 /// <summary>Parses and formats resource names; a malformed name is INVALID_ARGUMENT on the field that carried it.</summary>
-public static class ResourceNames
+public static partial class ResourceNames
 {
     public static string County(int id) => $"counties/{id}";
     public static string Town(long id) => $"towns/{id}";
