@@ -209,6 +209,283 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("operations", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<short>("Position")
+                        .HasColumnType("smallint")
+                        .HasColumnName("position");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("description");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.HasKey("RecordId", "Position")
+                        .HasName("pk_contact_help_items");
+
+                    b.ToTable("contact_help_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contact_help_items_amount", "amount_fen BETWEEN 0 AND 100000000");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactOccasionRow", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<short>("Position")
+                        .HasColumnType("smallint")
+                        .HasColumnName("position");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reference");
+
+                    b.HasKey("RecordId", "Position")
+                        .HasName("pk_contact_occasions");
+
+                    b.HasIndex("CountyId", "Kind", "RecordId")
+                        .HasDatabaseName("ix_contact_occasions_county_id_kind_record_id");
+
+                    b.ToTable("contact_occasions", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactPhotoRow", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<short>("Number")
+                        .HasColumnType("smallint")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("content_type");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<bool>("LocationRemoved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("location_removed");
+
+                    b.Property<int>("SizeBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("RecordId", "Number")
+                        .HasName("pk_contact_photos");
+
+                    b.ToTable("contact_photos", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contact_photos_size", "size_bytes = octet_length(content) AND width > 0 AND height > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactRecordRevisionRow", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("content");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.HasKey("RecordId", "Revision")
+                        .HasName("pk_contact_record_revisions");
+
+                    b.ToTable("contact_record_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactRecordRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cadre_id");
+
+                    b.Property<DateTime>("CorrectableUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("correctable_until");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("DiaryDone")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("diary_done");
+
+                    b.Property<string>("DiarySeenAndHeard")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("diary_seen_and_heard");
+
+                    b.Property<string>("DiaryThoughts")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("diary_thoughts");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("OccurDate")
+                        .HasColumnType("date")
+                        .HasColumnName("occur_date");
+
+                    b.Property<DateTime>("OccurTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occur_time");
+
+                    b.Property<long>("PairingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pairing_id");
+
+                    b.Property<int>("PhotoCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("photo_count");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_records");
+
+                    b.HasIndex("PairingId")
+                        .HasDatabaseName("ix_contact_records_pairing_id");
+
+                    b.HasIndex("CadreId", "OccurDate")
+                        .HasDatabaseName("ix_contact_records_cadre_id_occur_date");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_contact_records_county_id_id");
+
+                    b.HasIndex("HouseholdId", "Id")
+                        .HasDatabaseName("ix_contact_records_household_id_id");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_contact_records_town_id_id");
+
+                    b.ToTable("contact_records", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contact_records_diary", "(kind = 2) = (diary_done IS NOT NULL AND diary_seen_and_heard IS NOT NULL AND diary_thoughts IS NOT NULL) AND (kind = 2 OR (diary_done IS NULL AND diary_seen_and_heard IS NULL AND diary_thoughts IS NULL))");
+
+                            t.HasCheckConstraint("ck_contact_records_kind", "kind IN (1, 2, 3)");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.CadreRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1969,6 +2246,95 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("villages", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Duties.DutyPolicyRevisionRow", b =>
+                {
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("BusySeasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("busy_seasons");
+
+                    b.Property<DateTime>("ChangeTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("change_time");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<int>("ContactsPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("contacts_per_month");
+
+                    b.Property<int>("CorrectionWindowHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("correction_window_hours");
+
+                    b.Property<int>("DeathVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("death_visit_days");
+
+                    b.Property<int>("DifficultyVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("difficulty_visit_days");
+
+                    b.Property<int>("DisputeVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispute_visit_days");
+
+                    b.Property<int>("EntryWindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_window_days");
+
+                    b.Property<int>("FestivalDaysAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("festival_days_after");
+
+                    b.Property<int>("FestivalDaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("festival_days_before");
+
+                    b.Property<string>("Festivals")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("festivals");
+
+                    b.Property<int>("LifeEventVisitDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("life_event_visit_days");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("VisitsPerQuarter")
+                        .HasColumnType("integer")
+                        .HasColumnName("visits_per_quarter");
+
+                    b.HasKey("CountyId", "Revision")
+                        .HasName("pk_duty_policy_revisions");
+
+                    b.ToTable("duty_policy_revisions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_duty_policy_revisions_lists", "jsonb_typeof(festivals) = 'array' AND jsonb_typeof(busy_seasons) = 'array'");
+
+                            t.HasCheckConstraint("ck_duty_policy_revisions_numbers", "contacts_per_month BETWEEN 1 AND 31 AND visits_per_quarter BETWEEN 1 AND 13 AND entry_window_days BETWEEN 1 AND 31 AND correction_window_hours BETWEEN 0 AND 168 AND festival_days_before BETWEEN 0 AND 60 AND festival_days_after BETWEEN 0 AND 60 AND difficulty_visit_days BETWEEN 1 AND 60 AND life_event_visit_days BETWEEN 1 AND 60 AND death_visit_days BETWEEN 1 AND 60 AND dispute_visit_days BETWEEN 1 AND 60");
+
+                            t.HasCheckConstraint("ck_duty_policy_revisions_revision", "revision >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Identity.BoyiUser", b =>
                 {
                     b.Property<string>("Id")
@@ -2127,6 +2493,89 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("dividend_payments", null, t =>
                         {
                             t.HasCheckConstraint("ck_dividend_payments_amount", "amount_fen > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.InterestDueRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<long>("InterestFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_fen");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<DateOnly?>("PaidDate")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_date");
+
+                    b.Property<DateTime?>("PaidTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_time");
+
+                    b.Property<long?>("PayerEnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payer_enterprise_id");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("period_end");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loan_interest_dues");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_loan_interest_dues_county_id_id");
+
+                    b.HasIndex("LoanId", "PeriodEnd")
+                        .IsUnique()
+                        .HasDatabaseName("ix_loan_interest_dues_loan_id_period_end");
+
+                    b.HasIndex("PayerEnterpriseId", "Id")
+                        .HasDatabaseName("ix_loan_interest_dues_payer_enterprise_id_id")
+                        .HasFilter("payer_enterprise_id IS NOT NULL");
+
+                    b.ToTable("loan_interest_dues", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
                         });
                 });
 
@@ -2909,6 +3358,70 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("oidc_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Contacts.ContactRecordRow", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_help_items_contact_records_record_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactOccasionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Contacts.ContactRecordRow", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_occasions_contact_records_record_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactPhotoRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Contacts.ContactRecordRow", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_photos_contact_records_record_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactRecordRevisionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Contacts.ContactRecordRow", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_record_revisions_contact_records_record_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactRecordRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CadreRow", null)
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_records_cadres_cadre_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_records_households_household_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.PairingRow", null)
+                        .WithMany()
+                        .HasForeignKey("PairingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_records_pairings_pairing_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Data.CadreRow", b =>
                 {
                     b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
@@ -3249,6 +3762,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasConstraintName("fk_villages_towns_town_id");
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Duties.DutyPolicyRevisionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_duty_policy_revisions_counties_county_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Loans.DividendPaymentRow", b =>
                 {
                     b.HasOne("Boyi.Infrastructure.Subsidies.SubsidyLedgerRow", null)
@@ -3264,6 +3787,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dividend_payments_loans_loan_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Loans.InterestDueRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LoanRow", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_interest_dues_loans_loan_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("PayerEnterpriseId")
+                        .HasConstraintName("fk_loan_interest_dues_enterprises_payer_enterprise_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
