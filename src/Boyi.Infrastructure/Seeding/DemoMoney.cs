@@ -50,9 +50,27 @@ internal static class DemoMoney
         await PlaceAsync(database, loans, today, clock, ct);
         await new EmploymentSubsidyStore(database, clock).AccrueEmploymentSubsidiesAsync(countyId, today.AddDays(-1), ct);
         await new InterestSubsidyStore(database, clock).SettleAsync(countyId, SettlementCalendar.LatestOnOrBefore(today), ct);
+        await PayInterestAsync(database, countyId, clock, ct);
         await database.InTransactionAsync((db, ct) => new PaymentBatchStore(database, clock).CreateAsync(db, new PaymentBatchSelection(
             countyId, SubsidyKind.Employment, today.AddYears(-2), today.AddDays(-BatchedBeforeDays), PayeeKind.Enterprise, loans.Guarantor.Id,
             "吸纳就业补贴（演示数据）"), Actor, ct), ct);
+    }
+
+    /// <summary>
+    /// The settlement also wrote the borrowers' interest dues: the borrowers of loans in good standing paid them on their
+    /// due date, as RecordInterestPayment would have recorded it; overdue and defaulted loans stay behind. Without this the
+    /// first overdue watch after the seed would make every current loan overdue for interest.
+    /// </summary>
+    private static async Task PayInterestAsync(Database database, int countyId, TimeProvider clock, CancellationToken ct)
+    {
+        await using var cmd = database.DataSource.CreateCommand(
+            "UPDATE loan_interest_dues i SET paid_date = i.due_date, recorded_by = $1, paid_time = $2, version = i.version + 1 " +
+            "FROM loans l WHERE l.id = i.loan_id AND i.county_id = $3 AND i.paid_date IS NULL AND l.state = $4");
+        cmd.Parameters.Add(new() { Value = Actor });
+        cmd.Parameters.Add(new() { Value = clock.GetUtcNow().UtcDateTime });
+        cmd.Parameters.Add(new() { Value = countyId });
+        cmd.Parameters.Add(new() { Value = (int)LoanState.Disbursed });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -103,6 +103,12 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
         Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE delivery_state <> $1",
             (short)Boyi.Infrastructure.Background.NotificationDelivery.PortalOnly));
 
+        // The current loans' borrowers paid the settled interest (else the first overdue watch would make them all overdue).
+        Assert.Equal(0, await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loan_interest_dues i JOIN loans l ON l.id = i.loan_id WHERE i.county_id = $1 AND l.state = 4 AND i.paid_date IS NULL", County));
+        Assert.True(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loan_interest_dues i JOIN loans l ON l.id = i.loan_id WHERE i.county_id = $1 AND l.state = 4 AND i.paid_date = i.due_date", County) > 0);
+
         // What the seed wrote is what the jobs write: run again for the same days, they find nothing left to write.
         var accrual = await new Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore(Database, Seeded.Clock).AccrueEmploymentSubsidiesAsync(County, Today.AddDays(-1), CancellationToken.None);
         Assert.Equal(0, accrual.RowsWritten);
