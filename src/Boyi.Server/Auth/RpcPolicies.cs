@@ -24,9 +24,8 @@ public static class RpcPolicies
     private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
     private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
-    private static readonly string[] LoanStaffReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
-    private static readonly string[] DutyReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
-    private static readonly string[] ContactReaders = DutyReaders;
+    /// <summary>Everyone who works with households in a county: staff, cadres and auditors (loans, duties, contacts).</summary>
+    private static readonly string[] CountyWorkers = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
     {
@@ -77,9 +76,9 @@ public static class RpcPolicies
 
         // Contact duties: the county's policy is read by everyone who works with it in the county (staff, cadres, auditors)
         // and set by county administrators.
-        ["/boyi.v1.DutyPolicyService/GetDutyPolicy"] = new(Scopes.DutiesRead, DutyReaders),
+        ["/boyi.v1.DutyPolicyService/GetDutyPolicy"] = new(Scopes.DutiesRead, CountyWorkers),
         ["/boyi.v1.DutyPolicyService/UpdateDutyPolicy"] = new(Scopes.DutiesWrite, Admin),
-        ["/boyi.v1.DutyPolicyService/ListDutyPolicyRevisions"] = new(Scopes.DutiesRead, DutyReaders),
+        ["/boyi.v1.DutyPolicyService/ListDutyPolicyRevisions"] = new(Scopes.DutiesRead, CountyWorkers),
 
         // Long-running operations: anyone may ask after the operations they started themselves (others' are NOT_FOUND).
         // Deleting, cancelling and waiting answer UNIMPLEMENTED (NOT_SUPPORTED); listed so that they answer that, not PERMISSION_DENIED.
@@ -152,8 +151,8 @@ public static class RpcPolicies
         ["/boyi.v1.LoanService/ListLoanSchemes"] = new(Scopes.LoansRead, Everyone),
         ["/boyi.v1.LoanService/UpdateLoanScheme"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/CreateLender"] = new(Scopes.LoansWrite, Admin),
-        ["/boyi.v1.LoanService/GetLender"] = new(Scopes.LoansRead, LoanStaffReaders),
-        ["/boyi.v1.LoanService/ListLenders"] = new(Scopes.LoansRead, LoanStaffReaders),
+        ["/boyi.v1.LoanService/GetLender"] = new(Scopes.LoansRead, CountyWorkers),
+        ["/boyi.v1.LoanService/ListLenders"] = new(Scopes.LoansRead, CountyWorkers),
         ["/boyi.v1.LoanService/DepositRiskFund"] = new(Scopes.LoansWrite, Admin),
         ["/boyi.v1.LoanService/ListRiskFundEntries"] = new(Scopes.LoansRead, [Roles.CountyAdmin, Roles.Auditor]),
         ["/boyi.v1.LoanService/CreateLoan"] = new(Scopes.LoansWrite, StaffAndCadres),
@@ -196,12 +195,12 @@ public static class RpcPolicies
         // county write; auditors read their county; which records each reaches is decided in the service. Corrections
         // and photos are the record's author's only (checked in the store).
         ["/boyi.v1.ContactService/CreateContactRecord"] = new(Scopes.ContactsWrite, StaffAndCadres),
-        ["/boyi.v1.ContactService/GetContactRecord"] = new(Scopes.ContactsRead, ContactReaders),
-        ["/boyi.v1.ContactService/ListContactRecords"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/GetContactRecord"] = new(Scopes.ContactsRead, CountyWorkers),
+        ["/boyi.v1.ContactService/ListContactRecords"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ContactService/UpdateContactRecord"] = new(Scopes.ContactsWrite, StaffAndCadres),
-        ["/boyi.v1.ContactService/ListContactRecordRevisions"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/ListContactRecordRevisions"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ContactService/AddContactPhoto"] = new(Scopes.ContactsWrite, StaffAndCadres),
-        ["/boyi.v1.ContactService/GetContactPhoto"] = new(Scopes.ContactsRead, ContactReaders),
+        ["/boyi.v1.ContactService/GetContactPhoto"] = new(Scopes.ContactsRead, CountyWorkers),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
