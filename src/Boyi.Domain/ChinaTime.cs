@@ -3,7 +3,7 @@ namespace Boyi.Domain;
 /// <summary>Dates in the programme are local dates in China (UTC+8, no daylight saving).</summary>
 public static class ChinaTime
 {
-    private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
     /// <summary>China's time zone, for schedules (cron) that name local times; dates use the fixed offset above.</summary>
     public static TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");

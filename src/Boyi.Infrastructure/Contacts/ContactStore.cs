@@ -44,6 +44,9 @@ public sealed class ContactStore(Database database, TimeProvider clock)
 
     public static string Name(long id) => $"contactRecords/{id}";
 
+    /// <summary>A revision's content as stored (the demo seeder writes first revisions with it too).</summary>
+    internal static string SerializeContent(ContactContent content) => JsonSerializer.Serialize(content, Json);
+
     /// <summary>
     /// Records a contact with <paramref name="householdId"/>: the cadre is the one of the pairing in force on the
     /// contact's China date. <paramref name="onlyCadre"/>, for a cadre writing, requires that pairing to be theirs and
@@ -220,7 +223,7 @@ public sealed class ContactStore(Database database, TimeProvider clock)
     private static void AddRevision(BoyiDbContext db, ContactRecordRow row, ContactContent content, string actor, DateTime now) =>
         db.ContactRecordRevisions.Add(new ContactRecordRevisionRow
         {
-            RecordId = row.Id, Revision = row.Revision, CountyId = row.CountyId, Content = JsonSerializer.Serialize(content, Json), Actor = actor, CreateTime = now,
+            RecordId = row.Id, Revision = row.Revision, CountyId = row.CountyId, Content = SerializeContent(content), Actor = actor, CreateTime = now,
         });
 
     private static async Task<List<ContactRecordView>> ViewsAsync(BoyiDbContext db, List<ContactRecordRow> rows, CancellationToken ct)

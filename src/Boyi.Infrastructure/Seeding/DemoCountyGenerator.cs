@@ -22,6 +22,8 @@ internal sealed class DemoCounty
     public required int NeedingPairing { get; init; }
     /// <summary>The county's loans, schemes, lender and guarantor (generated after the people's numbers are settled).</summary>
     public DemoLoans? Loans { get; set; }
+    /// <summary>The last year of contact records: the single demo county only (the province's benchmarks do without).</summary>
+    public DemoContacts? Contacts { get; set; }
 
     public string Describe()
     {

@@ -39,6 +39,9 @@ public static class DemoCountySeeder
 
         var watch = Stopwatch.StartNew();
         var county = await GenerateAsync(database, options, clock, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        county.Contacts = DemoContacts.Generate(county, DemoDutyPolicy.For(now), options.Seed, ChinaTime.Today(clock), now);
+        county.Counters.Add(county.Contacts.Counter(county.County.Id));
         var generated = watch.Elapsed;
         if (!await WriteAsync(database, county, options.Log, ct))
             return false;
@@ -191,11 +194,13 @@ public static class DemoCountySeeder
         if (county.Loans is { } loans)
             await DemoLoans.WriteAsync(conn, loans, ct);
         await DemoDutyPolicy.WriteAsync(conn, county.County.Id, county.County.CreateTime, ct);
+        if (county.Contacts is { } contacts)
+            await contacts.WriteAsync(conn, ct);
         await UpsertCountersAsync(conn, county, ct);
         var rest = watch.Elapsed;
         await tx.CommitAsync(ct);
         log?.Invoke(Invariant(
-            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres and pairings in {(pairings - households).TotalSeconds:F2} s, {county.Loans?.Loans.Count ?? 0} loans in {(rest - pairings).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
+            $"county {county.County.Id}: households, members and status rows copied in {households.TotalSeconds:F2} s, cadres and pairings in {(pairings - households).TotalSeconds:F2} s, {county.Loans?.Loans.Count ?? 0} loans and {county.Contacts?.Count ?? 0} contact records in {(rest - pairings).TotalSeconds:F2} s, committed in {(watch.Elapsed - rest).TotalSeconds:F2} s"));
         return true;
     }
 

@@ -378,4 +378,59 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
 
     /// <summary>Ages on the household cards are as of the campaign launch, when the cards were filled in.</summary>
     private static readonly DateOnly DemoCardDate = new(2016, 3, 10);
+    [Fact]
+    public async Task Seed_WritesAYearOfContacts_InsideEachPairing_WithMostCadresDiligent_AndSomeNeverVisiting()
+    {
+        var today = Today;
+        var first = new DateOnly(today.Year, today.Month, 1).AddYears(-1);
+        var now = Seeded.Clock.GetUtcNow().UtcDateTime;
+        var records = await Database.ScalarAsync<long>("SELECT count(*) FROM contact_records WHERE county_id = $1", County);
+        Assert.True(records > 1_000, $"{records} records");
+        // Every record: the pairing's household and cadre, on a day of the pairing inside the year and before today,
+        // entered after it happened within the entry window and not after the seed's moment, its first revision kept,
+        // a diary exactly for home visits (the table's check), the record counter continuing after the last.
+        Assert.Equal(0, await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM contact_records r JOIN pairings p ON p.id = r.pairing_id " +
+            "WHERE p.household_id <> r.household_id OR p.cadre_id <> r.cadre_id OR r.occur_date < p.start_date OR r.occur_date < $1 " +
+            "OR r.occur_date >= $2 OR r.create_time < r.occur_time OR r.create_time > r.occur_time + interval '7 days' OR r.create_time > $3 " +
+            "OR NOT EXISTS (SELECT 1 FROM contact_record_revisions v WHERE v.record_id = r.id AND v.revision = 1 AND v.content->>'kind' IS NOT NULL)",
+            first, today, now));
+        Assert.Equal(records + 1, await Database.ScalarAsync<long>("SELECT next FROM id_counters WHERE county_id = $1 AND kind = 'contact_record'", County));
+        Assert.Equal(records, await Database.ScalarAsync<long>("SELECT max(id) - $1 FROM contact_records", (long)County * 10_000_000_000));
+
+        // Cadres differ: most contacted every household in (nearly) every whole month, a few never contacted anyone.
+        var cadres = await Database.RowsAsync(
+            "SELECT p.cadre_id, count(r.id) FROM pairings p LEFT JOIN contact_records r ON r.pairing_id = p.id " +
+            "WHERE p.end_date IS NULL GROUP BY p.cadre_id");
+        var never = cadres.Count(c => (long)c[1] == 0);
+        Assert.InRange((double)never / cadres.Count, 0.02, 0.15);
+        var months = await Database.RowsAsync(
+            "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM contact_records r WHERE r.pairing_id = p.id AND r.occur_date >= m AND r.occur_date < m + interval '1 month')), count(*) " +
+            "FROM pairings p CROSS JOIN generate_series($1::date, $2::date, interval '1 month') AS m " +
+            "WHERE p.end_date IS NULL AND p.start_date <= m", first, new DateOnly(today.Year, today.Month, 1).AddMonths(-1));
+        var met = (double)(long)months[0][0] / (long)months[0][1];
+        Assert.InRange(met, 0.70, 0.92);
+        // The demo's cadre account (the lowest cadre id with households) is one of the diligent.
+        Assert.True(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM contact_records WHERE cadre_id = (SELECT min(cadre_id) FROM pairings WHERE end_date IS NULL)") > 0);
+
+        // Must-visits name their occasion and lie inside its window: a festival visit within 15 days before to 7 after
+        // the festival of the lunar calendar, a busy-season visit inside the season.
+        var policy = Boyi.Domain.Duties.DutyPolicy.Default;
+        var occasions = await Database.RowsAsync(
+            "SELECT r.kind, r.occur_date, o.kind, o.reference FROM contact_occasions o JOIN contact_records r ON r.id = o.record_id");
+        Assert.Contains(occasions, o => (short)o[2] == 1);
+        Assert.Contains(occasions, o => (short)o[2] == 2);
+        foreach (var o in occasions)
+        {
+            var (date, code) = ((DateOnly)o[1], (string)o[3]);
+            Assert.Equal(2, (short)o[0]);
+            var inside = (short)o[2] == 1
+                ? policy.Festivals.Where(f => f.Code == code).SelectMany(f => new[] { date.Year - 1, date.Year }
+                    .Select(y => Boyi.Domain.Duties.LunarCalendar.ToGregorian(y, f.Month, f.Day)))
+                    .Any(day => date >= day.AddDays(-policy.FestivalDaysBefore) && date <= day.AddDays(policy.FestivalDaysAfter))
+                : Boyi.Domain.Duties.DutyPolicy.DemoBusySeasons(date.Year).Any(b => b.Code == code && date >= b.From && date <= b.To);
+            Assert.True(inside, $"{code} visit on {date:yyyy-MM-dd}");
+        }
+    }
 }

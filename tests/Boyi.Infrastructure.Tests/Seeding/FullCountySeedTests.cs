@@ -39,6 +39,9 @@ public sealed class FullCountySeedTests(ITestOutputHelper output)
         Assert.InRange(ranks[CadreRank.DepartmentLevel], 3, 10);
         Assert.Equal(150, ranks[CadreRank.DivisionLevel]);
 
+        // A year of contact duties (issue 12's benchmark counts on about 400,000 records).
+        Assert.InRange(await database.ScalarAsync<long>("SELECT count(*) FROM contact_records"), 330_000, 480_000);
+
         foreach (var (rule, sql) in SeedSql.IntegrityChecks)
             Assert.True(await database.ScalarAsync<long>(sql) == 0, rule);
         var (plan, unpaired) = await database.PlanAsync(seeded.CountyId, seeded.Clock);
