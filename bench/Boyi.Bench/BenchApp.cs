@@ -24,6 +24,9 @@ public static class BenchApp
               households) ÷ one INSERT … SELECT computing the same rows in SQL; checks both write the same rows first.
           import-cpu --cs CS --file demo.csv [--county 450923] [--rounds 5]
               Where the server's CPU goes in an import, phase by phase (read, plan, check, rows), in-process, no writes.
+          gethousehold-cpu --cs CS --keys DIR --household ID [--calls 20000] [--rounds 5]
+              CPU µs per HouseholdStore.GetAsync (GetHousehold's read), in-process and one call at a time: this
+              process's and its PostgreSQL backend's. For A/B comparisons on a busy machine.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
@@ -61,6 +64,10 @@ public static class BenchApp
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),
                     options.Int("rounds", 5), ct);
+                return 0;
+            case "gethousehold-cpu":
+                await GetHouseholdCpuBench.RunAsync(options.Required("cs"), options.Required("keys"),
+                    long.Parse(options.Required("household"), CultureInfo.InvariantCulture), options.Int("calls", 20_000), options.Int("rounds", 5), ct);
                 return 0;
             case "hangfire":
                 await HangfireBench.RunAsync(options.Required("cs"), options.Int("jobs", 2000), options.Int("rounds", 5),

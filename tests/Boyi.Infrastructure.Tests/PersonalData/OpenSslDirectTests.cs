@@ -50,6 +50,41 @@ public sealed class OpenSslDirectTests
     }
 
     [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Decrypt_ReadsAesGcmsCiphertext_AndRefusesAlteredOnes(int plaintextLength, int associatedLength)
+    {
+        var plaintext = RandomNumberGenerator.GetBytes(plaintextLength);
+        var associated = RandomNumberGenerator.GetBytes(associatedLength);
+        using var direct = new OpenSslDirect.GcmDecryptor(Key);
+        using var aes = new AesGcm(Key, 16);
+        for (var round = 0; round < 3; round++)   // the context is reused, also after a refusal
+        {
+            var nonce = RandomNumberGenerator.GetBytes(12);
+            var ciphertext = new byte[plaintextLength];
+            var tag = new byte[16];
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, associated);
+
+            var back = new byte[plaintextLength];
+            direct.Decrypt(nonce, ciphertext, tag, back, associated);
+            Assert.Equal(plaintext, back);
+
+            var badTag = tag.ToArray();
+            badTag[round] ^= 1;
+            Assert.Throws<AuthenticationTagMismatchException>(() => direct.Decrypt(nonce, ciphertext, badTag, new byte[plaintextLength], associated));
+            if (plaintextLength > 0)
+            {
+                var altered = ciphertext.ToArray();
+                altered[^1] ^= 0x80;
+                var refused = new byte[plaintextLength];
+                Assert.Throws<AuthenticationTagMismatchException>(() => direct.Decrypt(nonce, altered, tag, refused, associated));
+                Assert.All(refused, b => Assert.Equal(0, b));   // nothing of an unauthenticated plaintext is left
+            }
+            var otherAssociated = associated.Append((byte)1).ToArray();
+            Assert.Throws<AuthenticationTagMismatchException>(() => direct.Decrypt(nonce, ciphertext, tag, new byte[plaintextLength], otherAssociated));
+        }
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(27)]
@@ -89,8 +124,10 @@ public sealed class OpenSslDirectTests
         var ciphertext = direct.Encrypt(value, purpose);
         ciphertext[^1] ^= 1;
         Assert.Throws<PersonalDataDecryptionException>(() => managed.Decrypt(ciphertext, purpose));
+        Assert.Throws<PersonalDataDecryptionException>(() => direct.Decrypt(ciphertext, purpose));
         var other = purpose == PersonalDataPurposes.Phone ? PersonalDataPurposes.IdCardNumber : PersonalDataPurposes.Phone;
         Assert.Throws<PersonalDataDecryptionException>(() => managed.Decrypt(direct.Encrypt(value, purpose), other));
+        Assert.Throws<PersonalDataDecryptionException>(() => direct.Decrypt(managed.Encrypt(value, purpose), other));
     }
 
     [Fact]
@@ -110,6 +147,7 @@ public sealed class OpenSslDirectTests
         for (var i = 0; i < values.Length; i++)
         {
             Assert.Equal(values[i], managed.Decrypt(ciphers[i], PersonalDataPurposes.IdCardNumber));
+            Assert.Equal(values[i], direct.Decrypt(ciphers[i], PersonalDataPurposes.IdCardNumber));
             Assert.Equal(managed.Hash(values[i], PersonalDataPurposes.IdCardNumber), hashes[i]);
         }
         // Random nonces: no two ciphertexts of distinct values share one.
