@@ -355,6 +355,33 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
     }
 
     [Fact]
+    public async Task ACountyAdminsCorrectionOfTheSubsidy_MovesTheUnpaidDue_BothWays()
+    {
+        var loan = await DisbursedAsync(s.Partial, Day(2026, 7, 1));
+        await SettleAsync(Day(2026, 9, 20));
+        // 1 Jul – 20 Sep = 31 + 31 + 20 = 82 days: 237,500 × 82 ÷ 360 = 54,097.22 → 54,097; 70%: 37,868.06 → 37,868; owed 16,229.
+        var due = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((54_097L, 37_868L, 16_229L), (due.InterestFen, due.SubsidyFen, due.AmountFen));
+        var subsidies = new SubsidyService.SubsidyServiceClient(s.As["admin"]);
+        var row = Assert.Single((await subsidies.ListSubsidyRowsAsync(new ListSubsidyRowsRequest
+        {
+            Parent = s.County.Name, Kind = SubsidyKind.Interest, Loan = loan.Name,
+        })).Rows);
+
+        // Corrected up to the whole interest: nothing left to pay, settled by the subsidy on its due date.
+        await subsidies.CorrectSubsidyRowAsync(new CorrectSubsidyRowRequest { Name = row.Name, AmountFen = 54_097, Reason = "县里决定全额贴息" });
+        var all = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((54_097L, 0L, InterestDueState.Paid, Day(2026, 9, 20), InterestDueStore.SettledBySubsidy),
+            (all.SubsidyFen, all.AmountFen, all.State, all.PaidDate, all.RecordedBy));
+        // Corrected down to nothing: the whole interest is owed again, from its own due date.
+        await subsidies.CorrectSubsidyRowAsync(new CorrectSubsidyRowRequest { Name = row.Name, AmountFen = 0, Reason = "不符合贴息条件" });
+        var none = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((0L, 54_097L, InterestDueState.Overdue, (Google.Type.Date?)null, ""),
+            (none.SubsidyFen, none.AmountFen, none.State, none.PaidDate, none.RecordedBy));
+        Assert.Equal([due.Etag, all.Etag, none.Etag], new[] { due.Etag, all.Etag, none.Etag }.Distinct());
+    }
+
+    [Fact]
     public async Task AnOverdueLoanMarkedByStaff_StaysOverdue_WhenItsInterestIsPaid()
     {
         var loan = await DisbursedAsync(s.Plain, Day(2026, 9, 1));
