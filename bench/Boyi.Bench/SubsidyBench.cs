@@ -11,11 +11,13 @@ namespace Boyi.Bench;
 /// <summary>
 /// The interest-subsidy run (<see cref="InterestSubsidyStore.SettleAsync(NpgsqlConnection, NpgsqlTransaction, int, DateOnly, CancellationToken)"/>)
 /// over the loans of a benchmark county ÷ one <c>INSERT … SELECT</c> that computes the same rows in SQL, on the same
-/// database. The benchmark county (<see cref="County"/>) has one subsidised scheme (4.35%, 3 years, 100% until 2025 and
+/// database: the subsidy ledger's rows and the borrowers' interest dues (net of the subsidy), which the run writes in the
+/// same transaction. The benchmark county (<see cref="County"/>) has one subsidised scheme (4.35%, 3 years, 100% until 2025 and
 /// 70% from 2026, so the period's days split across a share change) and its loans borrow for members of the demo county's
 /// households: disbursed over three years, some repaid inside the period, some defaulted inside it, some after their
 /// subsidy term. Each side runs in a transaction that is rolled back (the ledger keeps what it is given: rows are never
-/// deleted), so every round writes the same rows; first both are run once and their rows compared, all of them.
+/// deleted), so every round writes the same rows; first both are run once and their rows compared, all of them, ledger
+/// rows and dues alike.
 /// </summary>
 internal static class SubsidyBench
 {
@@ -35,13 +37,11 @@ internal static class SubsidyBench
 
         var csharp = await RolledBackAsync(dataSource, (conn, tx) => store.SettleAsync(conn, tx, County, Settlement, ct), ct);
         var sql = await RolledBackAsync(dataSource, (conn, tx) => InsertSelectAsync(conn, tx, ct), ct);
-        if (!csharp.Rows.SequenceEqual(sql.Rows))
-        {
-            var diff = csharp.Rows.Except(sql.Rows).Take(5).Concat(sql.Rows.Except(csharp.Rows).Take(5));
-            throw new InvalidOperationException($"C# ({csharp.Rows.Count} rows) and SQL ({sql.Rows.Count} rows) differ: {string.Join("; ", diff)}");
-        }
+        SameOrThrow("rows", csharp.Rows, sql.Rows);
+        SameOrThrow("dues", csharp.Dues, sql.Dues);
         Console.WriteLine($"[subsidy] {loans:N0} loans of county {County}, period ending {Settlement:yyyy-MM-dd}: both write the same " +
-            $"{csharp.Rows.Count:N0} rows, {csharp.Rows.Sum(r => r.Subsidy):N0} fen (interest {csharp.Rows.Sum(r => r.Interest):N0} fen)");
+            $"{csharp.Rows.Count:N0} rows, {csharp.Rows.Sum(r => r.Subsidy):N0} fen (interest {csharp.Rows.Sum(r => r.Interest):N0} fen), and the same " +
+            $"{csharp.Dues.Count:N0} interest dues, {csharp.Dues.Sum(d => d.Amount):N0} fen net ({csharp.Dues.Count(d => d.Amount == 0):N0} settled by the subsidy)");
 
         var times = new Dictionary<string, List<double>> { ["InterestSubsidyStore.SettleAsync"] = [], ["INSERT … SELECT"] = [] };
         for (var round = 0; round <= rounds; round++)
@@ -65,6 +65,14 @@ internal static class SubsidyBench
         }
     }
 
+    private static void SameOrThrow<T>(string what, List<T> csharp, List<T> sql)
+    {
+        if (csharp.SequenceEqual(sql))
+            return;
+        var diff = csharp.Except(sql).Take(5).Select(x => $"C# {x}").Concat(sql.Except(csharp).Take(5).Select(x => $"SQL {x}"));
+        throw new InvalidOperationException($"C# ({csharp.Count} {what}) and SQL ({sql.Count} {what}) differ: {string.Join("; ", diff)}");
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
@@ -73,9 +81,12 @@ internal static class SubsidyBench
 
     private readonly record struct Row(long Loan, long Payee, int Days, long Interest, long Subsidy, string Reason, int Status);
 
-    private sealed record Timed(double Milliseconds, List<Row> Rows);
+    private readonly record struct Due(long Loan, int Days, long Interest, long Subsidy, long Amount, DateOnly DueDate, long? Payer, DateOnly? Paid,
+        string? RecordedBy);
 
-    /// <summary>Runs <paramref name="work"/> in a transaction, reads the period's rows it wrote, and rolls it all back.</summary>
+    private sealed record Timed(double Milliseconds, List<Row> Rows, List<Due> Dues);
+
+    /// <summary>Runs <paramref name="work"/> in a transaction, reads the period's rows and dues it wrote, and rolls it all back.</summary>
     private static async Task<Timed> RolledBackAsync(NpgsqlDataSource dataSource, Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -94,8 +105,22 @@ internal static class SubsidyBench
             while (await r.ReadAsync(ct))
                 rows.Add(new Row(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5), r.GetInt32(6)));
         }
+        var dues = new List<Due>();
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT loan_id, days, interest_fen, subsidy_fen, amount_fen, due_date, payer_enterprise_id, paid_date, recorded_by FROM loan_interest_dues " +
+            "WHERE county_id = $1 AND period_end = $2 ORDER BY loan_id", conn, tx))
+        {
+            cmd.Parameters.Add(new() { Value = County });
+            cmd.Parameters.Add(new() { Value = Settlement });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                dues.Add(new Due(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetFieldValue<DateOnly>(5),
+                    r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateOnly>(7), r.IsDBNull(8) ? null : r.GetString(8)));
+            }
+        }
         await tx.RollbackAsync(ct);
-        return new Timed(ms, rows);
+        return new Timed(ms, rows, dues);
     }
 
     /// <summary>
@@ -104,6 +129,9 @@ internal static class SubsidyBench
     /// (PostgreSQL's date + years keeps 29 February's month end, as <see cref="Anniversary"/> does) and before the default
     /// date, split by calendar year (a period holds days of at most two years) at the share of each year; amounts as exact
     /// numerics rounded half up once: floor((2n + d) ÷ 2d). Principal is repaid in one event (the loan model's only kind).
+    /// The same statement writes the borrowers' dues of every loan that accrued (subsidised or not, also defaulted: the
+    /// states the run takes), owing interest − subsidy, due the day after the last accruing day when the loan was repaid
+    /// inside the period, settled on its due date when the subsidy covers it all, else paid with a repayment.
     /// </summary>
     private static async Task InsertSelectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -113,12 +141,12 @@ internal static class SubsidyBench
                 SELECT e.loan_id, min(e.date) AS repaid FROM p, loan_events e WHERE e.county_id = p.county AND e.to_state = 5 GROUP BY e.loan_id),
             l AS MATERIALIZED (
                 SELECT l.id, l.lender_id, l.scheme_id, l.state, l.principal_fen::numeric AS principal, l.annual_rate_ppm::numeric AS rate,
+                       l.repayment_date, CASE WHEN l.entrusted THEN l.guarantor_id END AS payer,
                        GREATEST(l.disbursement_date, p.first) AS start,
                        LEAST(p.last, COALESCE(r.repaid - 1, p.last)) AS stop,
                        LEAST((l.disbursement_date + make_interval(years => s.subsidy_years))::date, COALESCE(l.default_date, 'infinity'::date)) - 1 AS sub_stop
                 FROM p, loans l JOIN loan_schemes s ON s.id = l.scheme_id LEFT JOIN r ON r.loan_id = l.id
-                WHERE l.id >= p.county * 1000000::bigint AND l.id < (p.county + 1) * 1000000::bigint AND l.disbursement_date <= p.last
-                  AND s.subsidy_years > 0),
+                WHERE l.id >= p.county * 1000000::bigint AND l.id < (p.county + 1) * 1000000::bigint AND l.disbursement_date <= p.last),
             d AS (
                 SELECT l.*, l.stop - l.start + 1 AS days, LEAST(l.stop, l.sub_stop) AS s_stop, extract(year FROM l.start)::integer AS y1 FROM l),
             y AS MATERIALIZED (
@@ -127,14 +155,24 @@ internal static class SubsidyBench
                        GREATEST(0, d.s_stop - GREATEST(d.start, make_date(d.y1 + 1, 1, 1)) + 1) AS d2
                 FROM d WHERE d.days > 0),
             a AS MATERIALIZED (
-                SELECT y.id, y.lender_id, y.state, y.days,
+                SELECT y.id, y.lender_id, y.state, y.days, y.stop, y.repayment_date, y.payer,
                        floor((2 * y.principal * y.days * y.rate + 360000000) / 720000000)::bigint AS interest,
                        floor((2 * y.principal * y.rate * (y.d1 * COALESCE((SELECT h.share_ppm FROM loan_scheme_subsidy_shares h WHERE h.scheme_id = y.scheme_id
                                   AND h.from_year <= y.y1 ORDER BY h.from_year DESC LIMIT 1), 0)
                               + y.d2 * COALESCE((SELECT h.share_ppm FROM loan_scheme_subsidy_shares h WHERE h.scheme_id = y.scheme_id
                                   AND h.from_year <= y.y1 + 1 ORDER BY h.from_year DESC LIMIT 1), 0))
                               + 360000000000000) / 720000000000000)::bigint AS subsidy
-                FROM y)
+                FROM y),
+            dues AS (
+                INSERT INTO loan_interest_dues (county_id, loan_id, period_end, days, interest_fen, subsidy_fen, amount_fen, due_date, payer_enterprise_id,
+                    paid_date, recorded_by, paid_time, version, create_time)
+                SELECT $1, a.id, $2, a.days, a.interest, a.subsidy, a.interest - a.subsidy, x.due, a.payer,
+                       CASE WHEN a.interest = a.subsidy THEN x.due ELSE a.repayment_date END,
+                       CASE WHEN a.interest = a.subsidy THEN $4 WHEN a.repayment_date IS NOT NULL THEN $5 END,
+                       CASE WHEN a.interest = a.subsidy OR a.repayment_date IS NOT NULL THEN now() END, 1, now()
+                FROM a, LATERAL (SELECT CASE WHEN a.stop < $2 THEN a.stop + 1 ELSE $2 END AS due) x
+                WHERE a.state IN (4, 5, 6, 7)
+                ON CONFLICT DO NOTHING)
             INSERT INTO subsidy_ledger (county_id, kind, payee_kind, payee_id, loan_id, accrual_date, days, interest_fen, amount_fen, reason, status, create_time)
             SELECT $1, 2, 3, a.lender_id, a.id, $2, a.days, a.interest, a.subsidy, $3, CASE WHEN a.state IN (6, 7, 8) THEN 4 ELSE 1 END, now()
             FROM a WHERE a.subsidy > 0
@@ -145,6 +183,8 @@ internal static class SubsidyBench
         cmd.Parameters.Add(new() { Value = County });
         cmd.Parameters.Add(new() { Value = Settlement });
         cmd.Parameters.Add(new() { Value = InterestSubsidyStore.Reason(first, last) });
+        cmd.Parameters.Add(new() { Value = Boyi.Infrastructure.Loans.InterestDueStore.SettledBySubsidy });
+        cmd.Parameters.Add(new() { Value = Boyi.Infrastructure.Loans.InterestDueStore.RepaidWithPrincipal });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

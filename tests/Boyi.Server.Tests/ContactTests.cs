@@ -188,6 +188,33 @@ public sealed class ContactTests(ContactFixture s) : IClassFixture<ContactFixtur
     }
 
     [Fact]
+    public async Task TheCountysDutyPolicy_SetsTheEntryWindow_FromTheNextRequest()
+    {
+        var duties = new DutyPolicyService.DutyPolicyServiceClient(s.Channel);
+        var policy = (await duties.GetDutyPolicyAsync(new GetDutyPolicyRequest { Name = $"{s.County.Name}/dutyPolicy" })).Policy;
+        var fiveDaysAgo = Boyi.Domain.ChinaTime.Today(TimeProvider.System).AddDays(-5);
+        var when = new DateTimeOffset(fiveDaysAgo.ToDateTime(new TimeOnly(8, 0)), TimeSpan.FromHours(8));
+        try
+        {
+            policy.EntryWindowDays = 3;
+            policy = (await duties.UpdateDutyPolicyAsync(new UpdateDutyPolicyRequest { Policy = policy, Reason = "县里规定三天内录入" })).Policy;
+            var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
+                await Cadre.CreateContactRecordAsync(new CreateContactRecordRequest { Record = Call(s.P1.Household, when) }));
+            var violation = e.BadRequest()!.FieldViolations[0];
+            Assert.Equal(("record.occur_time", "ENTRY_WINDOW_PASSED"), (violation.Field, violation.Reason));
+            Assert.Contains("within 3 days", violation.Description, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // The other tests of the class enter contacts up to 7 days back.
+            policy.EntryWindowDays = 7;
+            await duties.UpdateDutyPolicyAsync(new UpdateDutyPolicyRequest { Policy = policy, Reason = "恢复七天" });
+        }
+        var taken = (await Cadre.CreateContactRecordAsync(new CreateContactRecordRequest { Record = Call(s.P1.Household, when) })).Record;
+        Assert.Equal(Day(fiveDaysAgo), taken.OccurDate);
+    }
+
+    [Fact]
     public async Task AVisitsPhotos_RoundTrip_AJpegsGpsIsRemoved_AndANonImageIsRefused()
     {
         var visit = (await Cadre.CreateContactRecordAsync(new CreateContactRecordRequest { Record = Visit(s.P1.Household, DateTimeOffset.UtcNow.AddHours(-1)) })).Record;

@@ -366,6 +366,9 @@ public sealed class FilterTests(CountyFixture s) : IClassFixture<CountyFixture>
         {
             var terms = LoanTests.MicroCredit();
             terms.RepaymentGraceDays = grace;
+            // Without subsidy: a fully subsidised due owes nothing and is paid from the start, so it could not be due or overdue.
+            terms.SubsidyYears = 0;
+            terms.SubsidyShares.Clear();
             var (scheme, lender) = await SchemeAndLenderAsync(terms);
             for (var i = 0; i < count; i++)
             {

@@ -12,9 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Boyi.Server.Tests;
 
 /// <summary>
-/// A county with Hangfire workers (subsidy runs), the micro-credit scheme (4.75%, subsidised, 7 days' repayment
-/// grace), the same without subsidy, the dairy scheme (entrusted to the guarantor), a lender, two enterprises and a
-/// county admin, an auditor and a user of each enterprise.
+/// A county with Hangfire workers (subsidy runs), the micro-credit scheme (4.75%, fully subsidised, 7 days' repayment
+/// grace), the same without subsidy and with 70% subsidy, the dairy scheme (entrusted to the guarantor, 70% subsidy
+/// from 2025, 30 days' grace), a lender, two enterprises and a county admin, an auditor and a user of each enterprise.
 /// </summary>
 public sealed class InterestFixture : CountyFixture
 {
@@ -23,6 +23,7 @@ public sealed class InterestFixture : CountyFixture
     public Enterprise E2 { get; private set; } = null!;
     public LoanScheme Micro { get; private set; } = null!;
     public LoanScheme Plain { get; private set; } = null!;
+    public LoanScheme Partial { get; private set; } = null!;
     public LoanScheme Dairy { get; private set; } = null!;
     public Lender Lender { get; private set; } = null!;
 
@@ -44,6 +45,10 @@ public sealed class InterestFixture : CountyFixture
         plain.SubsidyYears = 0;
         plain.SubsidyShares.Clear();
         Plain = (await client.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = plain })).Scheme;
+        var partial = LoanTests.MicroCredit();
+        partial.DisplayName = "七成贴息小额信贷";
+        partial.SubsidyShares[0].SharePpm = 700_000;
+        Partial = (await client.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = partial })).Scheme;
         Dairy = (await client.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = LoanTests.DairyBuffalo() })).Scheme;
         Lender = (await client.CreateLenderAsync(new CreateLenderRequest
         {
@@ -72,7 +77,8 @@ public sealed class InterestFixture : CountyFixture
 /// The borrowers' interest: written by the settlement run, paid by the household or the enterprise of record, watched
 /// for overdue. Dates are fixed (2026), settlement dates not after 2026-09-20; the watch runs through its store as of
 /// chosen China days, each day once for the whole database, so each test watches days no other test watches.
-/// A day of 50,000 yuan at 4.75% accrues 237,500 ÷ 360 fen; of 100,000 yuan, 475,000 ÷ 360.
+/// A day of 50,000 yuan at 4.75% accrues 237,500 ÷ 360 fen; of 100,000 yuan, 475,000 ÷ 360. A due owes the interest
+/// less the subsidy, each rounded half up on its own.
 /// </summary>
 public sealed class InterestDueTests(InterestFixture s) : IClassFixture<InterestFixture>
 {
@@ -146,23 +152,26 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
 
         static (Google.Type.Date, int, long, Google.Type.Date, InterestDueState, Google.Type.Date?) Row(InterestDue d) =>
             (d.PeriodEnd, d.Days, d.AmountFen, d.DueDate, d.State, d.PaidDate);
-        // 100,000 yuan from 2026-03-01: 1–20 Mar = 20 days: 475,000 × 20 ÷ 360 = 26,388.89 → 26,389; then 92 days each:
-        // 475,000 × 92 ÷ 360 = 121,388.89 → 121,389. All unpaid, past 7 days' grace today: overdue.
+        // 100,000 yuan from 2026-03-01, 70% subsidy in 2026: 1–20 Mar = 20 days: interest 475,000 × 20 ÷ 360 = 26,388.89 →
+        // 26,389, subsidy × 0.7 = 18,472.22 → 18,472, owed 7,917; then 92 days each: 475,000 × 92 ÷ 360 = 121,388.89 →
+        // 121,389, subsidy 84,972.22 → 84,972, owed 36,417. All unpaid, past 30 days' grace today: overdue.
         var dues = await DuesAsync(dairy.Name);
         Assert.Equal(
-            [(Day(2026, 3, 20), 20, 26_389L, Day(2026, 3, 20), InterestDueState.Overdue, null),
-             (Day(2026, 6, 20), 92, 121_389L, Day(2026, 6, 20), InterestDueState.Overdue, null),
-             (Day(2026, 9, 20), 92, 121_389L, Day(2026, 9, 20), InterestDueState.Overdue, null)],
+            [(Day(2026, 3, 20), 20, 7_917L, Day(2026, 3, 20), InterestDueState.Overdue, null),
+             (Day(2026, 6, 20), 92, 36_417L, Day(2026, 6, 20), InterestDueState.Overdue, null),
+             (Day(2026, 9, 20), 92, 36_417L, Day(2026, 9, 20), InterestDueState.Overdue, null)],
             dues.Select(Row));
+        Assert.Equal([(26_389L, 18_472L), (121_389L, 84_972L), (121_389L, 84_972L)], dues.Select(d => (d.InterestFen, d.SubsidyFen)));
         // Entrusted: the enterprise of record pays, and sees the borrower.
         Assert.All(dues, d => Assert.Equal((s.E1.Name, dairy.Household, dairy.BorrowerName, false), (d.Payer, d.Household, d.BorrowerName, d.BorrowerMasked)));
         Assert.Equal($"{dairy.Name}/interestDues/2026-06-20", dues[1].Name);
-        // The same interest as the subsidy rows of the period.
+        // The same interest and subsidy as the subsidy rows of the period.
         var subsidy = (await new SubsidyService.SubsidyServiceClient(s.Channel).ListSubsidyRowsAsync(new ListSubsidyRowsRequest
         {
             Parent = s.County.Name, Kind = SubsidyKind.Interest, Loan = dairy.Name, PageSize = 100,
         })).Rows;
-        Assert.Equal(dues.Select(d => (d.PeriodEnd, d.AmountFen)), subsidy.OrderBy(r => (r.AccrualDate.Year, r.AccrualDate.Month, r.AccrualDate.Day)).Select(r => (r.AccrualDate, r.InterestFen)));
+        Assert.Equal(dues.Select(d => (d.PeriodEnd, d.InterestFen, d.SubsidyFen)),
+            subsidy.OrderBy(r => (r.AccrualDate.Year, r.AccrualDate.Month, r.AccrualDate.Day)).Select(r => (r.AccrualDate, r.InterestFen, r.AmountFen)));
 
         // Not subsidised, disbursed mid-period: 10 May – 20 Jun = 42 days: 237,500 × 42 ÷ 360 = 27,708.33 → 27,708;
         // 237,500 × 92 ÷ 360 = 60,694.44 → 60,694. The household pays.
@@ -194,15 +203,17 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
     }
 
     [Fact]
-    public async Task RecordingAPayment_TakesTheAmountDueOnce_FromCountyStaffOrTheEnterpriseThatPays()
+    public async Task RecordingAPayment_TakesTheNetAmountDueOnce_FromCountyStaffOrTheEnterpriseThatPays()
     {
         var dairy = await DisbursedAsync(s.Dairy, Day(2026, 9, 1), 10_000_000);
-        var micro = await DisbursedAsync(s.Micro, Day(2026, 9, 1));
+        var micro = await DisbursedAsync(s.Plain, Day(2026, 9, 1));
         await SettleAsync(Day(2026, 9, 20));
-        // 1–20 Sep = 20 days: 475,000 × 20 ÷ 360 = 26,388.89 → 26,389; 237,500 × 20 ÷ 360 = 13,194.44 → 13,194.
+        // 1–20 Sep = 20 days: 475,000 × 20 ÷ 360 = 26,388.89 → 26,389, of which the county pays the lender 70%:
+        // 18,472.22 → 18,472, so the enterprise owes 26,389 − 18,472 = 7,917; the unsubsidised household
+        // 237,500 × 20 ÷ 360 = 13,194.44 → 13,194.
         var owed = Assert.Single(await DuesAsync(dairy.Name, "auditor"));
         var household = Assert.Single(await DuesAsync(micro.Name, "auditor"));
-        Assert.Equal((26_389L, s.E1.Name), (owed.AmountFen, owed.Payer));
+        Assert.Equal((26_389L, 18_472L, 7_917L, s.E1.Name), (owed.InterestFen, owed.SubsidyFen, owed.AmountFen, owed.Payer));
         Assert.Equal((13_194L, micro.Household), (household.AmountFen, household.Payer));
 
         // Each enterprise lists what it pays, and only that.
@@ -212,13 +223,13 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
         Assert.Contains(await DuesAsync(s.County.Name, "admin", "state = OVERDUE"), d => d.Name == owed.Name);
         Assert.DoesNotContain(await DuesAsync(s.County.Name, "admin", "state = DUE OR state = PAID"), d => d.Name == owed.Name);
 
-        var pay = new RecordInterestPaymentRequest { Name = owed.Name, PaidDate = Day(2026, 9, 25), AmountFen = 26_389, Reference = "转账 2026-309" };
+        var pay = new RecordInterestPaymentRequest { Name = owed.Name, PaidDate = Day(2026, 9, 25), AmountFen = 7_917, Reference = "转账 2026-309" };
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () => await s.Loans("E2").RecordInterestPaymentAsync(pay));
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () => await s.Loans("E1").RecordInterestPaymentAsync(
             new RecordInterestPaymentRequest(pay) { Name = household.Name, AmountFen = 13_194 }));
         await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () => await s.Loans("auditor").RecordInterestPaymentAsync(pay));
         var wrong = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () =>
-            await s.Loans("E1").RecordInterestPaymentAsync(new RecordInterestPaymentRequest(pay) { AmountFen = 26_388 }));
+            await s.Loans("E1").RecordInterestPaymentAsync(new RecordInterestPaymentRequest(pay) { AmountFen = 26_389 }));
         Assert.Equal(("amount_fen", "AMOUNT_NOT_DUE"), (wrong.BadRequest()!.FieldViolations[0].Field, wrong.BadRequest()!.FieldViolations[0].Reason));
         var tomorrow = Boyi.Domain.ChinaTime.Today(TimeProvider.System).AddDays(1);
         await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await s.Loans("E1").RecordInterestPaymentAsync(
@@ -232,6 +243,7 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
         Assert.StartsWith("user:", paid.RecordedBy);
         await Api.FailsAsync(StatusCode.FailedPrecondition, "INTEREST_ALREADY_PAID", async () => await s.Loans("admin").RecordInterestPaymentAsync(pay));
         Assert.Equal(InterestDueState.Paid, Assert.Single(await DuesAsync(dairy.Name)).State);
+        Assert.Equal(LoanState.Disbursed, (await LoanAsync(dairy)).State);
 
         var byCounty = (await s.Loans("admin").RecordInterestPaymentAsync(new RecordInterestPaymentRequest
         {
@@ -241,16 +253,24 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
     }
 
     [Fact]
-    public async Task TheWatch_MakesALoanWithUnpaidInterestOverdue_DefaultsIt90DaysLater_KeepsAPaidOneCurrent_AndPayingCuresAnOverdueOne()
+    public async Task TheWatch_MakesALoanWithUnpaidInterestOverdue_DefaultsIt90DaysLater_KeepsAPaidOrFullySubsidisedOneCurrent_AndPayingCuresAnOverdueOne()
     {
-        var unpaid = await DisbursedAsync(s.Micro, Day(2026, 8, 3));
-        var paidOnTime = await DisbursedAsync(s.Micro, Day(2026, 8, 3));
-        var paidLate = await DisbursedAsync(s.Micro, Day(2026, 8, 3));
+        var unpaid = await DisbursedAsync(s.Partial, Day(2026, 8, 3));
+        var paidOnTime = await DisbursedAsync(s.Partial, Day(2026, 8, 3));
+        var paidLate = await DisbursedAsync(s.Partial, Day(2026, 8, 3));
+        var subsidised = await DisbursedAsync(s.Micro, Day(2026, 8, 3));
         await SettleAsync(Day(2026, 9, 20));
-        // 3 Aug – 20 Sep = 29 + 20 = 49 days: 237,500 × 49 ÷ 360 = 32,326.39 → 32,326; due 2026-09-20, 7 days' grace.
+        // 3 Aug – 20 Sep = 29 + 20 = 49 days: 237,500 × 49 ÷ 360 = 32,326.39 → 32,326; 70% of it 22,628.47 → 22,628 is the
+        // lender's from the county: owed 9,698, due 2026-09-20, 7 days' grace.
         var onTime = Assert.Single(await DuesAsync(paidOnTime.Name));
-        Assert.Equal((49, 32_326L, Day(2026, 9, 27)), (onTime.Days, onTime.AmountFen, onTime.LastOnTimeDate));
-        await s.Loans("admin").RecordInterestPaymentAsync(new RecordInterestPaymentRequest { Name = onTime.Name, PaidDate = Day(2026, 9, 24), AmountFen = 32_326 });
+        Assert.Equal((49, 9_698L, Day(2026, 9, 27)), (onTime.Days, onTime.AmountFen, onTime.LastOnTimeDate));
+        await s.Loans("admin").RecordInterestPaymentAsync(new RecordInterestPaymentRequest { Name = onTime.Name, PaidDate = Day(2026, 9, 24), AmountFen = 9_698 });
+        // Fully subsidised (100% micro-credit): nothing owed, settled on its due date without a payment.
+        var nothing = Assert.Single(await DuesAsync(subsidised.Name));
+        Assert.Equal((32_326L, 32_326L, 0L, InterestDueState.Paid, Day(2026, 9, 20), InterestDueStore.SettledBySubsidy),
+            (nothing.InterestFen, nothing.SubsidyFen, nothing.AmountFen, nothing.State, nothing.PaidDate, nothing.RecordedBy));
+        await Api.FailsAsync(StatusCode.FailedPrecondition, "INTEREST_ALREADY_PAID", async () => await s.Loans("admin").RecordInterestPaymentAsync(
+            new RecordInterestPaymentRequest { Name = nothing.Name, PaidDate = Day(2026, 9, 24), AmountFen = 32_326 }));
 
         Assert.NotNull(await Watch.RunAsync(D(2026, 9, 27), CancellationToken.None));
         Assert.Equal(LoanState.Disbursed, (await LoanAsync(unpaid)).State);
@@ -272,7 +292,7 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
 
         // Paying the overdue interest, with nothing else overdue, makes the loan current again and its subsidy payable.
         var late = Assert.Single(await DuesAsync(paidLate.Name));
-        await s.Loans("admin").RecordInterestPaymentAsync(new RecordInterestPaymentRequest { Name = late.Name, PaidDate = Day(2026, 10, 9), AmountFen = 32_326 });
+        await s.Loans("admin").RecordInterestPaymentAsync(new RecordInterestPaymentRequest { Name = late.Name, PaidDate = Day(2026, 10, 9), AmountFen = 9_698 });
         var cured = await LoanAsync(paidLate);
         Assert.Equal((LoanState.Disbursed, (Google.Type.Date?)null), (cured.State, cured.OverdueDate));
         var last = (await s.Loans().ListLoanEventsAsync(new ListLoanEventsRequest { Parent = paidLate.Name })).Events[^1];
@@ -289,6 +309,76 @@ public sealed class InterestDueTests(InterestFixture s) : IClassFixture<Interest
         Assert.Single(await NotificationsAsync("admin"), n => n.Kind == "LOAN_DEFAULTED" && n.Link == Link(unpaid));
         Assert.Equal(LoanState.Disbursed, (await LoanAsync(paidOnTime)).State);
         Assert.Equal(LoanState.Disbursed, (await LoanAsync(paidLate)).State);
+        Assert.Equal(LoanState.Disbursed, (await LoanAsync(subsidised)).State);
+        Assert.DoesNotContain(await NotificationsAsync("admin"), n => n.Link == Link(subsidised) && n.Kind.EndsWith("OVERDUE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ADefaultRecordedAfterASettlement_RecomputesTheUnpaidDuesSubsidy_ButLeavesAPaidDueAsPaid()
+    {
+        var micro = await DisbursedAsync(s.Micro, Day(2026, 6, 1));
+        var dairy = await DisbursedAsync(s.Dairy, Day(2026, 6, 1), 10_000_000);
+        await SettleAsync(Day(2026, 6, 20));
+        await SettleAsync(Day(2026, 9, 20));
+        // Period 2026-09-20 = 21 Jun – 20 Sep = 92 days. Micro: 237,500 × 92 ÷ 360 = 60,694.44 → 60,694, all subsidised:
+        // settled. Dairy: 121,389 of which 84,972 subsidised: the enterprise pays its 36,417.
+        var settled = (await DuesAsync(micro.Name))[1];
+        Assert.Equal((60_694L, 0L, InterestDueState.Paid), (settled.SubsidyFen, settled.AmountFen, settled.State));
+        var paid = (await DuesAsync(dairy.Name))[1];
+        Assert.Equal(36_417L, paid.AmountFen);
+        paid = (await s.Loans("E1").RecordInterestPaymentAsync(new RecordInterestPaymentRequest
+        {
+            Name = paid.Name, PaidDate = Day(2026, 9, 22), AmountFen = 36_417, Etag = paid.Etag,
+        })).InterestDue;
+
+        // Overdue from 2026-06-05: defaulted on its 90th day overdue, 2026-09-02, inside the settled period.
+        foreach (var loan in new[] { micro, dairy })
+        {
+            await s.Loans("admin").MarkLoanOverdueAsync(new MarkLoanOverdueRequest { Name = loan.Name, OverdueDate = Day(2026, 6, 5), Reason = "借款人失联" });
+            Assert.Equal(Day(2026, 9, 2), (await s.Loans("admin").DefaultLoanAsync(new DefaultLoanRequest { Name = loan.Name })).Loan.DefaultDate);
+        }
+        // Micro: subsidy only for 21 Jun – 1 Sep = 10 + 31 + 31 + 1 = 73 days: 237,500 × 73 ÷ 360 = 48,159.72 → 48,160, as
+        // the ledger's correction makes it; the borrower owes the lender 60,694 − 48,160 = 12,534, unpaid again.
+        var owed = await DuesAsync(micro.Name);
+        Assert.Equal((60_694L, 48_160L, 12_534L, InterestDueState.Overdue, (Google.Type.Date?)null, ""),
+            (owed[1].InterestFen, owed[1].SubsidyFen, owed[1].AmountFen, owed[1].State, owed[1].PaidDate, owed[1].RecordedBy));
+        Assert.NotEqual(settled.Etag, owed[1].Etag);
+        Assert.Equal((0L, InterestDueState.Paid), (owed[0].AmountFen, owed[0].State));   // 1–20 Jun, before the default
+        var chain = (await new SubsidyService.SubsidyServiceClient(s.Channel).ListSubsidyRowsAsync(new ListSubsidyRowsRequest
+        {
+            Parent = s.County.Name, Kind = SubsidyKind.Interest, Loan = micro.Name, PageSize = 100,
+        })).Rows.Where(r => r.AccrualDate.Equals(Day(2026, 9, 20)));
+        Assert.Equal(48_160L, chain.Sum(r => r.AmountFen));
+        // Dairy: paid, so it stays as paid; the lender's loss of subsidy is for it and the enterprise to settle.
+        var after = (await DuesAsync(dairy.Name))[1];
+        Assert.Equal((84_972L, 36_417L, InterestDueState.Paid, paid.Etag), (after.SubsidyFen, after.AmountFen, after.State, after.Etag));
+    }
+
+    [Fact]
+    public async Task ACountyAdminsCorrectionOfTheSubsidy_MovesTheUnpaidDue_BothWays()
+    {
+        var loan = await DisbursedAsync(s.Partial, Day(2026, 7, 1));
+        await SettleAsync(Day(2026, 9, 20));
+        // 1 Jul – 20 Sep = 31 + 31 + 20 = 82 days: 237,500 × 82 ÷ 360 = 54,097.22 → 54,097; 70%: 37,868.06 → 37,868; owed 16,229.
+        var due = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((54_097L, 37_868L, 16_229L), (due.InterestFen, due.SubsidyFen, due.AmountFen));
+        var subsidies = new SubsidyService.SubsidyServiceClient(s.As["admin"]);
+        var row = Assert.Single((await subsidies.ListSubsidyRowsAsync(new ListSubsidyRowsRequest
+        {
+            Parent = s.County.Name, Kind = SubsidyKind.Interest, Loan = loan.Name,
+        })).Rows);
+
+        // Corrected up to the whole interest: nothing left to pay, settled by the subsidy on its due date.
+        await subsidies.CorrectSubsidyRowAsync(new CorrectSubsidyRowRequest { Name = row.Name, AmountFen = 54_097, Reason = "县里决定全额贴息" });
+        var all = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((54_097L, 0L, InterestDueState.Paid, Day(2026, 9, 20), InterestDueStore.SettledBySubsidy),
+            (all.SubsidyFen, all.AmountFen, all.State, all.PaidDate, all.RecordedBy));
+        // Corrected down to nothing: the whole interest is owed again, from its own due date.
+        await subsidies.CorrectSubsidyRowAsync(new CorrectSubsidyRowRequest { Name = row.Name, AmountFen = 0, Reason = "不符合贴息条件" });
+        var none = Assert.Single(await DuesAsync(loan.Name));
+        Assert.Equal((0L, 54_097L, InterestDueState.Overdue, (Google.Type.Date?)null, ""),
+            (none.SubsidyFen, none.AmountFen, none.State, none.PaidDate, none.RecordedBy));
+        Assert.Equal([due.Etag, all.Etag, none.Etag], new[] { due.Etag, all.Etag, none.Etag }.Distinct());
     }
 
     [Fact]

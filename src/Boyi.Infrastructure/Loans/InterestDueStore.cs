@@ -16,7 +16,7 @@ namespace Boyi.Infrastructure.Loans;
 /// The interest a loan's borrower owes its lender for one settlement period (<see cref="InterestDues"/>), and its
 /// payment once recorded. One row per loan and period (the unique key), written by the interest settlement and by the
 /// repayment (利随本清). Unlike the subsidy ledger this is not the county's money: a row changes until it is paid (a
-/// repayment recorded late recomputes it), then never again.
+/// repayment recorded late recomputes it, a subsidy correction changes its subsidy), then never again.
 /// </summary>
 public sealed class InterestDueRow
 {
@@ -26,7 +26,12 @@ public sealed class InterestDueRow
     /// <summary>The settlement date ending the period.</summary>
     public DateOnly PeriodEnd { get; set; }
     public int Days { get; set; }
+    /// <summary>The period's interest, gross: the interest of its subsidy-ledger row.</summary>
     public long InterestFen { get; set; }
+    /// <summary>What the county pays the lender for the period (its ledger chain's effective amount, within 0 … interest).</summary>
+    public long SubsidyFen { get; set; }
+    /// <summary>What the borrower owes: interest − subsidy. A due of 0 is settled on its due date (<see cref="InterestDueStore.SettledBySubsidy"/>).</summary>
+    public long AmountFen { get; set; }
     public DateOnly DueDate { get; set; }
     /// <summary>The enterprise holding the money of an entrusted loan (贷资入企) pays; null: the borrower's household.</summary>
     public long? PayerEnterpriseId { get; set; }
@@ -56,7 +61,8 @@ public sealed class InterestDueConfiguration : IEntityTypeConfiguration<Interest
         e.HasIndex(x => new { x.CountyId, x.Id });
         e.HasIndex(x => new { x.PayerEnterpriseId, x.Id }).HasFilter("payer_enterprise_id IS NOT NULL");
         e.ToTable(t => t.HasCheckConstraint("ck_loan_interest_dues_terms",
-            "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)"));
+            "days > 0 AND interest_fen >= 0 AND subsidy_fen BETWEEN 0 AND interest_fen AND amount_fen = interest_fen - subsidy_fen " +
+            "AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)"));
     }
 }
 
@@ -70,7 +76,7 @@ public enum InterestDueStanding
 
 /// <summary>One interest due as read, with its loan's parties and the scheme's grace.</summary>
 public sealed record InterestDueRecord(
-    long Id, long LoanId, DateOnly PeriodEnd, int Days, long InterestFen, DateOnly DueDate, int GraceDays, long? PayerEnterpriseId,
+    long Id, long LoanId, DateOnly PeriodEnd, int Days, long InterestFen, long SubsidyFen, long AmountFen, DateOnly DueDate, int GraceDays, long? PayerEnterpriseId,
     long HouseholdId, LoanState LoanState, bool Entrusted, string BorrowerName, DateOnly DisbursementDate,
     DateOnly? PaidDate, string? Reference, string? RecordedBy, int Version)
 {
@@ -97,25 +103,35 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
     /// <summary>Who recorded the dues a repayment settled: the lender reports a loan repaid once principal and interest are in (利随本清).</summary>
     public const string RepaidWithPrincipal = "system:loan-repayment";
 
+    /// <summary>
+    /// Who recorded a due the subsidy covers in full (amount 0, fully subsidised micro-credit): settled on its due date,
+    /// as there is no payment to record, so the overdue watch never sees it unpaid.
+    /// </summary>
+    public const string SettledBySubsidy = "system:interest-subsidy";
+
     private const int InsertBatch = 5_000;
 
     private sealed record DueLoan(long Id, long PrincipalFen, int AnnualRatePpm, DateOnly DisbursementDate, DateOnly MaturityDate,
-        DateOnly? RepaymentDate, long? PayerEnterpriseId);
+        DateOnly? RepaymentDate, long? PayerEnterpriseId, DateOnly? DefaultDate, int SubsidyYears, IReadOnlyList<SubsidyShare> Shares);
 
     /// <summary>
     /// Writes, in <paramref name="tx"/>, the dues of the county's period ending on <paramref name="settlementDate"/> not
     /// written yet: one per loan disbursed by the period's last day and not repaid before its first (defaulted loans
     /// too: interest accrues until the principal is repaid; not a compensated one, closed by the risk fund's claim).
-    /// A loan repaid since is written paid on its repayment date, as its repayment settled it. Answers the rows written.
+    /// Each carries the period's subsidy as the run computes it for the ledger (scheme's subsidy years and shares, default
+    /// date) and owes interest − subsidy. A due of 0 is written settled by <see cref="SettledBySubsidy"/> on its due date;
+    /// a loan repaid since is written paid on its repayment date, as its repayment settled it. Answers the rows written.
     /// </summary>
     public static async Task<int> WriteForSettlementAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int countyId, DateOnly settlementDate,
         DateTime now, CancellationToken ct)
     {
         var (first, last) = SettlementCalendar.Period(settlementDate);
         var loans = new List<DueLoan>();
+        var shares = await Subsidies.InterestSubsidyStore.SharesAsync(conn, tx, countyId, ct);
         await using (var cmd = new NpgsqlCommand(
             "SELECT l.id, l.principal_fen, l.annual_rate_ppm, l.disbursement_date, l.maturity_date, l.repayment_date, " +
-            "CASE WHEN l.entrusted THEN l.guarantor_id END FROM loans l " +
+            "CASE WHEN l.entrusted THEN l.guarantor_id END, l.default_date, s.subsidy_years, l.scheme_id " +
+            "FROM loans l JOIN loan_schemes s ON s.id = l.scheme_id " +
             "WHERE l.id >= $1 AND l.id < $2 AND l.state IN (4, 5, 6, 7) AND l.disbursement_date <= $4 " +
             "AND (l.repayment_date IS NULL OR l.repayment_date > $3) " +
             "AND NOT EXISTS (SELECT 1 FROM loan_interest_dues i WHERE i.loan_id = l.id AND i.period_end = $4) ORDER BY l.id", conn, tx))
@@ -125,7 +141,8 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
             cmd.Parameters.Add(new() { Value = first });
             cmd.Parameters.Add(new() { Value = last });
             loans = await Rows.ReadAsync(cmd, r => new DueLoan(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetFieldValue<DateOnly>(3),
-                r.GetFieldValue<DateOnly>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetInt64(6)), ct);
+                r.GetFieldValue<DateOnly>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetInt64(6),
+                r.IsDBNull(7) ? null : r.GetFieldValue<DateOnly>(7), r.GetInt32(8), shares.GetValueOrDefault(r.GetInt64(9)) ?? []), ct);
         }
         var dues = loans.Select(l => (Loan: l, Due: InterestDues.ForPeriod(Terms(l), settlementDate))).Where(x => x.Due is not null).ToList();
         var written = 0;
@@ -133,11 +150,14 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
         {
             var batch = dues.Skip(i).Take(InsertBatch).ToList();
             await using var cmd = new NpgsqlCommand(
-                "INSERT INTO loan_interest_dues (county_id, loan_id, period_end, days, interest_fen, due_date, payer_enterprise_id, paid_date, " +
-                "recorded_by, paid_time, version, create_time) " +
-                "SELECT $1, u.loan, $2, u.days, u.interest, u.due, u.payer, u.repaid, CASE WHEN u.repaid IS NULL THEN NULL ELSE $3 END, " +
-                "CASE WHEN u.repaid IS NULL THEN NULL ELSE $4 END, 1, $4 " +
-                "FROM unnest($5::bigint[], $6::integer[], $7::bigint[], $8::date[], $9::bigint[], $10::date[]) AS u(loan, days, interest, due, payer, repaid) " +
+                "INSERT INTO loan_interest_dues (county_id, loan_id, period_end, days, interest_fen, subsidy_fen, amount_fen, due_date, " +
+                "payer_enterprise_id, paid_date, recorded_by, paid_time, version, create_time) " +
+                "SELECT $1, u.loan, $2, u.days, u.interest, u.subsidy, u.interest - u.subsidy, u.due, u.payer, " +
+                "CASE WHEN u.interest = u.subsidy THEN u.due ELSE u.repaid END, " +
+                "CASE WHEN u.interest = u.subsidy THEN $11 WHEN u.repaid IS NOT NULL THEN $3 END, " +
+                "CASE WHEN u.interest = u.subsidy OR u.repaid IS NOT NULL THEN $4 END, 1, $4 " +
+                "FROM unnest($5::bigint[], $6::integer[], $7::bigint[], $8::date[], $9::bigint[], $10::date[], $12::bigint[]) " +
+                "AS u(loan, days, interest, due, payer, repaid, subsidy) " +
                 "ON CONFLICT DO NOTHING", conn, tx);
             cmd.Parameters.Add(new() { Value = countyId });
             cmd.Parameters.Add(new() { Value = settlementDate });
@@ -149,6 +169,8 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
             cmd.Parameters.Add(new() { Value = batch.Select(x => x.Due!.DueDate).ToArray() });
             cmd.Parameters.Add(new() { Value = batch.Select(x => x.Loan.PayerEnterpriseId).ToArray() });
             cmd.Parameters.Add(new() { Value = batch.Select(x => x.Loan.RepaymentDate).ToArray() });
+            cmd.Parameters.Add(new() { Value = SettledBySubsidy });
+            cmd.Parameters.Add(new() { Value = batch.Select(x => x.Due!.SubsidyFen).ToArray() });
             written += await cmd.ExecuteNonQueryAsync(ct);
         }
         return written;
@@ -160,27 +182,42 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
     /// that day by <see cref="RepaidWithPrincipal"/>, the lender reporting the loan repaid once all it is owed is in.
     /// A repayment recorded after a later settlement corrects what that settlement wrote assuming the principal still
     /// outstanding: the unpaid due of the final period is recomputed (its etag changes) and unpaid dues of later periods,
-    /// which accrued nothing, are removed. A due already paid is never changed; what it overpaid is the lender's to refund.
+    /// which accrued nothing, are removed (dues settled by the subsidy are recomputed and removed alike: nobody paid them).
+    /// The final period carries its subsidy as the ledger will (the period's row, or the correction of it this repayment
+    /// writes); a due of 0 is settled by <see cref="SettledBySubsidy"/>. A due already paid is never changed; what it
+    /// overpaid is the lender's to refund.
     /// </summary>
     public static async Task SettleOnRepaymentAsync(BoyiDbContext db, LoanRow loan, DateOnly date, DateTime now, CancellationToken ct)
     {
-        var terms = Terms(new DueLoan(loan.Id, loan.PrincipalFen, loan.AnnualRatePpm, loan.DisbursementDate!.Value, loan.MaturityDate!.Value, date, null));
+        var (conn, tx) = LoanNotices.Transaction(db);
+        var (subsidyYears, shares) = await Subsidies.InterestSubsidyStore.SchemeSubsidyAsync(conn, tx, loan.SchemeId, ct);
+        var terms = Terms(new DueLoan(loan.Id, loan.PrincipalFen, loan.AnnualRatePpm, loan.DisbursementDate!.Value, loan.MaturityDate!.Value, date, null,
+            loan.DefaultDate, subsidyYears, shares));
         var finalEnd = InterestDues.FinalPeriodEnd(date);
         var final = InterestDues.ForPeriod(terms, finalEnd);
         var lastKept = final is null ? finalEnd.AddDays(-1) : finalEnd;
         await db.Database.ExecuteSqlAsync(
-            $"DELETE FROM loan_interest_dues WHERE loan_id = {loan.Id} AND paid_date IS NULL AND period_end > {lastKept}", ct);
+            $"DELETE FROM loan_interest_dues WHERE loan_id = {loan.Id} AND (paid_date IS NULL OR recorded_by = {SettledBySubsidy}) AND period_end > {lastKept}",
+            ct);
         if (final is not null)
         {
             long? payer = loan.Entrusted ? loan.GuarantorId : null;
+            DateOnly? settled = final.SettledBySubsidy ? final.DueDate : null;
+            string? settledBy = final.SettledBySubsidy ? SettledBySubsidy : null;
+            DateTime? settledTime = final.SettledBySubsidy ? now : null;
             await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO loan_interest_dues (county_id, loan_id, period_end, days, interest_fen, due_date, payer_enterprise_id, version, create_time)
-                VALUES ({loan.CountyId}, {loan.Id}, {final.PeriodEnd}, {final.Days}, {final.InterestFen}, {final.DueDate}, {payer}, 1, {now})
+                INSERT INTO loan_interest_dues (county_id, loan_id, period_end, days, interest_fen, subsidy_fen, amount_fen, due_date, payer_enterprise_id,
+                    paid_date, recorded_by, paid_time, version, create_time)
+                VALUES ({loan.CountyId}, {loan.Id}, {final.PeriodEnd}, {final.Days}, {final.InterestFen}, {final.SubsidyFen}, {final.AmountFen},
+                    {final.DueDate}, {payer}, {settled}, {settledBy}, {settledTime}, 1, {now})
                 ON CONFLICT (loan_id, period_end) DO UPDATE SET days = excluded.days, interest_fen = excluded.interest_fen,
-                    due_date = excluded.due_date, version = loan_interest_dues.version + 1
-                WHERE loan_interest_dues.paid_date IS NULL
-                    AND (loan_interest_dues.days, loan_interest_dues.interest_fen, loan_interest_dues.due_date) <> (excluded.days, excluded.interest_fen, excluded.due_date)
+                    subsidy_fen = excluded.subsidy_fen, amount_fen = excluded.amount_fen, due_date = excluded.due_date,
+                    paid_date = excluded.paid_date, recorded_by = excluded.recorded_by, paid_time = excluded.paid_time,
+                    version = loan_interest_dues.version + 1
+                WHERE (loan_interest_dues.paid_date IS NULL OR loan_interest_dues.recorded_by = {SettledBySubsidy})
+                    AND (loan_interest_dues.days, loan_interest_dues.interest_fen, loan_interest_dues.subsidy_fen, loan_interest_dues.due_date)
+                        <> (excluded.days, excluded.interest_fen, excluded.subsidy_fen, excluded.due_date)
                 """, ct);
         }
         await db.Database.ExecuteSqlAsync(
@@ -190,8 +227,41 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
             """, ct);
     }
 
+    /// <summary>
+    /// After corrections of the loans' subsidy rows (<see cref="Subsidies.SubsidyCorrectionStore"/>): every due of a
+    /// period ending on or after its date that nobody paid (unpaid, or settled by the subsidy) takes the subsidy its
+    /// ledger chain now pays in effect (head + corrections, within 0 … the interest), and so a new amount and etag. One
+    /// that drops to 0 is settled by <see cref="SettledBySubsidy"/> on its due date; one settled so that now owes
+    /// something is due again (from its own due date, so the overdue watch counts its grace from then). A due the
+    /// borrower paid stays paid: what the lender now lacks (a subsidy corrected down) or holds twice (corrected up) is
+    /// settled between lender and borrower outside Boyi. Answers the dues changed.
+    /// </summary>
+    public static async Task<int> FollowSubsidyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(long LoanId, DateOnly From)> changes,
+        DateTime now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "WITH chains AS (SELECT h.loan_id, h.accrual_date, h.amount_fen + " +
+            "COALESCE((SELECT sum(c.amount_fen) FROM subsidy_ledger c WHERE c.corrects_id = h.id), 0) AS effective " +
+            "FROM unnest($1::bigint[], $2::date[]) AS u(loan, from_date) JOIN loans l ON l.id = u.loan " +
+            "JOIN subsidy_ledger h ON h.county_id = l.county_id AND h.kind = 2 AND h.corrects_id IS NULL AND h.loan_id = u.loan " +
+            "AND h.accrual_date >= u.from_date), " +
+            "fixed AS (SELECT DISTINCT d.id, LEAST(GREATEST(c.effective, 0), d.interest_fen) AS subsidy FROM chains c " +
+            "JOIN loan_interest_dues d ON d.loan_id = c.loan_id AND d.period_end = c.accrual_date " +
+            "WHERE d.paid_date IS NULL OR d.recorded_by = $3) " +
+            "UPDATE loan_interest_dues d SET subsidy_fen = f.subsidy, amount_fen = d.interest_fen - f.subsidy, " +
+            "paid_date = CASE WHEN d.interest_fen = f.subsidy THEN d.due_date END, " +
+            "recorded_by = CASE WHEN d.interest_fen = f.subsidy THEN $3 END, " +
+            "paid_time = CASE WHEN d.interest_fen = f.subsidy THEN $4::timestamptz END, version = d.version + 1 " +
+            "FROM fixed f WHERE d.id = f.id AND d.subsidy_fen <> f.subsidy", conn, tx);
+        cmd.Parameters.Add(new() { Value = changes.Select(c => c.LoanId).ToArray() });
+        cmd.Parameters.Add(new() { Value = changes.Select(c => c.From).ToArray() });
+        cmd.Parameters.Add(new() { Value = SettledBySubsidy });
+        cmd.Parameters.Add(new() { Value = now });
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     private const string Select =
-        "SELECT i.id, i.loan_id, i.period_end, i.days, i.interest_fen, i.due_date, s.repayment_grace_days, i.payer_enterprise_id, l.household_id, " +
+        "SELECT i.id, i.loan_id, i.period_end, i.days, i.interest_fen, i.subsidy_fen, i.amount_fen, i.due_date, s.repayment_grace_days, i.payer_enterprise_id, l.household_id, " +
         "l.state, l.entrusted, m.full_name, l.disbursement_date, i.paid_date, i.reference, i.recorded_by, i.version " +
         "FROM loan_interest_dues i JOIN loans l ON l.id = i.loan_id JOIN loan_schemes s ON s.id = l.scheme_id " +
         "JOIN household_members m ON m.household_id = l.household_id AND m.member_id = l.member_id ";
@@ -240,8 +310,8 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
         if (due.PaidDate is { } paid)
             throw DomainException.Precondition("INTEREST_ALREADY_PAID", $"The interest was paid on {paid:yyyy-MM-dd}; a payment is recorded once.");
         var v = new Violations();
-        if (amountFen != due.InterestFen)
-            v.Add("amount_fen", "AMOUNT_NOT_DUE", $"must be the {due.InterestFen} fen due");
+        if (amountFen != due.AmountFen)
+            v.Add("amount_fen", "AMOUNT_NOT_DUE", $"must be the {due.AmountFen} fen due (interest {due.InterestFen} less subsidy {due.SubsidyFen})");
         if (paidDate < due.DisbursementDate)
             v.Add("paid_date", "BEFORE_DISBURSEMENT", "must not be before the loan's disbursement date");
         v.ThrowIfAny();
@@ -293,13 +363,13 @@ public sealed class InterestDueStore(Database database, TimeProvider clock, Noti
 
     private static LoanTerms Terms(DueLoan l) =>
         new(l.Id, l.PrincipalFen, l.AnnualRatePpm, l.DisbursementDate, l.MaturityDate,
-            l.RepaymentDate is { } r ? [new PrincipalRepayment(r, l.PrincipalFen)] : [], DefaultDate: null, SubsidyYears: 0, SubsidyShares: []);
+            l.RepaymentDate is { } r ? [new PrincipalRepayment(r, l.PrincipalFen)] : [], l.DefaultDate, l.SubsidyYears, l.Shares);
 
     private static InterestDueRecord Read(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetInt64(1), r.GetFieldValue<DateOnly>(2), r.GetInt32(3), r.GetInt64(4), r.GetFieldValue<DateOnly>(5), r.GetInt32(6),
-            r.IsDBNull(7) ? null : r.GetInt64(7), r.GetInt64(8), (LoanState)r.GetInt32(9), r.GetBoolean(10), r.GetString(11),
-            r.GetFieldValue<DateOnly>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateOnly>(13), r.IsDBNull(14) ? null : r.GetString(14),
-            r.IsDBNull(15) ? null : r.GetString(15), r.GetInt32(16));
+        new(r.GetInt64(0), r.GetInt64(1), r.GetFieldValue<DateOnly>(2), r.GetInt32(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
+            r.GetFieldValue<DateOnly>(7), r.GetInt32(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.GetInt64(10), (LoanState)r.GetInt32(11),
+            r.GetBoolean(12), r.GetString(13), r.GetFieldValue<DateOnly>(14), r.IsDBNull(15) ? null : r.GetFieldValue<DateOnly>(15),
+            r.IsDBNull(16) ? null : r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17), r.GetInt32(18));
 
     private static NpgsqlParameter Nullable(long? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint };

@@ -56,7 +56,7 @@ public sealed class LoanWatch(Database database, TimeProvider clock, Notificatio
         "  WHERE d.kind = 3 AND d.county_id = l.county_id AND d.loan_id = l.id AND d.corrects_id IS NULL " +
         "  AND d.accrual_date + s.dividend_grace_days < $1 AND (p.paid_date IS NULL OR p.paid_date > d.accrual_date + s.dividend_grace_days)" +
         "  UNION ALL " +
-        "  SELECT 3, i.due_date, s.repayment_grace_days, i.paid_date, i.interest_fen FROM loan_interest_dues i " +
+        "  SELECT 3, i.due_date, s.repayment_grace_days, i.paid_date, i.amount_fen FROM loan_interest_dues i " +
         "  WHERE i.loan_id = l.id AND i.due_date + s.repayment_grace_days < $1 " +
         "  AND (i.paid_date IS NULL OR i.paid_date > i.due_date + s.repayment_grace_days)";
 

@@ -57,8 +57,8 @@ internal static class DemoMoney
     }
 
     /// <summary>
-    /// The settlement also wrote the borrowers' interest dues: the borrowers of loans in good standing paid them on their
-    /// due date, as RecordInterestPayment would have recorded it; overdue and defaulted loans stay behind. Without this the
+    /// The settlement also wrote the borrowers' interest dues (those the subsidy covers in full already settled): the
+    /// borrowers of loans in good standing paid the rest on their due date, as RecordInterestPayment would have recorded it; overdue and defaulted loans stay behind. Without this the
     /// first overdue watch after the seed would make every current loan overdue for interest.
     /// </summary>
     private static async Task PayInterestAsync(Database database, int countyId, TimeProvider clock, CancellationToken ct)

@@ -154,12 +154,28 @@ public sealed class InterestSubsidyStore(Database database, TimeProvider clock)
         return repayments;
     }
 
-    private static async Task<Dictionary<long, List<SubsidyShare>>> SharesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int countyId, CancellationToken ct)
+    /// <summary>The subsidy shares by year of the county's schemes, by scheme (the borrowers' dues read them too).</summary>
+    internal static Task<Dictionary<long, List<SubsidyShare>>> SharesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int countyId, CancellationToken ct) =>
+        SharesWhereAsync(conn, tx, "s.county_id = $1", countyId, ct);
+
+    /// <summary>A scheme's subsidy years and shares by year (a repayment's final due computes its subsidy with them).</summary>
+    internal static async Task<(int Years, List<SubsidyShare> Shares)> SchemeSubsidyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long schemeId,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT subsidy_years FROM loan_schemes WHERE id = $1", conn, tx);
+        cmd.Parameters.Add(new() { Value = schemeId });
+        var years = (int)(await cmd.ExecuteScalarAsync(ct))!;
+        var shares = await SharesWhereAsync(conn, tx, "s.id = $1", schemeId, ct);
+        return (years, shares.GetValueOrDefault(schemeId) ?? []);
+    }
+
+    private static async Task<Dictionary<long, List<SubsidyShare>>> SharesWhereAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string where, object key,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             "SELECT h.scheme_id, h.from_year, h.share_ppm FROM loan_scheme_subsidy_shares h JOIN loan_schemes s ON s.id = h.scheme_id " +
-            "WHERE s.county_id = $1", conn, tx);
-        cmd.Parameters.Add(new() { Value = countyId });
+            "WHERE " + where, conn, tx);
+        cmd.Parameters.Add(new() { Value = key });
         var shares = new Dictionary<long, List<SubsidyShare>>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

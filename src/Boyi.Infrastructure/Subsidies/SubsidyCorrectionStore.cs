@@ -49,7 +49,10 @@ public sealed class SubsidyCorrectionStore(TimeProvider clock)
         var chain = (await SubsidyLedgerStore.ChainsAsync(conn, tx, [headId], ct))[headId];
         Registry.RegistryStore.CheckVersion(version, chain.Version, $"subsidyRows/{rowId}");
         var difference = SubsidyCorrections.Difference(rightFen, chain.EffectiveFen);
-        var id = (await InsertAsync(conn, tx, [new(headId, difference, null, null, SubsidyRowStatus.Due, reason)], actor, clock.GetUtcNow().UtcDateTime, ct))[0];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var id = (await InsertAsync(conn, tx, [new(headId, difference, null, null, SubsidyRowStatus.Due, reason)], actor, now, ct))[0];
+        if (named.Kind == SubsidyKind.Interest)
+            await Loans.InterestDueStore.FollowSubsidyAsync(conn, tx, [(named.LoanId!.Value, named.AccrualDate)], now, ct);
         var rows = await set.AsNoTracking().Where(r => r.Id == id || r.Id == headId).ToListAsync(ct);
         return new SubsidyCorrectionResult(rows.Single(r => r.Id == id), rows.Single(r => r.Id == headId),
             new SubsidyChain(chain.Version + 1, chain.EffectiveFen + difference));
@@ -67,7 +70,8 @@ public sealed class SubsidyCorrectionStore(TimeProvider clock)
     /// it), writes the corrections of the loans' interest rows of periods ending on or after its date: each period's
     /// subsidy recomputed on the loan as it now is, minus what its chain pays; a chain already right gets nothing, so
     /// a second call writes nothing more. A correction of an overdue, defaulted or compensated loan is held, like the
-    /// rows the interest run writes for it. Answers the corrections written.
+    /// rows the interest run writes for it. The borrowers' unpaid dues of those periods follow the corrected subsidy
+    /// (<see cref="Loans.InterestDueStore.FollowSubsidyAsync"/>). Answers the corrections written.
     /// </summary>
     /// <remarks>
     /// The county's settlement lock (<see cref="InterestSubsidyStore.SettlementLockClass"/>) is taken first, so a run
@@ -133,6 +137,8 @@ public sealed class SubsidyCorrectionStore(TimeProvider clock)
         }
         if (writes.Count > 0)
             await InsertAsync(conn, tx, writes, actor, now, ct);
+        // What the lender now receives for those periods changes what the borrower owes it, while unpaid.
+        await Loans.InterestDueStore.FollowSubsidyAsync(conn, tx, changes.Select(c => (c.LoanId, c.ChangedOn)).ToList(), now, ct);
         return writes.Count;
     }
 

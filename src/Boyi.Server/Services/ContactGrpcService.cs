@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Contacts;
+using Boyi.Infrastructure.Duties;
 using Boyi.Infrastructure.Identity;
 using Boyi.Infrastructure.Pairing;
 using Boyi.Server.Auth;
@@ -19,8 +20,18 @@ namespace Boyi.Server.Services;
 /// cleaned by <see cref="Dom.ContactPhotos"/>.
 /// </summary>
 public sealed class ContactGrpcService(ContactStore store, PairingStore pairings, Mutations mutations, ActorDirectory actors, ContactOptions options,
-    TimeProvider clock) : ContactService.ContactServiceBase
+    DutyPolicyStore policies, TimeProvider clock) : ContactService.ContactServiceBase
 {
+    /// <summary>
+    /// The county's entry and correction windows, from its current duty policy: read for every write (two key lookups,
+    /// on a path that is not hot), so a policy change holds from the next request.
+    /// </summary>
+    private async Task<Dom.ContactEntryRules> RulesAsync(int countyId, CancellationToken ct)
+    {
+        var policy = (await policies.GetAsync(countyId, ct)).Policy;
+        return new(policy.EntryWindowDays, TimeSpan.FromHours(policy.CorrectionWindowHours));
+    }
+
     /// <summary>What an author enters and may correct (the household is fixed: a record about another household is a new record).</summary>
     private static readonly HashSet<string> Correctable = ["kind", "occur_time", "occasions", "help_items", "diary"];
 
@@ -31,12 +42,12 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
         long household = 0;
         v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "record.household"));
         var content = Content(input, v, null, Correctable);
-        if (household != 0 && !v.Any)
-            options.Rules(Boyi.Domain.Registry.Ids.CountyOfHousehold(household)).Check(v, content, clock.UtcNow());
+        v.ThrowIfAny();
+        var rules = await RulesAsync(Boyi.Domain.Registry.Ids.CountyOfHousehold(household), context.CancellationToken);
+        rules.Check(v, content, clock.UtcNow());
         v.ThrowIfAny();
         await RequireHouseholdAsync(context, household);
         var actor = context.Caller().Principal;
-        var rules = options.Rules(Boyi.Domain.Registry.Ids.CountyOfHousehold(household));
         var cadre = context.Reach().OnlyPairedWith;
         return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
             new CreateContactRecordResponse { Record = await ViewAsync(await store.CreateAsync(db, household, content, rules, cadre, actor, ct), ct) });
@@ -97,7 +108,7 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
         v.ThrowIfAny();
         await ReachableAsync(id, context);
         var actor = context.Caller().Principal;
-        var rules = options.Rules((int)(id / ContactStore.IdFactor));
+        var rules = await RulesAsync((int)(id / ContactStore.IdFactor), context.CancellationToken);
         return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
             var corrected = await store.CorrectAsync(db, id, version, current => Content(input, new Violations(), current, paths), rules, actor, ct);

@@ -108,6 +108,11 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
             "SELECT count(*) FROM loan_interest_dues i JOIN loans l ON l.id = i.loan_id WHERE i.county_id = $1 AND l.state = 4 AND i.paid_date IS NULL", County));
         Assert.True(await Database.ScalarAsync<long>(
             "SELECT count(*) FROM loan_interest_dues i JOIN loans l ON l.id = i.loan_id WHERE i.county_id = $1 AND l.state = 4 AND i.paid_date = i.due_date", County) > 0);
+        // The micro-credit loans' dues, fully subsidised, owe nothing and were settled by the subsidy, not by a payment.
+        Assert.Equal(0, await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loan_interest_dues WHERE county_id = $1 AND (amount_fen = 0) <> (recorded_by IS NOT DISTINCT FROM 'system:interest-subsidy')", County));
+        Assert.True(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM loan_interest_dues WHERE county_id = $1 AND amount_fen = 0 AND subsidy_fen > 0 AND paid_date = due_date", County) > 0);
 
         // What the seed wrote is what the jobs write: run again for the same days, they find nothing left to write.
         var accrual = await new Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore(Database, Seeded.Clock).AccrueEmploymentSubsidiesAsync(County, Today.AddDays(-1), CancellationToken.None);

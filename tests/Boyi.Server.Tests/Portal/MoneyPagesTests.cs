@@ -88,6 +88,47 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
     }
 
     [Fact]
+    public async Task AnEnterprise_SeesTheInterestItPays_GrossSubsidyAndNet_AndNoOneElses()
+    {
+        var (mine, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var (other, _) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
+        var loan = await EntrustedAsync(mine, 200);
+        var theirs = await EntrustedAsync(other, 200);
+        await using (var conn = new NpgsqlConnection(s.Database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            var settled = Boyi.Domain.Money.SettlementCalendar.LatestOnOrBefore(Today);
+            foreach (var date in new[] { Boyi.Domain.Money.SettlementCalendar.Period(settled).First.AddDays(-1), settled })
+                await Boyi.Infrastructure.Loans.InterestDueStore.WriteForSettlementAsync(conn, tx, 450923, date, DateTime.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        var dues = (await s.Loans.ListInterestDuesAsync(new ListInterestDuesRequest { Parent = loan.Name })).InterestDues;
+        Assert.NotEmpty(dues);
+        // The dairy scheme's 70% share: the county pays the lender part of each period, the enterprise the rest.
+        Assert.All(dues, d => Assert.True(d.SubsidyFen > 0 && d.AmountFen > 0 && d.InterestFen == d.SubsidyFen + d.AmountFen));
+
+        var page = await s.SignInAsync(user, Api.EnterprisePassword);
+        await page.ClickAsync("#nav-money-menu");
+        await page.ClickAsync("#nav-interest-dues");
+        await page.WaitForURLAsync($"{s.PortalAddress}/interest-dues");
+        var shown = await page.Locator("#interest-dues tbody tr[data-due]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.due)");
+        Assert.Equal(dues.Select(d => d.Name).Order(), shown.Order());
+        Assert.DoesNotContain(shown, d => d.StartsWith(theirs.Name + "/", StringComparison.Ordinal));
+        foreach (var d in dues)
+        {
+            var row = $"#{Id(d.Name)}";
+            Assert.Equal((Yuan(d.InterestFen), Yuan(d.SubsidyFen), Yuan(d.AmountFen), d.State == InterestDueState.Overdue ? "逾期未付" : "待付"),
+                (await page.InnerTextAsync($"{row} .interest"), await page.InnerTextAsync($"{row} .subsidy"), await page.InnerTextAsync($"{row} .amount"),
+                 await page.InnerTextAsync($"{row} .state")));
+            Assert.Equal($"{d.DueDate.Year}年{d.DueDate.Month}月{d.DueDate.Day}日", await page.InnerTextAsync($"{row} .due"));
+        }
+        Assert.Equal(loan.BorrowerName, (await page.InnerTextAsync($"#{Id(dues[0].Name)} .borrower")).Trim());
+
+        static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task AnEnterprise_SeesItsEmploymentSubsidies_WithTheirTotal_AndNoOneElses()
     {
         var (mine, user) = await Api.RegisterEnterpriseAsync(s, s.County.Name, s.County.Towns[0].Name, approve: true);
@@ -277,7 +318,7 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
 
         var officer = await s.SignInAsStaffAsync(long.Parse(s.County.Towns[0].Name["towns/".Length..], CultureInfo.InvariantCulture));
         Assert.Equal(0, await officer.Locator("#nav-batches").CountAsync());
-        foreach (var path in batchPages.Concat(["/dividends", "/subsidies"]))
+        foreach (var path in batchPages.Concat(["/dividends", "/interest-dues", "/subsidies"]))
             Assert.Equal(403, (await officer.GotoAsync($"{s.PortalAddress}{path}"))!.Status);
 
         var page = await s.SignInAsync(user, Api.EnterprisePassword);
@@ -286,6 +327,8 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
             Assert.Equal(403, (await page.GotoAsync($"{s.PortalAddress}{path}"))!.Status);
         Assert.Equal(200, (await page.GotoAsync($"{s.PortalAddress}/subsidies"))!.Status);
         Assert.Equal(200, (await page.GotoAsync($"{s.PortalAddress}/dividends"))!.Status);
+        Assert.Equal(200, (await page.GotoAsync($"{s.PortalAddress}/interest-dues"))!.Status);
+        Assert.True(await page.IsVisibleAsync("#no-interest-dues"));
 
         var admin = await s.SignInAsStaffAsync();
         Assert.Equal(0, await admin.Locator("#nav-money-menu").CountAsync());
@@ -305,5 +348,6 @@ public sealed class MoneyPagesTests(MoneyPagesFixture s) : IClassFixture<MoneyPa
             Assert.True(await admin.IsVisibleAsync("#not-found"));
         }
         Assert.Equal(403, (await admin.GotoAsync($"{s.PortalAddress}/dividends"))!.Status);
+        Assert.Equal(403, (await admin.GotoAsync($"{s.PortalAddress}/interest-dues"))!.Status);
     }
 }

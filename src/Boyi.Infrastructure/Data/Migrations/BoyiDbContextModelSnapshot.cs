@@ -2505,6 +2505,10 @@ namespace Boyi.Infrastructure.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
                     b.Property<int>("CountyId")
                         .HasColumnType("integer")
                         .HasColumnName("county_id");
@@ -2555,6 +2559,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("reference");
 
+                    b.Property<long>("SubsidyFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subsidy_fen");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
@@ -2575,7 +2583,7 @@ namespace Boyi.Infrastructure.Data.Migrations
 
                     b.ToTable("loan_interest_dues", null, t =>
                         {
-                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
+                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND subsidy_fen BETWEEN 0 AND interest_fen AND amount_fen = interest_fen - subsidy_fen AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
                         });
                 });
 

@@ -1212,6 +1212,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     period_end = table.Column<DateOnly>(type: "date", nullable: false),
                     days = table.Column<int>(type: "integer", nullable: false),
                     interest_fen = table.Column<long>(type: "bigint", nullable: false),
+                    subsidy_fen = table.Column<long>(type: "bigint", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
                     due_date = table.Column<DateOnly>(type: "date", nullable: false),
                     payer_enterprise_id = table.Column<long>(type: "bigint", nullable: true),
                     paid_date = table.Column<DateOnly>(type: "date", nullable: true),
@@ -1224,7 +1226,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_loan_interest_dues", x => x.id);
-                    table.CheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
+                    table.CheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND subsidy_fen BETWEEN 0 AND interest_fen AND amount_fen = interest_fen - subsidy_fen AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
                     table.ForeignKey(
                         name: "fk_loan_interest_dues_enterprises_payer_enterprise_id",
                         column: x => x.payer_enterprise_id,

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206015357_Initial")]
+    [Migration("20261206025520_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2508,6 +2508,10 @@ namespace Boyi.Infrastructure.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
                     b.Property<int>("CountyId")
                         .HasColumnType("integer")
                         .HasColumnName("county_id");
@@ -2558,6 +2562,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("reference");
 
+                    b.Property<long>("SubsidyFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subsidy_fen");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
@@ -2578,7 +2586,7 @@ namespace Boyi.Infrastructure.Data.Migrations
 
                     b.ToTable("loan_interest_dues", null, t =>
                         {
-                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
+                            t.HasCheckConstraint("ck_loan_interest_dues_terms", "days > 0 AND interest_fen >= 0 AND subsidy_fen BETWEEN 0 AND interest_fen AND amount_fen = interest_fen - subsidy_fen AND due_date <= period_end AND (paid_date IS NULL) = (recorded_by IS NULL)");
                         });
                 });
 
