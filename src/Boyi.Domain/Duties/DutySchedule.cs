@@ -123,7 +123,8 @@ public sealed class DutySchedule(DutyPolicy policy)
     public IReadOnlyList<Duty> Due(PairingPeriod pairing, DutySpan span, IReadOnlyList<HouseholdEvent> events)
     {
         var duties = new List<Duty>();
-        for (var month = new DateOnly(span.From.Year, span.From.Month, 1); month <= span.To; month = month.AddMonths(1))
+        // From the first month of span.From's quarter: a quarter ending inside the span (Q1 in a span of March) is due in it.
+        for (var month = new DateOnly(span.From.Year, (span.From.Month - 1) / 3 * 3 + 1, 1); month <= span.To; month = month.AddMonths(1))
         {
             var last = month.AddMonths(1).AddDays(-1);
             if (span.Contains(last) && pairing.Covers(month, last))

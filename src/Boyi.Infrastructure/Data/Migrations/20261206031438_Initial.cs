@@ -30,6 +30,22 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "compliance_alerts",
+                columns: table => new
+                {
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    subject = table.Column<long>(type: "bigint", nullable: false),
+                    key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    as_of = table.Column<DateOnly>(type: "date", nullable: false),
+                    send_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_compliance_alerts", x => new { x.kind, x.subject, x.key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "counties",
                 columns: table => new
                 {
@@ -517,6 +533,33 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_towns_counties_county_id",
                         column: x => x.county_id,
                         principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "household_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    event_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_events", x => x.id);
+                    table.CheckConstraint("ck_household_events_kind", "kind BETWEEN 1 AND 5");
+                    table.ForeignKey(
+                        name: "fk_household_events_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1613,6 +1656,11 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "county_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_compliance_alerts_county_id_as_of",
+                table: "compliance_alerts",
+                columns: new[] { "county_id", "as_of" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_contact_occasions_county_id_kind_record_id",
                 table: "contact_occasions",
                 columns: new[] { "county_id", "kind", "record_id" });
@@ -1628,6 +1676,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "county_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_contact_records_county_occur_date",
+                table: "contact_records",
+                columns: new[] { "county_id", "occur_date" })
+                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_contact_records_household_id_id",
                 table: "contact_records",
                 columns: new[] { "household_id", "id" });
@@ -1641,6 +1695,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_contact_records_town_id_id",
                 table: "contact_records",
                 columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_records_town_occur_date",
+                table: "contact_records",
+                columns: new[] { "town_id", "occur_date" })
+                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_deliveries_project_id_id",
@@ -1677,6 +1737,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_enterprises_town_id_id",
                 table: "enterprises",
                 columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_household_events_county_id_event_date",
+                table: "household_events",
+                columns: new[] { "county_id", "event_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_household_events_household_id_id",
+                table: "household_events",
+                columns: new[] { "household_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_household_events_town_id_event_date",
+                table: "household_events",
+                columns: new[] { "town_id", "event_date" });
 
             migrationBuilder.CreateIndex(
                 name: "ux_household_members_id_card_live",
@@ -2100,6 +2175,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "change_events");
 
             migrationBuilder.DropTable(
+                name: "compliance_alerts");
+
+            migrationBuilder.DropTable(
                 name: "contact_help_items");
 
             migrationBuilder.DropTable(
@@ -2128,6 +2206,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "enterprise_status_changes");
+
+            migrationBuilder.DropTable(
+                name: "household_events");
 
             migrationBuilder.DropTable(
                 name: "household_status_changes");

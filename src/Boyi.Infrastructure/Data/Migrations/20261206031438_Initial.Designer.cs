@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206015357_Initial")]
+    [Migration("20261206031438_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -210,6 +210,106 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_operations_started_by_id");
 
                     b.ToTable("operations", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.ComplianceAlertRow", b =>
+                {
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Subject")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("key");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("SendTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_time");
+
+                    b.HasKey("Kind", "Subject", "Key")
+                        .HasName("pk_compliance_alerts");
+
+                    b.HasIndex("CountyId", "AsOf")
+                        .HasDatabaseName("ix_compliance_alerts_county_id_as_of");
+
+                    b.ToTable("compliance_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("EventDate")
+                        .HasColumnType("date")
+                        .HasColumnName("event_date");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_household_events");
+
+                    b.HasIndex("CountyId", "EventDate")
+                        .HasDatabaseName("ix_household_events_county_id_event_date");
+
+                    b.HasIndex("HouseholdId", "Id")
+                        .HasDatabaseName("ix_household_events_household_id_id");
+
+                    b.HasIndex("TownId", "EventDate")
+                        .HasDatabaseName("ix_household_events_town_id_event_date");
+
+                    b.ToTable("household_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_household_events_kind", "kind BETWEEN 1 AND 5");
+                        });
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
@@ -475,11 +575,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("CountyId", "Id")
                         .HasDatabaseName("ix_contact_records_county_id_id");
 
+                    b.HasIndex("CountyId", "OccurDate")
+                        .HasDatabaseName("ix_contact_records_county_occur_date");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "OccurDate"), new[] { "PairingId", "Kind" });
+
                     b.HasIndex("HouseholdId", "Id")
                         .HasDatabaseName("ix_contact_records_household_id_id");
 
                     b.HasIndex("TownId", "Id")
                         .HasDatabaseName("ix_contact_records_town_id_id");
+
+                    b.HasIndex("TownId", "OccurDate")
+                        .HasDatabaseName("ix_contact_records_town_occur_date");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TownId", "OccurDate"), new[] { "PairingId", "Kind" });
 
                     b.ToTable("contact_records", null, t =>
                         {
@@ -3359,6 +3469,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_oidc_tokens_application_id_status_subject_type");
 
                     b.ToTable("oidc_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_household_events_households_household_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
