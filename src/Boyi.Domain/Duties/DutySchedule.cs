@@ -111,6 +111,12 @@ public sealed class DutySchedule(DutyPolicy policy)
 {
     public DutyPolicy Policy { get; } = policy;
 
+    /// <summary>The festivals' days by lunar year: the same for every pairing, so a county's compliance converts each once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DateOnly[]> _festivalDays = new();
+
+    private DateOnly[] FestivalDays(int year) =>
+        _festivalDays.GetOrAdd(year, y => Policy.Festivals.Select(f => LunarCalendar.ToGregorian(y, f.Month, f.Day)).ToArray());
+
     /// <summary>
     /// The duties of <paramref name="pairing"/> falling due in <paramref name="span"/>, in deadline order:
     /// <list type="bullet">
@@ -143,9 +149,11 @@ public sealed class DutySchedule(DutyPolicy policy)
         {
             if (year is < DutyPolicy.MinYear or > DutyPolicy.MaxYear)
                 continue;
-            foreach (var f in Policy.Festivals)
+            var days = FestivalDays(year);
+            for (var i = 0; i < days.Length; i++)
             {
-                var day = LunarCalendar.ToGregorian(year, f.Month, f.Day);
+                var f = Policy.Festivals[i];
+                var day = days[i];
                 MustVisit($"F:{f.Code}:{year}", new Occasion(OccasionKind.Festival, f.Code), day,
                     day.AddDays(-Policy.FestivalDaysBefore), day.AddDays(Policy.FestivalDaysAfter), $"{f.Name} {year}");
             }

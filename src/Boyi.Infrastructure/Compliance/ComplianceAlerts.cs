@@ -29,9 +29,10 @@ public sealed record ComplianceAlertResult(int Counties, int Pairings, int Overd
 public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies, ComplianceStore compliance, NotificationWriter notifications,
     ComplianceAlertOptions options, TimeProvider clock)
 {
-    public const string OverdueKind = "CONTACT_DUTY_OVERDUE";
-    public const string DigestKind = "CONTACT_DUTY_WEEKLY_DIGEST";
-    public const string ReminderKind = "CONTACT_DUTY_MONTH_END_REMINDER";
+    // Notification kinds (what a notification is about, docs/compliance.md), not error reasons.
+    public static readonly string OverdueKind = "CONTACT_DUTY_OVERDUE";
+    public static readonly string DigestKind = "CONTACT_DUTY_WEEKLY_DIGEST";
+    public static readonly string ReminderKind = "CONTACT_DUTY_MONTH_END_REMINDER";
 
     public async Task<ComplianceAlertResult> RunAsync(DateOnly asOf, CancellationToken ct)
     {

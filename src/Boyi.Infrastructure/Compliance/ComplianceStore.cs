@@ -83,7 +83,8 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         }
         var byHousehold = await events.ReadAsync(conn, new HouseholdEventScope(scope.CountyId, scope.TownId, ComplianceEvaluator.EventsFrom(span), span.To), ct);
         var schedule = new DutySchedule(policy);
-        return pairings.Select(p => ComplianceEvaluator.Evaluate(schedule, p with
+        // The schedule is safe to share (its festival days are memoised concurrently); a county's pairings use every core.
+        return pairings.AsParallel().AsOrdered().Select(p => ComplianceEvaluator.Evaluate(schedule, p with
         {
             Months = months.GetValueOrDefault(p.PairingId) ?? [],
             OccasionVisits = visits.GetValueOrDefault(p.PairingId) ?? [],
