@@ -96,6 +96,8 @@ public sealed record PairingCompliance(PairingDutyInputs Pairing, ComplianceCoun
 public static class ComplianceEvaluator
 {
     private const int MaxCounted = DutyPolicy.MaxContactsPerMonth;
+    private static readonly string[] VisitIds = [.. Enumerable.Range(0, MaxCounted).Select(i => $"v{i:D2}")];
+    private static readonly string[] CallIds = [.. Enumerable.Range(0, MaxCounted).Select(i => $"c{i:D2}")];
 
     public static PairingCompliance Evaluate(DutySchedule schedule, PairingDutyInputs p, DutySpan span, DateOnly asOf)
     {
@@ -106,10 +108,11 @@ public static class ComplianceEvaluator
         int calls = 0, visits = 0, others = 0;
         foreach (var m in p.Months)
         {
+            // Ids only order contacts of one day: the same few strings serve every month.
             for (var i = 0; i < Math.Min(m.Visits, MaxCounted); i++)
-                stands.Add(new DutyContact($"{m.Month:yyyyMM}v{i:D2}", ContactKind.Visit, m.Month, []));
+                stands.Add(new DutyContact(VisitIds[i], ContactKind.Visit, m.Month, []));
             for (var i = 0; i < Math.Min(m.Calls + m.Others, MaxCounted); i++)
-                stands.Add(new DutyContact($"{m.Month:yyyyMM}c{i:D2}", ContactKind.Call, m.Month, []));
+                stands.Add(new DutyContact(CallIds[i], ContactKind.Call, m.Month, []));
             if (span.Contains(m.Month))
             {
                 calls += m.Calls;
