@@ -5,6 +5,7 @@
 #   bench/run.sh gethousehold   h2load GetHousehold ÷ 1/(1/empty RPC + 1/pgbench of the same SQL)
 #   bench/run.sh coverage       coverage, uncovered list and planner at county and province scale ÷ count(*)
 #   bench/run.sh subsidy        interest-subsidy run over 20,000 loans ÷ one INSERT … SELECT computing the same rows
+#   bench/run.sh compliance     county contact-duty compliance over a year of contacts ÷ count(*) of them; the daily alert job
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -552,6 +553,22 @@ bench_subsidy() {
   } | tee "$OUT/subsidy.md"
 }
 
+# -------------------------------------------------------------------------------------------- compliance ---
+bench_compliance() {
+  local dir=$OUT/compliance
+  rm -rf "$dir"; mkdir -p "$dir"
+  ensure_county_db
+  log "contact-duty compliance of county $COUNTY over a year of ${CONTACTS:-400000} contacts ÷ count(*); the alert job (in-process)"
+  HARNESS compliance --cs "$(cs $COUNTY_DB)" --contacts "${CONTACTS:-400000}" --rounds "$ROUNDS" --out "$dir/compliance.json" | tee "$dir/compliance.txt" >&2
+  {
+    echo "## Contact-duty compliance — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- $ROUNDS interleaved rounds after one warm-up round; ratio = median ÷ median of SELECT count(*) of the year's records"
+    grep -v '^\[' "$dir/compliance.txt"
+  } | tee "$OUT/compliance.md"
+}
+
 # ---------------------------------------------------------------------------------------------- hangfire ---
 bench_hangfire() {
   ensure_county_db
@@ -570,7 +587,7 @@ bench_hangfire() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|hangfire|all) ;;
+    import|gethousehold|coverage|subsidy|compliance|hangfire|all) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -588,8 +605,9 @@ main() {
     gethousehold) bench_gethousehold ;;
     coverage) bench_coverage ;;
     subsidy) bench_subsidy ;;
+    compliance) bench_compliance ;;
     hangfire) bench_hangfire ;;
-    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

@@ -27,6 +27,10 @@ public static class BenchApp
           gethousehold-cpu --cs CS --keys DIR --household ID [--calls 20000] [--rounds 5]
               CPU µs per HouseholdStore.GetAsync (GetHousehold's read), in-process and one call at a time: this
               process's and its PostgreSQL backend's. For A/B comparisons on a busy machine.
+          compliance --cs CS [--contacts 400000] [--pairings N] [--rounds 5] [--out FILE.json]
+              Contact-duty compliance of the demo county for last year ÷ SELECT count(*) of its contact records (synthetic
+              ones written once when the demo has too few; --pairings N writes them for the first N pairings only), then
+              the morning alert job over the county: time and rows written.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
@@ -60,6 +64,10 @@ public static class BenchApp
                 return 0;
             case "subsidy":
                 await SubsidyBench.RunAsync(options.Required("cs"), options.Int("loans", 20_000), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "compliance":
+                await ComplianceBench.RunAsync(options.Required("cs"), options.Int("contacts", 400_000),
+                    options.Get("pairings") is null ? null : options.Int("pairings", 0), options.Int("rounds", 5), options.Get("out"), ct);
                 return 0;
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),

@@ -1055,6 +1055,24 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             }).ResponseAsync);
         }),
 
+        // Household events are written like contact records; compliance is read for the caller's county, town or
+        // own pairings (a foreign county, another town: NOT_FOUND).
+        new("CreateHouseholdEvent", Kind.Object, (role, foreign, c) => Call(() => Compliance(c).CreateHouseholdEventAsync(new CreateHouseholdEventRequest
+        {
+            Parent = Household(role, foreign), HouseholdEvent = NewEvent(),
+        }).ResponseAsync)),
+        new("ListHouseholdEvents", Kind.List, async (role, foreign, c) =>
+        {
+            foreach (var h in new[] { s.P1.Household, s.P2.Household, s.PB.Household })
+                await Compliance(s.Channel).CreateHouseholdEventAsync(new CreateHouseholdEventRequest { Parent = h, HouseholdEvent = NewEvent() });
+            return await List(async () =>
+                (await Compliance(c).ListHouseholdEventsAsync(new ListHouseholdEventsRequest { Parent = LoanParent(role, foreign) })).HouseholdEvents.Count);
+        }),
+        new("GetComplianceReport", Kind.Object, (role, foreign, c) => Call(() =>
+            Compliance(c).GetComplianceReportAsync(new GetComplianceReportRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
+        new("ListOverdueDuties", Kind.Object, (role, foreign, c) => Call(() =>
+            Compliance(c).ListOverdueDutiesAsync(new ListOverdueDutiesRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
+
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
         new("VerifyAuditChain", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).VerifyAuditChainAsync(new VerifyAuditChainRequest()).ResponseAsync)),
@@ -1135,6 +1153,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         return await MatrixFixture.ContactOnAsync(ContactOf(role, foreign).Household, Contacts(author));
     }
     private static PaymentBatchService.PaymentBatchServiceClient Batches(GrpcChannel c) => new(c);
+    private static ComplianceService.ComplianceServiceClient Compliance(GrpcChannel c) => new(c);
+    private static HouseholdEvent NewEvent() => new() { Kind = Contracts.V1.HouseholdEventKind.Illness, EventDate = Today(), Note = "住院" };
+    private static string ThisMonth() => $"{Boyi.Domain.ChinaTime.Today(TimeProvider.System):yyyy-MM}";
     private static Google.Type.Date Day(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
 
     private static Google.Type.Date Today()

@@ -111,6 +111,12 @@ public sealed class DutySchedule(DutyPolicy policy)
 {
     public DutyPolicy Policy { get; } = policy;
 
+    /// <summary>The festivals' days by lunar year: the same for every pairing, so a county's compliance converts each once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DateOnly[]> _festivalDays = new();
+
+    private DateOnly[] FestivalDays(int year) =>
+        _festivalDays.GetOrAdd(year, y => Policy.Festivals.Select(f => LunarCalendar.ToGregorian(y, f.Month, f.Day)).ToArray());
+
     /// <summary>
     /// The duties of <paramref name="pairing"/> falling due in <paramref name="span"/>, in deadline order:
     /// <list type="bullet">
@@ -123,17 +129,48 @@ public sealed class DutySchedule(DutyPolicy policy)
     public IReadOnlyList<Duty> Due(PairingPeriod pairing, DutySpan span, IReadOnlyList<HouseholdEvent> events)
     {
         var duties = new List<Duty>();
-        for (var month = new DateOnly(span.From.Year, span.From.Month, 1); month <= span.To; month = month.AddMonths(1))
+        foreach (var c in Candidates(span))
+        {
+            if (c.Whole ? pairing.Covers(c.Duty.From, c.Duty.To) : pairing.IsActiveOn(c.Day) && pairing.IsActiveOn(c.Duty.To))
+                duties.Add(c.Duty);
+        }
+        if (events.Count == 0)
+            return duties;   // the candidates are in order already
+        foreach (var e in events)
+        {
+            var to = e.Date.AddDays(Policy.EventVisitDays(e.Kind));
+            if (span.Contains(to) && pairing.IsActiveOn(e.Date) && pairing.IsActiveOn(to))
+                duties.Add(new Duty($"E:{e.Id}", DutyKind.MustVisit, e.Date, to, 1, new Occasion(Occasion.KindOf(e.Kind), e.Id),
+                    $"{EventLabel(e.Kind)} {e.Date:yyyy-MM-dd}"));
+        }
+        return duties.OrderBy(d => d.To).ThenBy(d => d.Kind).ThenBy(d => d.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A duty any pairing may owe in a span, before its own days are looked at: a monthly contact or quarterly visit is
+    /// owed when the pairing covers its whole window (<see cref="Whole"/>), a must-visit when the pairing is active on
+    /// the occasion's <see cref="Day"/> and on the window's last day.
+    /// </summary>
+    private readonly record struct Candidate(Duty Duty, DateOnly Day, bool Whole);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DutySpan, Candidate[]> _candidates = new();
+
+    /// <summary>The calendar's duties falling due in <paramref name="span"/>, in deadline order: the same for every pairing, so made once per span.</summary>
+    private Candidate[] Candidates(DutySpan asked) => _candidates.GetOrAdd(asked, span =>
+    {
+        var list = new List<Candidate>();
+        // From the first month of span.From's quarter: a quarter ending inside the span (Q1 in a span of March) is due in it.
+        for (var month = new DateOnly(span.From.Year, (span.From.Month - 1) / 3 * 3 + 1, 1); month <= span.To; month = month.AddMonths(1))
         {
             var last = month.AddMonths(1).AddDays(-1);
-            if (span.Contains(last) && pairing.Covers(month, last))
-                duties.Add(new Duty($"M:{month:yyyy-MM}", DutyKind.MonthlyContact, month, last, Policy.ContactsPerMonth, null, $"{month:yyyy-MM} 联系"));
+            if (span.Contains(last))
+                list.Add(new(new Duty($"M:{month:yyyy-MM}", DutyKind.MonthlyContact, month, last, Policy.ContactsPerMonth, null, $"{month:yyyy-MM} 联系"), month, true));
             if (month.Month % 3 == 1)
             {
                 var quarterEnd = month.AddMonths(3).AddDays(-1);
-                if (span.Contains(quarterEnd) && pairing.Covers(month, quarterEnd))
-                    duties.Add(new Duty($"Q:{month.Year}-Q{(month.Month + 2) / 3}", DutyKind.QuarterlyVisit, month, quarterEnd,
-                        Policy.VisitsPerQuarter, null, $"{month.Year}年第{(month.Month + 2) / 3}季度 走访"));
+                if (span.Contains(quarterEnd))
+                    list.Add(new(new Duty($"Q:{month.Year}-Q{(month.Month + 2) / 3}", DutyKind.QuarterlyVisit, month, quarterEnd,
+                        Policy.VisitsPerQuarter, null, $"{month.Year}年第{(month.Month + 2) / 3}季度 走访"), month, true));
             }
         }
         // A festival window can cross a year's end (春节 in late January opens in January, 除夕 of the lunar year before
@@ -142,26 +179,24 @@ public sealed class DutySchedule(DutyPolicy policy)
         {
             if (year is < DutyPolicy.MinYear or > DutyPolicy.MaxYear)
                 continue;
-            foreach (var f in Policy.Festivals)
+            var days = FestivalDays(year);
+            for (var i = 0; i < days.Length; i++)
             {
-                var day = LunarCalendar.ToGregorian(year, f.Month, f.Day);
-                MustVisit($"F:{f.Code}:{year}", new Occasion(OccasionKind.Festival, f.Code), day,
-                    day.AddDays(-Policy.FestivalDaysBefore), day.AddDays(Policy.FestivalDaysAfter), $"{f.Name} {year}");
+                var f = Policy.Festivals[i];
+                MustVisit($"F:{f.Code}:{year}", new Occasion(OccasionKind.Festival, f.Code), days[i],
+                    days[i].AddDays(-Policy.FestivalDaysBefore), days[i].AddDays(Policy.FestivalDaysAfter), $"{f.Name} {year}");
             }
         }
         foreach (var s in Policy.BusySeasons)
             MustVisit($"S:{s.Code}:{s.From.Year}", new Occasion(OccasionKind.BusySeason, s.Code), s.From, s.From, s.To, $"{s.Name} {s.From.Year}");
-        foreach (var e in events)
-            MustVisit($"E:{e.Id}", new Occasion(Occasion.KindOf(e.Kind), e.Id), e.Date, e.Date, e.Date.AddDays(Policy.EventVisitDays(e.Kind)),
-                $"{EventLabel(e.Kind)} {e.Date:yyyy-MM-dd}");
-        return duties.OrderBy(d => d.To).ThenBy(d => d.Kind).ThenBy(d => d.Key, StringComparer.Ordinal).ToList();
+        return list.OrderBy(c => c.Duty.To).ThenBy(c => c.Duty.Kind).ThenBy(c => c.Duty.Key, StringComparer.Ordinal).ToArray();
 
         void MustVisit(string key, Occasion occasion, DateOnly day, DateOnly from, DateOnly to, string label)
         {
-            if (span.Contains(to) && pairing.IsActiveOn(day) && pairing.IsActiveOn(to))
-                duties.Add(new Duty(key, DutyKind.MustVisit, from, to, 1, occasion, label));
+            if (span.Contains(to))
+                list.Add(new(new Duty(key, DutyKind.MustVisit, from, to, 1, occasion, label), day, false));
         }
-    }
+    });
 
     /// <summary>
     /// Each duty met, open or overdue as of <paramref name="asOf"/> (contacts after it are not counted yet). A monthly

@@ -201,6 +201,12 @@ public static class RpcPolicies
         ["/boyi.v1.ContactService/ListContactRecordRevisions"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ContactService/AddContactPhoto"] = new(Scopes.ContactsWrite, StaffAndCadres),
         ["/boyi.v1.ContactService/GetContactPhoto"] = new(Scopes.ContactsRead, CountyWorkers),
+        // Household events are written like contact records (the cadre paired now, town and county staff) and read by
+        // everyone who reads them; compliance is read by the county's staff, cadres (their own pairings) and auditors.
+        ["/boyi.v1.ComplianceService/CreateHouseholdEvent"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ComplianceService/ListHouseholdEvents"] = new(Scopes.ContactsRead, CountyWorkers),
+        ["/boyi.v1.ComplianceService/GetComplianceReport"] = new(Scopes.DutiesRead, CountyWorkers),
+        ["/boyi.v1.ComplianceService/ListOverdueDuties"] = new(Scopes.DutiesRead, CountyWorkers),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

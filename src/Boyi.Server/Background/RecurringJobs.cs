@@ -24,8 +24,14 @@ public static class RecurringJobs
     /// <summary>Overdue and default of loans, and the hold on their interest subsidy, as of each China day (00:30).</summary>
     public const string LoanOverdueWatch = Infrastructure.Loans.LoanWatch.JobId;
 
+    /// <summary>
+    /// The contact-duty alerts of the China day (overdue duties to cadres, the weekly digest to town officers, the
+    /// month-end reminder), at 07:00 China time, before the working day.
+    /// </summary>
+    public const string ComplianceAlerts = "compliance-alerts";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -43,5 +49,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<InterestSettlementJob>(InterestSettlement, j => j.RunAsync(CancellationToken.None), "0 23 20 3,6,9,12 *", Options);
         jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
         jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
+        jobs.AddOrUpdate<ComplianceAlertJob>(ComplianceAlerts, j => j.RunAsync(CancellationToken.None), "0 7 * * *", Options);
     }
 }

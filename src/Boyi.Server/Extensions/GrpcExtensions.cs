@@ -76,6 +76,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
+        app.MapGrpcService<ComplianceGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

@@ -18,6 +18,7 @@ public static class BoyiServer
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc(builder.Configuration);
+        builder.Services.AddBoyiCompliance(builder.Configuration);
         builder.AddBoyiJobs();
 
         configure?.Invoke(builder);

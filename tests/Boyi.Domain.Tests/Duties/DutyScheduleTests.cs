@@ -15,6 +15,14 @@ public class DutyScheduleTests
     private static string[] Keys(IEnumerable<Duty> duties, DutyKind kind) => duties.Where(d => d.Kind == kind).Select(d => d.Key).ToArray();
 
     [Fact]
+    public void AQuartersVisit_FallsDueInASpanOfItsLastMonth()
+    {
+        var duties = Schedule.Due(new PairingPeriod(D(2023, 1, 1)), DutySpan.Month(2024, 3), []);
+        Assert.Equal(["Q:2024-Q1"], Keys(duties, DutyKind.QuarterlyVisit));
+        Assert.Equal(["M:2024-03"], Keys(duties, DutyKind.MonthlyContact));
+    }
+
+    [Fact]
     public void APairingStartingMidMonth_OwesFromItsFirstWholeMonthAndQuarter()
     {
         var duties = Schedule.Due(new PairingPeriod(D(2024, 3, 10)), DutySpan.Year(2024), []);

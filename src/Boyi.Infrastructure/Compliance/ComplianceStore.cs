@@ -1,0 +1,152 @@
+using Boyi.Domain.Duties;
+using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Duties;
+using Npgsql;
+
+namespace Boyi.Infrastructure.Compliance;
+
+/// <summary>Whose compliance: a county's pairings, narrowed to a town's households or to one cadre's pairings.</summary>
+public sealed record ComplianceScope(int CountyId, long? TownId = null, long? CadreId = null);
+
+/// <summary>The pairings of a scope with their figures and overdue duties, under the county's policy.</summary>
+public sealed record ComplianceResult(DutyPolicy Policy, IReadOnlyList<PairingCompliance> Pairings);
+
+/// <summary>
+/// Compliance with the contact duties, computed as DOMAIN.md "Contact duties" says, fast enough for a whole county
+/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): the database does the counting in three reads that each scan an
+/// index once (the pairings of the scope; its contacts per pairing and month, grouped in SQL over
+/// <c>ix_contact_records_county_occur_date</c>; the home visits that name an occasion) plus the event sources, and
+/// <see cref="DutySchedule"/> then runs in memory per pairing over those compact inputs
+/// (<see cref="ComplianceEvaluator"/>). No query per pairing.
+/// </summary>
+public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events)
+{
+    public async Task<ComplianceResult> EvaluateAsync(ComplianceScope scope, DutySpan span, DateOnly asOf, CancellationToken ct)
+    {
+        var policy = (await policies.GetAsync(scope.CountyId, ct)).Policy;
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        return new ComplianceResult(policy, await EvaluateAsync(conn, policy, scope, span, asOf, ct));
+    }
+
+    /// <summary>The same on an open connection (the alert job's, inside its transaction).</summary>
+    public async Task<IReadOnlyList<PairingCompliance>> EvaluateAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
+        DateOnly asOf, CancellationToken ct)
+    {
+        var contactsFrom = ComplianceEvaluator.ContactsFrom(span);
+        var contactsTo = asOf < span.To ? asOf : span.To;
+        var pairings = await PairingsAsync(conn, scope, span, ct);
+        if (pairings.Count == 0)
+            return [];
+        var months = new Dictionary<long, List<MonthTally>>();
+        var visits = new Dictionary<long, List<DutyContact>>();
+        if (contactsTo >= contactsFrom)
+        {
+            await using (var cmd = Command(conn,
+                "SELECT pairing_id, occur_date - (EXTRACT(DAY FROM occur_date)::int - 1), " +
+                "count(*) FILTER (WHERE kind = 1), count(*) FILTER (WHERE kind = 2), count(*) FILTER (WHERE kind = 3) " +
+                "FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
+                "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5) GROUP BY 1, 2",
+                scope, contactsFrom, contactsTo))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    if (!months.TryGetValue(r.GetInt64(0), out var list))
+                        months[r.GetInt64(0)] = list = [];
+                    list.Add(new MonthTally(r.GetFieldValue<DateOnly>(1), (int)r.GetInt64(2), (int)r.GetInt64(3), (int)r.GetInt64(4)));
+                }
+            }
+            await using (var cmd = Command(conn,
+                "SELECT r.pairing_id, r.id, r.occur_date, o.kind, o.reference FROM contact_records r JOIN contact_occasions o ON o.record_id = r.id " +
+                "WHERE r.county_id = $1 AND r.occur_date BETWEEN $2 AND $3 AND ($4::bigint IS NULL OR r.town_id = $4) " +
+                "AND ($5::bigint IS NULL OR r.cadre_id = $5) AND r.kind = 2 AND o.county_id = $1 ORDER BY r.id",
+                scope, contactsFrom, contactsTo))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                DutyContact? last = null;
+                while (await r.ReadAsync(ct))
+                {
+                    var occasion = ContactOccasions.ToDuty(r.GetInt16(3), r.IsDBNull(4) ? null : r.GetString(4), policy);
+                    var id = r.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (last?.Id == id)
+                    {
+                        ((List<Occasion>)last.Occasions).Add(occasion);
+                        continue;
+                    }
+                    last = new DutyContact(id, ContactKind.Visit, r.GetFieldValue<DateOnly>(2), new List<Occasion> { occasion });
+                    if (!visits.TryGetValue(r.GetInt64(0), out var list))
+                        visits[r.GetInt64(0)] = list = [];
+                    list.Add(last);
+                }
+            }
+        }
+        var byHousehold = await events.ReadAsync(conn, new HouseholdEventScope(scope.CountyId, scope.TownId, ComplianceEvaluator.EventsFrom(span), span.To), ct);
+        var schedule = new DutySchedule(policy);
+        // The schedule is safe to share (its festival days are memoised concurrently); a county's pairings use every core.
+        return pairings.AsParallel().AsOrdered().Select(p => ComplianceEvaluator.Evaluate(schedule, p with
+        {
+            Months = months.GetValueOrDefault(p.PairingId) ?? [],
+            OccasionVisits = visits.GetValueOrDefault(p.PairingId) ?? [],
+            Events = byHousehold[p.HouseholdId].ToList(),
+        }, span, asOf)).ToList();
+    }
+
+    /// <summary>Names for a page of results: cadres' and towns' display names, households' heads.</summary>
+    public async Task<(Dictionary<long, string> Cadres, Dictionary<long, string> Towns, Dictionary<long, string> Heads)> NamesAsync(
+        IEnumerable<long> cadres, IEnumerable<long> towns, IEnumerable<long> households, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        async Task<Dictionary<long, string>> Read(string sql, IEnumerable<long> ids)
+        {
+            var array = ids.Distinct().ToArray();
+            var map = new Dictionary<long, string>();
+            if (array.Length == 0)
+                return map;
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.Add(new() { Value = array });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                map[r.GetInt64(0)] = r.GetString(1);
+            return map;
+        }
+        return (await Read("SELECT id, full_name FROM cadres WHERE id = ANY($1)", cadres),
+            await Read("SELECT id, display_name FROM towns WHERE id = ANY($1)", towns),
+            await Read("SELECT id, head_name FROM households WHERE id = ANY($1)", households));
+    }
+
+    private static async Task<List<PairingDutyInputs>> PairingsAsync(NpgsqlConnection conn, ComplianceScope scope, DutySpan span, CancellationToken ct)
+    {
+        var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
+        var (hlo, hhi) = scope.TownId is { } town ? Ids.HouseholdsOfTown(town) : Ids.HouseholdsOfCounty(scope.CountyId);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id, cadre_id, household_id, start_date, end_date FROM pairings WHERE id >= $1 AND id < $2 AND county_id = $3 " +
+            "AND household_id >= $4 AND household_id < $5 AND ($6::bigint IS NULL OR cadre_id = $6) " +
+            "AND start_date <= $7 AND (end_date IS NULL OR end_date >= $8) ORDER BY id", conn);
+        cmd.Parameters.Add(new() { Value = lo });
+        cmd.Parameters.Add(new() { Value = hi });
+        cmd.Parameters.Add(new() { Value = scope.CountyId });
+        cmd.Parameters.Add(new() { Value = hlo });
+        cmd.Parameters.Add(new() { Value = hhi });
+        cmd.Parameters.Add(new() { Value = (object?)scope.CadreId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new() { Value = span.To });
+        cmd.Parameters.Add(new() { Value = span.From });
+        var list = new List<PairingDutyInputs>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new PairingDutyInputs(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2),
+                new PairingPeriod(r.GetFieldValue<DateOnly>(3), r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4)), [], [], []));
+        return list;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection conn, string sql, ComplianceScope scope, DateOnly from, DateOnly to)
+    {
+        var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.Add(new() { Value = scope.CountyId });
+        cmd.Parameters.Add(new() { Value = from });
+        cmd.Parameters.Add(new() { Value = to });
+        cmd.Parameters.Add(new() { Value = (object?)scope.TownId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new() { Value = (object?)scope.CadreId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        return cmd;
+    }
+}

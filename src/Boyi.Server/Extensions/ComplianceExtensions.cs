@@ -1,0 +1,21 @@
+using Boyi.Infrastructure.Compliance;
+
+namespace Boyi.Server.Extensions;
+
+public static class ComplianceExtensions
+{
+    /// <summary>
+    /// Household events, compliance queries and the morning alerts. Event sources are read in registration order:
+    /// life events and disputes first; a source of problems (difficulty) registers another <see cref="IHouseholdEventSource"/>.
+    /// </summary>
+    public static IServiceCollection AddBoyiCompliance(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<HouseholdEventStore>();
+        services.AddSingleton<IHouseholdEventSource, LifeEventSource>();
+        services.AddSingleton<HouseholdEventSources>();
+        services.AddSingleton<ComplianceStore>();
+        services.AddSingleton(configuration.GetSection("Boyi:Compliance").Get<ComplianceAlertOptions>() ?? new ComplianceAlertOptions());
+        services.AddSingleton<ComplianceAlerts>();
+        return services;
+    }
+}
