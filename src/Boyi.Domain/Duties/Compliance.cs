@@ -88,60 +88,61 @@ public sealed record ComplianceCounts
 public sealed record PairingCompliance(PairingDutyInputs Pairing, ComplianceCounts Counts, IReadOnlyList<DutyStatus> Overdue);
 
 /// <summary>
-/// <see cref="DutySchedule"/> over the compact inputs of one pairing (<see cref="PairingDutyInputs"/>): the monthly and
-/// quarterly duties are evaluated against one stand-in contact per counted contact of a month (dated its first day,
-/// which is inside every window they count in: a whole month or quarter), the must-visits against the real visits that
-/// name an occasion. The stand-ins are capped at the most any duty can require (31 a month), so a busy month costs no more.
+/// <see cref="DutySchedule"/> over the compact inputs of one pairing (<see cref="PairingDutyInputs"/>): a monthly or
+/// quarterly duty spans whole calendar months, so it is met when the month tallies inside it add up to what it
+/// requires (all contacts for the month's contact, home visits for the quarter's visit), the rule of
+/// <see cref="DutySchedule.Evaluate(IReadOnlyList{Duty}, IReadOnlyList{DutyContact}, DateOnly)"/> counted without a
+/// contact per record; the must-visits are evaluated against the real visits that name an occasion. The tallies hold
+/// only contacts up to the "as of" day (the database counts no later ones).
 /// </summary>
 public static class ComplianceEvaluator
 {
-    private const int MaxCounted = DutyPolicy.MaxContactsPerMonth;
-    private static readonly string[] VisitIds = [.. Enumerable.Range(0, MaxCounted).Select(i => $"v{i:D2}")];
-    private static readonly string[] CallIds = [.. Enumerable.Range(0, MaxCounted).Select(i => $"c{i:D2}")];
-
     public static PairingCompliance Evaluate(DutySchedule schedule, PairingDutyInputs p, DutySpan span, DateOnly asOf)
     {
         var duties = schedule.Due(p.Period, span, p.Events);
-        var regular = duties.Where(d => d.Kind != DutyKind.MustVisit).ToList();
-        var must = duties.Where(d => d.Kind == DutyKind.MustVisit).ToList();
-        var stands = new List<DutyContact>();
         int calls = 0, visits = 0, others = 0;
         foreach (var m in p.Months)
-        {
-            // Ids only order contacts of one day: the same few strings serve every month.
-            for (var i = 0; i < Math.Min(m.Visits, MaxCounted); i++)
-                stands.Add(new DutyContact(VisitIds[i], ContactKind.Visit, m.Month, []));
-            for (var i = 0; i < Math.Min(m.Calls + m.Others, MaxCounted); i++)
-                stands.Add(new DutyContact(CallIds[i], ContactKind.Call, m.Month, []));
             if (span.Contains(m.Month))
             {
                 calls += m.Calls;
                 visits += m.Visits;
                 others += m.Others;
             }
+        var must = new List<Duty>();
+        var statuses = new List<DutyStatus>(duties.Count);
+        foreach (var d in duties)
+        {
+            if (d.Kind == DutyKind.MustVisit)
+            {
+                must.Add(d);
+                continue;
+            }
+            var done = 0;
+            foreach (var m in p.Months)
+                if (m.Month >= d.From && m.Month <= d.To)
+                    done += d.Kind == DutyKind.MonthlyContact ? m.Calls + m.Visits + m.Others : m.Visits;
+            statuses.Add(done >= d.Required ? new DutyStatus(d, DutyState.Met, [], 0)
+                : asOf > d.To ? new DutyStatus(d, DutyState.Overdue, [], asOf.DayNumber - d.To.DayNumber)
+                : new DutyStatus(d, DutyState.Open, [], 0));
         }
-        var statuses = schedule.Evaluate(regular, stands, asOf).Concat(schedule.Evaluate(must, p.OccasionVisits, asOf)).ToList();
-        int Count(DutyKind kind, DutyState? state) => statuses.Count(s => s.Duty.Kind == kind && (state is null || s.State == state));
+        if (must.Count > 0)
+            statuses.AddRange(schedule.Evaluate(must, p.OccasionVisits, asOf));
+        // [kind][state]: monthly, quarterly, must-visit × open, met, overdue.
+        var tally = new int[3, 3];
+        foreach (var st in statuses)
+            tally[st.Duty.Kind switch { DutyKind.MonthlyContact => 0, DutyKind.QuarterlyVisit => 1, _ => 2 }, (int)st.State]++;
+        int Due(int kind) => tally[kind, 0] + tally[kind, 1] + tally[kind, 2];
+        const int open = (int)DutyState.Open, met = (int)DutyState.Met, late = (int)DutyState.Overdue;
         var counts = new ComplianceCounts
         {
-            Pairings = 1,
-            CallsDone = calls,
-            VisitsDone = visits,
-            OtherMeetingsDone = others,
-            MonthlyContactsDue = Count(DutyKind.MonthlyContact, null),
-            MonthlyContactsMet = Count(DutyKind.MonthlyContact, DutyState.Met),
-            MonthlyContactsOverdue = Count(DutyKind.MonthlyContact, DutyState.Overdue),
-            QuarterlyVisitsDue = Count(DutyKind.QuarterlyVisit, null),
-            QuarterlyVisitsMet = Count(DutyKind.QuarterlyVisit, DutyState.Met),
-            QuarterlyVisitsOverdue = Count(DutyKind.QuarterlyVisit, DutyState.Overdue),
-            MustVisitsDue = Count(DutyKind.MustVisit, null),
-            MustVisitsOpen = Count(DutyKind.MustVisit, DutyState.Open),
-            MustVisitsMet = Count(DutyKind.MustVisit, DutyState.Met),
-            MustVisitsOverdue = Count(DutyKind.MustVisit, DutyState.Overdue),
+            Pairings = 1, CallsDone = calls, VisitsDone = visits, OtherMeetingsDone = others,
+            MonthlyContactsDue = Due(0), MonthlyContactsMet = tally[0, met], MonthlyContactsOverdue = tally[0, late],
+            QuarterlyVisitsDue = Due(1), QuarterlyVisitsMet = tally[1, met], QuarterlyVisitsOverdue = tally[1, late],
+            MustVisitsDue = Due(2), MustVisitsOpen = tally[2, open], MustVisitsMet = tally[2, met], MustVisitsOverdue = tally[2, late],
         };
-        var overdue = statuses.Where(s => s.State == DutyState.Overdue).OrderByDescending(s => s.DaysLate)
+        var overdueList = statuses.Where(s => s.State == DutyState.Overdue).OrderByDescending(s => s.DaysLate)
             .ThenBy(s => s.Duty.Key, StringComparer.Ordinal).ToList();
-        return new PairingCompliance(p, counts, overdue);
+        return new PairingCompliance(p, counts, overdueList);
     }
 
     /// <summary>

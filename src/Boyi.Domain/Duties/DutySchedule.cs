@@ -100,7 +100,8 @@ public enum DutyState
 /// <param name="DaysLate">For an overdue duty, days since its deadline: 1 on the day after it (a month's duty: on the 1st of the next month).</param>
 public sealed record DutyStatus(Duty Duty, DutyState State, IReadOnlyList<DutyContact> MetBy, int DaysLate)
 {
-    public DateOnly? MetOn => State == DutyState.Met ? MetBy[^1].Date : null;
+    /// <summary>The day of the contact that met it; null when open or overdue, or when only counts were known (<see cref="ComplianceEvaluator"/>).</summary>
+    public DateOnly? MetOn => State == DutyState.Met && MetBy.Count > 0 ? MetBy[^1].Date : null;
 }
 
 /// <summary>

@@ -56,7 +56,7 @@ public class ComplianceTests
     }
 
     [Fact]
-    public void AMonthsStandIns_AreCappedAtWhatADutyCanNeed_AndCountOnlyInsideTheSpan()
+    public void AMonthsTallies_CountForItsQuarter_AndTheFiguresOnlyForTheSpan()
     {
         var inputs = new PairingDutyInputs(1, 2, 3, new PairingPeriod(D(2023, 1, 1)),
             [new MonthTally(D(2024, 1, 1), 0, 40, 0), new MonthTally(D(2024, 3, 1), 2, 0, 1)], [], []);
