@@ -19,6 +19,8 @@ public sealed class ChangeLog(Database database)
         "linkage.proposed", "linkage.approved", "linkage.rejected", "linkage.active", "linkage.completed", "linkage.terminated",
         "linkage.invitation_accepted", "linkage.invitation_declined",
         "contact.created", "contact.corrected", "contact.photo_added",
+        "problem.raised", "problem.assigned", "problem.solved", "problem.reopened",
+        "plan.created", "plan.updated",
     };
 
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)

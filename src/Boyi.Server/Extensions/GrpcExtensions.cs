@@ -76,6 +76,8 @@ public static class GrpcExtensions
         app.MapGrpcService<ProjectGrpcService>();
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
+        app.MapGrpcService<ProblemGrpcService>();
+        app.MapGrpcService<HelpPlanGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

@@ -522,6 +522,38 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "help_plans",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    classification = table.Column<int>(type: "integer", nullable: false),
+                    addressed_causes = table.Column<short[]>(type: "smallint[]", nullable: false),
+                    income_goal_fen = table.Column<long>(type: "bigint", nullable: false),
+                    exit_year = table.Column<int>(type: "integer", nullable: true),
+                    author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_help_plans", x => x.id);
+                    table.CheckConstraint("ck_help_plans_income_goal", "income_goal_fen BETWEEN 0 AND 100000000");
+                    table.ForeignKey(
+                        name: "fk_help_plans_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "household_members",
                 columns: table => new
                 {
@@ -784,6 +816,50 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "problems",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    category = table.Column<short>(type: "smallint", nullable: false),
+                    description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    state = table.Column<short>(type: "smallint", nullable: false),
+                    raised_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    raised_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    assignee_town_id = table.Column<long>(type: "bigint", nullable: true),
+                    assignee_department = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    deadline = table.Column<DateOnly>(type: "date", nullable: true),
+                    solution_note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    solved_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    reopen_reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_problems", x => x.id);
+                    table.CheckConstraint("ck_problems_assignee", "NOT (assignee_town_id IS NOT NULL AND assignee_department IS NOT NULL) AND (state = 1 OR ((assignee_town_id IS NOT NULL OR assignee_department IS NOT NULL) AND deadline IS NOT NULL))");
+                    table.CheckConstraint("ck_problems_category", "category BETWEEN 1 AND 10");
+                    table.CheckConstraint("ck_problems_state", "state BETWEEN 1 AND 4");
+                    table.ForeignKey(
+                        name: "fk_problems_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_problems_towns_assignee_town_id",
+                        column: x => x.assignee_town_id,
+                        principalTable: "towns",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "villages",
                 columns: table => new
                 {
@@ -806,6 +882,59 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_villages_towns_town_id",
                         column: x => x.town_id,
                         principalTable: "towns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "help_plan_items",
+                columns: table => new
+                {
+                    plan_id = table.Column<long>(type: "bigint", nullable: false),
+                    number = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    measure = table.Column<int>(type: "integer", nullable: false),
+                    owner_kind = table.Column<short>(type: "smallint", nullable: false),
+                    owner_id = table.Column<long>(type: "bigint", nullable: true),
+                    owner_department = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    due_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    state = table.Column<short>(type: "smallint", nullable: false),
+                    state_note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_help_plan_items", x => new { x.plan_id, x.number });
+                    table.CheckConstraint("ck_help_plan_items_dropped", "state <> 4 OR state_note IS NOT NULL");
+                    table.CheckConstraint("ck_help_plan_items_owner", "(owner_kind = 3) = (owner_department IS NOT NULL) AND (owner_kind = 3) = (owner_id IS NULL)");
+                    table.CheckConstraint("ck_help_plan_items_state", "state BETWEEN 1 AND 4");
+                    table.ForeignKey(
+                        name: "fk_help_plan_items_help_plans_plan_id",
+                        column: x => x.plan_id,
+                        principalTable: "help_plans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "help_plan_revisions",
+                columns: table => new
+                {
+                    plan_id = table.Column<long>(type: "bigint", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    content = table.Column<string>(type: "jsonb", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_help_plan_revisions", x => new { x.plan_id, x.revision });
+                    table.ForeignKey(
+                        name: "fk_help_plan_revisions_help_plans_plan_id",
+                        column: x => x.plan_id,
+                        principalTable: "help_plans",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -966,6 +1095,30 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_loans_loan_schemes_scheme_id",
                         column: x => x.scheme_id,
                         principalTable: "loan_schemes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "problem_revisions",
+                columns: table => new
+                {
+                    problem_id = table.Column<long>(type: "bigint", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    action = table.Column<short>(type: "smallint", nullable: false),
+                    content = table.Column<string>(type: "jsonb", nullable: false),
+                    note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_problem_revisions", x => new { x.problem_id, x.revision });
+                    table.ForeignKey(
+                        name: "fk_problem_revisions_problems_problem_id",
+                        column: x => x.problem_id,
+                        principalTable: "problems",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1679,6 +1832,22 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "town_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_help_plans_county_id_year_id",
+                table: "help_plans",
+                columns: new[] { "county_id", "year", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_help_plans_household_id_year",
+                table: "help_plans",
+                columns: new[] { "household_id", "year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_help_plans_town_id_id",
+                table: "help_plans",
+                columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ux_household_members_id_card_live",
                 table: "household_members",
                 column: "id_card_hash",
@@ -1952,6 +2121,32 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "end_date IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_problems_assignee_town_id",
+                table: "problems",
+                column: "assignee_town_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_problems_county_id_deadline",
+                table: "problems",
+                columns: new[] { "county_id", "deadline" },
+                filter: "state <> 3");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_problems_county_id_id",
+                table: "problems",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_problems_household_id_raised_date",
+                table: "problems",
+                columns: new[] { "household_id", "raised_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_problems_town_id_id",
+                table: "problems",
+                columns: new[] { "town_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_projects_enterprise_id_id",
                 table: "projects",
                 columns: new[] { "enterprise_id", "id" });
@@ -2130,6 +2325,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "enterprise_status_changes");
 
             migrationBuilder.DropTable(
+                name: "help_plan_items");
+
+            migrationBuilder.DropTable(
+                name: "help_plan_revisions");
+
+            migrationBuilder.DropTable(
                 name: "household_status_changes");
 
             migrationBuilder.DropTable(
@@ -2181,6 +2382,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "prepared_write_decisions");
 
             migrationBuilder.DropTable(
+                name: "problem_revisions");
+
+            migrationBuilder.DropTable(
                 name: "quota_rules");
 
             migrationBuilder.DropTable(
@@ -2211,10 +2415,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "subsidy_ledger");
 
             migrationBuilder.DropTable(
+                name: "help_plans");
+
+            migrationBuilder.DropTable(
                 name: "linkages");
 
             migrationBuilder.DropTable(
                 name: "oidc_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "problems");
 
             migrationBuilder.DropTable(
                 name: "loans");
