@@ -77,7 +77,7 @@ public sealed class ProblemPlanTests(ProblemPlanFixture s) : IClassFixture<Probl
         Assert.Contains(raised.Name, listed);
         Assert.DoesNotContain(others.Name, listed);
         // A cadre does not assign or solve.
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () => await CadreProblems.AssignProblemAsync(new AssignProblemRequest
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () => await CadreProblems.AssignProblemAsync(new AssignProblemRequest
         {
             Name = raised.Name, Assignee = new ProblemAssignee { Department = "县住建局" }, Deadline = Day(Today.AddDays(30)),
         }));
@@ -252,12 +252,12 @@ public sealed class ProblemPlanTests(ProblemPlanFixture s) : IClassFixture<Probl
     {
         var problems = new ProblemService.ProblemServiceClient(s.AuditorChannel);
         var plans = new HelpPlanService.HelpPlanServiceClient(s.AuditorChannel);
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await problems.RaiseProblemAsync(new RaiseProblemRequest { Problem = Leaky(s.P1.Household) }));
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await plans.CreateHelpPlanAsync(new CreateHelpPlanRequest { Plan = PlanFor(s.P1.Household, 2033) }));
         var raised = (await Problems.RaiseProblemAsync(new RaiseProblemRequest { Problem = Leaky(s.P1.Household) })).Problem;
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await problems.ReopenProblemAsync(new ReopenProblemRequest { Name = raised.Name, Reason = "再开" }));
         Assert.Equal(raised.Name, (await problems.GetProblemAsync(new GetProblemRequest { Name = raised.Name })).Problem.Name);
         Assert.NotEmpty((await plans.ListHelpPlanGapsAsync(new ListHelpPlanGapsRequest { Parent = s.County.Name, Year = 2033 })).Gaps);

@@ -31,6 +31,8 @@ public sealed record PlanHousehold(HouseholdStatus Status, HouseholdClassificati
 /// </summary>
 public static class HelpPlanRules
 {
+    /// <summary>The first year of plans (精准扶贫 began in 2014).</summary>
+    public const int FirstYear = 2014;
     public const int MaxItems = 30;
     public const int MaxDescriptionChars = 200;
     public const int MaxNoteChars = 1000;

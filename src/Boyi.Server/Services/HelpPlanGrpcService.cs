@@ -30,6 +30,8 @@ public sealed class HelpPlanGrpcService(HelpPlanStore store, PairingStore pairin
         v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "plan.household"));
         if (input.Year == 0)
             v.Add("plan.year", "REQUIRED", "is required");
+        else if (input.Year < Dom.HelpPlanRules.FirstYear)
+            v.Add("plan.year", "OUT_OF_RANGE", $"must be {Dom.HelpPlanRules.FirstYear} or later");
         var content = Content(input, v, null, Updatable);
         v.ThrowIfAny();
         await context.RequireHouseholdAsync(pairings, household);
