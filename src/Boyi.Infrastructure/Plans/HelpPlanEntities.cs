@@ -12,7 +12,7 @@ namespace Boyi.Infrastructure.Plans;
 /// sequence; the area columns are copied from the household. One plan per household and year: the unique index on
 /// (household, year) also serves the gap list's anti-join.
 /// </summary>
-public sealed class HelpPlanRow
+public sealed class HelpPlanRow : Common.IHouseholdRecord
 {
     public long Id { get; set; }
     public int CountyId { get; set; }

@@ -24,8 +24,6 @@ public sealed record StoredHelpPlanRevision(int Revision, HelpPlanContent Conten
 /// <summary>A household needing help with no plan for the year asked.</summary>
 public sealed record HelpPlanGapRow(long HouseholdId, long TownId, long VillageId, HouseholdStatus Status, HouseholdClassification Classification);
 
-/// <summary>Which plans a list is about: a county, narrowed to a town or village, a household, a year, a cadre's households.</summary>
-public sealed record HelpPlanQuery(int CountyId, long? TownId = null, long? VillageId = null, long? HouseholdId = null, int? Year = null, long? PairedCadreId = null);
 
 /// <summary>
 /// Help plans, their items and history. A plan is written with its first revision and change event in one
@@ -84,23 +82,13 @@ public sealed class HelpPlanStore(Database database, TimeProvider clock)
         return (await ViewsAsync(db, [row], ct))[0];
     }
 
-    public async Task<List<HelpPlanView>> ListAsync(HelpPlanQuery q, long? before, int take, CancellationToken ct)
+    /// <summary>The plans of <paramref name="scope"/>, of <paramref name="year"/> if given, newest first.</summary>
+    public async Task<List<HelpPlanView>> ListAsync(HouseholdRecordScope scope, int? year, long? before, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = q.CountyId * IdFactor;
-        var rows = db.HelpPlans.AsNoTracking().Where(r => r.Id >= from && r.Id < from + IdFactor);
-        if (before is { } b)
-            rows = rows.Where(r => r.Id < b);
-        if (q.TownId is { } town)
-            rows = rows.Where(r => r.TownId == town);
-        if (q.VillageId is { } village)
-            rows = rows.Where(r => r.VillageId == village);
-        if (q.HouseholdId is { } household)
-            rows = rows.Where(r => r.HouseholdId == household);
-        if (q.Year is { } year)
-            rows = rows.Where(r => r.Year == year);
-        if (q.PairedCadreId is { } paired)
-            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
+        var rows = db.HelpPlans.AsNoTracking().Within(db, scope, IdFactor, before);
+        if (year is { } y)
+            rows = rows.Where(r => r.Year == y);
         var page = await rows.OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
         return await ViewsAsync(db, page, ct);
     }

@@ -10,7 +10,7 @@ namespace Boyi.Infrastructure.Problems;
 /// sequence; the area columns are copied from the household so that area lists need no join. Assigned either to a
 /// town (<see cref="AssigneeTownId"/>) or to a county department by name (<see cref="AssigneeDepartment"/>).
 /// </summary>
-public sealed class ProblemRow
+public sealed class ProblemRow : Common.IHouseholdRecord
 {
     public long Id { get; set; }
     public int CountyId { get; set; }

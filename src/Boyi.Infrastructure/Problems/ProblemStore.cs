@@ -14,11 +14,11 @@ namespace Boyi.Infrastructure.Problems;
 public sealed record StoredProblemRevision(int Revision, ProblemAction Action, ProblemRow Problem, string? Note, string Actor, DateTime CreateTime);
 
 /// <summary>
-/// Which problems a list is about: a county, narrowed to a town or village, a household, the households a cadre is
-/// paired with now (a cadre's reach), a state, an assignee (town or department) and overdue ones (as of <see cref="Today"/>).
+/// Which problems a list is about: the households of <see cref="Scope"/>, a state, an assignee (town or department) and
+/// overdue ones (as of <see cref="Today"/>).
 /// </summary>
-public sealed record ProblemQuery(int CountyId, DateOnly Today, long? TownId = null, long? VillageId = null, long? HouseholdId = null,
-    long? PairedCadreId = null, ProblemState? State = null, long? AssigneeTownId = null, string? AssigneeDepartment = null, bool OverdueOnly = false);
+public sealed record ProblemQuery(HouseholdRecordScope Scope, DateOnly Today, ProblemState? State = null, long? AssigneeTownId = null,
+    string? AssigneeDepartment = null, bool OverdueOnly = false);
 
 /// <summary>
 /// Problems and their history. A problem is raised with its first revision and its change event in one transaction;
@@ -73,18 +73,7 @@ public sealed class ProblemStore(Database database, TimeProvider clock)
     public async Task<List<ProblemRow>> ListAsync(ProblemQuery q, long? before, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = q.CountyId * IdFactor;
-        var rows = db.Problems.AsNoTracking().Where(r => r.Id >= from && r.Id < from + IdFactor);
-        if (before is { } b)
-            rows = rows.Where(r => r.Id < b);
-        if (q.TownId is { } town)
-            rows = rows.Where(r => r.TownId == town);
-        if (q.VillageId is { } village)
-            rows = rows.Where(r => r.VillageId == village);
-        if (q.HouseholdId is { } household)
-            rows = rows.Where(r => r.HouseholdId == household);
-        if (q.PairedCadreId is { } paired)
-            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
+        var rows = db.Problems.AsNoTracking().Within(db, q.Scope, IdFactor, before);
         if (q.State is { } state)
             rows = rows.Where(r => r.State == state);
         if (q.AssigneeTownId is { } assigneeTown)

@@ -58,8 +58,8 @@ public sealed class HelpPlanGrpcService(HelpPlanStore store, PairingStore pairin
         if (reach.Narrow(area) is not { } narrowed)
             return response;
         var scope = narrowed.ToArea();
-        var query = new HelpPlanQuery(scope.CountyId, scope.TownId, scope.VillageId, household, request.Year == 0 ? null : request.Year, reach.OnlyPairedWith);
-        var rows = await store.ListAsync(query, before, size + 1, context.CancellationToken);
+        var rows = await store.ListAsync(new(scope.CountyId, scope.TownId, scope.VillageId, household, reach.OnlyPairedWith),
+            request.Year == 0 ? null : request.Year, before, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, r => r.Row.Id);
         response.Plans.AddRange(items.Select(r => r.ToProto()));
         await actors.DescribeAsync(response.Plans, p => p.Author, (p, a) => p.AuthorDisplay = a, context.CancellationToken);

@@ -62,7 +62,7 @@ public sealed class ProblemGrpcService(ProblemStore store, PairingStore pairings
             return response;
         var scope = narrowed.ToArea();
         var today = Boyi.Domain.ChinaTime.Today(clock);
-        var query = new ProblemQuery(scope.CountyId, today, scope.TownId, scope.VillageId, household, reach.OnlyPairedWith,
+        var query = new ProblemQuery(new(scope.CountyId, scope.TownId, scope.VillageId, household, reach.OnlyPairedWith), today,
             request.State == ProblemState.Unspecified ? null : (Dom.ProblemState)(int)request.State, assigneeTown, department, request.OverdueOnly);
         var rows = await store.ListAsync(query, before, size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, r => r.Id);
