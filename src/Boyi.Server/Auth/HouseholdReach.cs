@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Boyi.Server.Auth;
 
-/// <summary>Whether a caller reaches a household for records kept on it (problems, help plans).</summary>
+/// <summary>Whether a caller reaches a household for records kept on it (contact records, problems, help plans).</summary>
 public static class HouseholdReach
 {
     /// <summary>Within the caller's county or town, and for a cadre one paired with them now.</summary>
