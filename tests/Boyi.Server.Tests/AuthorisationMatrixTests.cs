@@ -108,6 +108,7 @@ public sealed class MatrixFixture : CountyFixture
 
         await SeedBatchesAsync();
         await SeedContactsAsync();
+        await SeedProblemsAndPlansAsync();
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -143,6 +144,43 @@ public sealed class MatrixFixture : CountyFixture
     }
 
     /// <summary>A call to the household just now, entered by <paramref name="client"/>'s caller, with a photo.</summary>
+    /// <summary>Problems and 2030 help plans, by the all-scopes client, of P1's household (town 1), P2's (town 2) and PB's (county B).</summary>
+    public Dictionary<string, Problem> ProblemsOf { get; } = [];
+    public Dictionary<string, HelpPlan> PlansOf { get; } = [];
+    public const int PlanYear = 2030;
+    private static int _planYear = PlanYear;
+
+    private async Task SeedProblemsAndPlansAsync()
+    {
+        var problems = new ProblemService.ProblemServiceClient(Channel);
+        foreach (var household in new[] { P1.Household, P2.Household, PB.Household })
+        {
+            ProblemsOf[household] = (await problems.RaiseProblemAsync(new RaiseProblemRequest { Problem = ProblemPlanTests.Leaky(household) })).Problem;
+            PlansOf[household] = await PlanOnAsync(household, PlanYear);
+        }
+    }
+
+    public async Task<HelpPlan> PlanOnAsync(string household, int? year = null) =>
+        (await new HelpPlanService.HelpPlanServiceClient(Channel).CreateHelpPlanAsync(new CreateHelpPlanRequest
+        {
+            Plan = ProblemPlanTests.PlanFor(household, year ?? Interlocked.Increment(ref _planYear)),
+        })).Plan;
+
+    /// <summary>A fresh problem of the household taken by the all-scopes client to <paramref name="state"/> (assigned or solved).</summary>
+    public async Task<Problem> ProblemInAsync(string household, ProblemState state)
+    {
+        var problems = new ProblemService.ProblemServiceClient(Channel);
+        var problem = (await problems.RaiseProblemAsync(new RaiseProblemRequest { Problem = ProblemPlanTests.Leaky(household) })).Problem;
+        var d = Boyi.Domain.ChinaTime.Today(TimeProvider.System).AddDays(30);
+        problem = (await problems.AssignProblemAsync(new AssignProblemRequest
+        {
+            Name = problem.Name, Assignee = new ProblemAssignee { Department = "县住建局" }, Deadline = new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day },
+        })).Problem;
+        if (state == ProblemState.Solved)
+            problem = (await problems.SolveProblemAsync(new SolveProblemRequest { Name = problem.Name, Note = "已修缮" })).Problem;
+        return problem;
+    }
+
     public static async Task<ContactRecord> ContactOnAsync(string household, ContactService.ContactServiceClient client)
     {
         var record = (await client.CreateContactRecordAsync(new CreateContactRecordRequest
@@ -424,6 +462,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         bool Personal = false, bool NothingForClients = false);
 
     private static int _unique;
+    /// <summary>Plans created by the matrix are each for a new year (one plan per household and year).</summary>
+    private static int _createdPlanYear = 2060;
     private static int Next() => Interlocked.Increment(ref _unique);
 
     private readonly record struct Areas(string County, string Town, string Village);
@@ -1072,6 +1112,56 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             Compliance(c).GetComplianceReportAsync(new GetComplianceReportRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
         new("ListOverdueDuties", Kind.Object, (role, foreign, c) => Call(() =>
             Compliance(c).ListOverdueDutiesAsync(new ListOverdueDutiesRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
+        // Problems and help plans: own is P1's household (the cadre's); foreign P2's (town 2) for the town officer and the
+        // cadre, county B's for the others (for raising and writing a plan, the cadre's foreign household is H1Unpaired).
+        new("RaiseProblem", Kind.Object, (role, foreign, c) => Call(() => Problems(c).RaiseProblemAsync(new RaiseProblemRequest
+        {
+            Problem = ProblemPlanTests.Leaky(Household(role, foreign)),
+        }).ResponseAsync)),
+        new("GetProblem", Kind.Object, (role, foreign, c) => Call(() =>
+            Problems(c).GetProblemAsync(new GetProblemRequest { Name = s.ProblemsOf[RecordHousehold(role, foreign)].Name }).ResponseAsync)),
+        new("ListProblems", Kind.List, (role, foreign, c) => List(async () =>
+            (await Problems(c).ListProblemsAsync(new ListProblemsRequest { Parent = LoanParent(role, foreign) })).Problems.Count)),
+        new("ListProblemRevisions", Kind.Object, (role, foreign, c) => Call(() =>
+            Problems(c).ListProblemRevisionsAsync(new ListProblemRevisionsRequest { Parent = s.ProblemsOf[RecordHousehold(role, foreign)].Name }).ResponseAsync)),
+        new("AssignProblem", Kind.Object, (role, foreign, c) => Call(() => Problems(c).AssignProblemAsync(new AssignProblemRequest
+        {
+            Name = s.ProblemsOf[RecordHousehold(role, foreign)].Name, Assignee = new ProblemAssignee { Department = "县水利局" }, Deadline = Today(),
+        }).ResponseAsync)),
+        new("SolveProblem", Kind.Object, async (role, foreign, c) =>
+        {
+            var problem = await s.ProblemInAsync(RecordHousehold(role, foreign), ProblemState.Assigned);
+            return await Call(() => Problems(c).SolveProblemAsync(new SolveProblemRequest { Name = problem.Name, Note = "已修缮" }).ResponseAsync);
+        }),
+        new("ReopenProblem", Kind.Object, async (role, foreign, c) =>
+        {
+            var problem = await s.ProblemInAsync(RecordHousehold(role, foreign), ProblemState.Solved);
+            return await Call(() => Problems(c).ReopenProblemAsync(new ReopenProblemRequest { Name = problem.Name, Reason = "仍漏雨" }).ResponseAsync);
+        }),
+        new("CreateHelpPlan", Kind.Object, (role, foreign, c) => Call(() => new HelpPlanService.HelpPlanServiceClient(c).CreateHelpPlanAsync(new CreateHelpPlanRequest
+        {
+            Plan = ProblemPlanTests.PlanFor(Household(role, foreign), Interlocked.Increment(ref _createdPlanYear)),
+        }).ResponseAsync)),
+        new("GetHelpPlan", Kind.Object, (role, foreign, c) => Call(() =>
+            Plans(c).GetHelpPlanAsync(new GetHelpPlanRequest { Name = s.PlansOf[RecordHousehold(role, foreign)].Name }).ResponseAsync)),
+        new("ListHelpPlans", Kind.List, (role, foreign, c) => List(async () =>
+            (await Plans(c).ListHelpPlansAsync(new ListHelpPlansRequest { Parent = LoanParent(role, foreign) })).Plans.Count)),
+        new("ListHelpPlanRevisions", Kind.Object, (role, foreign, c) => Call(() =>
+            Plans(c).ListHelpPlanRevisionsAsync(new ListHelpPlanRevisionsRequest { Parent = s.PlansOf[RecordHousehold(role, foreign)].Name }).ResponseAsync)),
+        new("UpdateHelpPlan", Kind.Object, (role, foreign, c) => Call(() => Plans(c).UpdateHelpPlanAsync(new UpdateHelpPlanRequest
+        {
+            Plan = new HelpPlan { Name = s.PlansOf[RecordHousehold(role, foreign)].Name, IncomeGoalFen = 400_000 + Next() },
+        }).ResponseAsync)),
+        new("UpdateHelpPlanItemState", Kind.Object, async (role, foreign, c) =>
+        {
+            var plan = await s.PlanOnAsync(RecordHousehold(role, foreign));
+            return await Call(() => Plans(c).UpdateHelpPlanItemStateAsync(new UpdateHelpPlanItemStateRequest
+            {
+                Name = $"{plan.Name}/items/1", State = HelpPlanItemState.InProgress,
+            }).ResponseAsync);
+        }),
+        new("ListHelpPlanGaps", Kind.List, (role, foreign, c) => List(async () =>
+            (await Plans(c).ListHelpPlanGapsAsync(new ListHelpPlanGapsRequest { Parent = LoanParent(role, foreign), Year = MatrixFixture.PlanYear })).Gaps.Count)),
 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),
@@ -1141,6 +1231,12 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
 
     private static LoanService.LoanServiceClient Loans(GrpcChannel c) => new(c);
     private static ContactService.ContactServiceClient Contacts(GrpcChannel c) => new(c);
+    private static ProblemService.ProblemServiceClient Problems(GrpcChannel c) => new(c);
+    private static HelpPlanService.HelpPlanServiceClient Plans(GrpcChannel c) => new(c);
+
+    /// <summary>The household whose records (problems, plans) the caller reaches or not: P1's; P2's for the town officer and the cadre, county B's for the others.</summary>
+    private string RecordHousehold(string role, bool foreign) =>
+        !foreign ? s.P1.Household : role is Roles.TownOfficer or Roles.Cadre ? s.P2.Household : s.PB.Household;
 
     /// <summary>Own: P1's record. Foreign: P2's (town 2) for the town officer and the cadre, county B's for the others.</summary>
     private ContactRecord ContactOf(string role, bool foreign) =>

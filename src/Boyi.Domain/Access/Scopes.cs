@@ -69,6 +69,14 @@ public static class Scopes
     public const string ContactsRead = "contacts.read";
     /// <summary>Recording contacts, correcting them (their author, within the correction window) and adding photos.</summary>
     public const string ContactsWrite = "contacts.write";
+    /// <summary>Reading problems raised on households and their history.</summary>
+    public const string ProblemsRead = "problems.read";
+    /// <summary>Raising, assigning, solving and reopening problems.</summary>
+    public const string ProblemsWrite = "problems.write";
+    /// <summary>Reading help plans, their history, and the households needing help with no plan.</summary>
+    public const string PlansRead = "plans.read";
+    /// <summary>Writing and changing help plans and moving their items' states.</summary>
+    public const string PlansWrite = "plans.write";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -78,6 +86,7 @@ public static class Scopes
         SubsidiesRead, SubsidiesRun, SubsidiesCorrect, BatchesRead, BatchesWrite, BatchesApprove, OperationsRead, NotificationsRead, NotificationsWrite,
         DutiesRead, DutiesWrite,
         ContactsRead, ContactsWrite,
+        ProblemsRead, ProblemsWrite, PlansRead, PlansWrite,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

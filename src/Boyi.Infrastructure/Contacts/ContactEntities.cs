@@ -9,7 +9,7 @@ namespace Boyi.Infrastructure.Contacts;
 /// A contact of a cadre with a paired household, as it stands now (its revisions keep how it was). The id is
 /// county × 10^10 + sequence; the area columns are copied from the household so that area lists need no join.
 /// </summary>
-public sealed class ContactRecordRow
+public sealed class ContactRecordRow : Common.IHouseholdRecord
 {
     public long Id { get; set; }
     public int CountyId { get; set; }

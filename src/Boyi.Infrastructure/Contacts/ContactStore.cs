@@ -96,20 +96,10 @@ public sealed class ContactStore(Database database, TimeProvider clock)
     public async Task<List<ContactRecordView>> ListAsync(ContactQuery q, long? before, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = q.CountyId * IdFactor;
-        var rows = db.ContactRecords.AsNoTracking().Where(r => r.Id >= from && r.Id < from + IdFactor);
-        if (before is { } b)
-            rows = rows.Where(r => r.Id < b);
-        if (q.TownId is { } town)
-            rows = rows.Where(r => r.TownId == town);
-        if (q.VillageId is { } village)
-            rows = rows.Where(r => r.VillageId == village);
-        if (q.HouseholdId is { } household)
-            rows = rows.Where(r => r.HouseholdId == household);
+        var rows = db.ContactRecords.AsNoTracking()
+            .Within(db, new HouseholdRecordScope(q.CountyId, q.TownId, q.VillageId, q.HouseholdId, q.PairedCadreId), IdFactor, before);
         if (q.CadreId is { } cadre)
             rows = rows.Where(r => r.CadreId == cadre);
-        if (q.PairedCadreId is { } paired)
-            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
         if (q.From is { } start)
             rows = rows.Where(r => r.OccurDate >= start);
         if (q.To is { } end)

@@ -20,6 +20,8 @@ public sealed class ChangeLog(Database database)
         "linkage.invitation_accepted", "linkage.invitation_declined",
         "contact.created", "contact.corrected", "contact.photo_added",
         "household_event.recorded",
+        "problem.raised", "problem.assigned", "problem.solved", "problem.reopened",
+        "plan.created", "plan.updated",
     };
 
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)

@@ -24,7 +24,7 @@ public static class RpcPolicies
     private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
     private static readonly string[] CountyReaders = [Roles.CountyAdmin, Roles.Auditor];
-    /// <summary>Everyone who works with households in a county: staff, cadres and auditors (loans, duties, contacts).</summary>
+    /// <summary>Everyone who works with households in a county: staff, cadres and auditors (loans, duties, contacts, problems, plans).</summary>
     private static readonly string[] CountyWorkers = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre, Roles.Auditor];
 
     private static readonly Dictionary<string, RpcPolicy> ByMethod = new(StringComparer.Ordinal)
@@ -207,6 +207,27 @@ public static class RpcPolicies
         ["/boyi.v1.ComplianceService/ListHouseholdEvents"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ComplianceService/GetComplianceReport"] = new(Scopes.DutiesRead, CountyWorkers),
         ["/boyi.v1.ComplianceService/ListOverdueDuties"] = new(Scopes.DutiesRead, CountyWorkers),
+
+        // Problems: raised (and reopened) by the household's cadre (paired now) or staff of its area; assigned and solved by
+        // staff (town officers in their town, county admins in their county); auditors read. Which problems each reaches is
+        // decided in the service.
+        ["/boyi.v1.ProblemService/RaiseProblem"] = new(Scopes.ProblemsWrite, StaffAndCadres),
+        ["/boyi.v1.ProblemService/GetProblem"] = new(Scopes.ProblemsRead, CountyWorkers),
+        ["/boyi.v1.ProblemService/ListProblems"] = new(Scopes.ProblemsRead, CountyWorkers),
+        ["/boyi.v1.ProblemService/AssignProblem"] = new(Scopes.ProblemsWrite, Staff),
+        ["/boyi.v1.ProblemService/SolveProblem"] = new(Scopes.ProblemsWrite, Staff),
+        ["/boyi.v1.ProblemService/ReopenProblem"] = new(Scopes.ProblemsWrite, StaffAndCadres),
+        ["/boyi.v1.ProblemService/ListProblemRevisions"] = new(Scopes.ProblemsRead, CountyWorkers),
+
+        // Help plans: written by the household's cadre or staff of its area, read by auditors too; the gap list (households
+        // with no plan) is the staff's and auditors' (a cadre sees their own households' plans).
+        ["/boyi.v1.HelpPlanService/CreateHelpPlan"] = new(Scopes.PlansWrite, StaffAndCadres),
+        ["/boyi.v1.HelpPlanService/GetHelpPlan"] = new(Scopes.PlansRead, CountyWorkers),
+        ["/boyi.v1.HelpPlanService/ListHelpPlans"] = new(Scopes.PlansRead, CountyWorkers),
+        ["/boyi.v1.HelpPlanService/UpdateHelpPlan"] = new(Scopes.PlansWrite, StaffAndCadres),
+        ["/boyi.v1.HelpPlanService/UpdateHelpPlanItemState"] = new(Scopes.PlansWrite, StaffAndCadres),
+        ["/boyi.v1.HelpPlanService/ListHelpPlanRevisions"] = new(Scopes.PlansRead, CountyWorkers),
+        ["/boyi.v1.HelpPlanService/ListHelpPlanGaps"] = new(Scopes.PlansRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

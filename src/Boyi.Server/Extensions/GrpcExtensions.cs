@@ -77,6 +77,8 @@ public static class GrpcExtensions
         app.MapGrpcService<LoanGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<ComplianceGrpcService>();
+        app.MapGrpcService<ProblemGrpcService>();
+        app.MapGrpcService<HelpPlanGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

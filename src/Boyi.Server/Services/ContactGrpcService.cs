@@ -46,7 +46,7 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
         var rules = await RulesAsync(Boyi.Domain.Registry.Ids.CountyOfHousehold(household), context.CancellationToken);
         rules.Check(v, content, clock.UtcNow());
         v.ThrowIfAny();
-        await RequireHouseholdAsync(context, household);
+        await context.RequireHouseholdAsync(pairings, household);
         var actor = context.Caller().Principal;
         var cadre = context.Reach().OnlyPairedWith;
         return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
@@ -196,21 +196,13 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
     /// <summary>PostgreSQL keeps microseconds: a time answered right after the write equals the one read back later.</summary>
     private static DateTime Microsecond(DateTime utc) => new(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
 
-    /// <summary>The household for a write: within the caller's area, and for a cadre one they are paired with now.</summary>
-    private async Task RequireHouseholdAsync(ServerCallContext context, long household) =>
-        Reach.Require(await ReachesHouseholdAsync(context, household), "household", ResourceNames.Household(household));
-
-    private async Task<bool> ReachesHouseholdAsync(ServerCallContext context, long household) =>
-        context.Reach() is var reach && reach.ContainsHouseholdArea(household)
-            && (reach.OnlyPairedWith is not { } cadre || await pairings.IsPairedAsync(cadre, household, context.CancellationToken));
-
     /// <summary>A record the caller reaches: of their county, town, or (a cadre) of a household paired with them now; otherwise NOT_FOUND.</summary>
     private async Task<ContactRecordView> ReachableAsync(long id, ServerCallContext context)
     {
         var reach = context.Reach();
         Reach.Require(reach.Everything || (int)(id / ContactStore.IdFactor) == reach.CountyId, "contact record", ResourceNames.ContactRecord(id));
         var record = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(await ReachesHouseholdAsync(context, record.Row.HouseholdId), "contact record", ResourceNames.ContactRecord(id));
+        Reach.Require(await context.ReachesHouseholdAsync(pairings, record.Row.HouseholdId), "contact record", ResourceNames.ContactRecord(id));
         return record;
     }
 

@@ -1,0 +1,39 @@
+using Boyi.Infrastructure.Data;
+
+namespace Boyi.Infrastructure.Common;
+
+/// <summary>A record kept on a household whose id is county × factor + sequence, with the household's area copied onto it.</summary>
+public interface IHouseholdRecord
+{
+    long Id { get; }
+    long TownId { get; }
+    long VillageId { get; }
+    long HouseholdId { get; }
+}
+
+/// <summary>Which of a county's household records a list is about: a town or village, a household, the households a cadre is paired with now.</summary>
+public sealed record HouseholdRecordScope(int CountyId, long? TownId = null, long? VillageId = null, long? HouseholdId = null, long? PairedCadreId = null);
+
+public static class HouseholdRecords
+{
+    /// <summary>
+    /// The records of <paramref name="scope"/> before id <paramref name="before"/> (a page of a newest-first list): one range of
+    /// the id (the county's), narrowed by the area columns, and for a cadre to the households paired with them now.
+    /// </summary>
+    public static IQueryable<T> Within<T>(this IQueryable<T> rows, BoyiDbContext db, HouseholdRecordScope scope, long idFactor, long? before)
+        where T : class, IHouseholdRecord
+    {
+        var from = scope.CountyId * idFactor;
+        var upper = before ?? from + idFactor;
+        rows = rows.Where(r => r.Id >= from && r.Id < upper);
+        if (scope.TownId is { } town)
+            rows = rows.Where(r => r.TownId == town);
+        if (scope.VillageId is { } village)
+            rows = rows.Where(r => r.VillageId == village);
+        if (scope.HouseholdId is { } household)
+            rows = rows.Where(r => r.HouseholdId == household);
+        if (scope.PairedCadreId is { } paired)
+            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
+        return rows;
+    }
+}
