@@ -205,6 +205,23 @@ public sealed class ComplianceTests(ComplianceFixture s) : IClassFixture<Complia
         Assert.Contains(e.BadRequest()!.FieldViolations, v => v.Field == "period" && v.Reason == "INVALID_PERIOD");
     }
 
+    /// <summary>A problem raised on a household (ProblemService) makes its difficulty must-visit due, named by the problem.</summary>
+    [Fact]
+    public async Task AProblemRaised_MakesADifficultyVisitDue()
+    {
+        // The visit is due within the policy's 7 days: it falls due in the month of that day.
+        var due = s.Today.AddDays(Boyi.Domain.Duties.DutyPolicy.Default.DifficultyVisitDays);
+        var request = new GetComplianceReportRequest { Scope = s.C2.Name, Period = $"{due:yyyy-MM}" };
+        var before = (await Admin.GetComplianceReportAsync(request)).Total;
+        var problem = (await new ProblemService.ProblemServiceClient(s.Channel).RaiseProblemAsync(new RaiseProblemRequest
+        {
+            Problem = ProblemPlanTests.Leaky(s.P2.Household), RequestId = Guid.NewGuid().ToString(),
+        })).Problem;
+        var after = (await Admin.GetComplianceReportAsync(request)).Total;
+        Assert.Equal((before.MustVisitsDue + 1, before.MustVisitsOpen + 1), (after.MustVisitsDue, after.MustVisitsOpen));
+        Assert.StartsWith("problems/", problem.Name);
+    }
+
     [Fact]
     public async Task ACadre_RecordsALifeEventOnTheirHousehold_AndItsVisitFallsDue()
     {

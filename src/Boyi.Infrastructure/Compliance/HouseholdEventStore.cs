@@ -77,7 +77,7 @@ public sealed record HouseholdEventScope(int CountyId, long? TownId, DateOnly Fr
 /// A source of events that make a visit due on a household (五必访 3–5). <see cref="HouseholdEventSources"/> merges
 /// them; each source names its events so that their ids (the duty keys <c>E:{id}</c>, and what a visit names as the
 /// occasion's reference) never collide with another source's: life events and disputes are
-/// <c>householdEvents/{id}</c>; a source of problems (difficulty) would use <c>problems/{id}</c>.
+/// <c>householdEvents/{id}</c>, problems (difficulty) <c>problems/{id}</c>.
 /// </summary>
 public interface IHouseholdEventSource
 {

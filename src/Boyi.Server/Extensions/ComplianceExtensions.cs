@@ -6,12 +6,13 @@ public static class ComplianceExtensions
 {
     /// <summary>
     /// Household events, compliance queries and the morning alerts. Event sources are read in registration order:
-    /// life events and disputes first; a source of problems (difficulty) registers another <see cref="IHouseholdEventSource"/>.
+    /// life events and disputes, then problems (difficulty).
     /// </summary>
     public static IServiceCollection AddBoyiCompliance(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HouseholdEventStore>();
         services.AddSingleton<IHouseholdEventSource, LifeEventSource>();
+        services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Problems.ProblemEventSource>();
         services.AddSingleton<HouseholdEventSources>();
         services.AddSingleton<ComplianceStore>();
         services.AddSingleton(configuration.GetSection("Boyi:Compliance").Get<ComplianceAlertOptions>() ?? new ComplianceAlertOptions());
