@@ -201,6 +201,9 @@ public static class RpcPolicies
         ["/boyi.v1.ContactService/ListContactRecordRevisions"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ContactService/AddContactPhoto"] = new(Scopes.ContactsWrite, StaffAndCadres),
         ["/boyi.v1.ContactService/GetContactPhoto"] = new(Scopes.ContactsRead, CountyWorkers),
+        // Contact cards: a cadre records their own households' cards, town officers their town's, county admins their county's.
+        ["/boyi.v1.ContactService/RecordContactCardsIssued"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ContactService/ListContactCardIssues"] = new(Scopes.ContactsRead, CountyWorkers),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -76,6 +76,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Loans.LoanWatch>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.InterestSubsidyStore>();

@@ -209,6 +209,78 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("operations", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactCardIssueRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cadre_id");
+
+                    b.Property<string>("ContactCardNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("contact_card_number");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<DateOnly>("IssueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("issue_date");
+
+                    b.Property<long>("PairingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pairing_id");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_card_issues");
+
+                    b.HasIndex("PairingId")
+                        .HasDatabaseName("ix_contact_card_issues_pairing_id");
+
+                    b.HasIndex("CadreId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_cadre_id_id");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_county_id_id");
+
+                    b.HasIndex("HouseholdId", "IssueDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contact_card_issues_household_id_issue_date");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_town_id_id");
+
+                    b.ToTable("contact_card_issues", (string)null);
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
                 {
                     b.Property<long>("RecordId")
@@ -3356,6 +3428,23 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_oidc_tokens_application_id_status_subject_type");
 
                     b.ToTable("oidc_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactCardIssueRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_card_issues_households_household_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.PairingRow", null)
+                        .WithMany()
+                        .HasForeignKey("PairingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_card_issues_pairings_pairing_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>

@@ -1364,6 +1364,39 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contact_card_issues",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    cadre_id = table.Column<long>(type: "bigint", nullable: false),
+                    pairing_id = table.Column<long>(type: "bigint", nullable: false),
+                    contact_card_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    issue_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_card_issues", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_contact_card_issues_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_contact_card_issues_pairings_pairing_id",
+                        column: x => x.pairing_id,
+                        principalTable: "pairings",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "contact_records",
                 columns: table => new
                 {
@@ -1611,6 +1644,32 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_change_events_county_id_id",
                 table: "change_events",
                 columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_card_issues_cadre_id_id",
+                table: "contact_card_issues",
+                columns: new[] { "cadre_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_card_issues_county_id_id",
+                table: "contact_card_issues",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_card_issues_household_id_issue_date",
+                table: "contact_card_issues",
+                columns: new[] { "household_id", "issue_date" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_card_issues_pairing_id",
+                table: "contact_card_issues",
+                column: "pairing_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_card_issues_town_id_id",
+                table: "contact_card_issues",
+                columns: new[] { "town_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_contact_occasions_county_id_kind_record_id",
@@ -2098,6 +2157,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "change_events");
+
+            migrationBuilder.DropTable(
+                name: "contact_card_issues");
 
             migrationBuilder.DropTable(
                 name: "contact_help_items");
