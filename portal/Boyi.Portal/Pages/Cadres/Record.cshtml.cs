@@ -30,6 +30,9 @@ public sealed class RecordModel(BoyiApi api, TimeProvider clock) : CadrePage(api
 
     public async Task<IActionResult> OnGetAsync(string? kind)
     {
+        // The form is for one household: without one, the cadre chooses it among theirs.
+        if (Household.Length == 0)
+            return Redirect("/cadre");
         await LoadAsync();
         if (Target is null)
             return NotFoundPage();

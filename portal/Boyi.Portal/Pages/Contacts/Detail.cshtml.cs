@@ -25,6 +25,18 @@ public sealed class DetailModel(BoyiApi api, TimeProvider clock) : PortalPage
 
     public DateOnly Today => Lang.ChinaToday(clock);
 
+    /// <summary>Contact records are for those who work with the county's households (the server refuses enterprises).</summary>
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (User.Enterprise() is not null)
+        {
+            context.Result = Forbidden("联系记录供结亲干部、县乡工作人员和审计员查看。", "Contact records are for cadres, county and town staff and auditors.");
+            return;
+        }
+        await next();
+    }
+
     public async Task<IActionResult> OnGetAsync(long id)
     {
         await LoadAsync(id);
