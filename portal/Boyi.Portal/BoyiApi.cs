@@ -36,6 +36,8 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public SubsidyService.SubsidyServiceClient Subsidies => new(_channel);
     public PaymentBatchService.PaymentBatchServiceClient Batches => new(_channel);
     public Google.LongRunning.Operations.OperationsClient Operations => new(_channel);
+    public ContactService.ContactServiceClient Contacts => new(_channel);
+    public DutyPolicyService.DutyPolicyServiceClient DutyPolicies => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>

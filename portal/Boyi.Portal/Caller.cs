@@ -25,6 +25,10 @@ public static class Caller
     public static string? Town(this ClaimsPrincipal user) =>
         user.FindFirst("boyi_town")?.Value is { Length: > 0 } code ? $"towns/{code}" : null;
 
+    /// <summary>`cadres/{id}` for a cadre (the cadre record the account is tied to), else null.</summary>
+    public static string? Cadre(this ClaimsPrincipal user) =>
+        user.FindFirst("boyi_cadre")?.Value is { Length: > 0 } id && (user.IsInRole("cadre") || user.HasClaim("role", "cadre")) ? $"cadres/{id}" : null;
+
     public static bool IsCountyAdmin(this ClaimsPrincipal user) => user.IsInRole(CountyAdmin) || user.HasClaim("role", CountyAdmin);
     public static bool IsTownOfficer(this ClaimsPrincipal user) => user.IsInRole(TownOfficer) || user.HasClaim("role", TownOfficer);
 

@@ -44,6 +44,15 @@ public static class Messages
         ["NOTHING_DUE"] = ("所选类别、日期和收款方没有待发放的补贴。", "Nothing is due for that kind, those dates and that payee."),
         ["BUILDER_CANNOT_APPROVE"] = ("批次的建立人不能批准自己的批次，请由另一位管理员批准。", "Whoever built a batch may not approve it; another administrator must."),
         ["BATCH_NOT_EXPORTED"] = ("批次导出给财政局之后才能登记已发放。", "A batch is marked paid only once it is exported for the finance bureau."),
+        // Contact duties (issue 12).
+        ["HOUSEHOLD_NOT_PAIRED"] = ("那天这户没有结亲干部。", "No cadre was paired with the household on that day."),
+        ["CORRECTION_WINDOW_PASSED"] = ("更正期已过，记录已锁定。", "The correction window has passed; the record is frozen."),
+        ["NOT_AUTHOR"] = ("只有记录人本人可以更正或添加照片。", "Only whoever entered the record may correct it or add photos."),
+        ["IN_FUTURE"] = ("不能是将来的日期或时间。", "must not be in the future."),
+        ["ENTRY_WINDOW_PASSED"] = ("超过了补记期限（联系后 7 天内录入）。", "is past the entry window (a contact is entered within 7 days)."),
+        ["IMAGE_TOO_LARGE"] = ("照片太大，最多 3 MB。", "is too large (at most 3 MB)."),
+        ["TOO_MANY_PHOTOS"] = ("一条记录最多 9 张照片。", "A record holds at most 9 photos."),
+        ["NOT_AN_IMAGE"] = ("不是 JPEG 或 PNG 照片，或文件不完整。", "is not a JPEG or PNG photo, or the file is incomplete."),
         // Field-level reasons.
         ["CONTAINS_PERSONAL_DATA"] = ("请说明理由，但不要写身份证号或电话号码。", "say why without ID-card or phone numbers."),
         ["REQUIRED"] = ("必填。", "is required."),

@@ -120,6 +120,21 @@ public static class Names
         [PaymentBatchState.Approved] = ("已批准", "Approved"),
         [PaymentBatchState.Paid] = ("已发放", "Paid"),
         [PaymentBatchState.Cancelled] = ("已撤销", "Cancelled"),
+        // Contact duties (issue 12).
+        [ContactKind.PhoneCall] = ("电话联系", "Phone call"),
+        [ContactKind.HomeVisit] = ("入户走访", "Home visit"),
+        [ContactKind.OtherMeeting] = ("其他见面", "Other meeting"),
+        [ContactOccasionKind.Festival] = ("传统佳节", "Festival"),
+        [ContactOccasionKind.BusySeason] = ("生产忙季", "Busy season"),
+        [ContactOccasionKind.Difficulty] = ("有了困难", "Difficulty"),
+        [ContactOccasionKind.LifeEvent] = ("生老病死", "Birth, illness, old age or death"),
+        [ContactOccasionKind.Dispute] = ("出现纠纷", "Dispute"),
+        [HelpKind.Policy] = ("帮政策", "Policy"),
+        [HelpKind.Technology] = ("帮技术", "Technology"),
+        [HelpKind.Projects] = ("帮项目", "Projects"),
+        [HelpKind.Funds] = ("帮资金", "Funds"),
+        [HelpKind.SalesChannels] = ("帮销路", "Sales channels"),
+        [HelpKind.DailyLife] = ("帮生活", "Daily life"),
     };
 
     /// <summary>A role of the access token (<c>town_officer</c>, …) in words.</summary>

@@ -141,6 +141,13 @@ public sealed class MatrixFixture : CountyFixture
         CR1 = await ContactOnAsync(P1.Household, new ContactService.ContactServiceClient(Channel));
         CR2 = await ContactOnAsync(P2.Household, new ContactService.ContactServiceClient(Channel));
         CRB = await ContactOnAsync(PB.Household, new ContactService.ContactServiceClient(Channel));
+        // Contact cards issued today in towns 1 and 2 and county B's town (P1's, P2's and PB's households among them).
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        foreach (var town in new[] { T1, T2, TB })
+            await new ContactService.ContactServiceClient(Channel).RecordContactCardsIssuedAsync(new RecordContactCardsIssuedRequest
+            {
+                Parent = town, IssueDate = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day },
+            });
     }
 
     /// <summary>A call to the household just now, entered by <paramref name="client"/>'s caller, with a photo.</summary>
@@ -1162,6 +1169,13 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         }),
         new("ListHelpPlanGaps", Kind.List, (role, foreign, c) => List(async () =>
             (await Plans(c).ListHelpPlanGapsAsync(new ListHelpPlanGapsRequest { Parent = LoanParent(role, foreign), Year = MatrixFixture.PlanYear })).Gaps.Count)),
+        // Contact cards: a cadre records their own households' (own C1, foreign C2), the others a town (their own or a foreign one).
+        new("RecordContactCardsIssued", Kind.Object, (role, foreign, c) => Call(() => Contacts(c).RecordContactCardsIssuedAsync(new RecordContactCardsIssuedRequest
+        {
+            Parent = role == Roles.Cadre ? (foreign ? s.C2 : s.C1).Name : Area(role, foreign).Town, IssueDate = Today(),
+        }).ResponseAsync)),
+        new("ListContactCardIssues", Kind.List, (role, foreign, c) => List(async () =>
+            (await Contacts(c).ListContactCardIssuesAsync(new ListContactCardIssuesRequest { Parent = LoanParent(role, foreign) })).Issues.Count)),
 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),

@@ -60,7 +60,15 @@
     });
   }
 
+  // Print buttons (data-print): the page's print stylesheet lays out what is printed.
+  function printButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    printButtons();
     drawCharts();
     watchCreditCodes();
     confirmations();

@@ -18,7 +18,7 @@ public sealed class ChangeLog(Database database)
         "enterprise.registered", "enterprise.approved", "enterprise.rejected", "enterprise.suspended",
         "linkage.proposed", "linkage.approved", "linkage.rejected", "linkage.active", "linkage.completed", "linkage.terminated",
         "linkage.invitation_accepted", "linkage.invitation_declined",
-        "contact.created", "contact.corrected", "contact.photo_added",
+        "contact.created", "contact.corrected", "contact.photo_added", "contact_card.issued",
         "household_event.recorded",
         "problem.raised", "problem.assigned", "problem.solved", "problem.reopened",
         "plan.created", "plan.updated",

@@ -228,6 +228,9 @@ public static class RpcPolicies
         ["/boyi.v1.HelpPlanService/UpdateHelpPlanItemState"] = new(Scopes.PlansWrite, StaffAndCadres),
         ["/boyi.v1.HelpPlanService/ListHelpPlanRevisions"] = new(Scopes.PlansRead, CountyWorkers),
         ["/boyi.v1.HelpPlanService/ListHelpPlanGaps"] = new(Scopes.PlansRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        // Contact cards: a cadre records their own households' cards, town officers their town's, county admins their county's.
+        ["/boyi.v1.ContactService/RecordContactCardsIssued"] = new(Scopes.ContactsWrite, StaffAndCadres),
+        ["/boyi.v1.ContactService/ListContactCardIssues"] = new(Scopes.ContactsRead, CountyWorkers),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

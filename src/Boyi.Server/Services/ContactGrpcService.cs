@@ -19,7 +19,7 @@ namespace Boyi.Server.Services;
 /// missing record. Rules of entry and correction are <see cref="Dom.ContactEntryRules"/>; photos are checked and
 /// cleaned by <see cref="Dom.ContactPhotos"/>.
 /// </summary>
-public sealed class ContactGrpcService(ContactStore store, PairingStore pairings, Mutations mutations, ActorDirectory actors, ContactOptions options,
+public sealed class ContactGrpcService(ContactStore store, ContactCardStore cards, PairingStore pairings, Mutations mutations, ActorDirectory actors, ContactOptions options,
     DutyPolicyStore policies, TimeProvider clock) : ContactService.ContactServiceBase
 {
     /// <summary>
@@ -161,6 +161,81 @@ public sealed class ContactGrpcService(ContactStore store, PairingStore pairings
         await ReachableAsync(id, context);
         var photo = await store.GetPhotoAsync(id, number, context.CancellationToken);
         return new GetContactPhotoResponse { Photo = photo.ToProto(), Content = Google.Protobuf.ByteString.CopyFrom(photo.Content) };
+    }
+
+    public override async Task<RecordContactCardsIssuedResponse> RecordContactCardsIssued(RecordContactCardsIssuedRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        long? town = null, cadre = null;
+        DateOnly? date = null;
+        if (request.Parent.StartsWith("cadres/", StringComparison.Ordinal))
+            v.Capture(() => cadre = ResourceNames.ParseCadre(request.Parent, "parent"));
+        else
+            v.Capture(() => town = ResourceNames.ParseTown(request.Parent, "parent"));
+        v.Capture(() => date = Wire.Date(request.IssueDate, "issue_date"));
+        var today = Boyi.Domain.ChinaTime.Today(clock);
+        if (date is null)
+            v.Add("issue_date", "REQUIRED", "is required");
+        else if (date > today)
+            v.Add("issue_date", "IN_FUTURE", "must not be after today (China time)");
+        else if (date < today.AddDays(-MaxCardIssueDaysAgo))
+            v.Add("issue_date", "OUT_OF_RANGE", $"must be at most {MaxCardIssueDaysAgo} days ago");
+        v.ThrowIfAny();
+        var reach = context.Reach();
+        int county;
+        if (town is { } t)
+        {
+            // A whole town's sheet is staff's: a cadre records only their own households.
+            county = Boyi.Domain.Registry.Ids.CountyOfTown(t);
+            Reach.Require(reach.CadreId is null && reach.Contains(new AreaRef(AreaKind.Town, t)), "town", request.Parent);
+        }
+        else
+        {
+            county = Boyi.Domain.Registry.Ids.CountyOfCadre(cadre!.Value);
+            var linked = reach.Everything || county == reach.CountyId ? await cards.LinkedTownOfCadreAsync(county, cadre.Value, context.CancellationToken) : null;
+            Reach.Require(linked is { } l && (reach.CadreId is not { } own || own == cadre) && (reach.TownId is not { } mine || mine == l), "cadre", request.Parent);
+            // A town officer records the cards of the cadre's households in their town only.
+            town = reach.TownId;
+        }
+        var actor = context.Caller().Principal;
+        return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        {
+            var (issued, already) = await cards.RecordIssuedAsync(db, county, town, cadre, date!.Value, actor, ct);
+            return new RecordContactCardsIssuedResponse { IssuedCount = issued, AlreadyRecordedCount = already };
+        });
+    }
+
+    /// <summary>Cards are recorded when handed out; a year back covers a sheet recorded late, not a history rewritten.</summary>
+    private const int MaxCardIssueDaysAgo = 366;
+
+    public override async Task<ListContactCardIssuesResponse> ListContactCardIssues(ListContactCardIssuesRequest request, ServerCallContext context)
+    {
+        var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town, AreaKind.Village);
+        var v = new Violations();
+        long? household = null, cadre = null;
+        if (request.Household != "") v.Capture(() => household = ResourceNames.ParseHousehold(request.Household, "household"));
+        if (request.Cadre != "") v.Capture(() => cadre = ResourceNames.ParseCadre(request.Cadre, "cadre"));
+        v.ThrowIfAny();
+        var size = Paging.Size(request.PageSize);
+        var key = $"contact-cards|{request.Parent}|{household}|{cadre}";
+        var before = Paging.After(request.PageToken, key);
+        var response = new ListContactCardIssuesResponse();
+        var reach = context.Reach();
+        if (reach.Narrow(area) is not { } narrowed)
+            return response;
+        var scope = narrowed.ToArea();
+        var rows = await cards.ListAsync(new ContactCardQuery(scope.CountyId, scope.TownId, scope.VillageId, household, cadre, reach.OnlyPairedWith),
+            before, size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, key, r => r.Id);
+        response.Issues.AddRange(items.Select(r => new ContactCardIssue
+        {
+            Name = ContactCardStore.Name(r.Id), Household = ResourceNames.Household(r.HouseholdId), Cadre = ResourceNames.Cadre(r.CadreId),
+            Pairing = ResourceNames.Pairing(r.PairingId), ContactCardNumber = r.ContactCardNumber, IssueDate = Wire.Date(r.IssueDate), Actor = r.Actor,
+            CreateTime = Wire.Time(r.CreateTime),
+        }));
+        await actors.DescribeAsync(response.Issues, i => i.Actor, (i, a) => i.ActorDisplay = a, context.CancellationToken);
+        response.NextPageToken = next;
+        return response;
     }
 
     /// <summary>

@@ -170,7 +170,22 @@ public sealed class LayoutFixture : PortalFixture
             },
         })).Batch;
         Ids["paymentBatches"] = IdOf(batch.Name);
+
+        // A cadre paired in the lead's town, with a visit (the cadre's pages, a contact record's page, contact cards).
+        (Cadre, var pairing) = await ContactTests.PairedAsync(this, County.Towns[0]);
+        CadreHousehold = pairing.Household;
+        var visit = (await new ContactService.ContactServiceClient(Channel).CreateContactRecordAsync(new CreateContactRecordRequest
+        {
+            Record = ContactTests.Visit(pairing.Household, DateTimeOffset.UtcNow.AddHours(-1)),
+        })).Record;
+        Ids["contactRecords"] = IdOf(visit.Name);
     }
+
+    public Cadre Cadre { get; private set; } = null!;
+    public string CadreHousehold { get; private set; } = "";
+
+    /// <summary>The pages a cadre works in (the others are for enterprises and staff).</summary>
+    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "contactRecords/{id:long}", "cards", "notifications"];
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
     private static Google.Type.Date Yesterday()
@@ -233,6 +248,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
         {
             ("staff/registry", $"/staff/registry?town={Uri.EscapeDataString(town)}&village={Uri.EscapeDataString(s.Village)}"),
             ("staff/coverage", $"/staff/coverage?town={Uri.EscapeDataString(town)}"),
+            ("cadre/record", $"/cadre/record?household={Uri.EscapeDataString(s.CadreHousehold)}"),
         }).ToList();
         Assert.All(views, v => Assert.Contains(v.Route, routes));
         var people = new (string Who, Func<Task<IPage>> SignIn)[]
@@ -241,6 +257,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
             ("county", () => s.SignInAsStaffAsync()),
             ("town", () => s.SignInAsStaffAsync(s.TownId)),
             ("auditor", () => s.SignInAsAuditorAsync()),
+            ("cadre", () => s.SignInAsCadreAsync(s.Cadre.Name)),
             ("anonymous", async () => await s.Browser.NewPageAsync()),
         };
         var shown = new Dictionary<string, List<string>>();   // route → who saw it as a page (200)
@@ -255,7 +272,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
                     await page.GotoAsync($"{s.PortalAddress}/register");
                     await EnglishAsync(page);
                 }
-                foreach (var (route, path) in views)
+                foreach (var (route, path) in views.Where(v => who != "cadre" || LayoutFixture.CadreRoutes.Contains(v.Route)))
                 {
                     // A download (the Excel exports) is a file, not a page to lay out.
                     var head = await page.Context.APIRequest.GetAsync($"{s.PortalAddress}{path}", new APIRequestContextOptions { MaxRedirects = 0 });

@@ -70,6 +70,10 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
             ? new UserScope(Boyi.Domain.Access.Roles.TownOfficer, CountyId, town)
             : new UserScope(Boyi.Domain.Access.Roles.CountyAdmin, CountyId), fullName);
 
+    /// <summary>A new account for <paramref name="cadre"/> (`cadres/{id}`) signed in through the browser the first time.</summary>
+    public Task<IPage> SignInAsCadreAsync(string cadre) => SignInFirstTimeAsync(new UserScope(Boyi.Domain.Access.Roles.Cadre, CountyId,
+        CadreId: long.Parse(cadre["cadres/".Length..], System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>A new auditor of the county signed in through the browser the first time (no second factor for auditors).</summary>
     public Task<IPage> SignInAsAuditorAsync() => SignInFirstTimeAsync(new UserScope(Boyi.Domain.Access.Roles.Auditor, CountyId));
 
