@@ -209,6 +209,178 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("operations", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.ComplianceAlertRow", b =>
+                {
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Subject")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("key");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("SendTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_time");
+
+                    b.HasKey("Kind", "Subject", "Key")
+                        .HasName("pk_compliance_alerts");
+
+                    b.HasIndex("CountyId", "AsOf")
+                        .HasDatabaseName("ix_compliance_alerts_county_id_as_of");
+
+                    b.ToTable("compliance_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("EventDate")
+                        .HasColumnType("date")
+                        .HasColumnName("event_date");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_household_events");
+
+                    b.HasIndex("CountyId", "EventDate")
+                        .HasDatabaseName("ix_household_events_county_id_event_date");
+
+                    b.HasIndex("HouseholdId", "Id")
+                        .HasDatabaseName("ix_household_events_household_id_id");
+
+                    b.HasIndex("TownId", "EventDate")
+                        .HasDatabaseName("ix_household_events_town_id_event_date");
+
+                    b.ToTable("household_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_household_events_kind", "kind BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactCardIssueRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cadre_id");
+
+                    b.Property<string>("ContactCardNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("contact_card_number");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<DateOnly>("IssueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("issue_date");
+
+                    b.Property<long>("PairingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pairing_id");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_card_issues");
+
+                    b.HasIndex("PairingId")
+                        .HasDatabaseName("ix_contact_card_issues_pairing_id");
+
+                    b.HasIndex("CadreId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_cadre_id_id");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_county_id_id");
+
+                    b.HasIndex("HouseholdId", "IssueDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contact_card_issues_household_id_issue_date");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_contact_card_issues_town_id_id");
+
+                    b.ToTable("contact_card_issues", (string)null);
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
                 {
                     b.Property<long>("RecordId")
@@ -472,11 +644,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("CountyId", "Id")
                         .HasDatabaseName("ix_contact_records_county_id_id");
 
+                    b.HasIndex("CountyId", "OccurDate")
+                        .HasDatabaseName("ix_contact_records_county_occur_date");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "OccurDate"), new[] { "PairingId", "Kind" });
+
                     b.HasIndex("HouseholdId", "Id")
                         .HasDatabaseName("ix_contact_records_household_id_id");
 
                     b.HasIndex("TownId", "Id")
                         .HasDatabaseName("ix_contact_records_town_id_id");
+
+                    b.HasIndex("TownId", "OccurDate")
+                        .HasDatabaseName("ix_contact_records_town_occur_date");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TownId", "OccurDate"), new[] { "PairingId", "Kind" });
 
                     b.ToTable("contact_records", null, t =>
                         {
@@ -2587,6 +2769,354 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanItemRow", b =>
+                {
+                    b.Property<long>("PlanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_id");
+
+                    b.Property<short>("Number")
+                        .HasColumnType("smallint")
+                        .HasColumnName("number");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("description");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Measure")
+                        .HasColumnType("integer")
+                        .HasColumnName("measure");
+
+                    b.Property<string>("OwnerDepartment")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_department");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<short>("OwnerKind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("owner_kind");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<string>("StateNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("state_note");
+
+                    b.HasKey("PlanId", "Number")
+                        .HasName("pk_help_plan_items");
+
+                    b.ToTable("help_plan_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_help_plan_items_dropped", "state <> 4 OR state_note IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_help_plan_items_owner", "(owner_kind = 3) = (owner_department IS NOT NULL) AND (owner_kind = 3) = (owner_id IS NULL)");
+
+                            t.HasCheckConstraint("ck_help_plan_items_state", "state BETWEEN 1 AND 4");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanRevisionRow", b =>
+                {
+                    b.Property<long>("PlanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("content");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.HasKey("PlanId", "Revision")
+                        .HasName("pk_help_plan_revisions");
+
+                    b.ToTable("help_plan_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<short[]>("AddressedCauses")
+                        .IsRequired()
+                        .HasColumnType("smallint[]")
+                        .HasColumnName("addressed_causes");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<int>("Classification")
+                        .HasColumnType("integer")
+                        .HasColumnName("classification");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int?>("ExitYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("exit_year");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("IncomeGoalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("income_goal_fen");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_help_plans");
+
+                    b.HasIndex("HouseholdId", "Year")
+                        .IsUnique()
+                        .HasDatabaseName("ix_help_plans_household_id_year");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_help_plans_town_id_id");
+
+                    b.HasIndex("CountyId", "Year", "Id")
+                        .HasDatabaseName("ix_help_plans_county_id_year_id");
+
+                    b.ToTable("help_plans", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_help_plans_income_goal", "income_goal_fen BETWEEN 0 AND 100000000");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Problems.ProblemRevisionRow", b =>
+                {
+                    b.Property<long>("ProblemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<short>("Action")
+                        .HasColumnType("smallint")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("content");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.HasKey("ProblemId", "Revision")
+                        .HasName("pk_problem_revisions");
+
+                    b.ToTable("problem_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Problems.ProblemRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssigneeDepartment")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assignee_department");
+
+                    b.Property<long?>("AssigneeTownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("assignee_town_id");
+
+                    b.Property<short>("Category")
+                        .HasColumnType("smallint")
+                        .HasColumnName("category");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly?>("Deadline")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("RaisedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("raised_by");
+
+                    b.Property<DateOnly>("RaisedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("raised_date");
+
+                    b.Property<string>("ReopenReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reopen_reason");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SolutionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("solution_note");
+
+                    b.Property<DateOnly?>("SolvedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("solved_date");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_problems");
+
+                    b.HasIndex("AssigneeTownId")
+                        .HasDatabaseName("ix_problems_assignee_town_id");
+
+                    b.HasIndex("CountyId", "Deadline")
+                        .HasDatabaseName("ix_problems_county_id_deadline")
+                        .HasFilter("state <> 3");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_problems_county_id_id");
+
+                    b.HasIndex("HouseholdId", "RaisedDate")
+                        .HasDatabaseName("ix_problems_household_id_raised_date");
+
+                    b.HasIndex("TownId", "Id")
+                        .HasDatabaseName("ix_problems_town_id_id");
+
+                    b.ToTable("problems", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_problems_assignee", "NOT (assignee_town_id IS NOT NULL AND assignee_department IS NOT NULL) AND (state = 1 OR ((assignee_town_id IS NOT NULL OR assignee_department IS NOT NULL) AND deadline IS NOT NULL))");
+
+                            t.HasCheckConstraint("ck_problems_category", "category BETWEEN 1 AND 10");
+
+                            t.HasCheckConstraint("ck_problems_state", "state BETWEEN 1 AND 4");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
                 {
                     b.Property<int>("CountyId")
@@ -3366,6 +3896,33 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("oidc_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_household_events_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactCardIssueRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_card_issues_households_household_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.PairingRow", null)
+                        .WithMany()
+                        .HasForeignKey("PairingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_card_issues_pairings_pairing_id");
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Contacts.ContactHelpItemRow", b =>
                 {
                     b.HasOne("Boyi.Infrastructure.Contacts.ContactRecordRow", null)
@@ -3810,6 +4367,61 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("PayerEnterpriseId")
                         .HasConstraintName("fk_loan_interest_dues_enterprises_payer_enterprise_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanItemRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Plans.HelpPlanRow", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_help_plan_items_help_plans_plan_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanRevisionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Plans.HelpPlanRow", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_help_plan_revisions_help_plans_plan_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Plans.HelpPlanRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_help_plans_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Problems.ProblemRevisionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Problems.ProblemRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_problem_revisions_problems_problem_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Problems.ProblemRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.TownRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeTownId")
+                        .HasConstraintName("fk_problems_towns_assignee_town_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_problems_households_household_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
