@@ -198,13 +198,14 @@ H_COLS="id, county_id, town_id, village_id, head_name, member_count, phone_ciphe
 M_COLS="household_id, member_id, county_id, full_name, relation, id_card_cipher, id_card_hash, birth_date, health, labour_capacity, household_deleted"
 S_COLS="household_id, county_id, from_status, to_status, lifted_year, reason, change_time"
 
-# Empties the county of households (pairings, linkage targets, placements, loans and the ledger rows of placements
-# and loans reference them, so they go too; the import writes none of them) and rewinds the household numbers, then
-# settles the database so each timed run starts from the same state. The subsidy ledger refuses TRUNCATE by a trigger
-# (paid rows never go), and dividend payments reference it; this scratch database turns triggers off for the statement (replica role).
+# Empties the county of households (CASCADE: every table that references them goes too — pairings, linkage targets,
+# placements, loans with their interest dues and ledger rows, contact records, events, problems, help plans…; the
+# import writes none of them) and rewinds the household numbers, then settles the database so each timed run starts
+# from the same state. The subsidy ledger refuses TRUNCATE by a trigger (paid rows never go); this scratch database
+# turns triggers off for the statement (replica role).
 import_reset() {
   PSQL $IMPORT_DB -c "SET session_replication_role = replica" \
-    -c "TRUNCATE dividend_payments, subsidy_ledger, loan_events, risk_fund_entries, loans, placements, linkage_targets, pairings, pairing_proposals, household_status_changes, household_members, households, idempotency_keys" \
+    -c "TRUNCATE households, pairing_proposals, idempotency_keys CASCADE" \
     -c "RESET session_replication_role" \
     -c "UPDATE villages SET next_household_seq = 1 WHERE next_household_seq <> 1" \
     -c "ANALYZE households, household_members, household_status_changes, villages" -c "CHECKPOINT"

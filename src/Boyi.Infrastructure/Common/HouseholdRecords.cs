@@ -1,4 +1,7 @@
+using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Boyi.Infrastructure.Common;
 
@@ -35,5 +38,25 @@ public static class HouseholdRecords
         if (scope.PairedCadreId is { } paired)
             rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
         return rows;
+    }
+
+    /// <summary>
+    /// The household a new record is written on and the record's id: the household must exist (NOT_FOUND), be paired
+    /// now with <paramref name="onlyCadre"/> when a cadre writes (anything else answers like a missing household) and not
+    /// be deleted (HOUSEHOLD_DELETED); the id is the county's next number of <paramref name="counter"/>.
+    /// </summary>
+    public static async Task<(HouseholdRow Household, long Id)> NewRecordAsync(BoyiDbContext db, long householdId, long? onlyCadre, string counter,
+        long idFactor, string what, CancellationToken ct)
+    {
+        var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == householdId, ct)
+            ?? throw DomainException.NotFound("household", $"households/{householdId}");
+        if (onlyCadre is { } cadre && !await db.Pairings.AnyAsync(p => p.HouseholdId == householdId && p.CadreId == cadre && p.EndDate == null, ct))
+            throw DomainException.NotFound("household", $"households/{householdId}");
+        if (household.DeleteTime is not null)
+            throw DomainException.Precondition("HOUSEHOLD_DELETED", "The household has been deleted from the registry.");
+        var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), household.CountyId, counter, 1, ct);
+        if (seq >= idFactor)
+            throw DomainException.Precondition("COUNTY_FULL", $"The county has used all its {what} numbers.");
+        return (household, household.CountyId * idFactor + seq);
     }
 }

@@ -10,7 +10,7 @@ namespace Boyi.Infrastructure.Compliance;
 /// (五必访 4 and 5) fall due for the pairing active on its day. Id = county × 10^10 + sequence; the area columns are
 /// copied from the household so that area lists need no join.
 /// </summary>
-public sealed class HouseholdEventRow
+public sealed class HouseholdEventRow : Common.IHouseholdRecord
 {
     public long Id { get; set; }
     public int CountyId { get; set; }

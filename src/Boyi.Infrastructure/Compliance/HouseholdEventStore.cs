@@ -9,8 +9,6 @@ using Npgsql;
 namespace Boyi.Infrastructure.Compliance;
 
 /// <summary>Which events a list is about: a county, narrowed to a town, a household, the households a cadre is paired with now.</summary>
-public sealed record HouseholdEventQuery(int CountyId, long? TownId = null, long? VillageId = null, long? HouseholdId = null, long? PairedCadreId = null);
-
 /// <summary>
 /// Life events and disputes recorded on households. A record is written with its change event
 /// (<c>household_event.recorded</c>) in one transaction; from then on the compliance queries and the alert job see
@@ -29,19 +27,11 @@ public sealed class HouseholdEventStore(Database database, TimeProvider clock)
     public async Task<HouseholdEventRow> CreateAsync(BoyiDbContext db, long householdId, HouseholdEventKind kind, DateOnly date, string note,
         long? onlyCadre, string actor, CancellationToken ct)
     {
-        var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == householdId, ct)
-            ?? throw DomainException.NotFound("household", $"households/{householdId}");
-        if (onlyCadre is { } cadre && !await db.Pairings.AnyAsync(p => p.HouseholdId == householdId && p.CadreId == cadre && p.EndDate == null, ct))
-            throw DomainException.NotFound("household", $"households/{householdId}");
-        if (household.DeleteTime is not null)
-            throw DomainException.Precondition("HOUSEHOLD_DELETED", "The household has been deleted from the registry.");
+        var (household, id) = await HouseholdRecords.NewRecordAsync(db, householdId, onlyCadre, "household_event", IdFactor, "household event", ct);
         var now = clock.UtcNow();
-        var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), household.CountyId, "household_event", 1, ct);
-        if (seq >= IdFactor)
-            throw DomainException.Precondition("COUNTY_FULL", "The county has used all its household event numbers.");
         var row = new HouseholdEventRow
         {
-            Id = household.CountyId * IdFactor + seq, CountyId = household.CountyId, TownId = household.TownId, VillageId = household.VillageId,
+            Id = id, CountyId = household.CountyId, TownId = household.TownId, VillageId = household.VillageId,
             HouseholdId = householdId, Kind = kind, EventDate = date, Note = note, Actor = actor, CreateTime = now,
         };
         db.HouseholdEvents.Add(row);
@@ -51,21 +41,10 @@ public sealed class HouseholdEventStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Events of the query's area, newest first (by id), before <paramref name="before"/>.</summary>
-    public async Task<List<HouseholdEventRow>> ListAsync(HouseholdEventQuery q, long? before, int take, CancellationToken ct)
+    public async Task<List<HouseholdEventRow>> ListAsync(HouseholdRecordScope scope, long? before, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var from = q.CountyId * IdFactor;
-        var rows = db.HouseholdEvents.AsNoTracking().Where(r => r.Id >= from && r.Id < from + IdFactor);
-        if (before is { } b)
-            rows = rows.Where(r => r.Id < b);
-        if (q.TownId is { } town)
-            rows = rows.Where(r => r.TownId == town);
-        if (q.VillageId is { } village)
-            rows = rows.Where(r => r.VillageId == village);
-        if (q.HouseholdId is { } household)
-            rows = rows.Where(r => r.HouseholdId == household);
-        if (q.PairedCadreId is { } paired)
-            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
+        var rows = db.HouseholdEvents.AsNoTracking().Within(db, scope, IdFactor, before);
         return await rows.OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
     }
 }
@@ -97,14 +76,16 @@ public sealed class HouseholdEventSources(IEnumerable<IHouseholdEventSource> sou
     }
 }
 
-/// <summary>Life events (birth, serious illness, old age, death) and disputes of <c>household_events</c>.</summary>
-public sealed class LifeEventSource : IHouseholdEventSource
+/// <summary>
+/// A source read with one statement over a table of events kept on households: its parameters are the county ($1), the
+/// first and last day ($2, $3) and the town or null ($4); its columns the household, the event's id, its
+/// <see cref="HouseholdEventKind"/> and its date. <paramref name="name"/> names an event by its id.
+/// </summary>
+public abstract class SqlHouseholdEventSource(string sql, Func<long, string> name) : IHouseholdEventSource
 {
     public async Task<IReadOnlyList<(long HouseholdId, HouseholdEvent Event)>> ReadAsync(NpgsqlConnection conn, HouseholdEventScope scope, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT household_id, id, kind, event_date FROM household_events WHERE county_id = $1 AND event_date BETWEEN $2 AND $3 " +
-            "AND ($4::bigint IS NULL OR town_id = $4)", conn);
+        await using var cmd = new NpgsqlCommand(sql, conn);
         cmd.Parameters.Add(new() { Value = scope.CountyId });
         cmd.Parameters.Add(new() { Value = scope.From });
         cmd.Parameters.Add(new() { Value = scope.To });
@@ -112,7 +93,12 @@ public sealed class LifeEventSource : IHouseholdEventSource
         var list = new List<(long, HouseholdEvent)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add((r.GetInt64(0), new HouseholdEvent(HouseholdEventStore.Name(r.GetInt64(1)), (HouseholdEventKind)r.GetInt32(2), r.GetFieldValue<DateOnly>(3))));
+            list.Add((r.GetInt64(0), new HouseholdEvent(name(r.GetInt64(1)), (HouseholdEventKind)r.GetInt32(2), r.GetFieldValue<DateOnly>(3))));
         return list;
     }
 }
+
+/// <summary>Life events (birth, serious illness, old age, death) and disputes of <c>household_events</c>.</summary>
+public sealed class LifeEventSource() : SqlHouseholdEventSource(
+    "SELECT household_id, id, kind::int, event_date FROM household_events WHERE county_id = $1 AND event_date BETWEEN $2 AND $3 " +
+    "AND ($4::bigint IS NULL OR town_id = $4)", HouseholdEventStore.Name);

@@ -13,7 +13,7 @@ namespace Boyi.Infrastructure.Contacts;
 /// card number of the pairing in force that day and the area copied from the household (area lists need no join).
 /// The id is county × 10^10 + sequence.
 /// </summary>
-public sealed class ContactCardIssueRow
+public sealed class ContactCardIssueRow : IHouseholdRecord
 {
     public long Id { get; set; }
     public int CountyId { get; set; }
@@ -109,19 +109,10 @@ public sealed class ContactCardStore(Database database, TimeProvider clock)
     public async Task<List<ContactCardIssueRow>> ListAsync(ContactCardQuery q, long? before, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var rows = db.ContactCardIssues.AsNoTracking().Where(r => r.CountyId == q.CountyId);
-        if (before is { } b)
-            rows = rows.Where(r => r.Id < b);
-        if (q.TownId is { } town)
-            rows = rows.Where(r => r.TownId == town);
-        if (q.VillageId is { } village)
-            rows = rows.Where(r => r.VillageId == village);
-        if (q.HouseholdId is { } household)
-            rows = rows.Where(r => r.HouseholdId == household);
+        var rows = db.ContactCardIssues.AsNoTracking()
+            .Within(db, new HouseholdRecordScope(q.CountyId, q.TownId, q.VillageId, q.HouseholdId, q.PairedCadreId), ContactStore.IdFactor, before);
         if (q.CadreId is { } cadre)
             rows = rows.Where(r => r.CadreId == cadre);
-        if (q.PairedCadreId is { } paired)
-            rows = rows.Where(r => db.Pairings.Any(p => p.HouseholdId == r.HouseholdId && p.CadreId == paired && p.EndDate == null));
         return await rows.OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
     }
 }

@@ -41,19 +41,11 @@ public sealed class ProblemStore(Database database, TimeProvider clock)
     public async Task<ProblemRow> RaiseAsync(BoyiDbContext db, long householdId, ProblemCategory category, string description, long? onlyCadre,
         string actor, CancellationToken ct)
     {
-        var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == householdId, ct)
-            ?? throw DomainException.NotFound("household", $"households/{householdId}");
-        if (onlyCadre is { } cadre && !await db.Pairings.AnyAsync(p => p.HouseholdId == householdId && p.CadreId == cadre && p.EndDate == null, ct))
-            throw DomainException.NotFound("household", $"households/{householdId}");
-        if (household.DeleteTime is not null)
-            throw DomainException.Precondition("HOUSEHOLD_DELETED", "The household has been deleted from the registry.");
+        var (household, id) = await HouseholdRecords.NewRecordAsync(db, householdId, onlyCadre, "problem", IdFactor, "problem", ct);
         var now = clock.UtcNow();
-        var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), household.CountyId, "problem", 1, ct);
-        if (seq >= IdFactor)
-            throw DomainException.Precondition("COUNTY_FULL", "The county has used all its problem numbers.");
         var row = new ProblemRow
         {
-            Id = household.CountyId * IdFactor + seq, CountyId = household.CountyId, TownId = household.TownId, VillageId = household.VillageId,
+            Id = id, CountyId = household.CountyId, TownId = household.TownId, VillageId = household.VillageId,
             HouseholdId = householdId, Category = category, Description = description, State = ProblemState.Raised,
             RaisedDate = Domain.ChinaTime.DateOf(now), RaisedBy = actor, Revision = 1, Version = 1, CreateTime = now, UpdateTime = now,
         };

@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Domain.Duties;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
+using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Compliance;
 using Boyi.Infrastructure.Duties;
 using Boyi.Server.Auth;
@@ -65,7 +66,7 @@ public sealed class ComplianceGrpcService(HouseholdEventStore events, Compliance
         if (reach.Narrow(area) is not { } narrowed)
             return response;
         var scope = narrowed.ToArea();
-        var rows = await events.ListAsync(new HouseholdEventQuery(scope.CountyId, scope.TownId, scope.VillageId, household, reach.OnlyPairedWith),
+        var rows = await events.ListAsync(new HouseholdRecordScope(scope.CountyId, scope.TownId, scope.VillageId, household, reach.OnlyPairedWith),
             before, size + 1, context.CancellationToken);
         var policy = (await policies.GetAsync(scope.CountyId, context.CancellationToken)).Policy;
         (var items, response.NextPageToken) = Paging.Page(rows, size, key, r => r.Id);
