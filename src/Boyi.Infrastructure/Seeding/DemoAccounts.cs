@@ -26,11 +26,9 @@ public static class DemoAccounts
         var town = await db.Towns.Where(t => t.CountyId == countyId).OrderBy(t => t.Id).FirstAsync(ct);
         // Cadres with households to visit, so the demo shows a cadre's own view: the first (diligent, DemoContacts), and
         // the first behind and the first who never visits, so the overdue duties and alerts show too.
-        var paired = await db.Pairings.Where(p => p.CountyId == countyId && p.EndDate == null)
-            .Select(p => p.CadreId).Distinct().OrderBy(id => id).ToListAsync(ct);
-        var behindId = paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Behind);
-        var neverId = paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Never);
-        var cadres = await db.Cadres.Where(c => c.Id == paired[0] || c.Id == behindId || c.Id == neverId).ToDictionaryAsync(c => c.Id, ct);
+        var (diligentId, behindId, neverId) = DemoCadres(await db.Pairings.Where(p => p.CountyId == countyId && p.EndDate == null)
+            .Select(p => p.CadreId).Distinct().OrderBy(id => id).ToListAsync(ct), seed, countyId);
+        var cadres = await db.Cadres.Where(c => c.Id == diligentId || c.Id == behindId || c.Id == neverId).ToDictionaryAsync(c => c.Id, ct);
 
         var result = new List<DemoAccount>();
         async Task AddAsync(string userName, string fullName, UserScope scope, string description) =>
@@ -40,7 +38,7 @@ public static class DemoAccounts
         // A second county administrator: payment batches are approved by someone other than who built them.
         await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches built by admin");
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
-        foreach (var (userName, id, how) in new[] { ("cadre", paired[0], "diligent"), ("cadre-late", behindId, "behind with their visits"),
+        foreach (var (userName, id, how) in new[] { ("cadre", diligentId, "diligent"), ("cadre-late", behindId, "behind with their visits"),
                      ("cadre-never", neverId, "never contacted their households") })
         {
             if (cadres.GetValueOrDefault(id) is { } cadre)
@@ -57,4 +55,13 @@ public static class DemoAccounts
             $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id}), guarantor of the demo's dairy loans");
         return result;
     }
+
+    /// <summary>
+    /// The cadres given accounts, of <paramref name="paired"/> (the county's cadres paired now, by id): the first, whom
+    /// <see cref="DemoContacts"/> makes diligent, and the first behind and the first who never visits after it (0 when
+    /// there is none).
+    /// </summary>
+    public static (long Diligent, long Behind, long Never) DemoCadres(IReadOnlyList<long> paired, ulong seed, int countyId) =>
+        (paired[0], paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Behind),
+            paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Never));
 }
