@@ -271,6 +271,11 @@ public sealed class ComplianceTests(ComplianceFixture s) : IClassFixture<Complia
         var overdue = await All(ComplianceAlerts.OverdueKind);
         Assert.Equal(await Claimed(1), overdue);
         Assert.Equal(2, await All(ComplianceAlerts.DigestKind));
+        // Each links to the page where its reader acts: the cadre to record a call with the household, the town's officers to the dashboard.
+        Assert.Equal(1, await s.CountAsync("SELECT count(*) FROM notifications WHERE recipient_user_id = $1 AND kind = $2 AND text LIKE $3 AND link = $4",
+            c2User, ComplianceAlerts.OverdueKind, $"%{s.LastMonth:yyyy-MM} 联系%", $"/cadre/record?household={Uri.EscapeDataString(s.P2.Household)}&kind=call"));
+        Assert.Equal(2, await s.CountAsync("SELECT count(*) FROM notifications WHERE kind = $1 AND link = $2", ComplianceAlerts.DigestKind, "/staff/compliance"));
+        Assert.Equal(0, await s.CountAsync("SELECT count(*) FROM notifications WHERE link IS NULL"));
 
         var again = await alerts.RunAsync(s.Today, CancellationToken.None);
         Assert.Equal((0, 0, 0), (again.OverdueAlerts, again.Digests, again.Notifications));
@@ -283,6 +288,8 @@ public sealed class ComplianceTests(ComplianceFixture s) : IClassFixture<Complia
         await alerts.RunAsync(reminderDay, CancellationToken.None);
         Assert.Equal(1, await Notices(ComplianceAlerts.ReminderKind, $"{thisMonth:yyyy-MM}"));
         Assert.Equal(await Claimed(3), await All(ComplianceAlerts.ReminderKind));
+        Assert.Equal(await All(ComplianceAlerts.ReminderKind), await s.CountAsync("SELECT count(*) FROM notifications WHERE kind = $1 AND link = '/cadre'",
+            ComplianceAlerts.ReminderKind));
 
         // On the 1st, this month's contact is overdue: a new duty, alerted once; last month's is not repeated.
         await alerts.RunAsync(nextMonth, CancellationToken.None);

@@ -82,12 +82,17 @@ public sealed class ProblemPlanTests(ProblemPlanFixture s) : IClassFixture<Probl
             Name = raised.Name, Assignee = new ProblemAssignee { Department = "县住建局" }, Deadline = Day(Today.AddDays(30)),
         }));
 
-        // Raising is what makes the difficulty must-visit due: the problem is the household's event, by its name.
-        var store = s.Services.GetRequiredService<Boyi.Infrastructure.Problems.ProblemStore>();
+        // Raising is what makes the difficulty must-visit due: compliance's event source gives the problem as the
+        // household's event, by its name, on the day it was raised (and only in the days asked).
+        var source = new Boyi.Infrastructure.Problems.ProblemEventSource();
         var household = long.Parse(s.P1.Household.Split('/')[1]);
-        var events = await store.DifficultyEventsAsync([household], Today.AddDays(-1), Today, CancellationToken.None);
-        Assert.Contains(new Boyi.Domain.Duties.HouseholdEvent(raised.Name, Boyi.Domain.Duties.HouseholdEventKind.Difficulty, Today), events[household]);
-        Assert.Empty(await store.DifficultyEventsAsync([household], Today.AddDays(1), Today.AddDays(30), CancellationToken.None));
+        await using var conn = await s.Services.GetRequiredService<Boyi.Infrastructure.Data.Database>().DataSource.OpenConnectionAsync();
+        var town = Boyi.Domain.Registry.Ids.TownOfVillage(Boyi.Domain.Registry.Ids.VillageOfHousehold(household));
+        var events = await source.ReadAsync(conn, new Boyi.Infrastructure.Compliance.HouseholdEventScope(450923, town, Today.AddDays(-1), Today), CancellationToken.None);
+        Assert.Contains((household, new Boyi.Domain.Duties.HouseholdEvent(raised.Name, Boyi.Domain.Duties.HouseholdEventKind.Difficulty, Today)), events);
+        Assert.DoesNotContain(events, e => e.Event.Id == others.Name);   // the other town's
+        Assert.Empty(await source.ReadAsync(conn, new Boyi.Infrastructure.Compliance.HouseholdEventScope(450923, null, Today.AddDays(1), Today.AddDays(30)),
+            CancellationToken.None));
     }
 
     [Fact]

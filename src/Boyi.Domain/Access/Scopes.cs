@@ -101,11 +101,6 @@ public static class Roles
     public const string EnterpriseUser = "enterprise_user";
     public const string Auditor = "auditor";
 
-    /// <summary>Reading a county's contact-duty policy and its revisions.</summary>
-    public const string DutiesRead = "duties.read";
-    /// <summary>Changing a county's contact-duty policy.</summary>
-    public const string DutiesWrite = "duties.write";
-
     public static IReadOnlyList<string> All { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
 }
 

@@ -23,8 +23,8 @@ public sealed record ComplianceAlertResult(int Counties, int Pairings, int Overd
 /// yet, a reminder near the month's end. Each alert is sent once: its key (duty of a pairing, town and ISO week, cadre
 /// and month) is inserted into <c>compliance_alerts</c> in the transaction that writes its notifications, and only
 /// the keys that insert (no conflict) are notified, so a rerun, a retry, a second instance or the next morning writes
-/// nothing twice. One transaction per county; notifications are written in batches. They carry no link yet: the portal has
-/// no compliance pages so far.
+/// nothing twice. One transaction per county; notifications are written in batches. Each links to the portal page where its
+/// reader acts (<see cref="RecordLink"/>, <see cref="DeskLink"/>, <see cref="DashboardLink"/>).
 /// </summary>
 public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies, ComplianceStore compliance, NotificationWriter notifications,
     ComplianceAlertOptions options, TimeProvider clock)
@@ -33,6 +33,19 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
     public static readonly string OverdueKind = "CONTACT_DUTY_OVERDUE";
     public static readonly string DigestKind = "CONTACT_DUTY_WEEKLY_DIGEST";
     public static readonly string ReminderKind = "CONTACT_DUTY_MONTH_END_REMINDER";
+
+    /// <summary>
+    /// An overdue duty's link: the cadre's form for recording a contact with the household (a call for a month's
+    /// contact, else a home visit). The duty itself can no longer be met, but the household is still owed the contact.
+    /// </summary>
+    public static string RecordLink(long householdId, DutyKind kind) =>
+        $"/cadre/record?household=households%2F{householdId}&kind={(kind == DutyKind.MonthlyContact ? "call" : "visit")}";
+
+    /// <summary>The month-end reminder's link: the cadre's households with what each is owed.</summary>
+    public const string DeskLink = "/cadre";
+
+    /// <summary>The weekly digest's link: the staff compliance dashboard (a town officer sees their town's, with the overdue list).</summary>
+    public const string DashboardLink = "/staff/compliance";
 
     public async Task<ComplianceAlertResult> RunAsync(DateOnly asOf, CancellationToken ct)
     {
@@ -68,7 +81,8 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
         {
             foreach (var user in users[p.CadreId])
                 notices.Add(new NewNotification(NotificationRecipient.Person(user), OverdueKind,
-                    $"结亲户 {heads.GetValueOrDefault(p.HouseholdId, "")}：{s.Duty.Label} 未完成，已逾期 {s.DaysLate} 天（截止 {s.Duty.To:yyyy-MM-dd}）。"));
+                    $"结亲户 {heads.GetValueOrDefault(p.HouseholdId, "")}：{s.Duty.Label} 未完成，已逾期 {s.DaysLate} 天（截止 {s.Duty.To:yyyy-MM-dd}）。",
+                    RecordLink(p.HouseholdId, s.Duty.Kind)));
         }
 
         var week = ComplianceAlertCalendar.IsoWeek(asOf);
@@ -80,7 +94,7 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
             var cadres = town.Where(p => p.Overdue.Count > 0).Select(p => p.Pairing.CadreId).Distinct().Count();
             var households = town.Count(p => p.Overdue.Count > 0);
             notices.Add(new NewNotification(NotificationRecipient.RoleIn(Roles.TownOfficer, county, town.Key), DigestKind,
-                $"{week} 结亲联系周报：{town.Count()} 个结对中，{households} 户有逾期未完成的联系或走访，共 {late} 项，涉及干部 {cadres} 名。"));
+                $"{week} 结亲联系周报：{town.Count()} 个结对中，{households} 户有逾期未完成的联系或走访，共 {late} 项，涉及干部 {cadres} 名。", DashboardLink));
         }
 
         var reminders = 0;
@@ -97,7 +111,7 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
                 reminders++;
                 foreach (var user in users[cadre.Key])
                     notices.Add(new NewNotification(NotificationRecipient.Person(user), ReminderKind,
-                        $"本月（{key}）还有 {cadre.Count()} 户结亲户未联系，请在 {monthEnd:MM-dd} 前电话联系或入户走访。"));
+                        $"本月（{key}）还有 {cadre.Count()} 户结亲户未联系，请在 {monthEnd:MM-dd} 前电话联系或入户走访。", DeskLink));
             }
         }
 

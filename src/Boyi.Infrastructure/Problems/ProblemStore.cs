@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Boyi.Domain.Duties;
 using Boyi.Domain.Errors;
 using Boyi.Domain.Problems;
 using Boyi.Infrastructure.Common;
@@ -110,24 +109,6 @@ public sealed class ProblemStore(Database database, TimeProvider clock)
             .OrderBy(r => r.Revision).Take(take).ToListAsync(ct);
         return rows.Select(r => new StoredProblemRevision(r.Revision, r.Action, JsonSerializer.Deserialize<ProblemRow>(r.Content, Json)!, r.Note, r.Actor, r.CreateTime))
             .ToList();
-    }
-
-    /// <summary>
-    /// The problems raised on <paramref name="householdIds"/> from <paramref name="from"/> to <paramref name="to"/> (China
-    /// dates, inclusive), as the difficulty events that make a must-visit due (有了困难): the problem's name is the code
-    /// a visit names it by, the raising date its day. By household, oldest first.
-    /// </summary>
-    public async Task<Dictionary<long, List<HouseholdEvent>>> DifficultyEventsAsync(IReadOnlyCollection<long> householdIds, DateOnly from, DateOnly to,
-        CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var ids = householdIds.ToArray();
-        var rows = await db.Problems.AsNoTracking()
-            .Where(p => ids.Contains(p.HouseholdId) && p.RaisedDate >= from && p.RaisedDate <= to)
-            .OrderBy(p => p.HouseholdId).ThenBy(p => p.RaisedDate).ThenBy(p => p.Id)
-            .Select(p => new { p.Id, p.HouseholdId, p.RaisedDate }).ToListAsync(ct);
-        return rows.GroupBy(r => r.HouseholdId)
-            .ToDictionary(g => g.Key, g => g.Select(r => new HouseholdEvent(Name(r.Id), HouseholdEventKind.Difficulty, r.RaisedDate)).ToList());
     }
 
     private static void AddRevision(BoyiDbContext db, ProblemRow row, ProblemAction action, string? note, string actor, DateTime now) =>

@@ -10,22 +10,25 @@ public sealed record DemoAccount(string UserName, string Role, string Descriptio
 
 /// <summary>
 /// The people of the demo county: an administrator and a second one (who approves what the first builds), the officer
-/// of its first town, a cadre with households, an auditor, and the user of the demo's partner enterprise (the dairy
+/// of its first town, three cadres with households (a diligent one, one behind with their duties and one who never
+/// contacted their households: <see cref="DemoContacts"/>), an auditor, and the user of the demo's partner enterprise (the dairy
 /// company guaranteeing the dairy loans, stationed in the first town, so the partner portal can be tried from both
 /// sides). Created once, when the database has no accounts at all; each gets a one-time password that the demo prints
 /// and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
 /// </summary>
 public static class DemoAccounts
 {
-    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, BoyiDbContext db, int countyId, CancellationToken ct)
+    /// <param name="seed">The seed the county was made with (<see cref="DemoCountyOptions.Seed"/>): it decides which cadres are behind.</param>
+    public static async Task<IReadOnlyList<DemoAccount>> CreateAsync(UserAdministration accounts, BoyiDbContext db, int countyId, ulong seed, CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct))
             return [];
         var town = await db.Towns.Where(t => t.CountyId == countyId).OrderBy(t => t.Id).FirstAsync(ct);
-        // A cadre with households to visit, so the demo shows a cadre's own view.
-        var cadreId = await db.Pairings.Where(p => p.CountyId == countyId && p.EndDate == null)
-            .OrderBy(p => p.CadreId).Select(p => p.CadreId).FirstAsync(ct);
-        var cadre = await db.Cadres.SingleAsync(c => c.Id == cadreId, ct);
+        // Cadres with households to visit, so the demo shows a cadre's own view: the first (diligent, DemoContacts), and
+        // the first behind and the first who never visits, so the overdue duties and alerts show too.
+        var (diligentId, behindId, neverId) = DemoCadres(await db.Pairings.Where(p => p.CountyId == countyId && p.EndDate == null)
+            .Select(p => p.CadreId).Distinct().OrderBy(id => id).ToListAsync(ct), seed, countyId);
+        var cadres = await db.Cadres.Where(c => c.Id == diligentId || c.Id == behindId || c.Id == neverId).ToDictionaryAsync(c => c.Id, ct);
 
         var result = new List<DemoAccount>();
         async Task AddAsync(string userName, string fullName, UserScope scope, string description) =>
@@ -35,7 +38,12 @@ public static class DemoAccounts
         // A second county administrator: payment batches are approved by someone other than who built them.
         await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches built by admin");
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
-        await AddAsync("cadre", cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id})");
+        foreach (var (userName, id, how) in new[] { ("cadre", diligentId, "diligent"), ("cadre-late", behindId, "behind with their visits"),
+                     ("cadre-never", neverId, "never contacted their households") })
+        {
+            if (cadres.GetValueOrDefault(id) is { } cadre)
+                await AddAsync(userName, cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id}), {how}");
+        }
         await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");
 
         // The demo's partner enterprise: the dairy company that guarantees the dairy loans (DemoLoans) and employs poor
@@ -47,4 +55,13 @@ public static class DemoAccounts
             $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id}), guarantor of the demo's dairy loans");
         return result;
     }
+
+    /// <summary>
+    /// The cadres given accounts, of <paramref name="paired"/> (the county's cadres paired now, by id): the first, whom
+    /// <see cref="DemoContacts"/> makes diligent, and the first behind and the first who never visits after it (0 when
+    /// there is none).
+    /// </summary>
+    public static (long Diligent, long Behind, long Never) DemoCadres(IReadOnlyList<long> paired, ulong seed, int countyId) =>
+        (paired[0], paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Behind),
+            paired.Skip(1).FirstOrDefault(id => DemoContacts.DiligenceOf(seed, countyId, id) == DemoContacts.Diligence.Never));
 }

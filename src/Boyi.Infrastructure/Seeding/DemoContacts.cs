@@ -89,10 +89,7 @@ internal sealed class DemoContacts
         var records = new List<DemoRecord>();
         foreach (var pairing in county.Pairings.Where(p => p.EndDate is null))
         {
-            var cadreRng = DemoRandom.For(seed, countyId, "contact-cadre", pairing.CadreId);
-            var roll = cadreRng.Next(1000);
-            var diligence = pairing.CadreId == demoCadre || roll < DiligentPerMille ? Diligence.Diligent
-                : roll < DiligentPerMille + BehindPerMille ? Diligence.Behind : Diligence.Never;
+            var diligence = pairing.CadreId == demoCadre ? Diligence.Diligent : DiligenceOf(seed, countyId, pairing.CadreId);
             if (diligence == Diligence.Never)
                 continue;
             var from = pairing.StartDate > first ? pairing.StartDate : first;
@@ -106,6 +103,13 @@ internal sealed class DemoContacts
         for (var i = 0; i < records.Count; i++)
             records[i].Row.Id = countyId * ContactStore.IdFactor + i + 1;
         return new DemoContacts(records);
+    }
+
+    /// <summary>How a cadre keeps their duties in the demo (the demo's first cadre account is always diligent; see <see cref="Generate"/>).</summary>
+    internal static Diligence DiligenceOf(ulong seed, int countyId, long cadreId)
+    {
+        var roll = DemoRandom.For(seed, countyId, "contact-cadre", cadreId).Next(1000);
+        return roll < DiligentPerMille ? Diligence.Diligent : roll < DiligentPerMille + BehindPerMille ? Diligence.Behind : Diligence.Never;
     }
 
     /// <summary>Copies the records, their occasions, help items and first revisions (in the caller's transaction).</summary>
@@ -202,7 +206,7 @@ internal sealed class DemoContacts
     private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
         value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
 
-    private enum Diligence { Diligent, Behind, Never }
+    internal enum Diligence { Diligent, Behind, Never }
 
     private sealed record DemoRecord(ContactRecordRow Row, ContactOccasion[] Occasions, HelpItem[] Help);
 

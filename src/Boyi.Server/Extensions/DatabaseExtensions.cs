@@ -142,12 +142,12 @@ public static class DatabaseExtensions
                 : "[boyi] Demo county already present; keeping the data.");
             await using var scope = app.Services.CreateAsyncScope();
             var accounts = await DemoAccounts.CreateAsync(scope.ServiceProvider.GetRequiredService<UserAdministration>(),
-                scope.ServiceProvider.GetRequiredService<BoyiDbContext>(), new DemoCountyOptions().CountyId, ct);
+                scope.ServiceProvider.GetRequiredService<BoyiDbContext>(), new DemoCountyOptions().CountyId, new DemoCountyOptions().Seed, ct);
             if (accounts.Count > 0)
             {
                 Console.WriteLine("[boyi] Demo accounts (one-time passwords, shown only now; change them at first sign-in at /account/login):");
                 foreach (var a in accounts)
-                    Console.WriteLine($"[boyi]   {a.UserName,-10} {a.Password}  {a.Description}");
+                    Console.WriteLine($"[boyi]   {a.UserName,-11} {a.Password}  {a.Description}");
                 Console.WriteLine("[boyi] The admin and town accounts then set up an authenticator app (TOTP). Lost? boyi users reset-password <user>");
             }
         }

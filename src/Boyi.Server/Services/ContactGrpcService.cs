@@ -272,14 +272,8 @@ public sealed class ContactGrpcService(ContactStore store, ContactCardStore card
     private static DateTime Microsecond(DateTime utc) => new(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
 
     /// <summary>A record the caller reaches: of their county, town, or (a cadre) of a household paired with them now; otherwise NOT_FOUND.</summary>
-    private async Task<ContactRecordView> ReachableAsync(long id, ServerCallContext context)
-    {
-        var reach = context.Reach();
-        Reach.Require(reach.Everything || (int)(id / ContactStore.IdFactor) == reach.CountyId, "contact record", ResourceNames.ContactRecord(id));
-        var record = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(await context.ReachesHouseholdAsync(pairings, record.Row.HouseholdId), "contact record", ResourceNames.ContactRecord(id));
-        return record;
-    }
+    private Task<ContactRecordView> ReachableAsync(long id, ServerCallContext context) => context.ReachableOnHouseholdAsync(pairings, id, ContactStore.IdFactor,
+        "contact record", ResourceNames.ContactRecord(id), store.GetAsync, r => r.Row.HouseholdId);
 
     private async Task<ContactRecord> ViewAsync(ContactRecordView view, CancellationToken ct)
     {

@@ -169,14 +169,8 @@ public sealed class HelpPlanGrpcService(HelpPlanStore store, PairingStore pairin
     }
 
     /// <summary>A plan the caller reaches: of their county, town, or (a cadre) of a household paired with them now; otherwise NOT_FOUND.</summary>
-    private async Task<HelpPlanView> ReachableAsync(long id, ServerCallContext context)
-    {
-        var reach = context.Reach();
-        Reach.Require(reach.Everything || (int)(id / HelpPlanStore.IdFactor) == reach.CountyId, "help plan", ResourceNames.HelpPlan(id));
-        var plan = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(await context.ReachesHouseholdAsync(pairings, plan.Row.HouseholdId), "help plan", ResourceNames.HelpPlan(id));
-        return plan;
-    }
+    private Task<HelpPlanView> ReachableAsync(long id, ServerCallContext context) => context.ReachableOnHouseholdAsync(pairings, id, HelpPlanStore.IdFactor,
+        "help plan", ResourceNames.HelpPlan(id), store.GetAsync, p => p.Row.HouseholdId);
 
     private async Task<HelpPlan> ViewAsync(HelpPlanView view, CancellationToken ct)
     {

@@ -183,14 +183,8 @@ public sealed class ProblemGrpcService(ProblemStore store, PairingStore pairings
     }
 
     /// <summary>A problem the caller reaches: of their county, town, or (a cadre) of a household paired with them now; otherwise NOT_FOUND.</summary>
-    private async Task<ProblemRow> ReachableAsync(long id, ServerCallContext context)
-    {
-        var reach = context.Reach();
-        Reach.Require(reach.Everything || (int)(id / ProblemStore.IdFactor) == reach.CountyId, "problem", ResourceNames.Problem(id));
-        var problem = await store.GetAsync(id, context.CancellationToken);
-        Reach.Require(await context.ReachesHouseholdAsync(pairings, problem.HouseholdId), "problem", ResourceNames.Problem(id));
-        return problem;
-    }
+    private Task<ProblemRow> ReachableAsync(long id, ServerCallContext context) => context.ReachableOnHouseholdAsync(pairings, id, ProblemStore.IdFactor,
+        "problem", ResourceNames.Problem(id), store.GetAsync, p => p.HouseholdId);
 
     private async Task<Problem> ViewAsync(ProblemRow row, CancellationToken ct)
     {

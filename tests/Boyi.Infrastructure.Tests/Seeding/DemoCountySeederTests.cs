@@ -384,6 +384,29 @@ public sealed class DemoCountySeederTests(SmallCountyFixture fixture) : IClassFi
     /// <summary>Ages on the household cards are as of the campaign launch, when the cards were filled in.</summary>
     private static readonly DateOnly DemoCardDate = new(2016, 3, 10);
     [Fact]
+    public async Task DemoCadreAccounts_AreOfADiligentCadre_OneBehind_AndOneWhoNeverVisits()
+    {
+        var paired = (await Database.RowsAsync("SELECT DISTINCT cadre_id FROM pairings WHERE county_id = $1 AND end_date IS NULL ORDER BY 1", County))
+            .Select(r => (long)r[0]).ToList();
+        var (diligent, behind, never) = DemoAccounts.DemoCadres(paired, new DemoCountyOptions().Seed, County);
+        Assert.NotEqual(0, behind);
+        Assert.NotEqual(0, never);
+        var lastMonth = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-1);
+        // The share of whole months of the cadre's pairings in the year with a contact.
+        async Task<double> MonthsMetAsync(long cadre)
+        {
+            var row = (await Database.RowsAsync(
+                "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM contact_records r WHERE r.pairing_id = p.id AND r.occur_date >= m AND r.occur_date < m + interval '1 month')), count(*) " +
+                "FROM pairings p CROSS JOIN generate_series($1::date, $2::date, interval '1 month') AS m " +
+                "WHERE p.end_date IS NULL AND p.start_date <= m AND p.cadre_id = $3", lastMonth.AddMonths(-11), lastMonth, cadre)).Single();
+            return (long)row[1] == 0 ? 0 : (double)(long)row[0] / (long)row[1];
+        }
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM contact_records WHERE cadre_id = $1", never));
+        var (kept, late) = (await MonthsMetAsync(diligent), await MonthsMetAsync(behind));
+        Assert.True(late > 0 && late < kept, $"behind {late:P0}, diligent {kept:P0}");
+    }
+
+    [Fact]
     public async Task Seed_WritesAYearOfContacts_InsideEachPairing_WithMostCadresDiligent_AndSomeNeverVisiting()
     {
         var today = Today;

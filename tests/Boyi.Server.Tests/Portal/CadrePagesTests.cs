@@ -10,6 +10,9 @@ public sealed class CadrePagesFixture : PortalFixture
     public Pairing PA { get; private set; } = null!;
     public Cadre B { get; private set; } = null!;
     public Pairing PB { get; private set; } = null!;
+    /// <summary>A third cadre, in town 1, for the problem's visit (its own household, so the other tests' counts stay theirs).</summary>
+    public Cadre C { get; private set; } = null!;
+    public Pairing PC { get; private set; } = null!;
 
     public ContactService.ContactServiceClient Contacts => new(Channel);
 
@@ -18,6 +21,7 @@ public sealed class CadrePagesFixture : PortalFixture
         await base.SeedAsync();
         (A, PA) = await ContactTests.PairedAsync(this, County.Towns[0]);
         (B, PB) = await ContactTests.PairedAsync(this, County.Towns[1]);
+        (C, PC) = await ContactTests.PairedAsync(this, County.Towns[0]);
     }
 }
 
@@ -66,6 +70,7 @@ public sealed class CadrePagesTests(CadrePagesFixture s) : IClassFixture<CadrePa
 
         await card.Locator("a.record").ClickAsync();
         await page.WaitForSelectorAsync("#record-form");
+        await page.ClickAsync("label[for=kind-visit]");   // the page suggests what is owed (perhaps only this month's call)
         Assert.True(await FitsTheScreenAsync(page));
         Assert.True((await page.Locator("#save").BoundingBoxAsync())!.Height >= 44);
         Assert.Equal(Boyi.Domain.ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd"), await page.InputValueAsync("#Date"));
@@ -127,6 +132,56 @@ public sealed class CadrePagesTests(CadrePagesFixture s) : IClassFixture<CadrePa
         // Nor may B record for A's household.
         response = await other.GotoAsync($"{s.PortalAddress}/cadre/record?household={Uri.EscapeDataString(s.PA.Household)}");
         Assert.Equal(404, response!.Status);
+    }
+
+    [Fact]
+    public async Task ACadre_SeesAProblemsDueVisit_AndThePlan_OnTheirHousehold_AndRecordsTheVisitNamingIt()
+    {
+        // Staff raise a problem on C's household: the difficulty must-visit (有了困难) is due within the policy's 7 days.
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        var raised = (await new ProblemService.ProblemServiceClient(s.Channel).RaiseProblemAsync(new RaiseProblemRequest
+        {
+            Problem = new Problem { Household = s.PC.Household, Category = ProblemCategory.Housing, Description = "房屋漏雨，需要修缮" },
+            RequestId = Guid.NewGuid().ToString(),
+        })).Problem;
+        await new HelpPlanService.HelpPlanServiceClient(s.Channel).CreateHelpPlanAsync(new CreateHelpPlanRequest
+        {
+            Plan = ProblemPlanTests.PlanFor(s.PC.Household, today.Year), RequestId = Guid.NewGuid().ToString(),
+        });
+
+        var page = await s.SignInAsCadreAsync(s.C.Name);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"{s.PortalAddress}/cadre");
+        var card = page.Locator($"[data-household='{s.PC.Household}']");
+        Assert.Equal(1, await card.CountAsync());   // one entry for the household, with one call to action
+        Assert.Equal(1, await card.Locator("a.record").CountAsync());
+        var problem = card.Locator($"[data-problem='{raised.Name}']");
+        Assert.Contains("房屋漏雨，需要修缮", await problem.InnerTextAsync());
+        var visit = problem.Locator("a.problem-visit");
+        Assert.Contains(today.AddDays(7).ToString("yyyy-MM-dd"), await visit.InnerTextAsync());
+        Assert.Contains("待完成", await card.Locator($"dd.occasion[data-occasion='{(int)ContactOccasionKind.Difficulty}|{raised.Name}']").InnerTextAsync());
+        Assert.Contains("推荐到县工业园务工", await card.Locator(".plan-items").InnerTextAsync());
+        Assert.True(await FitsTheScreenAsync(page));
+        await ScreenshotAsync(page, "cadre-problem-due-phone.png");
+
+        // The link opens the form with the problem's occasion ticked; a visit with its diary meets it.
+        await visit.ClickAsync();
+        await page.WaitForSelectorAsync("#record-form");
+        Assert.True(await page.Locator($"#occasions input[value='{(int)ContactOccasionKind.Difficulty}|{raised.Name}']").IsCheckedAsync());
+        Assert.True(await FitsTheScreenAsync(page));
+        await page.FillAsync("#Done", "查看漏雨的房屋，帮助联系危房改造");
+        await page.FillAsync("#SeenAndHeard", "东边两间屋顶漏雨，雨天无法住人");
+        await page.FillAsync("#Thoughts", "报镇里纳入危房改造");
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync("#record");
+        var record = (await s.Contacts.ListContactRecordsAsync(new ListContactRecordsRequest { Parent = s.County.Name, Household = s.PC.Household })).Records.Single();
+        Assert.Equal(ContactKind.HomeVisit, record.Kind);
+        Assert.Contains(record.Occasions, o => o.Kind == ContactOccasionKind.Difficulty && o.Reference == raised.Name);
+
+        // Back on the households page the problem's visit is done; the problem stays open (staff solve it).
+        await page.GotoAsync($"{s.PortalAddress}/cadre");
+        Assert.Contains("已走访", await problem.Locator(".problem-visit").InnerTextAsync());
+        Assert.Contains("已完成", await card.Locator($"dd.occasion[data-occasion='{(int)ContactOccasionKind.Difficulty}|{raised.Name}']").InnerTextAsync());
     }
 
     [Fact]

@@ -179,6 +179,14 @@ public sealed class LayoutFixture : PortalFixture
             Record = ContactTests.Visit(pairing.Household, DateTimeOffset.UtcNow.AddHours(-1)),
         })).Record;
         Ids["contactRecords"] = IdOf(visit.Name);
+        // An open problem (its visit due) and a plan item with long words: the households page lists both.
+        await new ProblemService.ProblemServiceClient(Channel).RaiseProblemAsync(new RaiseProblemRequest
+        {
+            Problem = new Problem { Household = pairing.Household, Category = ProblemCategory.Road, Description = LongWord + LongWord },
+        });
+        var plan = ProblemPlanTests.PlanFor(pairing.Household, Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year);
+        plan.Items[0].Description = LongWord;
+        await new HelpPlanService.HelpPlanServiceClient(Channel).CreateHelpPlanAsync(new CreateHelpPlanRequest { Plan = plan });
     }
 
     public Cadre Cadre { get; private set; } = null!;

@@ -28,33 +28,77 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
         await next();
     }
 
-    /// <summary>The households the cadre is paired with now, with the county's duty policy and the cadre's contacts.</summary>
-    protected async Task<CadreDesk> LoadDeskAsync(string? onlyHousehold = null)
+    /// <summary>
+    /// The households the cadre is paired with now, one each however many pairings or duties it has, with the county's
+    /// duty policy, the cadre's contacts, what is open today, the open problems and this year's plan items; with
+    /// <paramref name="overdue"/>, also the overdue duties as the core's compliance query lists them.
+    /// </summary>
+    protected async Task<CadreDesk> LoadDeskAsync(string? onlyHousehold = null, bool overdue = false)
     {
         var o = await AsAsync();
+        var county = User.County()!;
+        var household = onlyHousehold ?? "";
         var pairings = await BoyiApi.AllAsync<Contracts.V1.Pairing>(async token => (await api.Pairing.ListPairingsAsync(new Contracts.V1.ListPairingsRequest
         {
             Parent = Me, Filter = "state = ACTIVE", PageSize = 100, PageToken = token,
         }, o)) is var r ? (r.Pairings, r.NextPageToken) : default);
         if (onlyHousehold is not null)
             pairings = pairings.Where(p => p.Household == onlyHousehold).ToList();
-        var policy = (await api.DutyPolicies.GetDutyPolicyAsync(new Contracts.V1.GetDutyPolicyRequest { Name = $"{User.County()}/dutyPolicy" }, o)).Policy;
+        var policy = (await api.DutyPolicies.GetDutyPolicyAsync(new Contracts.V1.GetDutyPolicyRequest { Name = $"{county}/dutyPolicy" }, o)).Policy;
         var desk = new CadreDesk(new DutyOutlook(policy), policy);
-        foreach (var p in pairings)
+        if (pairings.Count == 0)
+            return desk;
+        // One list each of the problems, events and plans the cadre reaches (their households'), not one call per household.
+        var problems = await BoyiApi.AllAsync<Contracts.V1.Problem>(async token => (await api.Problems.ListProblemsAsync(new Contracts.V1.ListProblemsRequest
         {
-            var household = (await api.Households.GetHouseholdAsync(new Contracts.V1.GetHouseholdRequest { Name = p.Household }, o)).Household;
+            Parent = county, Household = household, PageSize = 500, PageToken = token,
+        }, o)) is var r ? (r.Problems, r.NextPageToken) : default);
+        var events = await BoyiApi.AllAsync<Contracts.V1.HouseholdEvent>(async token => (await api.Compliance.ListHouseholdEventsAsync(new Contracts.V1.ListHouseholdEventsRequest
+        {
+            Parent = county, Household = household, PageSize = 500, PageToken = token,
+        }, o)) is var r ? (r.HouseholdEvents, r.NextPageToken) : default);
+        var plans = await BoyiApi.AllAsync<Contracts.V1.HelpPlan>(async token => (await api.HelpPlans.ListHelpPlansAsync(new Contracts.V1.ListHelpPlansRequest
+        {
+            Parent = county, Household = household, Year = Today.Year, PageSize = 500, PageToken = token,
+        }, o)) is var r ? (r.Plans, r.NextPageToken) : default);
+        var late = overdue ? await OverdueAsync(o) : [];
+        foreach (var paired in pairings.GroupBy(p => p.Household, StringComparer.Ordinal))
+        {
+            var h = (await api.Households.GetHouseholdAsync(new Contracts.V1.GetHouseholdRequest { Name = paired.Key }, o)).Household;
             // This quarter's contacts and the latest before it: what the month, quarter and open windows are counted from.
             var contacts = await BoyiApi.AllAsync<Contracts.V1.ContactRecord>(async token => (await api.Contacts.ListContactRecordsAsync(new Contracts.V1.ListContactRecordsRequest
             {
-                Parent = User.County(), Household = p.Household, Cadre = Me, PageSize = 100, PageToken = token,
+                Parent = county, Household = h.Name, Cadre = Me, PageSize = 100, PageToken = token,
                 StartDate = Date(Today.AddDays(-400)),
             }, o)) is var r ? (r.Records, r.NextPageToken) : default);
-            desk.Households.Add(new DeskHousehold(p, household, contacts, desk.Outlook.For(p, contacts, Today)));
+            var itsProblems = problems.Where(p => p.Household == h.Name).ToList();
+            var itsEvents = itsProblems.Select(DutyOutlook.EventOf).Concat(events.Where(e => e.Household == h.Name).Select(DutyOutlook.EventOf)).ToList();
+            desk.Households.Add(new DeskHousehold([.. paired], h, contacts, desk.Outlook.For(DutyOutlook.PeriodOf(paired), contacts, itsEvents, Today),
+                itsProblems.Where(p => p.State != Contracts.V1.ProblemState.Solved).ToList(),
+                plans.Where(p => p.Household == h.Name).SelectMany(p => p.Items)
+                    .Where(i => i.State is Contracts.V1.HelpPlanItemState.Planned or Contracts.V1.HelpPlanItemState.InProgress).OrderBy(i => (i.DueDate.Year, i.DueDate.Month, i.DueDate.Day)).ToList(),
+                late.Where(d => d.Household == h.Name).ToList()));
         }
         var villages = desk.Households.Select(h => h.Household.Village).Distinct().ToList();
         foreach (var v in villages)
             desk.Villages[v] = (await api.Registry.GetVillageAsync(new Contracts.V1.GetVillageRequest { Name = v }, o)).Village.DisplayName;
         return desk;
+    }
+
+    /// <summary>
+    /// The cadre's overdue duties as the core lists them (ListOverdueDuties, most late first): those falling due this
+    /// year, and in its first quarter also last year's last quarter, so that the turn of the year does not hide them.
+    /// </summary>
+    private async Task<List<Contracts.V1.OverdueDuty>> OverdueAsync(CallOptions o)
+    {
+        var periods = Today.Month <= 3 ? new[] { $"{Today.Year - 1}-Q4", $"{Today.Year}" } : [$"{Today.Year}"];
+        var all = new List<Contracts.V1.OverdueDuty>();
+        foreach (var period in periods)
+            all.AddRange(await BoyiApi.AllAsync<Contracts.V1.OverdueDuty>(async token => (await api.Compliance.ListOverdueDutiesAsync(new Contracts.V1.ListOverdueDutiesRequest
+            {
+                Scope = Me, Period = period, PageSize = 500, PageToken = token,
+            }, o)) is var r ? (r.OverdueDuties, r.NextPageToken) : default));
+        return all.DistinctBy(d => (d.Pairing, d.DutyKey)).OrderByDescending(d => d.DaysLate).ToList();
     }
 
     protected abstract DateOnly Today { get; }
@@ -74,6 +118,15 @@ public sealed class CadreDesk(DutyOutlook outlook, Contracts.V1.DutyPolicy polic
     public Dictionary<string, string> Villages { get; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>A paired household as the server shows it to its cadre (masked), its contacts (newest first) and what is due.</summary>
-public sealed record DeskHousehold(Contracts.V1.Pairing Pairing, Contracts.V1.Household Household, IReadOnlyList<Contracts.V1.ContactRecord> Contacts,
-    DutyOutlook.Household Duties);
+/// <summary>
+/// A paired household as the server shows it to its cadre (masked), the cadre's active pairings with it, their contacts
+/// (newest first), what is open today, its problems not solved, this year's plan items not done or dropped (nearest due
+/// date first) and the overdue duties the core lists (most late first; only when asked for).
+/// </summary>
+public sealed record DeskHousehold(IReadOnlyList<Contracts.V1.Pairing> Pairings, Contracts.V1.Household Household,
+    IReadOnlyList<Contracts.V1.ContactRecord> Contacts, DutyOutlook.Household Duties, IReadOnlyList<Contracts.V1.Problem> OpenProblems,
+    IReadOnlyList<Contracts.V1.HelpPlanItem> PlanItems, IReadOnlyList<Contracts.V1.OverdueDuty> Overdue)
+{
+    /// <summary>The open must-visit a problem made due (its window open today), met or not; null when its window is closed.</summary>
+    public DutyOutlook.OpenOccasion? VisitFor(Contracts.V1.Problem p) => Duties.Occasions.FirstOrDefault(o => o.Reference == p.Name);
+}

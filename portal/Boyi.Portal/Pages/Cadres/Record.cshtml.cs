@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Boyi.Portal.Pages.Cadres;
 
 /// <summary>
-/// Recording a call or a visit with one household in a few taps: kind, date (today unless changed), the festival and
-/// busy-season windows open now, help given, the diary for a visit and a photo from the phone's camera. The record is
+/// Recording a call or a visit with one household in a few taps: kind, date (today unless changed), the must-visit
+/// windows open now (festivals, busy seasons, the household's problems, life events and disputes; the one the cadre came
+/// for ticked), help given, the diary for a visit and a photo from the phone's camera. The record is
 /// created first and the photo added to it: a photo the server refuses leaves the record saved, and the cadre is sent
 /// to its page to try the photo again.
 /// </summary>
@@ -28,7 +29,9 @@ public sealed class RecordModel(BoyiApi api, TimeProvider clock) : CadrePage(api
     public DateOnly LastDay => Today;
     public DateOnly FirstDay => Today.AddDays(-(Desk?.Policy.EntryWindowDays ?? 7));
 
-    public async Task<IActionResult> OnGetAsync(string? kind)
+    /// <param name="kind">visit, call or other (a visit unless said).</param>
+    /// <param name="occasion">An open must-visit to tick (its form value, kind|reference), as /cadre links to it.</param>
+    public async Task<IActionResult> OnGetAsync(string? kind, string? occasion)
     {
         // The form is for one household: without one, the cadre chooses it among theirs.
         if (Household.Length == 0)
@@ -37,6 +40,9 @@ public sealed class RecordModel(BoyiApi api, TimeProvider clock) : CadrePage(api
         if (Target is null)
             return NotFoundPage();
         Form = new ContactForm { Kind = kind is "call" or "other" ? kind : "visit", Date = Today.ToString("yyyy-MM-dd") }.Padded();
+        // Only a window open now can be ticked: an old link (an alert's, a page left open) names nothing.
+        if (Target.Duties.Occasions.FirstOrDefault(o => o.Value == occasion) is { } named)
+            Form.Occasions.Add(named.Value);
         RequestId = Guid.NewGuid().ToString();
         return Page();
     }

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Boyi.Portal.Pages.Cards;
 
 /// <summary>
-/// The contact cards (联系卡) to print on A4 and hand out: one card per paired household, of a town (county and town
-/// staff) or of the signed-in cadre, with the household as the server shows it to that person, the cadre's name, unit
+/// The contact cards (联系卡) to print on A4 and hand out: one card per paired household (a household with several
+/// active pairings gets one card naming each of its cadres), of a town (county and town staff) or of the signed-in cadre, with the household as the server shows it to that person, the cadre's name, unit
 /// and phone as the registry shows them (masked unless the reader holds personal data and asks), and the town office.
 /// "Record as issued" tells the server the cards were handed out on a day.
 /// </summary>
@@ -25,8 +25,12 @@ public sealed class IndexModel(BoyiApi api, TimeProvider clock, IConfiguration c
     public DateOnly Today => Lang.ChinaToday(clock);
     public string? TownName { get; private set; }
 
-    /// <summary>One card: the pairing, its household, its cadre, the town office's line, and when it was last recorded as issued.</summary>
-    public sealed record CardView(Pairing Pairing, Household Household, string Village, Cadre? Cadre, string TownName, string Office, Google.Type.Date? LastIssued);
+    /// <summary>One household's card: its pairings (by card number) with their cadres, the town office's line, and when it was last recorded as issued.</summary>
+    public sealed record CardView(IReadOnlyList<(Pairing Pairing, Cadre? Cadre)> Pairings, Household Household, string Village, string TownName, string Office,
+        Google.Type.Date? LastIssued)
+    {
+        public Pairing First => Pairings[0].Pairing;
+    }
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
@@ -100,14 +104,14 @@ public sealed class IndexModel(BoyiApi api, TimeProvider clock, IConfiguration c
         }
         var byName = households.ToDictionary(h => h.Name, StringComparer.Ordinal);
         var issued = await LastIssuedAsync(o);
-        foreach (var p in pairings.OrderBy(p => p.ContactCardNumber, StringComparer.Ordinal))
+        foreach (var paired in pairings.OrderBy(p => p.ContactCardNumber, StringComparer.Ordinal).GroupBy(p => p.Household, StringComparer.Ordinal))
         {
-            if (!byName.TryGetValue(p.Household, out var h))
+            if (!byName.TryGetValue(paired.Key, out var h))
                 continue;
             var townOf = Towns.FirstOrDefault(t => t.Name == h.Town);
             TownName = townOf?.DisplayName;
-            Cards.Add(new CardView(p, h, villages.GetValueOrDefault(h.Village, h.Village), cadres.GetValueOrDefault(p.Cadre), townOf?.DisplayName ?? h.Town,
-                config[$"Portal:TownOffices:{h.Town["towns/".Length..]}"] ?? "", issued.GetValueOrDefault(p.Household)));
+            Cards.Add(new CardView([.. paired.Select(p => (p, cadres.GetValueOrDefault(p.Cadre)))], h, villages.GetValueOrDefault(h.Village, h.Village),
+                townOf?.DisplayName ?? h.Town, config[$"Portal:TownOffices:{h.Town["towns/".Length..]}"] ?? "", issued.GetValueOrDefault(h.Name)));
         }
     }
 
