@@ -11,7 +11,7 @@ namespace Boyi.Bench;
 /// What GetHousehold's read costs in CPU, in-process and one call at a time: <see cref="HouseholdStore.GetAsync(long, CancellationToken)"/>
 /// (a pooled connection, the batch, reading the rows, decrypting the members' numbers and the phone) for one household,
 /// <c>--calls</c> times per round. Reports this process's CPU µs per call and the PostgreSQL backend's (one pooled
-/// connection, so one backend, read from /proc), median of the rounds. One call at a time on a quiet process, so a
+/// connection, so one backend, read from /proc), and the bytes this process allocated per call, median of the rounds. One call at a time on a quiet process, so a
 /// busy machine moves these figures less than it moves throughput, and the minimum of the rounds least: use it to
 /// compare builds or settings, interleaved. Then one member's ID-card number decrypted 200,000 times.
 /// </summary>
@@ -30,10 +30,12 @@ public static class GetHouseholdCpuBench
         var process = Process.GetCurrentProcess();
         var own = new List<double>();
         var pg = new List<double>();
+        var allocated = new List<double>();
         for (var r = 0; r <= rounds; r++)
         {
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
+            var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
             var pg0 = BackendTicks(backend);
             for (var i = 0; i < calls; i++)
             {
@@ -42,8 +44,10 @@ public static class GetHouseholdCpuBench
                     throw new InvalidOperationException("the household has no members");
             }
             process.Refresh();
+            var bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
             if (r == 0)
                 continue;   // warm-up round (JIT tiers)
+            allocated.Add((double)bytes / calls);
             own.Add((process.TotalProcessorTime - cpu0).TotalMicroseconds / calls);
             pg.Add((BackendTicks(backend) - pg0) * 1e6 / TicksPerSecond / calls);
         }
@@ -61,10 +65,11 @@ public static class GetHouseholdCpuBench
                 decrypt.Add((process.TotalProcessorTime - cpu0).TotalMicroseconds / 200_000);
         }
         Console.WriteLine($"[gethousehold-cpu] households/{householdId}, {calls} calls × {rounds} rounds, OpenSSL direct: {protector.UsesDirectOpenSsl}");
-        Console.WriteLine("| | process CPU µs/call | PostgreSQL backend CPU µs/call | decrypt µs/value |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
-        Console.WriteLine($"| median | {Median(own):F1} | {Median(pg):F1} | {Median(decrypt):F2} |");
-        Console.WriteLine($"| min | {own.Min():F1} | {pg.Min():F1} | {decrypt.Min():F2} |");
+        // Bytes allocated per call do not depend on the machine's load: a repeatable figure beside the noisy CPU times.
+        Console.WriteLine("| | process CPU µs/call | PostgreSQL backend CPU µs/call | decrypt µs/value | bytes allocated/call |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine($"| median | {Median(own):F1} | {Median(pg):F1} | {Median(decrypt):F2} | {Median(allocated):F0} |");
+        Console.WriteLine($"| min | {own.Min():F1} | {pg.Min():F1} | {decrypt.Min():F2} | {allocated.Min():F0} |");
         Console.WriteLine($"rounds: process {string.Join(" ", own.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}; " +
                           $"backend {string.Join(" ", pg.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}");
     }

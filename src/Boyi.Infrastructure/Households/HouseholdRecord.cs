@@ -66,21 +66,19 @@ internal static class HouseholdSql
         HouseholdDeleted = r.GetBoolean(9),
     };
 
-    /// <summary>Reads households, then their members, from a batch whose second statement returns members ordered by household and member.</summary>
-    public static async Task<List<HouseholdRecord>> ReadWithMembersAsync(NpgsqlDataReader reader, PersonalDataProtector protector, CancellationToken ct)
+    /// <summary>
+    /// Reads one household, then its members, from a batch whose second statement returns that household's members
+    /// in order; null when the first returned no row. (GetHousehold's hot path: no lookup by household.)
+    /// </summary>
+    public static async Task<HouseholdRecord?> ReadOneWithMembersAsync(NpgsqlDataReader reader, PersonalDataProtector protector, CancellationToken ct)
     {
-        var households = new List<HouseholdRow>();
-        while (await reader.ReadAsync(ct))
-            households.Add(ReadHousehold(reader, protector));
+        if (!await reader.ReadAsync(ct))
+            return null;
+        var household = ReadHousehold(reader, protector);
         await reader.NextResultAsync(ct);
-        var members = new Dictionary<long, List<HouseholdMemberRow>>();
+        var members = new List<HouseholdMemberRow>(household.MemberCount);
         while (await reader.ReadAsync(ct))
-        {
-            var m = ReadMember(reader, protector);
-            if (!members.TryGetValue(m.HouseholdId, out var list))
-                members[m.HouseholdId] = list = [];
-            list.Add(m);
-        }
-        return households.Select(h => new HouseholdRecord(h, members.GetValueOrDefault(h.Id) ?? [])).ToList();
+            members.Add(ReadMember(reader, protector));
+        return new HouseholdRecord(household, members);
     }
 }

@@ -40,22 +40,27 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         return await GetAsync(conn, id, forUpdate: false, ct) ?? throw DomainException.NotFound("household", $"households/{id}");
     }
 
+    // Constants, not built per call: the auto-prepare cache looks each statement up by its text.
+    private const string HouseholdByIdSql = $"SELECT {HouseholdSql.Columns} FROM households h WHERE h.id = $1";
+    private const string HouseholdByIdForUpdateSql = HouseholdByIdSql + " FOR UPDATE";
+    private const string MembersByHouseholdSql =
+        $"SELECT {HouseholdSql.MemberColumns} FROM household_members m WHERE m.household_id = $1 ORDER BY m.member_id";
+
     /// <summary>One round trip: the household and its members in a batch.</summary>
     private async Task<HouseholdRecord?> GetAsync(NpgsqlConnection conn, long id, bool forUpdate, CancellationToken ct)
     {
+        // Typed parameters: no boxing, and Npgsql finds the type from the generic argument rather than the value.
         await using var batch = new NpgsqlBatch(conn)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand($"SELECT {HouseholdSql.Columns} FROM households h WHERE h.id = $1" + (forUpdate ? " FOR UPDATE" : ""))
-                    { Parameters = { new() { Value = id } } },
-                new NpgsqlBatchCommand($"SELECT {HouseholdSql.MemberColumns} FROM household_members m WHERE m.household_id = $1 ORDER BY m.member_id")
-                    { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand(forUpdate ? HouseholdByIdForUpdateSql : HouseholdByIdSql)
+                    { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } },
+                new NpgsqlBatchCommand(MembersByHouseholdSql) { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var list = await HouseholdSql.ReadWithMembersAsync(reader, database.Protector, ct);
-        return list.Count == 0 ? null : list[0];
+        return await HouseholdSql.ReadOneWithMembersAsync(reader, database.Protector, ct);
     }
 
     public async Task<(List<HouseholdRecord> Page, int Total)> ListAsync(HouseholdQuery q, long? after, int take, CancellationToken ct)
