@@ -38,6 +38,9 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public Google.LongRunning.Operations.OperationsClient Operations => new(_channel);
     public ContactService.ContactServiceClient Contacts => new(_channel);
     public DutyPolicyService.DutyPolicyServiceClient DutyPolicies => new(_channel);
+    public ComplianceService.ComplianceServiceClient Compliance => new(_channel);
+    public ProblemService.ProblemServiceClient Problems => new(_channel);
+    public HelpPlanService.HelpPlanServiceClient HelpPlans => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>
