@@ -96,15 +96,7 @@ public sealed class ComplianceFixture : CountyFixture
             await ExecuteAsync("INSERT INTO contact_occasions (record_id, position, county_id, kind, reference) VALUES ($1, 0, $2, 4, $3)", id, CountyId, lifeEvent);
     }
 
-    public async Task ExecuteAsync(string sql, params object[] values)
-    {
-        await using var conn = new NpgsqlConnection(Database.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var v in values)
-            cmd.Parameters.Add(new NpgsqlParameter { Value = v });
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params object[] values) => Sql.ExecuteAsync(this, sql, values);
 
     public async Task<long> CountAsync(string sql, params object[] values)
     {

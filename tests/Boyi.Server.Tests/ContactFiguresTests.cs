@@ -4,7 +4,6 @@ using Boyi.Infrastructure.Identity;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Boyi.Server.Tests;
 
@@ -78,15 +77,7 @@ public sealed class ContactFiguresFixture : CountyFixture
 
     public static Google.Type.Date Day(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
-    private async Task ExecuteAsync(string sql, params object[] values)
-    {
-        await using var conn = new NpgsqlConnection(Database.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var v in values)
-            cmd.Parameters.Add(new NpgsqlParameter { Value = v });
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql, params object[] values) => Sql.ExecuteAsync(this, sql, values);
 }
 
 public sealed class ContactFiguresTests(ContactFiguresFixture s) : IClassFixture<ContactFiguresFixture>
