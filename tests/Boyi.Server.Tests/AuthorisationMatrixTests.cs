@@ -1119,6 +1119,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             Compliance(c).GetComplianceReportAsync(new GetComplianceReportRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
         new("ListOverdueDuties", Kind.Object, (role, foreign, c) => Call(() =>
             Compliance(c).ListOverdueDutiesAsync(new ListOverdueDutiesRequest { Scope = LoanParent(role, foreign), Period = ThisMonth() }).ResponseAsync)),
+        new("GetContactFigures", Kind.Object, (role, foreign, c) => Call(() =>
+            Compliance(c).GetContactFiguresAsync(new GetContactFiguresRequest { Scope = LoanParent(role, foreign) }).ResponseAsync)),
         // Problems and help plans: own is P1's household (the cadre's); foreign P2's (town 2) for the town officer and the
         // cadre, county B's for the others (for raising and writing a plan, the cadre's foreign household is H1Unpaired).
         new("RaiseProblem", Kind.Object, (role, foreign, c) => Call(() => Problems(c).RaiseProblemAsync(new RaiseProblemRequest

@@ -96,15 +96,7 @@ public sealed class ComplianceFixture : CountyFixture
             await ExecuteAsync("INSERT INTO contact_occasions (record_id, position, county_id, kind, reference) VALUES ($1, 0, $2, 4, $3)", id, CountyId, lifeEvent);
     }
 
-    public async Task ExecuteAsync(string sql, params object[] values)
-    {
-        await using var conn = new NpgsqlConnection(Database.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var v in values)
-            cmd.Parameters.Add(new NpgsqlParameter { Value = v });
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params object[] values) => Sql.ExecuteAsync(this, sql, values);
 
     public async Task<long> CountAsync(string sql, params object[] values)
     {
@@ -274,7 +266,7 @@ public sealed class ComplianceTests(ComplianceFixture s) : IClassFixture<Complia
         // Each links to the page where its reader acts: the cadre to record a call with the household, the town's officers to the dashboard.
         Assert.Equal(1, await s.CountAsync("SELECT count(*) FROM notifications WHERE recipient_user_id = $1 AND kind = $2 AND text LIKE $3 AND link = $4",
             c2User, ComplianceAlerts.OverdueKind, $"%{s.LastMonth:yyyy-MM} 联系%", $"/cadre/record?household={Uri.EscapeDataString(s.P2.Household)}&kind=call"));
-        Assert.Equal(2, await s.CountAsync("SELECT count(*) FROM notifications WHERE kind = $1 AND link = $2", ComplianceAlerts.DigestKind, "/staff/compliance"));
+        Assert.Equal(2, await s.CountAsync("SELECT count(*) FROM notifications WHERE kind = $1 AND link = $2", ComplianceAlerts.DigestKind, ComplianceAlerts.DashboardLink));
         Assert.Equal(0, await s.CountAsync("SELECT count(*) FROM notifications WHERE link IS NULL"));
 
         var again = await alerts.RunAsync(s.Today, CancellationToken.None);

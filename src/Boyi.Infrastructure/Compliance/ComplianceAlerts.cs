@@ -45,7 +45,7 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
     public const string DeskLink = "/cadre";
 
     /// <summary>The weekly digest's link: the staff compliance dashboard (a town officer sees their town's, with the overdue list).</summary>
-    public const string DashboardLink = "/staff/compliance";
+    public const string DashboardLink = "/staff/duties";
 
     public async Task<ComplianceAlertResult> RunAsync(DateOnly asOf, CancellationToken ct)
     {

@@ -207,6 +207,7 @@ public static class RpcPolicies
         ["/boyi.v1.ComplianceService/ListHouseholdEvents"] = new(Scopes.ContactsRead, CountyWorkers),
         ["/boyi.v1.ComplianceService/GetComplianceReport"] = new(Scopes.DutiesRead, CountyWorkers),
         ["/boyi.v1.ComplianceService/ListOverdueDuties"] = new(Scopes.DutiesRead, CountyWorkers),
+        ["/boyi.v1.ComplianceService/GetContactFigures"] = new(Scopes.DutiesRead, CountyWorkers),
 
         // Problems: raised (and reopened) by the household's cadre (paired now) or staff of its area; assigned and solved by
         // staff (town officers in their town, county admins in their county); auditors read. Which problems each reaches is

@@ -15,6 +15,7 @@ public static class ComplianceExtensions
         services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Problems.ProblemEventSource>();
         services.AddSingleton<HouseholdEventSources>();
         services.AddSingleton<ComplianceStore>();
+        services.AddSingleton<ContactFiguresStore>();
         services.AddSingleton(configuration.GetSection("Boyi:Compliance").Get<ComplianceAlertOptions>() ?? new ComplianceAlertOptions());
         services.AddSingleton<ComplianceAlerts>();
         return services;

@@ -20,8 +20,8 @@ namespace Boyi.Server.Services;
 /// of their own pairings), a town officer their town, county staff and auditors their county; anything else answers
 /// NOT_FOUND like a missing object. The figures are <see cref="ComplianceStore"/>'s, as of today (China time).
 /// </summary>
-public sealed class ComplianceGrpcService(HouseholdEventStore events, ComplianceStore compliance, DutyPolicyStore policies, Mutations mutations,
-    TimeProvider clock) : ComplianceService.ComplianceServiceBase
+public sealed class ComplianceGrpcService(HouseholdEventStore events, ComplianceStore compliance, ContactFiguresStore figures, DutyPolicyStore policies,
+    Mutations mutations, TimeProvider clock) : ComplianceService.ComplianceServiceBase
 {
     public override async Task<CreateHouseholdEventResponse> CreateHouseholdEvent(CreateHouseholdEventRequest request, ServerCallContext context)
     {
@@ -148,6 +148,27 @@ public sealed class ComplianceGrpcService(HouseholdEventStore events, Compliance
             DaysLate = o.Status.DaysLate,
         }));
         return response;
+    }
+
+    public override async Task<GetContactFiguresResponse> GetContactFigures(GetContactFiguresRequest request, ServerCallContext context)
+    {
+        var (scope, name) = ReachableScope(request.Scope, "scope", context);
+        var today = ChinaTime.Today(clock);
+        var year = request.Year == 0 ? today.Year : request.Year;
+        if (year > today.Year)
+            throw DomainException.Invalid("year", "IN_FUTURE", "cannot be after this year");
+        var to = year == today.Year ? today : new DateOnly(year, 12, 31);
+        var c = await figures.CountAsync(scope, year, to, context.CancellationToken);
+        return new GetContactFiguresResponse
+        {
+            Scope = name, Year = year, AsOfDate = Wire.Date(today),
+            Figures = new ContactFigures
+            {
+                HouseholdsVisited = c.HouseholdsVisited, HouseholdsPaired = c.HouseholdsPaired, ContactCardsIssued = c.ContactCardsIssued,
+                Pairings = c.Pairings, HelpPlansWritten = c.HelpPlansWritten, HelpPlanGaps = c.HelpPlanGaps,
+                HouseholdsNeedingHelp = c.HouseholdsNeedingHelp, ProblemsSolved = c.ProblemsSolved, ProblemsOpen = c.ProblemsOpen,
+            },
+        };
     }
 
     /// <summary>

@@ -6,18 +6,29 @@ namespace Boyi.Portal.Pages.Staff;
 
 /// <summary>
 /// Excel workbooks of the staff member's area, built from what the server answers that person:
-/// `?what=coverage`, `linkages`, `jobs`, or `all` (one workbook with the three sheets).
+/// `?what=coverage`, `linkages`, `jobs`, or `all` (one workbook with the three sheets); and `?what=compliance&amp;period=…`
+/// (the contact-duties dashboard's table: by town for county staff and auditors, by cadre for a town officer; this
+/// month when no period is given).
 /// </summary>
-public sealed class ExportModel(BoyiApi api) : StaffPage(api)
+public sealed class ExportModel(BoyiApi api, TimeProvider clock) : StaffPage(api)
 {
-    public async Task<IActionResult> OnGetAsync(string? what)
+    /// <summary>Auditors read the compliance they see on the dashboard; the other workbooks stay staff's.</summary>
+    protected override bool AuditorsRead => string.Equals(Request.Query["what"], "compliance", StringComparison.OrdinalIgnoreCase);
+
+    public async Task<IActionResult> OnGetAsync(string? what, string? period)
     {
         what = (what ?? "all").ToLowerInvariant();
-        if (what is not ("all" or "coverage" or "linkages" or "jobs"))
+        if (what is not ("all" or "coverage" or "linkages" or "jobs" or "compliance"))
             return NotFound();
         try
         {
             await LoadPlacesAsync();
+            if (what == "compliance")
+            {
+                period = string.IsNullOrEmpty(period) ? $"{Lang.ChinaToday(clock):yyyy-MM}" : period;
+                var table = await ComplianceTable.LoadAsync(Api, User.StaffArea()!, period, User.IsTownOfficer(), await AsAsync());
+                return Excel.File($"boyi-compliance-{period}-{DateTime.UtcNow:yyyyMMdd}.xlsx", table.Sheet(Places.Of(User.StaffArea()!)));
+            }
             var sheets = new List<Excel.Sheet>();
             if (what is "all" or "coverage")
                 sheets.Add(await CoverageAsync());
@@ -30,6 +41,10 @@ public sealed class ExportModel(BoyiApi api) : StaffPage(api)
         catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.PermissionDenied)
         {
             return new StatusCodeResult(StatusCodes.Status403Forbidden);
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.InvalidArgument)
+        {
+            return BadRequest();   // a period the server does not read
         }
     }
 
