@@ -68,6 +68,9 @@ ensure_tools() {
   command -v h2load >/dev/null || missing+=(nghttp2-client)
   command -v nghttp >/dev/null || missing+=(nghttp2-client)
   command -v curl >/dev/null || missing+=(curl)
+  # The native `boyi` (src/Boyi.Cli.Native, ahead-of-time compiled) is linked with clang against zlib.
+  command -v clang >/dev/null || missing+=(clang)
+  [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pgbench" ]; then missing+=(postgresql postgresql-contrib); fi
   if [ ${#missing[@]} -gt 0 ]; then
@@ -80,16 +83,18 @@ ensure_tools() {
 }
 
 build() {
-  log "building Release (server, harness) and publishing the CLI ready-to-run, as a user installs it (README)"
+  log "building Release (server, harness) and publishing the CLI as a user installs it (README): managed ready-to-run, and the native boyi beside it"
   for p in src/Boyi.Server bench/Boyi.Bench; do
     dotnet build -c Release -nologo -v q "$ROOT/$p" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "build of $p failed"; }
   done
   dotnet publish "$ROOT/src/Boyi.Cli" -c Release -nologo -v q -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/cli" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "publish of src/Boyi.Cli failed"; }
+    -p:UseAppHost=false -o "$OUT/cli" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "publish of src/Boyi.Cli failed"; }
+  dotnet publish "$ROOT/src/Boyi.Cli.Native" -c Release -nologo -v q -r linux-x64 \
+    -o "$OUT/cli" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die "publish of src/Boyi.Cli.Native failed"; }
 }
 
 SERVER_DLL() { echo "$ROOT/src/Boyi.Server/bin/Release/net10.0/Boyi.Server.dll"; }
-CLI() { dotnet "$OUT/cli/boyi.dll" "$@"; }
+CLI() { "$OUT/cli/boyi" "$@"; }
 HARNESS() { dotnet "$ROOT/bench/Boyi.Bench/bin/Release/net10.0/Boyi.Bench.dll" "$@"; }
 cs() { echo "Host=127.0.0.1;Port=$PGPORT;Username=boyi;Database=$1"; }
 PSQL() { local db=$1; shift; "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U boyi -d "$db" "$@"; }

@@ -1,8 +1,4 @@
-using Boyi.Contracts.V1;
 using Boyi.Domain.Errors;
-using Google.Rpc;
-using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Boyi.Cli;
 
@@ -12,11 +8,9 @@ namespace Boyi.Cli;
 /// </summary>
 public static class CliApp
 {
-    public const int Ok = 0;
-    public const int Rejected = 1;
-    public const int Usage = 2;
-
-    public const string DefaultServer = "http://127.0.0.1:5081";
+    public const int Ok = ExitCodes.Ok;
+    public const int Rejected = ExitCodes.Rejected;
+    public const int Usage = ExitCodes.Usage;
 
     private const string Help = """
         boyi — command line for the Boyi pairing programme
@@ -81,30 +75,17 @@ public static class CliApp
                 return await UsersCommand.RunAsync(parsed, stdout, stderr, ct);
             if (parsed.Command == "audit")
                 return await AuditCommand.RunAsync(parsed, stdout, stderr, ct);
-            var server = parsed.Option("server") ?? Environment.GetEnvironmentVariable("BOYI_SERVER") ?? DefaultServer;
-            var token = await CliToken.GetAsync(parsed, ct);
-            using var channel = CliToken.Channel(server, token);
             return parsed.Command switch
             {
-                "import" => await ImportCommand.RunAsync(channel, parsed, stdout, ct),
-                "export" => await ExportCommand.RunAsync(channel, parsed, stdout, ct),
+                "import" => await ApiCall.RunAsync(parsed, stderr, channel => ImportCommand.RunAsync(channel, parsed, stdout, ct), ct),
+                "export" => await ApiCall.RunAsync(parsed, stderr, channel => ExportCommand.RunAsync(channel, parsed, stdout, ct), ct),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
-        }
-        catch (TokenException e)
-        {
-            await stderr.WriteLineAsync($"boyi: {e.Message}");
-            return Rejected;
         }
         catch (UsageException e)
         {
             await stderr.WriteLineAsync($"boyi: {e.Message}\n\n{Help}");
             return Usage;
-        }
-        catch (RpcException e)
-        {
-            await ReportAsync(e, stderr);
-            return Rejected;
         }
     }
 
@@ -115,63 +96,5 @@ public static class CliApp
         foreach (var v in e.Violations)
             await stderr.WriteLineAsync($"  {v.Field}: {v.Description}");
         return Rejected;
-    }
-
-    /// <summary>Prints a server error with its reason and every field violation (for an import: row and column).</summary>
-    public static async Task ReportAsync(RpcException e, TextWriter stderr)
-    {
-        var status = e.GetRpcStatus();
-        await stderr.WriteLineAsync($"boyi: {e.StatusCode}: {status?.Message ?? e.Status.Detail}");
-        var info = status?.GetDetail<ErrorInfo>();
-        if (info is not null)
-        {
-            var meta = string.Join(", ", info.Metadata.Select(m => $"{m.Key}={m.Value}"));
-            await stderr.WriteLineAsync($"  reason: {info.Reason}{(meta.Length > 0 ? $" ({meta})" : "")}");
-        }
-        foreach (var v in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
-            await stderr.WriteLineAsync($"  {v.Field}: {v.Description} [{v.Reason}]");
-        if (info?.Metadata.TryGetValue("error_count", out var total) == true
-            && info.Metadata.TryGetValue("errors_listed", out var listed) && total != listed)
-            await stderr.WriteLineAsync($"  … {int.Parse(total) - int.Parse(listed)} more problems not listed; fix these and check again.");
-    }
-}
-
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>`command positional… --option value --flag`.</summary>
-public sealed class Arguments
-{
-    private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
-    private static readonly HashSet<string> KnownOptions =
-        ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
-         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason"];
-
-    public string? Command { get; private init; }
-    public List<string> Positional { get; } = [];
-    public HashSet<string> Flags { get; } = [];
-    private Dictionary<string, string> Options { get; } = [];
-
-    public string? Option(string name) => Options.GetValueOrDefault(name);
-
-    public static Arguments Parse(string[] args)
-    {
-        var result = new Arguments { Command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null };
-        for (var i = result.Command is null ? 0 : 1; i < args.Length; i++)
-        {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal))
-            {
-                result.Positional.Add(a);
-                continue;
-            }
-            var name = a[2..];
-            if (KnownFlags.Contains(name))
-                result.Flags.Add(name);
-            else if (KnownOptions.Contains(name))
-                result.Options[name] = i + 1 < args.Length ? args[++i] : throw new UsageException($"--{name} needs a value");
-            else
-                throw new UsageException($"unknown option --{name}");
-        }
-        return result;
     }
 }

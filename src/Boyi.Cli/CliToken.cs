@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -10,6 +9,7 @@ public sealed class TokenException(string message) : Exception(message);
 /// <summary>The command line's access token: given, or obtained with a client's credentials.</summary>
 public static class CliToken
 {
+    public const string DefaultServer = "http://127.0.0.1:5081";
     public const string DefaultAuthority = "http://127.0.0.1:5080";
 
     public static async Task<string?> GetAsync(Arguments args, CancellationToken ct)
@@ -29,7 +29,9 @@ public static class CliToken
             ["client_id"] = clientId,
             ["client_secret"] = secret,
         }), ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        // JsonDocument rather than a deserialiser: it needs no reflection, so this also runs ahead-of-time compiled.
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        var body = json.RootElement;
         if (body.TryGetProperty("access_token", out var t) && t.GetString() is { } accessToken)
             return accessToken;
         var error = body.TryGetProperty("error_description", out var d) ? d.GetString() : body.TryGetProperty("error", out var e) ? e.GetString() : null;

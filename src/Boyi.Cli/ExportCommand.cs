@@ -11,7 +11,7 @@ public static class ExportCommand
     public static async Task<int> RunAsync(GrpcChannel channel, Arguments args, TextWriter stdout, CancellationToken ct)
     {
         var path = args.Positional.SingleOrDefault() ?? throw new UsageException("export needs exactly one output file");
-        var format = FileFormats.Of(path, args.Option("format"));
+        var format = FileFormats.IsXlsx(path, args.Option("format")) ? ImportFileFormat.Xlsx : ImportFileFormat.Csv;
         var parent = args.Option("parent") ?? "counties/450923";
         var names = await VillageNamesAsync(channel, parent, ct);
         var options = new ExportOptions(args.Flags.Contains("english") ? FileLanguage.English : FileLanguage.Chinese);
@@ -90,15 +90,4 @@ public static class ExportCommand
         } while (token.Length > 0);
         return result;
     }
-}
-
-internal static class FileFormats
-{
-    public static ImportFileFormat Of(string path, string? explicitFormat) =>
-        (explicitFormat ?? Path.GetExtension(path).TrimStart('.')).ToLowerInvariant() switch
-        {
-            "csv" => ImportFileFormat.Csv,
-            "xlsx" => ImportFileFormat.Xlsx,
-            _ => throw new UsageException($"cannot tell the format of '{path}': use a .csv or .xlsx name, or --format csv|xlsx"),
-        };
 }

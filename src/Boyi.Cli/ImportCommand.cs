@@ -14,12 +14,12 @@ public static class ImportCommand
         var path = args.Positional.SingleOrDefault() ?? throw new UsageException("import needs exactly one file");
         if (!File.Exists(path))
             throw new UsageException($"no such file: {path}");
-        var format = FileFormats.Of(path, args.Option("format"));
+        var xlsx = FileFormats.IsXlsx(path, args.Option("format"));
         var county = args.Option("county") ?? "450923";
         var header = new ImportHeader
         {
             Parent = county.StartsWith("counties/", StringComparison.Ordinal) ? county : $"counties/{county}",
-            Format = format == Boyi.Infrastructure.Import.ImportFileFormat.Xlsx ? ImportFormat.Xlsx : ImportFormat.Csv,
+            Format = xlsx ? ImportFormat.Xlsx : ImportFormat.Csv,
             ValidateOnly = args.Flags.Contains("validate-only"),
             // A fixed id per run: if this call is retried, the server answers with the first import's result.
             RequestId = args.Option("request-id") ?? Guid.NewGuid().ToString(),
@@ -40,6 +40,6 @@ public static class ImportCommand
         await stdout.WriteLineAsync(response.ValidateOnly
             ? $"{path}: valid — {response.HouseholdsImported} households with {response.MembersImported} members ({response.RowsRead} rows) would be imported."
             : $"{path}: imported {response.HouseholdsImported} households with {response.MembersImported} members ({response.RowsRead} rows). request_id {header.RequestId}");
-        return CliApp.Ok;
+        return ExitCodes.Ok;
     }
 }
