@@ -239,8 +239,13 @@ public sealed class ComplianceEvaluator(DutySchedule schedule, DutySpan span, Da
     private bool IsVisited(Duty d, IReadOnlyList<DutyContact> visits)
     {
         foreach (var v in visits)
-            if (v.Date >= d.From && v.Date <= d.To && v.Date <= asOf && DutySchedule.Counts(d, v))
-                return true;
+        {
+            if (v.Kind != ContactKind.Visit || v.Date < d.From || v.Date > d.To || v.Date > asOf)
+                continue;
+            foreach (var o in v.Occasions)
+                if (o.Names(d.Occasion!))
+                    return true;
+        }
         return false;
     }
 

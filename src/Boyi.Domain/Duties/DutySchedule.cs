@@ -233,7 +233,7 @@ public sealed class DutySchedule(DutyPolicy policy)
         IReadOnlyList<DutyContact> contacts, DateOnly asOf) =>
         Evaluate(Due(pairing, span, events), contacts, asOf);
 
-    internal static bool Counts(Duty d, DutyContact c) => d.Kind switch
+    private static bool Counts(Duty d, DutyContact c) => d.Kind switch
     {
         DutyKind.MonthlyContact => true,
         DutyKind.QuarterlyVisit => c.Kind == ContactKind.Visit,

@@ -39,8 +39,13 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     {
         var evaluator = new ComplianceEvaluator(new DutySchedule(policy), span, asOf);
         var results = new PairingCompliance[pairings.Count];
-        for (var i = 0; i < results.Length; i++)
-            results[i] = evaluator.Evaluate(pairings[i]);
+        // The evaluator and the schedule are safe to share (festival days and calendar duties are memoised
+        // concurrently); a county's pairings use every core, in ranges of pairings rather than one task each.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, results.Length, 2_048), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
+                results[i] = evaluator.Evaluate(pairings[i]);
+        });
         return results;
     }
 
@@ -61,44 +66,63 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         for (var i = 0; i < pairings.Count; i++)
             rows[pairings[i].Id] = i;
         var tallies = new ContactTallies(pairings.Count, contactsFrom, span.To);
-        var visits = new Dictionary<long, List<DutyContact>>();
+        var visits = new List<DutyContact>?[pairings.Count];
         if (contactsTo >= contactsFrom)
         {
-            // Every contact as three narrow columns of an index-only scan, counted here: cheaper for PostgreSQL than
-            // grouping them by pairing and month (≈ 270,000 groups a county-year, more than work_mem holds).
+            // Every contact as narrow columns of an index-only scan, counted here: cheaper for PostgreSQL than grouping
+            // them by pairing and month (≈ 270,000 groups a county-year, more than work_mem holds, so it spills).
+            var homeVisits = new Dictionary<long, (int Row, DateOnly Date)>();
+            long firstVisit = long.MaxValue, lastVisit = long.MinValue;
             await using (var cmd = Command(conn,
-                "SELECT pairing_id, occur_date, kind FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
+                "SELECT pairing_id, occur_date, kind, id FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
                 "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5)",
                 scope, contactsFrom, contactsTo))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await r.ReadAsync(ct))
                 {
-                    if (rows.TryGetValue(r.GetInt64(0), out var row))
-                        tallies.Add(row, r.GetFieldValue<DateOnly>(1), (ContactKind)(r.GetInt16(2) - 1));
+                    if (!rows.TryGetValue(r.GetInt64(0), out var row))
+                        continue;
+                    var date = r.GetFieldValue<DateOnly>(1);
+                    var kind = (ContactKind)(r.GetInt16(2) - 1);
+                    tallies.Add(row, date, kind);
+                    if (kind != ContactKind.Visit)
+                        continue;
+                    var id = r.GetInt64(3);
+                    homeVisits[id] = (row, date);
+                    firstVisit = Math.Min(firstVisit, id);
+                    lastVisit = Math.Max(lastVisit, id);
                 }
             }
-            await using (var cmd = Command(conn,
-                "SELECT r.pairing_id, r.id, r.occur_date, o.kind, o.reference FROM contact_records r JOIN contact_occasions o ON o.record_id = r.id " +
-                "WHERE r.county_id = $1 AND r.occur_date BETWEEN $2 AND $3 AND ($4::bigint IS NULL OR r.town_id = $4) " +
-                "AND ($5::bigint IS NULL OR r.cadre_id = $5) AND r.kind = 2 AND o.county_id = $1 ORDER BY r.id",
-                scope, contactsFrom, contactsTo))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            // The occasions of those visits by the primary key's range of their ids (a record's occasions are written
+            // with it), instead of joining the records of the span again: PostgreSQL would read their heap for the ids.
+            if (homeVisits.Count > 0)
             {
-                DutyContact? last = null;
+                await using var cmd = new NpgsqlCommand(
+                    "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn);
+                cmd.Parameters.Add(new() { Value = firstVisit });
+                cmd.Parameters.Add(new() { Value = lastVisit });
+                cmd.Parameters.Add(new() { Value = scope.CountyId });
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                var named = new Dictionary<long, DutyContact>();
+                var occasions = new Dictionary<(short, string?), Occasion>();
                 while (await r.ReadAsync(ct))
                 {
-                    var occasion = ContactOccasions.ToDuty(r.GetInt16(3), r.IsDBNull(4) ? null : r.GetString(4), policy);
-                    var id = r.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (last?.Id == id)
+                    var id = r.GetInt64(0);
+                    if (!homeVisits.TryGetValue(id, out var visit))
+                        continue;
+                    var key = (r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2));
+                    // Occasions are immutable: a festival named by ten thousand visits is one object.
+                    if (!occasions.TryGetValue(key, out var occasion))
+                        occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
+                    if (named.TryGetValue(id, out var contact))
                     {
-                        ((List<Occasion>)last.Occasions).Add(occasion);
+                        ((List<Occasion>)contact.Occasions).Add(occasion);
                         continue;
                     }
-                    last = new DutyContact(id, ContactKind.Visit, r.GetFieldValue<DateOnly>(2), new List<Occasion> { occasion });
-                    if (!visits.TryGetValue(r.GetInt64(0), out var list))
-                        visits[r.GetInt64(0)] = list = [];
-                    list.Add(last);
+                    named[id] = contact = new DutyContact(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactKind.Visit, visit.Date,
+                        new List<Occasion>(1) { occasion });
+                    (visits[visit.Row] ??= []).Add(contact);
                 }
             }
         }
@@ -108,7 +132,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         {
             var p = pairings[i];
             inputs[i] = new PairingDutyInputs(p.Id, p.CadreId, p.HouseholdId, p.Period, new ContactMonths(tallies, i),
-                visits.GetValueOrDefault(p.Id) ?? [], byHousehold.Contains(p.HouseholdId) ? byHousehold[p.HouseholdId].ToList() : []);
+                visits[i] ?? [], byHousehold.Contains(p.HouseholdId) ? byHousehold[p.HouseholdId].ToList() : []);
         }
         return inputs;
     }
