@@ -71,7 +71,8 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         {
             // Every contact as narrow columns of an index-only scan, counted here: cheaper for PostgreSQL than grouping
             // them by pairing and month (≈ 270,000 groups a county-year, more than work_mem holds, so it spills).
-            var homeVisits = new Dictionary<long, (int Row, DateOnly Date)>();
+            // The home visits by id (≈ 8 a pairing in a county-year), to find their occasions by; one struct each.
+            var homeVisits = new Dictionary<long, HomeVisit>(Math.Min(pairings.Count * 8, 1 << 20));
             long firstVisit = long.MaxValue, lastVisit = long.MinValue;
             await using (var cmd = Command(conn,
                 "SELECT pairing_id, occur_date, kind, id FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
@@ -89,7 +90,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
                     if (kind != ContactKind.Visit)
                         continue;
                     var id = r.GetInt64(3);
-                    homeVisits[id] = (row, date);
+                    homeVisits[id] = new HomeVisit(row, date, null);
                     firstVisit = Math.Min(firstVisit, id);
                     lastVisit = Math.Max(lastVisit, id);
                 }
@@ -98,31 +99,31 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             // with it), instead of joining the records of the span again: PostgreSQL would read their heap for the ids.
             if (homeVisits.Count > 0)
             {
-                await using var cmd = new NpgsqlCommand(
-                    "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn);
-                cmd.Parameters.Add(new() { Value = firstVisit });
-                cmd.Parameters.Add(new() { Value = lastVisit });
-                cmd.Parameters.Add(new() { Value = scope.CountyId });
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                var named = new Dictionary<long, DutyContact>();
-                var occasions = new Dictionary<(short, string?), Occasion>();
-                while (await r.ReadAsync(ct))
+                await using (var cmd = new NpgsqlCommand(
+                    "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn))
                 {
-                    var id = r.GetInt64(0);
-                    if (!homeVisits.TryGetValue(id, out var visit))
-                        continue;
-                    var key = (r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2));
-                    // Occasions are immutable: a festival named by ten thousand visits is one object.
-                    if (!occasions.TryGetValue(key, out var occasion))
-                        occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
-                    if (named.TryGetValue(id, out var contact))
+                    cmd.Parameters.Add(new() { Value = firstVisit });
+                    cmd.Parameters.Add(new() { Value = lastVisit });
+                    cmd.Parameters.Add(new() { Value = scope.CountyId });
+                    await using var r = await cmd.ExecuteReaderAsync(ct);
+                    var occasions = new Dictionary<(short, string?), Occasion>();
+                    while (await r.ReadAsync(ct))
                     {
-                        ((List<Occasion>)contact.Occasions).Add(occasion);
-                        continue;
+                        ref var visit = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(homeVisits, r.GetInt64(0));
+                        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref visit))
+                            continue;
+                        var key = (r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2));
+                        // Occasions are immutable: a festival named by ten thousand visits is one object.
+                        if (!occasions.TryGetValue(key, out var occasion))
+                            occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
+                        visit = visit with { Occasions = visit.Occasions is null ? [occasion] : [.. visit.Occasions, occasion] };
                     }
-                    named[id] = contact = new DutyContact(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactKind.Visit, visit.Date,
-                        new List<Occasion>(1) { occasion });
-                    (visits[visit.Row] ??= []).Add(contact);
+                }
+                foreach (var (id, visit) in homeVisits)
+                {
+                    if (visit.Occasions is not null)
+                        (visits[visit.Row] ??= []).Add(new DutyContact(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactKind.Visit,
+                            visit.Date, visit.Occasions));
                 }
             }
         }
@@ -159,6 +160,9 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             await Read("SELECT id, display_name FROM towns WHERE id = ANY($1)", towns),
             await Read("SELECT id, head_name FROM households WHERE id = ANY($1)", households));
     }
+
+    /// <summary>A home visit of the pairing in row <see cref="Row"/>, with the occasions it names once they are read.</summary>
+    private readonly record struct HomeVisit(int Row, DateOnly Date, Occasion[]? Occasions);
 
     private readonly record struct PairingRow(long Id, long CadreId, long HouseholdId, PairingPeriod Period);
 
