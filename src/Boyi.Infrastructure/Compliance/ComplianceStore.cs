@@ -14,11 +14,11 @@ public sealed record ComplianceResult(DutyPolicy Policy, IReadOnlyList<PairingCo
 
 /// <summary>
 /// Compliance with the contact duties, computed as DOMAIN.md "Contact duties" says, fast enough for a whole county
-/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): the database does the counting in three reads that each scan an
-/// index once (the pairings of the scope; its contacts per pairing and month, grouped in SQL over
-/// <c>ix_contact_records_county_occur_date</c>; the home visits that name an occasion) plus the event sources, and
-/// <see cref="DutySchedule"/> then runs in memory per pairing over those compact inputs
-/// (<see cref="ComplianceEvaluator"/>). No query per pairing.
+/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): three reads that each scan an index once (the pairings of the
+/// scope; its contacts as narrow rows of an index-only scan of <c>ix_contact_records_county_occur_date</c>, counted
+/// per pairing, month and kind into <see cref="ContactTallies"/>; the occasions of its home visits by the primary key's
+/// id range) plus the event sources, then <see cref="ComplianceEvaluator"/> applies <see cref="DutySchedule"/>'s rules
+/// per pairing in memory over those compact inputs (docs/compliance.md "How it is fast"). No query per pairing.
 /// </summary>
 public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events)
 {
