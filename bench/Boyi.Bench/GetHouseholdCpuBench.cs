@@ -74,10 +74,10 @@ public static class GetHouseholdCpuBench
                           $"backend {string.Join(" ", pg.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}");
     }
 
-    private const double TicksPerSecond = 100;   // USER_HZ on Linux
+    internal const double TicksPerSecond = 100;   // USER_HZ on Linux
 
     /// <summary>utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15).</summary>
-    private static long BackendTicks(int pid)
+    internal static long BackendTicks(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

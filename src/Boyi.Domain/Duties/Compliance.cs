@@ -28,17 +28,90 @@ public static class DutyPeriod
 
 /// <summary>
 /// The contacts of one pairing in one calendar month, counted by kind: all the monthly contact and the quarterly visit
-/// duties need (a count in the month or quarter, not which contact), so the database sends one row per pairing and
-/// month instead of every record.
+/// duties need (a count in the month or quarter, not which contact).
 /// </summary>
 public sealed record MonthTally(DateOnly Month, int Calls, int Visits, int Others);
 
 /// <summary>
-/// What a pairing's compliance is computed from: its days, its contacts counted per month (<see cref="MonthTally"/>,
+/// The contacts of many pairings counted per calendar month and kind, in one flat array (a row per pairing, a column
+/// per month from <see cref="FirstMonth"/> and kind): what the monthly and quarterly duties and the figures need, for
+/// a county (≈ 26,000 pairings × 15 months) without an object per pairing or month. Months outside count nothing.
+/// </summary>
+public sealed class ContactTallies
+{
+    private readonly int[] _counts;
+
+    /// <param name="rows">Pairings.</param>
+    /// <param name="from">A day of the first month counted.</param>
+    /// <param name="to">A day of the last month counted.</param>
+    public ContactTallies(int rows, DateOnly from, DateOnly to)
+    {
+        FirstMonth = new DateOnly(from.Year, from.Month, 1);
+        Months = Math.Max(0, MonthsFrom(FirstMonth, to) + 1);
+        Rows = rows;
+        _counts = new int[rows * Months * 3];
+    }
+
+    public DateOnly FirstMonth { get; }
+    public int Months { get; }
+    public int Rows { get; }
+
+    /// <summary>Counts a contact of <paramref name="kind"/> on <paramref name="day"/> (a day of a counted month) for the pairing of <paramref name="row"/>.</summary>
+    public void Add(int row, DateOnly day, ContactKind kind, int count = 1)
+    {
+        var month = MonthsFrom(FirstMonth, day);
+        if ((uint)row >= (uint)Rows || (uint)month >= (uint)Months)
+            throw new ArgumentOutOfRangeException(nameof(day), day, "outside the tallies");
+        _counts[(row * Months + month) * 3 + (int)kind] += count;
+    }
+
+    /// <summary>Contacts of <paramref name="kind"/> in the month of <paramref name="month"/> (0 outside the counted months).</summary>
+    public int Count(int row, DateOnly month, ContactKind kind)
+    {
+        var m = MonthsFrom(FirstMonth, month);
+        return (uint)m < (uint)Months ? _counts[(row * Months + m) * 3 + (int)kind] : 0;
+    }
+
+    /// <summary>Contacts of every kind in the month of <paramref name="month"/>.</summary>
+    public int Contacts(int row, DateOnly month)
+    {
+        var m = MonthsFrom(FirstMonth, month);
+        if ((uint)m >= (uint)Months)
+            return 0;
+        var i = (row * Months + m) * 3;
+        return _counts[i] + _counts[i + 1] + _counts[i + 2];
+    }
+
+    private static int MonthsFrom(DateOnly first, DateOnly day) => (day.Year - first.Year) * 12 + day.Month - first.Month;
+}
+
+/// <summary>One pairing's row of <see cref="ContactTallies"/>.</summary>
+public readonly record struct ContactMonths(ContactTallies Tallies, int Row)
+{
+    public int Count(DateOnly month, ContactKind kind) => Tallies.Count(Row, month, kind);
+    public int Contacts(DateOnly month) => Tallies.Contacts(Row, month);
+
+    /// <summary>A row of its own from month tallies (each month once).</summary>
+    public static ContactMonths Of(IReadOnlyCollection<MonthTally> months)
+    {
+        var tallies = months.Count == 0 ? new ContactTallies(1, DateOnly.MinValue, DateOnly.MinValue)
+            : new ContactTallies(1, months.Min(m => m.Month), months.Max(m => m.Month));
+        foreach (var m in months)
+        {
+            tallies.Add(0, m.Month, ContactKind.Call, m.Calls);
+            tallies.Add(0, m.Month, ContactKind.Visit, m.Visits);
+            tallies.Add(0, m.Month, ContactKind.Other, m.Others);
+        }
+        return new ContactMonths(tallies, 0);
+    }
+}
+
+/// <summary>
+/// What a pairing's compliance is computed from: its days, its contacts counted per month (<see cref="ContactMonths"/>,
 /// only contacts up to the "as of" day), the home visits naming an occasion (with their dates, for the must-visits)
 /// and the events recorded on its household.
 /// </summary>
-public sealed record PairingDutyInputs(long PairingId, long CadreId, long HouseholdId, PairingPeriod Period, IReadOnlyList<MonthTally> Months,
+public sealed record PairingDutyInputs(long PairingId, long CadreId, long HouseholdId, PairingPeriod Period, ContactMonths Months,
     IReadOnlyList<DutyContact> OccasionVisits, IReadOnlyList<HouseholdEvent> Events);
 
 /// <summary>Done, due, met, open and overdue, added up over pairings (one pairing, a cadre's, a town's, the county's).</summary>
@@ -88,61 +161,100 @@ public sealed record ComplianceCounts
 public sealed record PairingCompliance(PairingDutyInputs Pairing, ComplianceCounts Counts, IReadOnlyList<DutyStatus> Overdue);
 
 /// <summary>
-/// <see cref="DutySchedule"/> over the compact inputs of one pairing (<see cref="PairingDutyInputs"/>): a monthly or
-/// quarterly duty spans whole calendar months, so it is met when the month tallies inside it add up to what it
-/// requires (all contacts for the month's contact, home visits for the quarter's visit), the rule of
-/// <see cref="DutySchedule.Evaluate(IReadOnlyList{Duty}, IReadOnlyList{DutyContact}, DateOnly)"/> counted without a
-/// contact per record; the must-visits are evaluated against the real visits that name an occasion. The tallies hold
-/// only contacts up to the "as of" day (the database counts no later ones).
+/// The rules of <see cref="DutySchedule"/> (<see cref="DutySchedule.Due"/> then
+/// <see cref="DutySchedule.Evaluate(IReadOnlyList{Duty}, IReadOnlyList{DutyContact}, DateOnly)"/>) over the compact
+/// inputs of one pairing (<see cref="PairingDutyInputs"/>), counted without building its duties or a contact per
+/// record: a monthly or quarterly duty spans whole calendar months, so it is met when the month counts inside it add up
+/// to what it requires (all contacts for the month's contact, home visits for the quarter's visit); a must-visit is met
+/// by a real visit inside its window naming its occasion. The calendar's duties of the span are made once per span
+/// (shared by every pairing); a pairing allocates only its figures and its overdue duties. The tallies hold only
+/// contacts up to the "as of" day (the database counts no later ones). Tests check it against the full rules on
+/// varied pairings.
 /// </summary>
-public static class ComplianceEvaluator
+public sealed class ComplianceEvaluator(DutySchedule schedule, DutySpan span, DateOnly asOf)
 {
-    public static PairingCompliance Evaluate(DutySchedule schedule, PairingDutyInputs p, DutySpan span, DateOnly asOf)
+    private readonly DutySchedule.Candidate[] _calendar = schedule.Candidates(span);
+
+    public static PairingCompliance Evaluate(DutySchedule schedule, PairingDutyInputs p, DutySpan span, DateOnly asOf) =>
+        new ComplianceEvaluator(schedule, span, asOf).Evaluate(p);
+
+    public PairingCompliance Evaluate(PairingDutyInputs p)
     {
-        var duties = schedule.Due(p.Period, span, p.Events);
+        var months = p.Months;
         int calls = 0, visits = 0, others = 0;
-        foreach (var m in p.Months)
-            if (span.Contains(m.Month))
-            {
-                calls += m.Calls;
-                visits += m.Visits;
-                others += m.Others;
-            }
-        var must = new List<Duty>();
-        var statuses = new List<DutyStatus>(duties.Count);
-        foreach (var d in duties)
+        // The figures count the months starting in the span (a period is whole months).
+        for (var m = new DateOnly(span.From.Year, span.From.Month, 1); m <= span.To; m = m.AddMonths(1))
         {
-            if (d.Kind == DutyKind.MustVisit)
-            {
-                must.Add(d);
+            if (m < span.From)
                 continue;
-            }
-            var done = 0;
-            foreach (var m in p.Months)
-                if (m.Month >= d.From && m.Month <= d.To)
-                    done += d.Kind == DutyKind.MonthlyContact ? m.Calls + m.Visits + m.Others : m.Visits;
-            statuses.Add(done >= d.Required ? new DutyStatus(d, DutyState.Met, [], 0)
-                : asOf > d.To ? new DutyStatus(d, DutyState.Overdue, [], asOf.DayNumber - d.To.DayNumber)
-                : new DutyStatus(d, DutyState.Open, [], 0));
+            calls += months.Count(m, ContactKind.Call);
+            visits += months.Count(m, ContactKind.Visit);
+            others += months.Count(m, ContactKind.Other);
         }
-        if (must.Count > 0)
-            statuses.AddRange(schedule.Evaluate(must, p.OccasionVisits, asOf));
-        // [kind][state]: monthly, quarterly, must-visit × open, met, overdue.
-        var tally = new int[3, 3];
-        foreach (var st in statuses)
-            tally[st.Duty.Kind switch { DutyKind.MonthlyContact => 0, DutyKind.QuarterlyVisit => 1, _ => 2 }, (int)st.State]++;
-        int Due(int kind) => tally[kind, 0] + tally[kind, 1] + tally[kind, 2];
+        // [kind × 3 + state]: monthly, quarterly, must-visit × open, met, overdue.
+        Span<int> tally = stackalloc int[9];
+        List<DutyStatus>? overdue = null;
+        foreach (var c in _calendar)
+        {
+            if (!c.IsOwedBy(p.Period))
+                continue;
+            var d = c.Duty;
+            var done = d.Kind switch
+            {
+                DutyKind.MonthlyContact => months.Contacts(d.From) >= d.Required,
+                DutyKind.QuarterlyVisit => Visits(months, d) >= d.Required,
+                _ => IsVisited(d, p.OccasionVisits),
+            };
+            Count(d, done, tally, ref overdue);
+        }
+        foreach (var e in p.Events)
+        {
+            if (schedule.EventDuty(p.Period, span, e) is { } d)
+                Count(d, IsVisited(d, p.OccasionVisits), tally, ref overdue);
+        }
         const int open = (int)DutyState.Open, met = (int)DutyState.Met, late = (int)DutyState.Overdue;
         var counts = new ComplianceCounts
         {
             Pairings = 1, CallsDone = calls, VisitsDone = visits, OtherMeetingsDone = others,
-            MonthlyContactsDue = Due(0), MonthlyContactsMet = tally[0, met], MonthlyContactsOverdue = tally[0, late],
-            QuarterlyVisitsDue = Due(1), QuarterlyVisitsMet = tally[1, met], QuarterlyVisitsOverdue = tally[1, late],
-            MustVisitsDue = Due(2), MustVisitsOpen = tally[2, open], MustVisitsMet = tally[2, met], MustVisitsOverdue = tally[2, late],
+            MonthlyContactsDue = tally[0] + tally[1] + tally[2], MonthlyContactsMet = tally[met], MonthlyContactsOverdue = tally[late],
+            QuarterlyVisitsDue = tally[3] + tally[4] + tally[5], QuarterlyVisitsMet = tally[3 + met], QuarterlyVisitsOverdue = tally[3 + late],
+            MustVisitsDue = tally[6] + tally[7] + tally[8], MustVisitsOpen = tally[6 + open], MustVisitsMet = tally[6 + met], MustVisitsOverdue = tally[6 + late],
         };
-        var overdueList = statuses.Where(s => s.State == DutyState.Overdue).OrderByDescending(s => s.DaysLate)
-            .ThenBy(s => s.Duty.Key, StringComparer.Ordinal).ToList();
-        return new PairingCompliance(p, counts, overdueList);
+        if (overdue is null)
+            return new PairingCompliance(p, counts, []);
+        // Most late first, then by key (as DutySchedule's order of statuses would sort them).
+        overdue.Sort((a, b) => a.DaysLate != b.DaysLate ? b.DaysLate.CompareTo(a.DaysLate) : string.CompareOrdinal(a.Duty.Key, b.Duty.Key));
+        return new PairingCompliance(p, counts, overdue);
+    }
+
+    private static int Visits(ContactMonths months, Duty quarter)
+    {
+        var n = 0;
+        for (var m = quarter.From; m <= quarter.To; m = m.AddMonths(1))
+            n += months.Count(m, ContactKind.Visit);
+        return n;
+    }
+
+    /// <summary>A must-visit (one visit due) is met by a visit up to the "as of" day inside its window that names its occasion.</summary>
+    private bool IsVisited(Duty d, IReadOnlyList<DutyContact> visits)
+    {
+        foreach (var v in visits)
+        {
+            if (v.Kind != ContactKind.Visit || v.Date < d.From || v.Date > d.To || v.Date > asOf)
+                continue;
+            foreach (var o in v.Occasions)
+                if (o.Names(d.Occasion!))
+                    return true;
+        }
+        return false;
+    }
+
+    private void Count(Duty d, bool met, Span<int> tally, ref List<DutyStatus>? overdue)
+    {
+        var state = met ? DutyState.Met : asOf > d.To ? DutyState.Overdue : DutyState.Open;
+        tally[(d.Kind switch { DutyKind.MonthlyContact => 0, DutyKind.QuarterlyVisit => 3, _ => 6 }) + (int)state]++;
+        if (state == DutyState.Overdue)
+            (overdue ??= []).Add(new DutyStatus(d, DutyState.Overdue, [], asOf.DayNumber - d.To.DayNumber));
     }
 
     /// <summary>

@@ -132,19 +132,26 @@ public sealed class DutySchedule(DutyPolicy policy)
         var duties = new List<Duty>();
         foreach (var c in Candidates(span))
         {
-            if (c.Whole ? pairing.Covers(c.Duty.From, c.Duty.To) : pairing.IsActiveOn(c.Day) && pairing.IsActiveOn(c.Duty.To))
+            if (c.IsOwedBy(pairing))
                 duties.Add(c.Duty);
         }
         if (events.Count == 0)
             return duties;   // the candidates are in order already
         foreach (var e in events)
         {
-            var to = e.Date.AddDays(Policy.EventVisitDays(e.Kind));
-            if (span.Contains(to) && pairing.IsActiveOn(e.Date) && pairing.IsActiveOn(to))
-                duties.Add(new Duty($"E:{e.Id}", DutyKind.MustVisit, e.Date, to, 1, new Occasion(Occasion.KindOf(e.Kind), e.Id),
-                    $"{EventLabel(e.Kind)} {e.Date:yyyy-MM-dd}"));
+            if (EventDuty(pairing, span, e) is { } d)
+                duties.Add(d);
         }
         return duties.OrderBy(d => d.To).ThenBy(d => d.Kind).ThenBy(d => d.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The must-visit <paramref name="e"/> makes due, when it falls due in <paramref name="span"/> and the pairing is active on the event's day and its window's last.</summary>
+    internal Duty? EventDuty(PairingPeriod pairing, DutySpan span, HouseholdEvent e)
+    {
+        var to = e.Date.AddDays(Policy.EventVisitDays(e.Kind));
+        return span.Contains(to) && pairing.IsActiveOn(e.Date) && pairing.IsActiveOn(to)
+            ? new Duty($"E:{e.Id}", DutyKind.MustVisit, e.Date, to, 1, new Occasion(Occasion.KindOf(e.Kind), e.Id), $"{EventLabel(e.Kind)} {e.Date:yyyy-MM-dd}")
+            : null;
     }
 
     /// <summary>
@@ -152,12 +159,15 @@ public sealed class DutySchedule(DutyPolicy policy)
     /// owed when the pairing covers its whole window (<see cref="Whole"/>), a must-visit when the pairing is active on
     /// the occasion's <see cref="Day"/> and on the window's last day.
     /// </summary>
-    private readonly record struct Candidate(Duty Duty, DateOnly Day, bool Whole);
+    internal readonly record struct Candidate(Duty Duty, DateOnly Day, bool Whole)
+    {
+        public bool IsOwedBy(PairingPeriod pairing) => Whole ? pairing.Covers(Duty.From, Duty.To) : pairing.IsActiveOn(Day) && pairing.IsActiveOn(Duty.To);
+    }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DutySpan, Candidate[]> _candidates = new();
 
     /// <summary>The calendar's duties falling due in <paramref name="span"/>, in deadline order: the same for every pairing, so made once per span.</summary>
-    private Candidate[] Candidates(DutySpan asked) => _candidates.GetOrAdd(asked, span =>
+    internal Candidate[] Candidates(DutySpan asked) => _candidates.GetOrAdd(asked, span =>
     {
         var list = new List<Candidate>();
         // From the first month of span.From's quarter: a quarter ending inside the span (Q1 in a span of March) is due in it.

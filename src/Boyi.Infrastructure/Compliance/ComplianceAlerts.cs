@@ -102,7 +102,7 @@ public sealed class ComplianceAlerts(Database database, DutyPolicyStore policies
         {
             var month = new DateOnly(asOf.Year, asOf.Month, 1);
             var quiet = pairings.Where(p => p.Pairing.Period.Covers(month, monthEnd) && users.Contains(p.Pairing.CadreId)
-                    && !p.Pairing.Months.Any(m => m.Month == month && m.Calls + m.Visits + m.Others > 0))
+                    && p.Pairing.Months.Contacts(month) == 0)
                 .GroupBy(p => p.Pairing.CadreId).ToList();
             var key = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             var claimed = await ClaimAsync(conn, tx, ComplianceAlertKind.MonthEndReminder, county, asOf, now, quiet.Select(c => (c.Key, key)).ToList(), ct);

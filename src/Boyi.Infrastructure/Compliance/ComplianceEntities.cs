@@ -83,13 +83,14 @@ public sealed class ComplianceAlertConfiguration : IEntityTypeConfiguration<Comp
 
 /// <summary>
 /// Indexes the compliance queries need on contact records (configured here, beside the queries that use them): a
-/// county's or town's contacts of a span of days, read from the index alone (pairing and kind included).
+/// county's or town's contacts of a span of days, read from the index alone (pairing, kind and the record's id
+/// included: the id finds a visit's occasions by the primary key of <c>contact_occasions</c>).
 /// </summary>
 public sealed class ContactComplianceIndexes : IEntityTypeConfiguration<Contacts.ContactRecordRow>
 {
     public void Configure(EntityTypeBuilder<Contacts.ContactRecordRow> e)
     {
-        e.HasIndex(x => new { x.CountyId, x.OccurDate }).IncludeProperties(x => new { x.PairingId, x.Kind }).HasDatabaseName("ix_contact_records_county_occur_date");
-        e.HasIndex(x => new { x.TownId, x.OccurDate }).IncludeProperties(x => new { x.PairingId, x.Kind }).HasDatabaseName("ix_contact_records_town_occur_date");
+        e.HasIndex(x => new { x.CountyId, x.OccurDate }).IncludeProperties(x => new { x.PairingId, x.Kind, x.Id }).HasDatabaseName("ix_contact_records_county_occur_date");
+        e.HasIndex(x => new { x.TownId, x.OccurDate }).IncludeProperties(x => new { x.PairingId, x.Kind, x.Id }).HasDatabaseName("ix_contact_records_town_occur_date");
     }
 }

@@ -14,11 +14,11 @@ public sealed record ComplianceResult(DutyPolicy Policy, IReadOnlyList<PairingCo
 
 /// <summary>
 /// Compliance with the contact duties, computed as DOMAIN.md "Contact duties" says, fast enough for a whole county
-/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): the database does the counting in three reads that each scan an
-/// index once (the pairings of the scope; its contacts per pairing and month, grouped in SQL over
-/// <c>ix_contact_records_county_occur_date</c>; the home visits that name an occasion) plus the event sources, and
-/// <see cref="DutySchedule"/> then runs in memory per pairing over those compact inputs
-/// (<see cref="ComplianceEvaluator"/>). No query per pairing.
+/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): three reads that each scan an index once (the pairings of the
+/// scope; its contacts as narrow rows of an index-only scan of <c>ix_contact_records_county_occur_date</c>, counted
+/// per pairing, month and kind into <see cref="ContactTallies"/>; the occasions of its home visits by the primary key's
+/// id range) plus the event sources, then <see cref="ComplianceEvaluator"/> applies <see cref="DutySchedule"/>'s rules
+/// per pairing in memory over those compact inputs (docs/compliance.md "How it is fast"). No query per pairing.
 /// </summary>
 public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events)
 {
@@ -31,6 +31,30 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
 
     /// <summary>The same on an open connection (the alert job's, inside its transaction).</summary>
     public async Task<IReadOnlyList<PairingCompliance>> EvaluateAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
+        DateOnly asOf, CancellationToken ct) =>
+        Evaluate(policy, await ReadAsync(conn, policy, scope, span, asOf, ct), span, asOf);
+
+    /// <summary>Each pairing's figures and overdue duties from its inputs, in memory.</summary>
+    public static PairingCompliance[] Evaluate(DutyPolicy policy, IReadOnlyList<PairingDutyInputs> pairings, DutySpan span, DateOnly asOf)
+    {
+        var evaluator = new ComplianceEvaluator(new DutySchedule(policy), span, asOf);
+        var results = new PairingCompliance[pairings.Count];
+        // The evaluator and the schedule are safe to share (festival days and calendar duties are memoised
+        // concurrently); a county's pairings use every core, in ranges of pairings rather than one task each.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, results.Length, 2_048), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
+                results[i] = evaluator.Evaluate(pairings[i]);
+        });
+        return results;
+    }
+
+    /// <summary>
+    /// What the compliance of the scope's pairings active in <paramref name="span"/> is computed from, in pairing order:
+    /// their contacts from <see cref="ComplianceEvaluator.ContactsFrom"/> up to <paramref name="asOf"/> (or the span's
+    /// end) counted per month, the home visits among them naming an occasion, the events on their households.
+    /// </summary>
+    public async Task<IReadOnlyList<PairingDutyInputs>> ReadAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
         DateOnly asOf, CancellationToken ct)
     {
         var contactsFrom = ComplianceEvaluator.ContactsFrom(span);
@@ -38,58 +62,80 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         var pairings = await PairingsAsync(conn, scope, span, ct);
         if (pairings.Count == 0)
             return [];
-        var months = new Dictionary<long, List<MonthTally>>();
-        var visits = new Dictionary<long, List<DutyContact>>();
+        var rows = new Dictionary<long, int>(pairings.Count);
+        for (var i = 0; i < pairings.Count; i++)
+            rows[pairings[i].Id] = i;
+        var tallies = new ContactTallies(pairings.Count, contactsFrom, span.To);
+        var visits = new List<DutyContact>?[pairings.Count];
         if (contactsTo >= contactsFrom)
         {
+            // Every contact as narrow columns of an index-only scan, counted here: cheaper for PostgreSQL than grouping
+            // them by pairing and month (≈ 270,000 groups a county-year, more than work_mem holds, so it spills).
+            // The home visits by id (≈ 8 a pairing in a county-year), to find their occasions by; one struct each.
+            var homeVisits = new Dictionary<long, HomeVisit>(Math.Min(pairings.Count * 8, 1 << 20));
+            long firstVisit = long.MaxValue, lastVisit = long.MinValue;
             await using (var cmd = Command(conn,
-                "SELECT pairing_id, occur_date - (EXTRACT(DAY FROM occur_date)::int - 1), " +
-                "count(*) FILTER (WHERE kind = 1), count(*) FILTER (WHERE kind = 2), count(*) FILTER (WHERE kind = 3) " +
-                "FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
-                "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5) GROUP BY 1, 2",
+                "SELECT pairing_id, occur_date, kind, id FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
+                "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5)",
                 scope, contactsFrom, contactsTo))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await r.ReadAsync(ct))
                 {
-                    if (!months.TryGetValue(r.GetInt64(0), out var list))
-                        months[r.GetInt64(0)] = list = [];
-                    list.Add(new MonthTally(r.GetFieldValue<DateOnly>(1), (int)r.GetInt64(2), (int)r.GetInt64(3), (int)r.GetInt64(4)));
+                    if (!rows.TryGetValue(r.GetInt64(0), out var row))
+                        continue;
+                    var date = r.GetFieldValue<DateOnly>(1);
+                    var kind = (ContactKind)(r.GetInt16(2) - 1);
+                    tallies.Add(row, date, kind);
+                    if (kind != ContactKind.Visit)
+                        continue;
+                    var id = r.GetInt64(3);
+                    homeVisits[id] = new HomeVisit(row, date, null);
+                    firstVisit = Math.Min(firstVisit, id);
+                    lastVisit = Math.Max(lastVisit, id);
                 }
             }
-            await using (var cmd = Command(conn,
-                "SELECT r.pairing_id, r.id, r.occur_date, o.kind, o.reference FROM contact_records r JOIN contact_occasions o ON o.record_id = r.id " +
-                "WHERE r.county_id = $1 AND r.occur_date BETWEEN $2 AND $3 AND ($4::bigint IS NULL OR r.town_id = $4) " +
-                "AND ($5::bigint IS NULL OR r.cadre_id = $5) AND r.kind = 2 AND o.county_id = $1 ORDER BY r.id",
-                scope, contactsFrom, contactsTo))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            // The occasions of those visits by the primary key's range of their ids (a record's occasions are written
+            // with it), instead of joining the records of the span again: PostgreSQL would read their heap for the ids.
+            if (homeVisits.Count > 0)
             {
-                DutyContact? last = null;
-                while (await r.ReadAsync(ct))
+                await using (var cmd = new NpgsqlCommand(
+                    "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn))
                 {
-                    var occasion = ContactOccasions.ToDuty(r.GetInt16(3), r.IsDBNull(4) ? null : r.GetString(4), policy);
-                    var id = r.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (last?.Id == id)
+                    cmd.Parameters.Add(new() { Value = firstVisit });
+                    cmd.Parameters.Add(new() { Value = lastVisit });
+                    cmd.Parameters.Add(new() { Value = scope.CountyId });
+                    await using var r = await cmd.ExecuteReaderAsync(ct);
+                    var occasions = new Dictionary<(short, string?), Occasion>();
+                    while (await r.ReadAsync(ct))
                     {
-                        ((List<Occasion>)last.Occasions).Add(occasion);
-                        continue;
+                        ref var visit = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(homeVisits, r.GetInt64(0));
+                        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref visit))
+                            continue;
+                        var key = (r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2));
+                        // Occasions are immutable: a festival named by ten thousand visits is one object.
+                        if (!occasions.TryGetValue(key, out var occasion))
+                            occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
+                        visit = visit with { Occasions = visit.Occasions is null ? [occasion] : [.. visit.Occasions, occasion] };
                     }
-                    last = new DutyContact(id, ContactKind.Visit, r.GetFieldValue<DateOnly>(2), new List<Occasion> { occasion });
-                    if (!visits.TryGetValue(r.GetInt64(0), out var list))
-                        visits[r.GetInt64(0)] = list = [];
-                    list.Add(last);
+                }
+                foreach (var (id, visit) in homeVisits)
+                {
+                    if (visit.Occasions is not null)
+                        (visits[visit.Row] ??= []).Add(new DutyContact(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactKind.Visit,
+                            visit.Date, visit.Occasions));
                 }
             }
         }
         var byHousehold = await events.ReadAsync(conn, new HouseholdEventScope(scope.CountyId, scope.TownId, ComplianceEvaluator.EventsFrom(span), span.To), ct);
-        var schedule = new DutySchedule(policy);
-        // The schedule is safe to share (its festival days are memoised concurrently); a county's pairings use every core.
-        return pairings.AsParallel().AsOrdered().Select(p => ComplianceEvaluator.Evaluate(schedule, p with
+        var inputs = new PairingDutyInputs[pairings.Count];
+        for (var i = 0; i < inputs.Length; i++)
         {
-            Months = months.GetValueOrDefault(p.PairingId) ?? [],
-            OccasionVisits = visits.GetValueOrDefault(p.PairingId) ?? [],
-            Events = byHousehold[p.HouseholdId].ToList(),
-        }, span, asOf)).ToList();
+            var p = pairings[i];
+            inputs[i] = new PairingDutyInputs(p.Id, p.CadreId, p.HouseholdId, p.Period, new ContactMonths(tallies, i),
+                visits[i] ?? [], byHousehold.Contains(p.HouseholdId) ? byHousehold[p.HouseholdId].ToList() : []);
+        }
+        return inputs;
     }
 
     /// <summary>Names for a page of results: cadres' and towns' display names, households' heads.</summary>
@@ -115,7 +161,12 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             await Read("SELECT id, head_name FROM households WHERE id = ANY($1)", households));
     }
 
-    private static async Task<List<PairingDutyInputs>> PairingsAsync(NpgsqlConnection conn, ComplianceScope scope, DutySpan span, CancellationToken ct)
+    /// <summary>A home visit of the pairing in row <see cref="Row"/>, with the occasions it names once they are read.</summary>
+    private readonly record struct HomeVisit(int Row, DateOnly Date, Occasion[]? Occasions);
+
+    private readonly record struct PairingRow(long Id, long CadreId, long HouseholdId, PairingPeriod Period);
+
+    private static async Task<List<PairingRow>> PairingsAsync(NpgsqlConnection conn, ComplianceScope scope, DutySpan span, CancellationToken ct)
     {
         var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
         var (hlo, hhi) = scope.TownId is { } town ? Ids.HouseholdsOfTown(town) : Ids.HouseholdsOfCounty(scope.CountyId);
@@ -131,11 +182,11 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         cmd.Parameters.Add(new() { Value = (object?)scope.CadreId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         cmd.Parameters.Add(new() { Value = span.To });
         cmd.Parameters.Add(new() { Value = span.From });
-        var list = new List<PairingDutyInputs>();
+        var list = new List<PairingRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new PairingDutyInputs(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2),
-                new PairingPeriod(r.GetFieldValue<DateOnly>(3), r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4)), [], [], []));
+            list.Add(new PairingRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2),
+                new PairingPeriod(r.GetFieldValue<DateOnly>(3), r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4))));
         return list;
     }
 

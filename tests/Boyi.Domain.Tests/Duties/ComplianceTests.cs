@@ -10,10 +10,10 @@ public class ComplianceTests
     private static readonly DutySchedule Schedule = new(Policy);
 
     /// <summary>The month tallies of full contacts, as the database groups them.</summary>
-    private static List<MonthTally> Tally(IEnumerable<DutyContact> contacts, DateOnly asOf) => contacts.Where(c => c.Date <= asOf)
+    private static ContactMonths Tally(IEnumerable<DutyContact> contacts, DateOnly asOf) => ContactMonths.Of(contacts.Where(c => c.Date <= asOf)
         .GroupBy(c => new DateOnly(c.Date.Year, c.Date.Month, 1))
         .Select(g => new MonthTally(g.Key, g.Count(c => c.Kind == ContactKind.Call), g.Count(c => c.Kind == ContactKind.Visit), g.Count(c => c.Kind == ContactKind.Other)))
-        .ToList();
+        .ToList());
 
     [Fact]
     public void TheCompactInputs_GiveTheSameStatesAsEveryContact()
@@ -59,7 +59,7 @@ public class ComplianceTests
     public void AMonthsTallies_CountForItsQuarter_AndTheFiguresOnlyForTheSpan()
     {
         var inputs = new PairingDutyInputs(1, 2, 3, new PairingPeriod(D(2023, 1, 1)),
-            [new MonthTally(D(2024, 1, 1), 0, 40, 0), new MonthTally(D(2024, 3, 1), 2, 0, 1)], [], []);
+            ContactMonths.Of([new MonthTally(D(2024, 1, 1), 0, 40, 0), new MonthTally(D(2024, 3, 1), 2, 0, 1)]), [], []);
         var c = ComplianceEvaluator.Evaluate(Schedule, inputs, DutySpan.Month(2024, 3), D(2024, 4, 2)).Counts;
         // March's figures count March's contacts; the quarter's visit was made in January.
         Assert.Equal((2, 0, 1), (c.CallsDone, c.VisitsDone, c.OtherMeetingsDone));

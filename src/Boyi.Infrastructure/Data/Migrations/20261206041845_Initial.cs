@@ -1893,7 +1893,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_contact_records_county_occur_date",
                 table: "contact_records",
                 columns: new[] { "county_id", "occur_date" })
-                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind" });
+                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_contact_records_household_id_id",
@@ -1914,7 +1914,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_contact_records_town_occur_date",
                 table: "contact_records",
                 columns: new[] { "town_id", "occur_date" })
-                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind" });
+                .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_deliveries_project_id_id",

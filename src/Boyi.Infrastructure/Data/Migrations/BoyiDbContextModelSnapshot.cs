@@ -647,7 +647,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("CountyId", "OccurDate")
                         .HasDatabaseName("ix_contact_records_county_occur_date");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "OccurDate"), new[] { "PairingId", "Kind" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "OccurDate"), new[] { "PairingId", "Kind", "Id" });
 
                     b.HasIndex("HouseholdId", "Id")
                         .HasDatabaseName("ix_contact_records_household_id_id");
@@ -658,7 +658,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasIndex("TownId", "OccurDate")
                         .HasDatabaseName("ix_contact_records_town_occur_date");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TownId", "OccurDate"), new[] { "PairingId", "Kind" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TownId", "OccurDate"), new[] { "PairingId", "Kind", "Id" });
 
                     b.ToTable("contact_records", null, t =>
                         {
