@@ -170,6 +170,10 @@ public sealed class ComplianceTests(ComplianceFixture s) : IClassFixture<Complia
         var r = await Cadre.GetComplianceReportAsync(new GetComplianceReportRequest { Scope = s.County.Name, Period = Period });
         Assert.Equal(s.C1.Name, r.Scope);
         Assert.Equal((1, 1, 0), (r.Total.Pairings, r.Total.MonthlyContactsMet, r.Total.MonthlyContactsOverdue));
+        // The cadre's own figures (their visits' occasions read by id) are the county's row of that cadre (read by id range).
+        var byCadre = await Admin.GetComplianceReportAsync(new GetComplianceReportRequest { Scope = s.County.Name, Period = Period, GroupBy = ComplianceGrouping.Cadre });
+        Assert.Equal(byCadre.Groups.Single(g => g.Group == s.C1.Name).Figures, r.Total);
+        Assert.Equal(1, r.Total.MustVisitsMet);
         var overdue = await Cadre.ListOverdueDutiesAsync(new ListOverdueDutiesRequest { Scope = s.C1.Name, Period = Period });
         Assert.All(overdue.OverdueDuties, d => Assert.Equal(s.P1.Name, d.Pairing));
         var e = await Assert.ThrowsAsync<RpcException>(() => Cadre.GetComplianceReportAsync(new GetComplianceReportRequest { Scope = s.C2.Name, Period = Period }).ResponseAsync);

@@ -99,11 +99,20 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             // with it), instead of joining the records of the span again: PostgreSQL would read their heap for the ids.
             if (homeVisits.Count > 0)
             {
-                await using (var cmd = new NpgsqlCommand(
-                    "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn))
+                // A cadre's or a small town's few visits by their ids: their id range would span every record of the
+                // county written between them (a cadre's visits of a year are spread over the whole year's ids).
+                var byIds = (scope.TownId is not null || scope.CadreId is not null) && homeVisits.Count <= OccasionsByIdsUpTo;
+                await using (var cmd = new NpgsqlCommand(byIds
+                    ? "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id = ANY($1) AND county_id = $2"
+                    : "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn))
                 {
-                    cmd.Parameters.Add(new() { Value = firstVisit });
-                    cmd.Parameters.Add(new() { Value = lastVisit });
+                    if (byIds)
+                        cmd.Parameters.Add(new() { Value = homeVisits.Keys.ToArray() });
+                    else
+                    {
+                        cmd.Parameters.Add(new() { Value = firstVisit });
+                        cmd.Parameters.Add(new() { Value = lastVisit });
+                    }
                     cmd.Parameters.Add(new() { Value = scope.CountyId });
                     await using var r = await cmd.ExecuteReaderAsync(ct);
                     var occasions = new Dictionary<(short, string?), Occasion>();
@@ -160,6 +169,9 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             await Read("SELECT id, display_name FROM towns WHERE id = ANY($1)", towns),
             await Read("SELECT id, head_name FROM households WHERE id = ANY($1)", households));
     }
+
+    /// <summary>Up to this many home visits of a town or a cadre, their occasions are read by their ids rather than by the range of them.</summary>
+    private const int OccasionsByIdsUpTo = 5_000;
 
     /// <summary>A home visit of the pairing in row <see cref="Row"/>, with the occasions it names once they are read.</summary>
     private readonly record struct HomeVisit(int Row, DateOnly Date, Occasion[]? Occasions);
