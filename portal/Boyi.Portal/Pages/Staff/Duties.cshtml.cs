@@ -101,19 +101,7 @@ public sealed class DutiesModel(BoyiApi api, TimeProvider clock) : StaffPage(api
         _ => Lang.T("五必访", "Must-visit"),
     };
 
-    public static string CategoryOf(ProblemCategory c) => c switch
-    {
-        ProblemCategory.Housing => Lang.T("住房", "Housing"),
-        ProblemCategory.DrinkingWater => Lang.T("饮水", "Drinking water"),
-        ProblemCategory.Electricity => Lang.T("用电", "Electricity"),
-        ProblemCategory.Road => Lang.T("道路", "Road"),
-        ProblemCategory.Schooling => Lang.T("上学", "Schooling"),
-        ProblemCategory.Medical => Lang.T("就医", "Medical"),
-        ProblemCategory.Income => Lang.T("收入", "Income"),
-        ProblemCategory.Employment => Lang.T("就业", "Employment"),
-        ProblemCategory.Dispute => Lang.T("纠纷", "Dispute"),
-        _ => Lang.T("其他", "Other"),
-    };
+    public static string CategoryOf(ProblemCategory c) => Names.Of(c);
 
     public string AssigneeOf(ProblemAssignee? a) => a?.AssigneeCase switch
     {
