@@ -21,6 +21,9 @@
 #   SERVER_CS_EXTRA=  appended to the server's connection string, to try a setting (e.g. "No Reset On Close=true")
 #   PROVINCE=40       counties in the province database
 #   JOBS=2000         jobs per kind and round in the Hangfire benchmark
+#   BUILD=1           0: use the build already in the output folders (to rerun with another setting)
+#   PERF=0            1: perf record the server during gethousehold's CPU-split run of GetHousehold
+#                     (bench/out/gethousehold/perf.data; the server gets DOTNET_PerfMapEnabled=1 for the symbols)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -147,7 +150,7 @@ server_start() {
   (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
       Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT Boyi__Auth__KeyDirectory="$BENCH_HOME/keys" DOTNET_ENVIRONMENT=Production \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
-      Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' \
+      Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' DOTNET_PerfMapEnabled="${PERF:-0}" \
       dotnet "$(basename "$(SERVER_DLL)")" --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics="${HOSTING_LOG:-Warning}" \
       >"$logfile" 2>&1) &
   SERVER_PID=$!
@@ -458,7 +461,13 @@ bench_gethousehold() {
   printf 'run\tper_s\tserver_cores\tpostgres_cores\tclient_cores\tserver_us\tpostgres_us\tclient_us\tother_cores\n' >"$GH_DIR/cpu.tsv"
   cpu_split "empty RPC" h2load_rps "$GH_DIR/health-liveness.bin" $EMPTY
   cpu_split "pgbench (pipelined)" pgbench_tps "$GH_DIR/gethousehold-pipeline.sql"
+  local perf_pid=
+  if [ "${PERF:-0}" = 1 ]; then
+    (sleep 2; perf record -F 499 -g -p "$SERVER_PID" -o "$GH_DIR/perf.data" -- sleep $((DURATION - 4)) >/dev/null 2>&1) &
+    perf_pid=$!
+  fi
   cpu_split "GetHousehold" h2load_rps "$GH_DIR/gethousehold.bin" $GET
+  [ -z "$perf_pid" ] || wait "$perf_pid"
   server_stop
 
   col() { awk -F'\t' -v c="$1" 'NR > 1 { print $c }' "$GH_DIR/rounds.tsv" | median; }
@@ -602,7 +611,7 @@ main() {
   esac
   mkdir -p "$OUT"
   ensure_tools
-  build
+  [ "${BUILD:-1}" = 0 ] || build
   pg_start
   local started
   started=$(now_ns)
