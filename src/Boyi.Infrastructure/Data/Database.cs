@@ -8,14 +8,25 @@ namespace Boyi.Infrastructure.Data;
 /// The one way to reach PostgreSQL: a shared <see cref="NpgsqlDataSource"/> for raw SQL on hot
 /// paths, and EF contexts bound to a connection and transaction for the rest.
 /// </summary>
-public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector protector)
+public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector protector, NpgsqlDataSource? reads = null)
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    /// <summary>
+    /// For batches read outside any transaction (GetHousehold's): <see cref="DataSource"/>, or a
+    /// multiplexing data source (<see cref="CreateDataSource"/>) when the server was given one (Boyi:MultiplexedReads).
+    /// </summary>
+    public NpgsqlDataSource Reads { get; } = reads ?? dataSource;
 
     /// <summary>Encrypts and hashes ID-card numbers and phones on their way in, decrypts them on their way out.</summary>
     public PersonalDataProtector Protector { get; } = protector;
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <param name="multiplexing">
+    /// Npgsql's multiplexing: commands run on the data source (not on an opened connection) share a few connections,
+    /// several calls' statements written and read together. Only for commands that need no connection state or
+    /// transaction, and asynchronous only (Npgsql refuses synchronous execution when multiplexing). Npgsql 11 removes it.
+    /// </param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, bool multiplexing = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var csb = builder.ConnectionStringBuilder;
@@ -25,6 +36,7 @@ public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector 
         // Boyi sets no session state (no SET, temp tables or session advisory locks), so the reset Npgsql would
         // send on every return to the pool (7 statements, about half of PostgreSQL's CPU for a GetHousehold) is waste.
         csb.NoResetOnClose = true;
+        csb.Multiplexing = multiplexing;
         return builder.Build();
     }
 

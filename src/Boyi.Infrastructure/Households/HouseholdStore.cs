@@ -36,8 +36,12 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
 {
     public async Task<HouseholdRecord> GetAsync(long id, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-        return await GetAsync(conn, id, forUpdate: false, ct) ?? throw DomainException.NotFound("household", $"households/{id}");
+        // On the data source, not an opened connection: with multiplexed reads the batch shares a connection.
+        await using var batch = database.Reads.CreateBatch();
+        AddGetCommands(batch, id, forUpdate: false);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await HouseholdSql.ReadOneWithMembersAsync(reader, database.Protector, ct)
+            ?? throw DomainException.NotFound("household", $"households/{id}");
     }
 
     // Constants, not built per call: the auto-prepare cache looks each statement up by its text.
@@ -49,18 +53,18 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     /// <summary>One round trip: the household and its members in a batch.</summary>
     private async Task<HouseholdRecord?> GetAsync(NpgsqlConnection conn, long id, bool forUpdate, CancellationToken ct)
     {
-        // Typed parameters: no boxing, and Npgsql finds the type from the generic argument rather than the value.
-        await using var batch = new NpgsqlBatch(conn)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(forUpdate ? HouseholdByIdForUpdateSql : HouseholdByIdSql)
-                    { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } },
-                new NpgsqlBatchCommand(MembersByHouseholdSql) { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } },
-            },
-        };
+        await using var batch = new NpgsqlBatch(conn);
+        AddGetCommands(batch, id, forUpdate);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         return await HouseholdSql.ReadOneWithMembersAsync(reader, database.Protector, ct);
+    }
+
+    private static void AddGetCommands(NpgsqlBatch batch, long id, bool forUpdate)
+    {
+        // Typed parameters: no boxing, and Npgsql finds the type from the generic argument rather than the value.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(forUpdate ? HouseholdByIdForUpdateSql : HouseholdByIdSql)
+            { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(MembersByHouseholdSql) { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } });
     }
 
     public async Task<(List<HouseholdRecord> Page, int Total)> ListAsync(HouseholdQuery q, long? after, int take, CancellationToken ct)

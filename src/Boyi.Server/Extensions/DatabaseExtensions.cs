@@ -18,6 +18,8 @@ namespace Boyi.Server.Extensions;
 
 public static class DatabaseExtensions
 {
+    private const string ReadsKey = "reads";
+
     /// <summary>
     /// Uses ConnectionStrings:Boyi when configured; otherwise starts Boyi's own PostgreSQL in the data
     /// folder (git-ignored `.boyi/` in a checkout) and, unless Boyi:Demo is false, seeds the demo county.
@@ -53,7 +55,11 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Database.CreateDataSource(connectionString!));
         builder.Services.AddSingleton(new PersonalDataProtector(PersonalDataKeySource.Load(builder.Configuration, dataDir)));
-        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PersonalDataProtector>()));
+        // GetHousehold's read through Npgsql's multiplexing (docs/benchmarks.md §2); off: through the pool like the rest.
+        if (builder.Configuration.GetValue("Boyi:MultiplexedReads", true))
+            builder.Services.AddKeyedSingleton(ReadsKey, (_, _) => Database.CreateDataSource(connectionString!, multiplexing: true));
+        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PersonalDataProtector>(),
+            sp.GetKeyedService<NpgsqlDataSource>(ReadsKey)));
         builder.Services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
             ? new SchemaOwner(sp.GetRequiredService<NpgsqlDataSource>(), separate: false, sp.GetRequiredService<PersonalDataProtector>())
             : new SchemaOwner(Database.CreateDataSource(ownerConnectionString), separate: true, sp.GetRequiredService<PersonalDataProtector>()));
