@@ -32,11 +32,11 @@ public sealed class StatementStore(Database database, NotificationWriter notific
     public const string JobActor = "job:yearly-statements";
 
     // Notification kinds (docs/commendations.md, "Statements"), not error reasons.
-    public const string IssuedKind = "STATEMENT_ISSUED";
-    public const string ReissuedKind = "STATEMENT_REISSUED";
+    public static readonly string IssuedKind = "STATEMENT_ISSUED";
+    public static readonly string ReissuedKind = "STATEMENT_REISSUED";
 
     /// <summary>The enterprise's portal page of a statement (where it prints it).</summary>
-    public static string Link(string number) => $"/partner/statements/{number}";
+    public static string Link(string number) => $"/statements/{number}";
 
     private static string CounterKind(int year) => $"statement:{year}";
 
