@@ -134,9 +134,7 @@ public sealed class StatementStore(Database database, NotificationWriter notific
     public async Task<List<StatementView>> ListAsync(int county, long? enterprise, int? year, long? before, int take, CancellationToken ct)
     {
         await using var cmd = database.DataSource.CreateCommand(
-            $"SELECT {Columns}, n.number, o.number, x2.reason FROM statements s " +
-            "LEFT JOIN statement_supersessions x ON x.old_statement_id = s.id LEFT JOIN statements n ON n.id = x.new_statement_id " +
-            "LEFT JOIN statement_supersessions x2 ON x2.new_statement_id = s.id LEFT JOIN statements o ON o.id = x2.old_statement_id " +
+            WithSupersessions +
             "WHERE s.county_id = $1 AND ($2::bigint IS NULL OR s.enterprise_id = $2) AND ($3::int IS NULL OR s.year = $3) AND ($4::bigint IS NULL OR s.id < $4) " +
             "ORDER BY s.id DESC LIMIT $5");
         cmd.Parameters.Add(new() { Value = county });
@@ -163,6 +161,11 @@ public sealed class StatementStore(Database database, NotificationWriter notific
 
     public static DomainException NotFound(string number) => DomainException.NotFound("statement", $"statements/{number}");
 
+    /// <summary>Statements (as <c>s</c>) with the number that superseded each (column 11), and the number it replaced and why (12, 13).</summary>
+    private const string WithSupersessions = $"SELECT {Columns}, n.number, o.number, x2.reason FROM statements s " +
+        "LEFT JOIN statement_supersessions x ON x.old_statement_id = s.id LEFT JOIN statements n ON n.id = x.new_statement_id " +
+        "LEFT JOIN statement_supersessions x2 ON x2.new_statement_id = s.id LEFT JOIN statements o ON o.id = x2.old_statement_id ";
+
     private const string Columns = "s.id, s.number, s.county_id, s.enterprise_id, s.year, s.sequence, s.enterprise_display_name, s.credit_code, s.total_fen, s.issue_time, s.issued_by";
 
     private static StatementRow ReadRow(NpgsqlDataReader r) => new()
@@ -177,9 +180,7 @@ public sealed class StatementStore(Database database, NotificationWriter notific
     {
         StatementView view;
         await using (var cmd = new NpgsqlCommand(
-            $"SELECT {Columns}, n.number, o.number, x2.reason FROM statements s " +
-            "LEFT JOIN statement_supersessions x ON x.old_statement_id = s.id LEFT JOIN statements n ON n.id = x.new_statement_id " +
-            "LEFT JOIN statement_supersessions x2 ON x2.new_statement_id = s.id LEFT JOIN statements o ON o.id = x2.old_statement_id " +
+            WithSupersessions +
             "WHERE s.number = $1", conn, tx))
         {
             cmd.Parameters.Add(new() { Value = number });
