@@ -79,6 +79,8 @@ public static class Messages
         ["NOT_AN_APPROVED_ENTERPRISE"] = ("不是本县已通过审核的企业。", "is not an approved enterprise of this county."),
         ["DUPLICATE"] = ("同一项选了两次。", "appears twice."),
         ["AMOUNT_NOT_DUE"] = ("金额应与应付股息相同。", "must be the amount of the dividend due."),
+        ["STATEMENT_SUPERSEDED"] = ("该证明已被新编号取代，请对新证明重新出具。", "This statement was superseded; reissue the new one."),
+        ["YEAR_NOT_ENDED"] = ("年度结束后才能出具该年度的证明。", "Statements of a year are issued once it has ended."),
         ["BEFORE_DISBURSEMENT"] = ("不能早于放款日。", "must not be before the disbursement."),
     };
 

@@ -109,6 +109,7 @@ public sealed class MatrixFixture : CountyFixture
         await SeedBatchesAsync();
         await SeedContactsAsync();
         await SeedProblemsAndPlansAsync();
+        await SeedStatementsAsync();
 
         var portal = await PortalClient.RegisterAsync(this);
         var county = 450923;
@@ -156,6 +157,25 @@ public sealed class MatrixFixture : CountyFixture
     public Dictionary<string, HelpPlan> PlansOf { get; } = [];
     public const int PlanYear = 2030;
     private static int _planYear = PlanYear;
+
+    /// <summary>The year of the fixture's statements: E1's, E2's (county A) and EB's (county B), from a delivery on each project.</summary>
+    public const int StatementYear = 2025;
+
+    private async Task SeedStatementsAsync()
+    {
+        foreach (var project in new[] { Pr1, Pr2, PrB })
+            await new ProjectService.ProjectServiceClient(Channel).RecordDeliveryAsync(new RecordDeliveryRequest
+            {
+                Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = StatementYear, Month = 6, Day = 1 }, AmountFen = 10_000 },
+            });
+        foreach (var county in new[] { County.Name, B.Name })
+            await new StatementService.StatementServiceClient(Channel).IssueStatementsAsync(new IssueStatementsRequest { Parent = county, Year = StatementYear });
+    }
+
+    /// <summary>The enterprise's current statement of <see cref="StatementYear"/> (the matrix's reissues supersede them in turn).</summary>
+    public async Task<Statement> CurrentStatementAsync(Enterprise e) =>
+        (await new StatementService.StatementServiceClient(Channel).ListStatementsAsync(new ListStatementsRequest { Parent = e.Name, Year = StatementYear }))
+        .Statements.First(x => x.State == StatementState.Current);
 
     private async Task SeedProblemsAndPlansAsync()
     {
@@ -910,6 +930,29 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("GetPartnershipTotals", Kind.Object, (role, foreign, c) => Call(() =>
             Projects(c).GetPartnershipTotalsAsync(new GetPartnershipTotalsRequest { Scope = TotalsScope(role, foreign) }).ResponseAsync)),
 
+        // Statements: own is E1's; foreign E2's for the enterprise user, county B's for the others. Verifying is for clients only.
+        new("ListStatements", Kind.List, (role, foreign, c) => List(async () =>
+            (await Statements(c).ListStatementsAsync(new ListStatementsRequest { Parent = LoanParent(role, foreign) })).Statements.Count)),
+        new("GetStatement", Kind.Object, async (role, foreign, c) =>
+        {
+            var statement = await s.CurrentStatementAsync(foreign ? role == Roles.EnterpriseUser ? s.E2 : s.EB : s.E1);
+            return await Call(() => Statements(c).GetStatementAsync(new GetStatementRequest { Name = statement.Name }).ResponseAsync);
+        }),
+        new("IssueStatements", Kind.Object, (role, foreign, c) => Call(() => Statements(c).IssueStatementsAsync(new IssueStatementsRequest
+        {
+            Parent = Area(role, foreign).County, Year = MatrixFixture.StatementYear,
+        }).ResponseAsync)),
+        new("ReissueStatement", Kind.Object, async (role, foreign, c) =>
+        {
+            var statement = await s.CurrentStatementAsync(foreign ? role == Roles.EnterpriseUser ? s.E2 : s.EB : s.E1);
+            return await Call(() => Statements(c).ReissueStatementAsync(new ReissueStatementRequest { Name = statement.Name, Reason = "矩阵测试" }).ResponseAsync);
+        }),
+        new("VerifyStatement", Kind.Public, async (_, _, c) =>
+        {
+            var statement = await s.CurrentStatementAsync(s.E1);
+            return await Call(() => Statements(c).VerifyStatementAsync(new VerifyStatementRequest { Number = statement.Number, AmountFen = statement.TotalFen }).ResponseAsync);
+        }),
+
         // Loans: schemes and lenders are the county's (another county's are foreign to every role); loans are reached
         // by town, paired cadre or guarantor; the steps are county admins'.
         new("CreateLoanScheme", Kind.Object, (role, foreign, c) =>
@@ -1297,6 +1340,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private static LinkageService.LinkageServiceClient Linkages(GrpcChannel c) => new(c);
     private static JobService.JobServiceClient Jobs(GrpcChannel c) => new(c);
     private static ProjectService.ProjectServiceClient Projects(GrpcChannel c) => new(c);
+    private static StatementService.StatementServiceClient Statements(GrpcChannel c) => new(c);
 
     private Project ProjectOf(string role, bool foreign) =>
         !foreign ? s.Pr1 : role is Roles.TownOfficer or Roles.EnterpriseUser ? s.Pr2 : s.PrB;

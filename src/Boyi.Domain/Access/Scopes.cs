@@ -78,6 +78,17 @@ public static class Scopes
     /// <summary>Writing and changing help plans and moving their items' states.</summary>
     public const string PlansWrite = "plans.write";
 
+    // Yearly delivery statements (docs/commendations.md, "Statements").
+    /// <summary>Reading yearly delivery statements: an enterprise its own, county staff and auditors their county's.</summary>
+    public const string StatementsRead = "statements.read";
+    /// <summary>Issuing a year's statements and reissuing one (a new number that supersedes the old).</summary>
+    public const string StatementsWrite = "statements.write";
+    /// <summary>
+    /// VerifyStatement only (the tax bureau's systems): whether a number and an amount match, and whether that statement is
+    /// current. A client holding only this learns nothing else about an enterprise.
+    /// </summary>
+    public const string StatementsVerify = "statements.verify";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -87,6 +98,7 @@ public static class Scopes
         DutiesRead, DutiesWrite,
         ContactsRead, ContactsWrite,
         ProblemsRead, ProblemsWrite, PlansRead, PlansWrite,
+        StatementsRead, StatementsWrite, StatementsVerify,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

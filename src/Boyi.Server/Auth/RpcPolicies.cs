@@ -233,6 +233,15 @@ public static class RpcPolicies
         ["/boyi.v1.ContactService/RecordContactCardsIssued"] = new(Scopes.ContactsWrite, StaffAndCadres),
         ["/boyi.v1.ContactService/ListContactCardIssues"] = new(Scopes.ContactsRead, CountyWorkers),
 
+        // Yearly delivery statements: the enterprise reads its own, county administrators and auditors their county's;
+        // county administrators issue and reissue; VerifyStatement is for other systems' clients only (statements.verify),
+        // and answers nothing about the enterprise.
+        ["/boyi.v1.StatementService/ListStatements"] = new(Scopes.StatementsRead, [Roles.CountyAdmin, Roles.EnterpriseUser, Roles.Auditor]),
+        ["/boyi.v1.StatementService/GetStatement"] = new(Scopes.StatementsRead, [Roles.CountyAdmin, Roles.EnterpriseUser, Roles.Auditor]),
+        ["/boyi.v1.StatementService/IssueStatements"] = new(Scopes.StatementsWrite, Admin),
+        ["/boyi.v1.StatementService/ReissueStatement"] = new(Scopes.StatementsWrite, Admin),
+        ["/boyi.v1.StatementService/VerifyStatement"] = new(Scopes.StatementsVerify, []),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -30,8 +30,14 @@ public static class RecurringJobs
     /// </summary>
     public const string ComplianceAlerts = "compliance-alerts";
 
+    /// <summary>
+    /// Each enterprise's delivery statement of the year just ended, for every county, at 02:00 China time on 1 January
+    /// (after midnight's last deliveries of the old year; the loan watch of 00:30 and the accrual of 01:00 run before it).
+    /// </summary>
+    public const string YearlyStatements = "yearly-statements";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -50,5 +56,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
         jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
         jobs.AddOrUpdate<ComplianceAlertJob>(ComplianceAlerts, j => j.RunAsync(CancellationToken.None), "0 7 * * *", Options);
+        jobs.AddOrUpdate<YearlyStatementJob>(YearlyStatements, j => j.RunAsync(CancellationToken.None), "0 2 1 1 *", Options);
     }
 }

@@ -86,6 +86,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Plans.HelpPlanStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Statements.StatementStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.EmploymentSubsidyStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.InterestSubsidyStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.SubsidyLedgerStore>();

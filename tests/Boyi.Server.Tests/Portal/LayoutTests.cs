@@ -29,6 +29,10 @@ public sealed class LayoutFixture : PortalFixture
     public long TownId { get; private set; }
     /// <summary>An id for each kind of page that takes one (`/linkages/{id}`), by the route's first segment.</summary>
     public Dictionary<string, long> Ids { get; } = [];
+    /// <summary>Route values of pages keyed by a number that is not an id (`statements/{number}`), by collection.</summary>
+    public Dictionary<string, string> Numbers { get; } = [];
+    /// <summary>The year of the lead's delivery statement.</summary>
+    public const int StatementYear = 2025;
     public string SeveralTargets { get; private set; } = "";
     /// <summary>A village with a long name and a household needing help.</summary>
     public string Village { get; private set; } = "";
@@ -137,6 +141,16 @@ public sealed class LayoutFixture : PortalFixture
             Parent = project.Name, Delivery = new Delivery { Date = Yesterday(), AmountFen = 123_456_789, Note = LongWord },
         });
         Ids["projects"] = IdOf(project.Name);
+        // Last year's delivery statement of the lead (the statement pages).
+        await projects.RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = project.Name, Delivery = new Delivery { Date = new Google.Type.Date { Year = StatementYear, Month = 6, Day = 1 }, AmountFen = 98_765_432, Note = LongWord },
+        });
+        var statement = Assert.Single((await new StatementService.StatementServiceClient(Channel).IssueStatementsAsync(new IssueStatementsRequest
+        {
+            Parent = County.Name, Year = StatementYear,
+        })).Statements);
+        Numbers["statements"] = statement["statements/".Length..];
 
         // A loan the lead guarantees, from a lender with a long name (the loan pages).
         var loans = new LoanService.LoanServiceClient(Channel);
@@ -222,6 +236,8 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
     private string PathOf(string route) => "/" + Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
     {
         var kind = route[..route.IndexOf("/{", StringComparison.Ordinal)].Split('/')[^1];   // the collection the id is of
+        if (m.Groups[1].Value == "number" && s.Numbers.TryGetValue(kind, out var number))
+            return number;
         Assert.True(m.Groups[1].Value == "id" && s.Ids.ContainsKey(kind),
             $"the layout test has no value for {m.Value} in '{route}': add one to {nameof(LayoutFixture)}.{nameof(LayoutFixture.Ids)}");
         return s.Ids[kind].ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -241,6 +257,52 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
     {
         await page.GotoAsync(s.PortalAddress + await page.GetAttributeAsync("#lang-en", "href"));
         await page.WaitForSelectorAsync("#lang-zh", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+    }
+
+    [Fact]
+    public async Task AnEnterprise_OpensItsYearlyStatement_AndPrintsItOnOneA4Page_AndTheCountyReissuesIt()
+    {
+        var number = s.Numbers["statements"];
+        var page = await s.SignInAsync(s.LeadUser, Api.EnterprisePassword);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"{s.PortalAddress}/statements");
+        Assert.Equal("987,654.32", await page.InnerTextAsync($"#statement-{number} .total"));
+        await page.ClickAsync($"#statement-{number} a");
+        await page.WaitForURLAsync($"{s.PortalAddress}/statements/{number}");
+        Assert.Equal(number, await page.InnerTextAsync("#number"));
+        Assert.Equal(s.Lead.DisplayName, await page.InnerTextAsync("#enterprise"));
+        Assert.Equal("987,654.32", await page.InnerTextAsync("#total"));
+        Assert.Contains($"{LayoutFixture.LongWord}村道", await page.InnerTextAsync("#lines"));
+        Assert.Equal(0, await page.Locator("#reissue").CountAsync());   // the enterprise does not reissue
+        Assert.Equal(0, await OverflowAsync(page));
+
+        // Printed: the menu and the buttons stay off the paper, the statement fits one A4 page.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        Assert.False(await page.IsVisibleAsync("nav.navbar"));
+        Assert.False(await page.IsVisibleAsync("#print"));
+        Assert.True(await page.IsVisibleAsync("#statement"));
+        Directory.CreateDirectory(Artefacts);
+        var pdf = System.Text.Encoding.Latin1.GetString(await page.PdfAsync(new PagePdfOptions { Path = Path.Combine(Artefacts, "statement.pdf"), Format = "A4" }));
+        Assert.StartsWith("%PDF", pdf);
+        Assert.Matches(@"/Count 1\b", pdf);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+        await page.Context.CloseAsync();
+
+        // The county administrator reissues it from its page: without a reason the form says so, with one the new statement opens.
+        var admin = await s.SignInAsStaffAsync();
+        await admin.GotoAsync($"{s.PortalAddress}/staff/statements?Year={LayoutFixture.StatementYear}");
+        await admin.ClickAsync($"#statement-{number} a");
+        await admin.ClickAsync("#submit-reissue");
+        await admin.WaitForSelectorAsync("#problem");
+        Assert.NotEmpty(await admin.InnerTextAsync("#Reason-error"));
+        await admin.FillAsync("#Reason", "补录交付");
+        await admin.ClickAsync("#submit-reissue");
+        await admin.WaitForSelectorAsync("#supersedes");
+        Assert.Contains(number, await admin.InnerTextAsync("#supersedes"));
+        Assert.NotEqual(number, await admin.InnerTextAsync("#number"));
+        await admin.GotoAsync($"{s.PortalAddress}/statements/{number}");
+        Assert.True(await admin.IsVisibleAsync("#superseded"));
+        await admin.Context.CloseAsync();
     }
 
     [Fact]

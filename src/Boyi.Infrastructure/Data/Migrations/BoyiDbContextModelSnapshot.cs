@@ -3117,6 +3117,172 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementLineRow", b =>
+                {
+                    b.Property<long>("StatementId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("statement_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("ProjectTitle")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("project_title");
+
+                    b.Property<string>("VillageDisplayName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("village_display_name");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("StatementId", "Line")
+                        .HasName("pk_statement_lines");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_statement_lines_project_id");
+
+                    b.ToTable("statement_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_statement_lines_amount", "amount_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)")
+                        .HasColumnName("credit_code");
+
+                    b.Property<string>("EnterpriseDisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("enterprise_display_name");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<DateTime>("IssueTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issue_time");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("issued_by");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("number");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_statements");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_statements_number");
+
+                    b.HasIndex("EnterpriseId", "Year")
+                        .HasDatabaseName("ix_statements_enterprise_id_year");
+
+                    b.HasIndex("CountyId", "Year", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_statements_county_id_year_sequence");
+
+                    b.ToTable("statements", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_statements_total", "total_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementSupersessionRow", b =>
+                {
+                    b.Property<long>("OldStatementId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("old_statement_id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<long>("NewStatementId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("new_statement_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime>("SupersedeTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("supersede_time");
+
+                    b.HasKey("OldStatementId")
+                        .HasName("pk_statement_supersessions");
+
+                    b.HasIndex("NewStatementId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_statement_supersessions_new_statement_id");
+
+                    b.ToTable("statement_supersessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_statement_supersessions_distinct", "old_statement_id <> new_statement_id");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>
                 {
                     b.Property<int>("CountyId")
@@ -4422,6 +4588,50 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_problems_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementLineRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.ProjectRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_lines_projects_project_id");
+
+                    b.HasOne("Boyi.Infrastructure.Statements.StatementRow", null)
+                        .WithMany()
+                        .HasForeignKey("StatementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_lines_statements_statement_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.EnterpriseRow", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_statements_enterprises_enterprise_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementSupersessionRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Statements.StatementRow", null)
+                        .WithMany()
+                        .HasForeignKey("NewStatementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_supersessions_statements_new_statement_id");
+
+                    b.HasOne("Boyi.Infrastructure.Statements.StatementRow", null)
+                        .WithMany()
+                        .HasForeignKey("OldStatementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_supersessions_statements_old_statement_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Subsidies.EmploymentSubsidySchemeRow", b =>

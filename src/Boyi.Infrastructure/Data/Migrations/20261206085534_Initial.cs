@@ -1143,6 +1143,35 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "statements",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    enterprise_id = table.Column<long>(type: "bigint", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    enterprise_display_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    credit_code = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    total_fen = table.Column<long>(type: "bigint", nullable: false),
+                    issue_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    issued_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_statements", x => x.id);
+                    table.CheckConstraint("ck_statements_total", "total_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_statements_enterprises_enterprise_id",
+                        column: x => x.enterprise_id,
+                        principalTable: "enterprises",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "problem_revisions",
                 columns: table => new
                 {
@@ -1470,6 +1499,35 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "statement_supersessions",
+                columns: table => new
+                {
+                    old_statement_id = table.Column<long>(type: "bigint", nullable: false),
+                    new_statement_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    supersede_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_statement_supersessions", x => x.old_statement_id);
+                    table.CheckConstraint("ck_statement_supersessions_distinct", "old_statement_id <> new_statement_id");
+                    table.ForeignKey(
+                        name: "fk_statement_supersessions_statements_new_statement_id",
+                        column: x => x.new_statement_id,
+                        principalTable: "statements",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_statement_supersessions_statements_old_statement_id",
+                        column: x => x.old_statement_id,
+                        principalTable: "statements",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pairings",
                 columns: table => new
                 {
@@ -1557,6 +1615,36 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_deliveries_projects_project_id",
                         column: x => x.project_id,
                         principalTable: "projects",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "statement_lines",
+                columns: table => new
+                {
+                    statement_id = table.Column<long>(type: "bigint", nullable: false),
+                    line = table.Column<int>(type: "integer", nullable: false),
+                    project_id = table.Column<long>(type: "bigint", nullable: false),
+                    project_title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_display_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_statement_lines", x => new { x.statement_id, x.line });
+                    table.CheckConstraint("ck_statement_lines_amount", "amount_fen >= 0");
+                    table.ForeignKey(
+                        name: "fk_statement_lines_projects_project_id",
+                        column: x => x.project_id,
+                        principalTable: "projects",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_statement_lines_statements_statement_id",
+                        column: x => x.statement_id,
+                        principalTable: "statements",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -2316,6 +2404,34 @@ namespace Boyi.Infrastructure.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_statement_lines_project_id",
+                table: "statement_lines",
+                column: "project_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_statement_supersessions_new_statement_id",
+                table: "statement_supersessions",
+                column: "new_statement_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_statements_county_id_year_sequence",
+                table: "statements",
+                columns: new[] { "county_id", "year", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_statements_enterprise_id_year",
+                table: "statements",
+                columns: new[] { "enterprise_id", "year" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_statements_number",
+                table: "statements",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_subsidy_ledger_batch_id_id",
                 table: "subsidy_ledger",
                 columns: new[] { "batch_id", "id" },
@@ -2418,11 +2534,15 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
+
+            // Statements, their lines and supersessions are written once and never change (Statements.StatementSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Statements.StatementSchema.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Statements.StatementSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
@@ -2539,6 +2659,12 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "role_claims");
 
             migrationBuilder.DropTable(
+                name: "statement_lines");
+
+            migrationBuilder.DropTable(
+                name: "statement_supersessions");
+
+            migrationBuilder.DropTable(
                 name: "user_claims");
 
             migrationBuilder.DropTable(
@@ -2552,9 +2678,6 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "contact_records");
-
-            migrationBuilder.DropTable(
-                name: "projects");
 
             migrationBuilder.DropTable(
                 name: "subsidy_ledger");
@@ -2573,6 +2696,12 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "loans");
+
+            migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "statements");
 
             migrationBuilder.DropTable(
                 name: "roles");
