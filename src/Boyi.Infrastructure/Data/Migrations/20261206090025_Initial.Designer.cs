@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206064943_Initial")]
+    [Migration("20261206090025_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -246,6 +246,49 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_compliance_alerts_county_id_as_of");
 
                     b.ToTable("compliance_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.ContactTallyRow", b =>
+                {
+                    b.Property<long>("PairingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pairing_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.PrimitiveCollection<int[]>("Counts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("counts");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.PrimitiveCollection<short[]>("OccasionKinds")
+                        .IsRequired()
+                        .HasColumnType("smallint[]")
+                        .HasColumnName("occasion_kinds");
+
+                    b.PrimitiveCollection<string[]>("OccasionReferences")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("occasion_references");
+
+                    b.PrimitiveCollection<DateOnly[]>("VisitDates")
+                        .IsRequired()
+                        .HasColumnType("date[]")
+                        .HasColumnName("visit_dates");
+
+                    b.HasKey("PairingId", "Year")
+                        .HasName("pk_contact_tallies");
+
+                    b.ToTable("contact_tallies", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contact_tallies_shape", "cardinality(counts) = 36 AND cardinality(visit_dates) = cardinality(occasion_kinds) AND cardinality(visit_dates) = cardinality(occasion_references)");
+                        });
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>

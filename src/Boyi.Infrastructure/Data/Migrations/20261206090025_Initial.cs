@@ -46,6 +46,24 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contact_tallies",
+                columns: table => new
+                {
+                    pairing_id = table.Column<long>(type: "bigint", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    counts = table.Column<int[]>(type: "integer[]", nullable: false),
+                    visit_dates = table.Column<DateOnly[]>(type: "date[]", nullable: false),
+                    occasion_kinds = table.Column<short[]>(type: "smallint[]", nullable: false),
+                    occasion_references = table.Column<string[]>(type: "text[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_tallies", x => new { x.pairing_id, x.year });
+                    table.CheckConstraint("ck_contact_tallies_shape", "cardinality(counts) = 36 AND cardinality(visit_dates) = cardinality(occasion_kinds) AND cardinality(visit_dates) = cardinality(occasion_references)");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "counties",
                 columns: table => new
                 {
@@ -2418,11 +2436,15 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
+
+            // contact_tallies is kept by statement-level triggers on the records and their occasions (Compliance.ContactTalliesSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
@@ -2447,6 +2469,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "contact_record_revisions");
+
+            migrationBuilder.DropTable(
+                name: "contact_tallies");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
