@@ -83,8 +83,9 @@ public sealed class ComplianceAlertConfiguration : IEntityTypeConfiguration<Comp
 
 /// <summary>
 /// Indexes the compliance queries need on contact records (configured here, beside the queries that use them): a
-/// county's or town's contacts of a span of days, read from the index alone (pairing, kind and the record's id
-/// included: the id finds a visit's occasions by the primary key of <c>contact_occasions</c>).
+/// county's or town's contacts of a span of days, read from the index alone (pairing and kind included): the figures'
+/// visited pairings, and compliance's contacts after the "as of" day in its month. The record's id was included for
+/// compliance to find visits' occasions by; it reads <c>contact_tallies</c> now, and nothing reads the id from here.
 /// </summary>
 public sealed class ContactComplianceIndexes : IEntityTypeConfiguration<Contacts.ContactRecordRow>
 {

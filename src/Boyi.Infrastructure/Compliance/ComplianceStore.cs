@@ -14,11 +14,12 @@ public sealed record ComplianceResult(DutyPolicy Policy, IReadOnlyList<PairingCo
 
 /// <summary>
 /// Compliance with the contact duties, computed as DOMAIN.md "Contact duties" says, fast enough for a whole county
-/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): three reads that each scan an index once (the pairings of the
-/// scope; its contacts as narrow rows of an index-only scan of <c>ix_contact_records_county_occur_date</c>, counted
-/// per pairing, month and kind into <see cref="ContactTallies"/>; the occasions of its home visits by the primary key's
-/// id range) plus the event sources, then <see cref="ComplianceEvaluator"/> applies <see cref="DutySchedule"/>'s rules
-/// per pairing in memory over those compact inputs (docs/compliance.md "How it is fast"). No query per pairing.
+/// (≈ 26,000 pairings, ≈ 400,000 contacts a year): the pairings of the scope, their rows of <c>contact_tallies</c>
+/// (one per pairing and year, kept by the database in the transaction that writes the records: the month counts per
+/// kind and the occasions the home visits named, with their dates; <see cref="ContactTalliesSchema"/>) counted into
+/// <see cref="ContactTallies"/>, and the event sources; then <see cref="ComplianceEvaluator"/> applies
+/// <see cref="DutySchedule"/>'s rules per pairing in memory over those compact inputs (docs/compliance.md "How it is
+/// fast"). No query per pairing, and no contact record read but those after the "as of" day in its month.
 /// </summary>
 public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events)
 {
@@ -51,8 +52,9 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
 
     /// <summary>
     /// What the compliance of the scope's pairings active in <paramref name="span"/> is computed from, in pairing order:
-    /// their contacts from <see cref="ComplianceEvaluator.ContactsFrom"/> up to <paramref name="asOf"/> (or the span's
-    /// end) counted per month, the home visits among them naming an occasion, the events on their households.
+    /// their contacts of whole months from <see cref="ComplianceEvaluator.ContactsFrom"/>'s up to <paramref name="asOf"/>
+    /// (or the span's end) counted per month, the home visits naming an occasion in those years, the events on their
+    /// households. (The months before the span's quarter and the visits outside a duty's window count for no duty.)
     /// </summary>
     public async Task<IReadOnlyList<PairingDutyInputs>> ReadAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
         DateOnly asOf, CancellationToken ct)
@@ -69,70 +71,84 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         var visits = new List<DutyContact>?[pairings.Count];
         if (contactsTo >= contactsFrom)
         {
-            // Every contact as narrow columns of an index-only scan, counted here: cheaper for PostgreSQL than grouping
-            // them by pairing and month (≈ 270,000 groups a county-year, more than work_mem holds, so it spills).
-            // The home visits by id (≈ 8 a pairing in a county-year), to find their occasions by; one struct each.
-            var homeVisits = new Dictionary<long, HomeVisit>(Math.Min(pairings.Count * 8, 1 << 20));
-            long firstVisit = long.MaxValue, lastVisit = long.MinValue;
-            await using (var cmd = Command(conn,
-                "SELECT pairing_id, occur_date, kind, id FROM contact_records WHERE county_id = $1 AND occur_date BETWEEN $2 AND $3 " +
-                "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5)",
-                scope, contactsFrom, contactsTo))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            // One row per pairing and year from contact_tallies (kept by the records' triggers): its month counts, and
+            // the occasions its home visits named with their dates. The months after the "as of" day's are left out.
+            var lastMonth = new DateOnly(contactsTo.Year, contactsTo.Month, 1);
+            var byIds = scope.TownId is not null || scope.CadreId is not null;
+            await using (var cmd = new NpgsqlCommand(
+                "SELECT pairing_id, year, counts, visit_dates, occasion_kinds, occasion_references FROM contact_tallies WHERE " +
+                (byIds ? "pairing_id = ANY($1)" : "pairing_id >= $1 AND pairing_id < $2") + $" AND year BETWEEN ${(byIds ? 2 : 3)} AND ${(byIds ? 3 : 4)}", conn))
             {
+                if (byIds)
+                    cmd.Parameters.Add(new() { Value = pairings.Select(p => p.Id).ToArray() });
+                else
+                {
+                    var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
+                    cmd.Parameters.Add(new() { Value = lo });
+                    cmd.Parameters.Add(new() { Value = hi });
+                }
+                cmd.Parameters.Add(new() { Value = contactsFrom.Year });
+                cmd.Parameters.Add(new() { Value = contactsTo.Year });
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                var occasions = new Dictionary<(short, string?), Occasion>();
                 while (await r.ReadAsync(ct))
                 {
                     if (!rows.TryGetValue(r.GetInt64(0), out var row))
                         continue;
-                    var date = r.GetFieldValue<DateOnly>(1);
-                    var kind = (ContactKind)(r.GetInt16(2) - 1);
-                    tallies.Add(row, date, kind);
-                    if (kind != ContactKind.Visit)
+                    var year = r.GetInt32(1);
+                    var counts = r.GetFieldValue<int[]>(2);
+                    for (var m = 0; m < 12; m++)
+                    {
+                        var month = new DateOnly(year, m + 1, 1);
+                        if (month < tallies.FirstMonth || month > lastMonth)
+                            continue;
+                        for (var k = 0; k < 3; k++)
+                        {
+                            if (counts[m * 3 + k] != 0)
+                                tallies.Add(row, month, (ContactKind)k, counts[m * 3 + k]);
+                        }
+                    }
+                    var dates = r.GetFieldValue<DateOnly[]>(3);
+                    if (dates.Length == 0)
                         continue;
-                    var id = r.GetInt64(3);
-                    homeVisits[id] = new HomeVisit(row, date, null);
-                    firstVisit = Math.Min(firstVisit, id);
-                    lastVisit = Math.Max(lastVisit, id);
+                    var kinds = r.GetFieldValue<short[]>(4);
+                    var references = r.GetFieldValue<string?[]>(5);
+                    var list = visits[row] ??= [];
+                    // One contact per day of visits with every occasion named that day: a must-visit is met by any
+                    // visit inside its window naming its occasion, so which visit named it does not matter.
+                    for (var i = 0; i < dates.Length;)
+                    {
+                        var j = i;
+                        while (j < dates.Length && dates[j] == dates[i])
+                            j++;
+                        var named = new Occasion[j - i];
+                        for (var x = i; x < j; x++)
+                        {
+                            var key = (kinds[x], references[x]);
+                            // Occasions are immutable: a festival named by ten thousand visits is one object.
+                            if (!occasions.TryGetValue(key, out var occasion))
+                                occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
+                            named[x - i] = occasion;
+                        }
+                        list.Add(new DutyContact("", ContactKind.Visit, dates[i], named));
+                        i = j;
+                    }
                 }
             }
-            // The occasions of those visits by the primary key's range of their ids (a record's occasions are written
-            // with it), instead of joining the records of the span again: PostgreSQL would read their heap for the ids.
-            if (homeVisits.Count > 0)
+            // The "as of" day's month was counted whole: take off its contacts after that day (none when it is today,
+            // since no contact is dated in the future; the alert job of an earlier day has a few).
+            var monthEnd = lastMonth.AddMonths(1).AddDays(-1);
+            if (contactsTo < monthEnd && lastMonth >= tallies.FirstMonth)
             {
-                // A cadre's or a small town's few visits by their ids: their id range would span every record of the
-                // county written between them (a cadre's visits of a year are spread over the whole year's ids).
-                var byIds = (scope.TownId is not null || scope.CadreId is not null) && homeVisits.Count <= OccasionsByIdsUpTo;
-                await using (var cmd = new NpgsqlCommand(byIds
-                    ? "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id = ANY($1) AND county_id = $2"
-                    : "SELECT record_id, kind, reference FROM contact_occasions WHERE record_id BETWEEN $1 AND $2 AND county_id = $3", conn))
+                await using var cmd = Command(conn,
+                    "SELECT pairing_id, occur_date, kind FROM contact_records WHERE county_id = $1 AND occur_date > $2 AND occur_date <= $3 " +
+                    "AND ($4::bigint IS NULL OR town_id = $4) AND ($5::bigint IS NULL OR cadre_id = $5)",
+                    scope, contactsTo, monthEnd);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
                 {
-                    if (byIds)
-                        cmd.Parameters.Add(new() { Value = homeVisits.Keys.ToArray() });
-                    else
-                    {
-                        cmd.Parameters.Add(new() { Value = firstVisit });
-                        cmd.Parameters.Add(new() { Value = lastVisit });
-                    }
-                    cmd.Parameters.Add(new() { Value = scope.CountyId });
-                    await using var r = await cmd.ExecuteReaderAsync(ct);
-                    var occasions = new Dictionary<(short, string?), Occasion>();
-                    while (await r.ReadAsync(ct))
-                    {
-                        ref var visit = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(homeVisits, r.GetInt64(0));
-                        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref visit))
-                            continue;
-                        var key = (r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2));
-                        // Occasions are immutable: a festival named by ten thousand visits is one object.
-                        if (!occasions.TryGetValue(key, out var occasion))
-                            occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
-                        visit = visit with { Occasions = visit.Occasions is null ? [occasion] : [.. visit.Occasions, occasion] };
-                    }
-                }
-                foreach (var (id, visit) in homeVisits)
-                {
-                    if (visit.Occasions is not null)
-                        (visits[visit.Row] ??= []).Add(new DutyContact(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactKind.Visit,
-                            visit.Date, visit.Occasions));
+                    if (rows.TryGetValue(r.GetInt64(0), out var row))
+                        tallies.Add(row, r.GetFieldValue<DateOnly>(1), (ContactKind)(r.GetInt16(2) - 1), -1);
                 }
             }
         }
@@ -169,12 +185,6 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             await Read("SELECT id, display_name FROM towns WHERE id = ANY($1)", towns),
             await Read("SELECT id, head_name FROM households WHERE id = ANY($1)", households));
     }
-
-    /// <summary>Up to this many home visits of a town or a cadre, their occasions are read by their ids rather than by the range of them.</summary>
-    private const int OccasionsByIdsUpTo = 5_000;
-
-    /// <summary>A home visit of the pairing in row <see cref="Row"/>, with the occasions it names once they are read.</summary>
-    private readonly record struct HomeVisit(int Row, DateOnly Date, Occasion[]? Occasions);
 
     private readonly record struct PairingRow(long Id, long CadreId, long HouseholdId, PairingPeriod Period);
 

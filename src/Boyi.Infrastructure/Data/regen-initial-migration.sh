@@ -2,7 +2,8 @@
 # Until Boyi has a production database, the schema is one migration, "Initial", regenerated after each model
 # change: `src/Boyi.Infrastructure/Data/regen-initial-migration.sh` from the repository root. It re-adds the SQL
 # that the model cannot express (the households -> villages foreign key without an index) and the audit log
-# (Boyi.Infrastructure.Audit.AuditSchema: append-only tables, triggers and functions, owned by the migrating role).
+# (Boyi.Infrastructure.Audit.AuditSchema: append-only tables, triggers and functions, owned by the migrating role),
+# the subsidy ledger's guard and the triggers that keep contact_tallies (Compliance.ContactTalliesSchema).
 set -e
 cd "$(dirname "$0")/../../.."
 rm -rf src/Boyi.Infrastructure/Data/Migrations
@@ -30,11 +31,15 @@ s=s[:k]+'''
 
             // Statements, their lines and supersessions are written once and never change (Statements.StatementSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Statements.StatementSchema.CreateSql);
+
+            // contact_tallies is kept by statement-level triggers on the records and their occasions (Compliance.ContactTalliesSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.CreateSql);
 '''+s[k:]
 s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
         {''','''        protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(Boyi.Infrastructure.Statements.StatementSchema.DropSql);
+            migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
@@ -45,3 +50,4 @@ grep -c fk_households_villages_village_id $f
 grep -c AuditSchema $f
 grep -c SubsidyLedgerSchema $f
 grep -c StatementSchema $f
+grep -c ContactTalliesSchema $f

@@ -99,17 +99,26 @@ public class ComplianceEvaluatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => t.Add(2, new DateOnly(2025, 1, 1), ContactKind.Call));
     }
 
-    /// <summary>What the compliance store reads for the pairing: contacts from <see cref="ComplianceEvaluator.ContactsFrom"/> to the "as of" day.</summary>
+    /// <summary>
+    /// What the compliance store reads for the pairing from its rows of <c>contact_tallies</c> (one a year): the month
+    /// counts of whole months from <see cref="ComplianceEvaluator.ContactsFrom"/>'s up to the "as of" day (the rest of
+    /// its month taken off), and every home visit naming an occasion in the years from that day's to the "as of" day's
+    /// (or the span's end), with the days after either; nothing when the "as of" day is before the first.
+    /// </summary>
     private static PairingDutyInputs Inputs(PairingPeriod period, DutySpan span, DateOnly asOf, List<DutyContact> contacts, List<HouseholdEvent> events)
     {
         var from = ComplianceEvaluator.ContactsFrom(span);
         var to = asOf < span.To ? asOf : span.To;
-        var read = contacts.Where(x => x.Date >= from && x.Date <= to).ToList();
         var tallies = new ContactTallies(1, from, span.To);
-        foreach (var x in read)
-            tallies.Add(0, x.Date, x.Kind);
-        return new PairingDutyInputs(1, 2, 3, period, new ContactMonths(tallies, 0),
-            read.Where(x => x.Kind == ContactKind.Visit && x.Occasions.Count > 0).ToList(),
+        List<DutyContact> visits = [];
+        if (to >= from)
+        {
+            var firstMonth = new DateOnly(from.Year, from.Month, 1);
+            foreach (var x in contacts.Where(x => x.Date >= firstMonth && x.Date <= to))
+                tallies.Add(0, x.Date, x.Kind);
+            visits = contacts.Where(x => x.Kind == ContactKind.Visit && x.Occasions.Count > 0 && x.Date.Year >= from.Year && x.Date.Year <= to.Year).ToList();
+        }
+        return new PairingDutyInputs(1, 2, 3, period, new ContactMonths(tallies, 0), visits,
             events.Where(e => e.Date >= ComplianceEvaluator.EventsFrom(span) && e.Date <= span.To).ToList());
     }
 
