@@ -78,6 +78,15 @@ public static class Scopes
     /// <summary>Writing and changing help plans and moving their items' states.</summary>
     public const string PlansWrite = "plans.write";
 
+    /// <summary>Reading commendation schemes, rounds, standings and awards (each within reach: an enterprise its own).</summary>
+    public const string CommendationsRead = "commendations.read";
+    /// <summary>Changing commendation schemes; opening, computing and reviewing (excluding from) rounds.</summary>
+    public const string CommendationsWrite = "commendations.write";
+    /// <summary>Confirming and publishing rounds: a second person, never the one who computed or excluded.</summary>
+    public const string CommendationsApprove = "commendations.approve";
+    /// <summary>Machine clients only: CheckPreference (whether an enterprise holds a benefit on a date), nothing else.</summary>
+    public const string PreferencesCheck = "preferences.check";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -87,6 +96,7 @@ public static class Scopes
         DutiesRead, DutiesWrite,
         ContactsRead, ContactsWrite,
         ProblemsRead, ProblemsWrite, PlansRead, PlansWrite,
+        CommendationsRead, CommendationsWrite, CommendationsApprove, PreferencesCheck,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -27,10 +27,14 @@ s=s[:k]+'''
 
             // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
+
+            // Commendation rounds are plain SQL; a published round's rows never change (Commendations.CommendationSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.CreateSql);
 '''+s[k:]
 s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
         {''','''        protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
@@ -40,3 +44,4 @@ PY
 grep -c fk_households_villages_village_id $f
 grep -c AuditSchema $f
 grep -c SubsidyLedgerSchema $f
+grep -c CommendationSchema $f

@@ -30,8 +30,11 @@ public static class RecurringJobs
     /// </summary>
     public const string ComplianceAlerts = "compliance-alerts";
 
+    /// <summary>Notices to enterprises of commendation benefits lapsing within 30 days, daily at 08:00 China time (each benefit once).</summary>
+    public const string BenefitLapseNotices = "commendation-benefit-lapse-notices";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, BenefitLapseNotices];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -50,5 +53,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<EmploymentAccrualJob>(EmploymentAccrual, j => j.RunAsync(CancellationToken.None), "0 1 * * *", Options);
         jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
         jobs.AddOrUpdate<ComplianceAlertJob>(ComplianceAlerts, j => j.RunAsync(CancellationToken.None), "0 7 * * *", Options);
+        jobs.AddOrUpdate<BenefitLapseJob>(BenefitLapseNotices, j => j.RunAsync(CancellationToken.None), "0 8 * * *", Options);
     }
 }

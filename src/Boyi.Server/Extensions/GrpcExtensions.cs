@@ -82,6 +82,7 @@ public static class GrpcExtensions
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();
+        app.MapGrpcService<CommendationGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();

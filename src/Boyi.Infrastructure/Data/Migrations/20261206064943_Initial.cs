@@ -2418,11 +2418,15 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             // Subsidy ledger rows are never deleted and, once paid, never change (Subsidies.SubsidyLedgerSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.CreateSql);
+
+            // Commendation rounds are plain SQL; a published round's rows never change (Commendations.CommendationSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
