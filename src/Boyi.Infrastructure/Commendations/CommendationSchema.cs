@@ -120,13 +120,31 @@ public static class CommendationSchema
         CREATE INDEX ix_commendation_benefits_enterprise_kind ON commendation_benefits (enterprise_id, kind, valid_until);
         CREATE INDEX ix_commendation_benefits_valid_until ON commendation_benefits (valid_until);
 
+        -- The round itself once published, and the rows of a published round: inserted, updated or deleted, each is
+        -- refused (awards and benefits are written in the transaction that publishes, before the round's state becomes
+        -- published).
         CREATE FUNCTION commendation_round_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            rid bigint;
         BEGIN
             IF TG_OP = 'TRUNCATE' THEN
                 RAISE EXCEPTION '% cannot be truncated', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
             END IF;
-            IF OLD.state = 4 THEN
-                RAISE EXCEPTION 'commendation round % is published and never changes', OLD.id
+            IF TG_TABLE_NAME = 'commendation_rounds' THEN
+                rid := OLD.id;
+            ELSIF TG_OP = 'INSERT' THEN
+                rid := NEW.round_id;
+            ELSE
+                rid := OLD.round_id;
+            END IF;
+            -- A row moved to another round: that round must not be published either.
+            IF TG_OP = 'UPDATE' AND TG_TABLE_NAME <> 'commendation_rounds' THEN
+                IF NEW.round_id <> OLD.round_id AND EXISTS (SELECT 1 FROM commendation_rounds r WHERE r.id = NEW.round_id AND r.state = 4) THEN
+                    rid := NEW.round_id;
+                END IF;
+            END IF;
+            IF EXISTS (SELECT 1 FROM commendation_rounds r WHERE r.id = rid AND r.state = 4) THEN
+                RAISE EXCEPTION '% of commendation round % cannot change: the round is published', TG_TABLE_NAME, rid
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;
             IF TG_OP = 'DELETE' THEN
@@ -138,46 +156,23 @@ public static class CommendationSchema
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_round_no_truncate BEFORE TRUNCATE ON commendation_rounds
             FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_guard();
-
-        -- The rows of a published round: inserted, updated or deleted, each is refused (awards and benefits are
-        -- written in the transaction that publishes, before the round's state becomes published).
-        CREATE FUNCTION commendation_round_rows_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            rid bigint;
-        BEGIN
-            IF TG_OP = 'TRUNCATE' THEN
-                RAISE EXCEPTION '% cannot be truncated', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'INSERT' THEN rid := NEW.round_id; ELSE rid := OLD.round_id; END IF;
-            IF EXISTS (SELECT 1 FROM commendation_rounds r WHERE r.id = rid AND r.state = 4)
-               OR (TG_OP = 'UPDATE' AND NEW.round_id <> OLD.round_id
-                   AND EXISTS (SELECT 1 FROM commendation_rounds r WHERE r.id = NEW.round_id AND r.state = 4)) THEN
-                RAISE EXCEPTION '% of commendation round % cannot change: the round is published', TG_TABLE_NAME, rid
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'DELETE' THEN
-                RETURN OLD;
-            END IF;
-            RETURN NEW;
-        END $$;
         CREATE TRIGGER commendation_participants_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_participants
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_sources_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_sources
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_exclusions_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_exclusions
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_standings_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_standings
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_awards_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_awards
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_benefits_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_benefits
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_rows_guard();
+            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         """;
 
     public const string DropSql = """
         DROP TABLE commendation_benefits, commendation_awards, commendation_standings, commendation_exclusions,
             commendation_sources, commendation_participants, commendation_rounds, commendation_scheme_revisions;
-        DROP FUNCTION commendation_round_rows_guard();
         DROP FUNCTION commendation_round_guard();
         """;
 }
