@@ -130,6 +130,65 @@ public sealed class MatrixFixture : CountyFixture
         Channels[Client] = Channel;
         await SeedOperationsAndNotificationsAsync(people.Keys);
         await SeedSubsidyRowsAsync();
+        await SeedCommendationsAsync();
+    }
+
+    /// <summary>
+    /// Commendations: a scheme for this year in each county (every enterprise eligible, cap 10), a computed round in
+    /// each (RA, RB) and a published one in each (its awards: every enterprise of the county); the matrix's own
+    /// scheme updates are of last year's scheme, never frozen.
+    /// </summary>
+    public Dictionary<string, CommendationRound> Rounds { get; } = [];
+    public static int CommendationYear => Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year;
+
+    public static CommendationScheme CommendationSchemeOf(string county, int year) => new()
+    {
+        Name = $"{county}/commendationSchemes/{year}",
+        Categories =
+        {
+            new CommendationCategory
+            {
+                Code = "MODEL", NameZh = "模范企业", NameEn = "Model enterprise", Cap = 10,
+                Metrics = { new CommendationMetricWeight { Metric = CommendationMetric.FundsDelivered, MilliPointsPerUnit = 1_000 } },
+                Benefits = { new CommendationBenefit { Kind = "PROCUREMENT_PRIORITY", NameZh = "采购优先", NameEn = "Procurement priority", ValidityDays = 365 } },
+            },
+        },
+    };
+
+    private async Task SeedCommendationsAsync()
+    {
+        var client = new CommendationService.CommendationServiceClient(Channel);
+        foreach (var county in new[] { County.Name, B.Name })
+        {
+            foreach (var year in new[] { CommendationYear, CommendationYear - 1 })
+                await client.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = CommendationSchemeOf(county, year), Reason = "矩阵测试" });
+            Rounds[county] = await RoundInAsync(county == B.Name, Boyi.Domain.Commendations.RoundState.Computed);
+            await RoundInAsync(county == B.Name, Boyi.Domain.Commendations.RoundState.Published);
+        }
+    }
+
+    /// <summary>A fresh round of this year in county A or B, cut off today, taken to <paramref name="state"/> by others than the callers.</summary>
+    public async Task<CommendationRound> RoundInAsync(bool countyB, Boyi.Domain.Commendations.RoundState state)
+    {
+        var store = Services.GetRequiredService<Boyi.Infrastructure.Commendations.CommendationStore>();
+        var database = Services.GetRequiredService<Boyi.Infrastructure.Data.Database>();
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        var county = countyB ? 450924 : 450923;
+        var round = await store.OpenRoundAsync(conn, county, CommendationYear, Boyi.Domain.ChinaTime.Today(TimeProvider.System), "system:matrix", CancellationToken.None);
+        if (state >= Boyi.Domain.Commendations.RoundState.Computed)
+            await store.ComputeAsync(round.Id, "system:matrix", (_, _, _, _) => Task.CompletedTask, CancellationToken.None);
+        if (state >= Boyi.Domain.Commendations.RoundState.Confirmed)
+            await store.ConfirmAsync(conn, county, round.Id, null, "system:matrix-second", CancellationToken.None);
+        if (state >= Boyi.Domain.Commendations.RoundState.Published)
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            await store.PublishAsync(conn, tx, county, round.Id, null, "system:matrix-second", CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        return (await new CommendationService.CommendationServiceClient(Channel).GetCommendationRoundAsync(new GetCommendationRoundRequest
+        {
+            Name = Boyi.Server.Grpc.CommendationNames.Round(county, round.Id),
+        })).Round;
     }
 
     /// <summary>Contact records (each with a photo), by the all-scopes client, of P1's household (town 1), P2's (town 2) and PB's (county B).</summary>
@@ -547,6 +606,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private static CadreService.CadreServiceClient Cadres(GrpcChannel c) => new(c);
     private static PairingService.PairingServiceClient Pairings(GrpcChannel c) => new(c);
     private static DutyPolicyService.DutyPolicyServiceClient Duties(GrpcChannel c) => new(c);
+    private static CommendationService.CommendationServiceClient Commendations(GrpcChannel c) => new(c);
+    private string CommendationCounty(bool foreign) => foreign ? s.B.Name : s.County.Name;
 
     private string DutyPolicyName(bool foreign) => $"{(foreign ? s.B : s.County).Name}/dutyPolicy";
 
@@ -724,6 +785,71 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             current.Etag = "";
             return await Call(() => Pairings(c).UpdatePairingPolicyAsync(new UpdatePairingPolicyRequest { Policy = current }).ResponseAsync);
         }),
+        // Commendations: county-wide objects (foreign: county B's); an enterprise user's own standing is E1's, its foreign E2's.
+        new("GetCommendationScheme", Kind.Object, (role, foreign, c) => Call(() => Commendations(c).GetCommendationSchemeAsync(new GetCommendationSchemeRequest
+        {
+            Name = $"{CommendationCounty(foreign)}/commendationSchemes/{MatrixFixture.CommendationYear}",
+        }).ResponseAsync)),
+        new("UpdateCommendationScheme", Kind.Object, (_, foreign, c) => Call(() => Commendations(c).UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest
+        {
+            Scheme = MatrixFixture.CommendationSchemeOf(CommendationCounty(foreign), MatrixFixture.CommendationYear - 1), Reason = "矩阵测试",
+        }).ResponseAsync)),
+        new("ListCommendationSchemeRevisions", Kind.List, (_, foreign, c) => List(async () =>
+            (await Commendations(c).ListCommendationSchemeRevisionsAsync(new ListCommendationSchemeRevisionsRequest
+            {
+                Parent = $"{CommendationCounty(foreign)}/commendationSchemes/{MatrixFixture.CommendationYear}",
+            })).Revisions.Count)),
+        new("OpenCommendationRound", Kind.Object, (_, foreign, c) => Call(() => Commendations(c).OpenCommendationRoundAsync(new OpenCommendationRoundRequest
+        {
+            Scheme = $"{CommendationCounty(foreign)}/commendationSchemes/{MatrixFixture.CommendationYear}", CutOff = Today(),
+        }).ResponseAsync)),
+        new("ComputeCommendationRound", Kind.Object, (_, foreign, c) => Call(() => Commendations(c).ComputeCommendationRoundAsync(new ComputeCommendationRoundRequest
+        {
+            Name = s.Rounds[CommendationCounty(foreign)].Name,
+        }).ResponseAsync)),
+        new("GetCommendationRound", Kind.Object, (_, foreign, c) => Call(() => Commendations(c).GetCommendationRoundAsync(new GetCommendationRoundRequest
+        {
+            Name = s.Rounds[CommendationCounty(foreign)].Name,
+        }).ResponseAsync)),
+        new("ListCommendationRounds", Kind.List, (_, foreign, c) => List(async () =>
+            (await Commendations(c).ListCommendationRoundsAsync(new ListCommendationRoundsRequest { Parent = CommendationCounty(foreign) })).Rounds.Count)),
+        new("ListCommendationStandings", Kind.List, (_, foreign, c) => List(async () =>
+            (await Commendations(c).ListCommendationStandingsAsync(new ListCommendationStandingsRequest
+            {
+                Parent = s.Rounds[CommendationCounty(foreign)].Name, Category = "MODEL",
+            })).Standings.Count)),
+        new("ExplainCommendationStanding", Kind.Object, (role, foreign, c) => Call(() => Commendations(c).ExplainCommendationStandingAsync(new ExplainCommendationStandingRequest
+        {
+            Name = $"{s.Rounds[CommendationCounty(foreign && role != Roles.EnterpriseUser)].Name}/standings/" +
+                   (!foreign ? s.E1 : role == Roles.EnterpriseUser ? s.E2 : s.EB).Name["enterprises/".Length..],
+        }).ResponseAsync)),
+        new("ExcludeFromCommendationRound", Kind.Object, async (_, foreign, c) =>
+        {
+            var round = await s.RoundInAsync(foreign, Boyi.Domain.Commendations.RoundState.Computed);
+            return await Call(() => Commendations(c).ExcludeFromCommendationRoundAsync(new ExcludeFromCommendationRoundRequest
+            {
+                Round = round.Name, Enterprise = (foreign ? s.EB : s.E1).Name, Reason = "矩阵测试", Etag = round.Etag,
+            }).ResponseAsync);
+        }),
+        new("ConfirmCommendationRound", Kind.Object, async (_, foreign, c) =>
+        {
+            var round = await s.RoundInAsync(foreign, Boyi.Domain.Commendations.RoundState.Computed);
+            return await Call(() => Commendations(c).ConfirmCommendationRoundAsync(new ConfirmCommendationRoundRequest { Name = round.Name, Etag = round.Etag }).ResponseAsync);
+        }),
+        new("PublishCommendationRound", Kind.Object, async (_, foreign, c) =>
+        {
+            var round = await s.RoundInAsync(foreign, Boyi.Domain.Commendations.RoundState.Confirmed);
+            return await Call(() => Commendations(c).PublishCommendationRoundAsync(new PublishCommendationRoundRequest { Name = round.Name, Etag = round.Etag }).ResponseAsync);
+        }),
+        new("ListCommendationAwards", Kind.List, (role, foreign, c) => List(async () =>
+            (await Commendations(c).ListCommendationAwardsAsync(new ListCommendationAwardsRequest
+            {
+                Parent = role == Roles.EnterpriseUser ? (foreign ? s.E2 : s.E1).Name : CommendationCounty(foreign),
+            })).Awards.Count)),
+        new("CheckPreference", Kind.Object, (_, foreign, c) => Call(() => Commendations(c).CheckPreferenceAsync(new CheckPreferenceRequest
+        {
+            CreditCode = (foreign ? s.EB : s.E1).CreditCode, BenefitKind = "PROCUREMENT_PRIORITY", Date = Today(),
+        }).ResponseAsync)),
         // Duty policy: a county-wide object, its own to every person of county A (town officers and cadres too), county B's foreign.
         new("GetDutyPolicy", Kind.Object, (_, foreign, c) => Call(() =>
             Duties(c).GetDutyPolicyAsync(new GetDutyPolicyRequest { Name = DutyPolicyName(foreign) }).ResponseAsync)),

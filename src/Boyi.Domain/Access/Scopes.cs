@@ -89,6 +89,15 @@ public static class Scopes
     /// </summary>
     public const string StatementsVerify = "statements.verify";
 
+    /// <summary>Reading commendation schemes, rounds, standings and awards (each within reach: an enterprise its own).</summary>
+    public const string CommendationsRead = "commendations.read";
+    /// <summary>Changing commendation schemes; opening, computing and reviewing (excluding from) rounds.</summary>
+    public const string CommendationsWrite = "commendations.write";
+    /// <summary>Confirming and publishing rounds: a second person, never the one who computed or excluded.</summary>
+    public const string CommendationsApprove = "commendations.approve";
+    /// <summary>Machine clients only: CheckPreference (whether an enterprise holds a benefit on a date), nothing else.</summary>
+    public const string PreferencesCheck = "preferences.check";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -99,6 +108,7 @@ public static class Scopes
         ContactsRead, ContactsWrite,
         ProblemsRead, ProblemsWrite, PlansRead, PlansWrite,
         StatementsRead, StatementsWrite, StatementsVerify,
+        CommendationsRead, CommendationsWrite, CommendationsApprove, PreferencesCheck,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

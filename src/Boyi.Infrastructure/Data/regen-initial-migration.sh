@@ -34,12 +34,16 @@ s=s[:k]+'''
 
             // contact_tallies is kept by statement-level triggers on the records and their occasions (Compliance.ContactTalliesSchema).
             migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.CreateSql);
+
+            // Commendation rounds are plain SQL; a published round's rows never change (Commendations.CommendationSchema).
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.CreateSql);
 '''+s[k:]
 s=s.replace('''        protected override void Down(MigrationBuilder migrationBuilder)
         {''','''        protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(Boyi.Infrastructure.Statements.StatementSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Compliance.ContactTalliesSchema.DropSql);
+            migrationBuilder.Sql(Boyi.Infrastructure.Commendations.CommendationSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Subsidies.SubsidyLedgerSchema.DropSql);
             migrationBuilder.Sql(Boyi.Infrastructure.Audit.AuditSchema.DropSql);
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
@@ -51,3 +55,4 @@ grep -c AuditSchema $f
 grep -c SubsidyLedgerSchema $f
 grep -c StatementSchema $f
 grep -c ContactTalliesSchema $f
+grep -c CommendationSchema $f

@@ -241,6 +241,24 @@ public static class RpcPolicies
         ["/boyi.v1.StatementService/IssueStatements"] = new(Scopes.StatementsWrite, Admin),
         ["/boyi.v1.StatementService/ReissueStatement"] = new(Scopes.StatementsWrite, Admin),
         ["/boyi.v1.StatementService/VerifyStatement"] = new(Scopes.StatementsVerify, []),
+        // Commendations: the county's people read its scheme; county admins change it and run rounds, a second one confirms
+        // and publishes (never the one who computed or excluded: checked in the store); staff, auditors and the county's
+        // enterprises read rounds (an enterprise its own standing and explanation, and a published round's ranking);
+        // CheckPreference is for machine clients with preferences.check only (no person's role).
+        ["/boyi.v1.CommendationService/GetCommendationScheme"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/UpdateCommendationScheme"] = new(Scopes.CommendationsWrite, Admin),
+        ["/boyi.v1.CommendationService/ListCommendationSchemeRevisions"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/OpenCommendationRound"] = new(Scopes.CommendationsWrite, Admin),
+        ["/boyi.v1.CommendationService/ComputeCommendationRound"] = new(Scopes.CommendationsWrite, Admin),
+        ["/boyi.v1.CommendationService/GetCommendationRound"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/ListCommendationRounds"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/ListCommendationStandings"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/ExplainCommendationStanding"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/ExcludeFromCommendationRound"] = new(Scopes.CommendationsWrite, Admin),
+        ["/boyi.v1.CommendationService/ConfirmCommendationRound"] = new(Scopes.CommendationsApprove, Admin),
+        ["/boyi.v1.CommendationService/PublishCommendationRound"] = new(Scopes.CommendationsApprove, Admin),
+        ["/boyi.v1.CommendationService/ListCommendationAwards"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/CheckPreference"] = new(Scopes.PreferencesCheck, []),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -36,8 +36,11 @@ public static class RecurringJobs
     /// </summary>
     public const string YearlyStatements = "yearly-statements";
 
+    /// <summary>Notices to enterprises of commendation benefits lapsing within 30 days, daily at 08:00 China time (each benefit once).</summary>
+    public const string BenefitLapseNotices = "commendation-benefit-lapse-notices";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -57,5 +60,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<LoanWatchJob>(LoanOverdueWatch, j => j.RunAsync(CancellationToken.None), "30 0 * * *", Options);
         jobs.AddOrUpdate<ComplianceAlertJob>(ComplianceAlerts, j => j.RunAsync(CancellationToken.None), "0 7 * * *", Options);
         jobs.AddOrUpdate<YearlyStatementJob>(YearlyStatements, j => j.RunAsync(CancellationToken.None), "0 2 1 1 *", Options);
+        jobs.AddOrUpdate<BenefitLapseJob>(BenefitLapseNotices, j => j.RunAsync(CancellationToken.None), "0 8 * * *", Options);
     }
 }

@@ -93,6 +93,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.SubsidyCorrectionStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Subsidies.PaymentBatchStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Duties.DutyPolicyStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Commendations.CommendationStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Boyi:Import").Get<HouseholdImportOptions>() ?? new HouseholdImportOptions());
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();

@@ -83,6 +83,7 @@ public static class GrpcExtensions
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();
         app.MapGrpcService<StatementGrpcService>();
+        app.MapGrpcService<CommendationGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();
