@@ -245,6 +245,49 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.ToTable("compliance_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Compliance.ContactTallyRow", b =>
+                {
+                    b.Property<long>("PairingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pairing_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.PrimitiveCollection<int[]>("Counts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("counts");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.PrimitiveCollection<short[]>("OccasionKinds")
+                        .IsRequired()
+                        .HasColumnType("smallint[]")
+                        .HasColumnName("occasion_kinds");
+
+                    b.PrimitiveCollection<string[]>("OccasionReferences")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("occasion_references");
+
+                    b.PrimitiveCollection<DateOnly[]>("VisitDates")
+                        .IsRequired()
+                        .HasColumnType("date[]")
+                        .HasColumnName("visit_dates");
+
+                    b.HasKey("PairingId", "Year")
+                        .HasName("pk_contact_tallies");
+
+                    b.ToTable("contact_tallies", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contact_tallies_shape", "cardinality(counts) = 36 AND cardinality(visit_dates) = cardinality(occasion_kinds) AND cardinality(visit_dates) = cardinality(occasion_references)");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Compliance.HouseholdEventRow", b =>
                 {
                     b.Property<long>("Id")
