@@ -192,3 +192,32 @@ public static class ExitRules
         private static string Snake(string pascal) => Reasons.FromPascalCase(pascal).ToLowerInvariant();
     }
 }
+
+/// <summary>Who is confirming: a town officer, a county administrator, or a machine client (a county system: either step).</summary>
+public enum ConfirmerKind { Town, County, Client }
+
+/// <summary>
+/// The two-step confirmation: the town confirms an assessment being assessed, then the county one the town confirmed,
+/// and the county's confirmer is never the town's (two pairs of eyes). The county's step is final.
+/// </summary>
+public static class ExitSteps
+{
+    public static ExitState Next(ExitState state, ConfirmerKind kind, string confirmer, string? townConfirmer)
+    {
+        switch (state)
+        {
+            case ExitState.CountyConfirmed:
+                throw DomainException.Precondition("EXIT_ALREADY_CONFIRMED", "The county has confirmed this exit already.");
+            case ExitState.Assessing when kind == ConfirmerKind.County:
+                throw new DomainException(ErrorKind.PermissionDenied, "EXIT_STEP_NOT_YOURS", "The town confirms an exit first; the county confirms after it.");
+            case ExitState.TownConfirmed when kind == ConfirmerKind.Town:
+                throw new DomainException(ErrorKind.PermissionDenied, "EXIT_STEP_NOT_YOURS", "The town has confirmed this exit; the county's confirmation is a county administrator's.");
+            case ExitState.TownConfirmed when confirmer == townConfirmer:
+                throw new DomainException(ErrorKind.PermissionDenied, "EXIT_SAME_CONFIRMER", "The county's confirmation must be another person's than the town's.");
+            case ExitState.Assessing:
+                return ExitState.TownConfirmed;
+            default:
+                return ExitState.CountyConfirmed;
+        }
+    }
+}

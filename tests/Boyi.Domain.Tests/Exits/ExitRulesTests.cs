@@ -119,3 +119,17 @@ public sealed class ExitRulesTests
         Assert.Equal(["INDICATOR_COMPUTED", "REQUIRED", "DUPLICATE"], v.Items.Select(i => i.Reason));
     }
 }
+
+public sealed class ExitConfirmationTests
+{
+    [Fact]
+    public void TheTownConfirmsFirst_ThenTheCounty_AnotherPerson()
+    {
+        Assert.Equal(ExitState.TownConfirmed, ExitSteps.Next(ExitState.Assessing, ConfirmerKind.Town, "user:t", null));
+        Assert.Equal(ExitState.CountyConfirmed, ExitSteps.Next(ExitState.TownConfirmed, ConfirmerKind.County, "user:c", "user:t"));
+        Assert.Equal("EXIT_STEP_NOT_YOURS", Assert.Throws<DomainException>(() => ExitSteps.Next(ExitState.Assessing, ConfirmerKind.County, "user:c", null)).Reason);
+        Assert.Equal("EXIT_STEP_NOT_YOURS", Assert.Throws<DomainException>(() => ExitSteps.Next(ExitState.TownConfirmed, ConfirmerKind.Town, "user:t2", "user:t")).Reason);
+        Assert.Equal("EXIT_SAME_CONFIRMER", Assert.Throws<DomainException>(() => ExitSteps.Next(ExitState.TownConfirmed, ConfirmerKind.Client, "client:x", "client:x")).Reason);
+        Assert.Equal("EXIT_ALREADY_CONFIRMED", Assert.Throws<DomainException>(() => ExitSteps.Next(ExitState.CountyConfirmed, ConfirmerKind.County, "user:c", "user:t")).Reason);
+    }
+}

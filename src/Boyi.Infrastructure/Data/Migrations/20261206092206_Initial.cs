@@ -364,6 +364,31 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "exit_targets",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    people = table.Column<int>(type: "integer", nullable: false),
+                    households = table.Column<int>(type: "integer", nullable: false),
+                    villages = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_exit_targets", x => new { x.county_id, x.year, x.town_id });
+                    table.CheckConstraint("ck_exit_targets_numbers", "people >= 0 AND households >= 0 AND villages >= 0");
+                    table.ForeignKey(
+                        name: "fk_exit_targets_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "lenders",
                 columns: table => new
                 {
@@ -590,6 +615,47 @@ namespace Boyi.Infrastructure.Data.Migrations
                     table.CheckConstraint("ck_household_events_kind", "kind BETWEEN 1 AND 5");
                     table.ForeignKey(
                         name: "fk_household_events_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "household_exits",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    income_fen = table.Column<long>(type: "bigint", nullable: false),
+                    income_from_registry = table.Column<bool>(type: "boolean", nullable: false),
+                    people = table.Column<short>(type: "smallint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    checks = table.Column<string>(type: "jsonb", nullable: false),
+                    state = table.Column<short>(type: "smallint", nullable: false),
+                    author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    town_confirmer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    town_confirm_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    town_confirm_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    county_confirmer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    county_confirm_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    county_confirm_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_household_exits", x => x.id);
+                    table.CheckConstraint("ck_household_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
+                    table.CheckConstraint("ck_household_exits_income", "income_fen BETWEEN 0 AND 100000000");
+                    table.CheckConstraint("ck_household_exits_state", "state BETWEEN 1 AND 3");
+                    table.CheckConstraint("ck_household_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
+                    table.ForeignKey(
+                        name: "fk_household_exits_households_household_id",
                         column: x => x.household_id,
                         principalTable: "households",
                         principalColumn: "id",
@@ -913,6 +979,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     poor = table.Column<bool>(type: "boolean", nullable: false),
                     exit_target_year = table.Column<int>(type: "integer", nullable: true),
                     exit_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    registered_rural_population = table.Column<int>(type: "integer", nullable: false),
                     next_household_seq = table.Column<int>(type: "integer", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false),
                     create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -1281,6 +1348,43 @@ namespace Boyi.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "fk_projects_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "village_exits",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    poor_people = table.Column<int>(type: "integer", nullable: false),
+                    population = table.Column<int>(type: "integer", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    checks = table.Column<string>(type: "jsonb", nullable: false),
+                    state = table.Column<short>(type: "smallint", nullable: false),
+                    author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    town_confirmer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    town_confirm_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    town_confirm_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    county_confirmer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    county_confirm_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    county_confirm_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_village_exits", x => x.id);
+                    table.CheckConstraint("ck_village_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
+                    table.CheckConstraint("ck_village_exits_state", "state BETWEEN 1 AND 3");
+                    table.CheckConstraint("ck_village_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
+                    table.ForeignKey(
+                        name: "fk_village_exits_villages_village_id",
                         column: x => x.village_id,
                         principalTable: "villages",
                         principalColumn: "id",
@@ -1984,6 +2088,24 @@ namespace Boyi.Infrastructure.Data.Migrations
                 columns: new[] { "town_id", "event_date" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_household_exits_county_id_county_confirm_date",
+                table: "household_exits",
+                columns: new[] { "county_id", "county_confirm_date" },
+                filter: "state = 3");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_household_exits_county_id_state_id",
+                table: "household_exits",
+                columns: new[] { "county_id", "state", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_household_exits_open",
+                table: "household_exits",
+                column: "household_id",
+                unique: true,
+                filter: "state <> 3");
+
+            migrationBuilder.CreateIndex(
                 name: "ux_household_members_id_card_live",
                 table: "household_members",
                 column: "id_card_hash",
@@ -2396,6 +2518,18 @@ namespace Boyi.Infrastructure.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_village_exits_county_id_state_id",
+                table: "village_exits",
+                columns: new[] { "county_id", "state", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_village_exits_open",
+                table: "village_exits",
+                column: "village_id",
+                unique: true,
+                filter: "state <> 3");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_villages_county_id",
                 table: "villages",
                 column: "county_id");
@@ -2467,6 +2601,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "enterprise_status_changes");
 
             migrationBuilder.DropTable(
+                name: "exit_targets");
+
+            migrationBuilder.DropTable(
                 name: "help_plan_items");
 
             migrationBuilder.DropTable(
@@ -2474,6 +2611,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "household_events");
+
+            migrationBuilder.DropTable(
+                name: "household_exits");
 
             migrationBuilder.DropTable(
                 name: "household_status_changes");
@@ -2549,6 +2689,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "village_exits");
 
             migrationBuilder.DropTable(
                 name: "contact_records");
