@@ -254,6 +254,13 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
         return await db.ExitTargets.AsNoTracking().FirstOrDefaultAsync(t => t.CountyId == countyId && t.TownId == townId && t.Year == year, ct);
     }
 
+    /// <summary>The county's towns in order: progress answers each, with or without exits.</summary>
+    public async Task<List<long>> TownsAsync(int countyId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Towns.Where(t => t.CountyId == countyId).OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(ct);
+    }
+
     public async Task<List<ExitTargetRow>> ListTargetsAsync(int countyId, int year, CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -189,7 +189,7 @@ public sealed class ExitGrpcService(ExitStore store, PairingStore pairings, Muta
         };
         if (town is null)
         {
-            var towns = months.Select(m => m.TownId).Concat(targets.Keys.Where(t => t != 0)).Distinct().Order();
+            var towns = await store.TownsAsync(scope.CountyId, ct);
             response.Towns.AddRange(towns.Select(t => ExitMapping.Progress(new AreaRef(AreaKind.Town, t), targets.GetValueOrDefault(t),
                 months.Where(m => m.TownId == t).ToList())));
         }
@@ -200,6 +200,8 @@ public sealed class ExitGrpcService(ExitStore store, PairingStore pairings, Muta
     {
         if (input.Year == 0)
             v.Add("assessment.year", "REQUIRED", "is required");
+        else if (input.Year < Boyi.Domain.Registry.HouseholdRules.FirstLiftedYear)
+            v.Add("assessment.year", "OUT_OF_RANGE", $"households are lifted from {Boyi.Domain.Registry.HouseholdRules.FirstLiftedYear} on");
         else if (IncomeLines.For(input.Year) is null)
             v.Add("assessment.year", "INCOME_LINE_UNKNOWN",
                 $"must be a year with an income line ({IncomeLines.ByYear.Keys.Min()}–{IncomeLines.ByYear.Keys.Max()})");
