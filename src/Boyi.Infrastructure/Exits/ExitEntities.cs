@@ -60,30 +60,39 @@ public sealed class ExitTargetRow
     public DateTime UpdateTime { get; set; }
 }
 
-public sealed class HouseholdExitConfiguration : IEntityTypeConfiguration<HouseholdExitRow>
+/// <summary>What both kinds of assessment configure alike: key, checklist, principals, queue index and confirmation checks.</summary>
+internal static class ExitAssessmentConfiguration
 {
-    public void Configure(EntityTypeBuilder<HouseholdExitRow> e)
+    public static void Configure<T>(EntityTypeBuilder<T> e, string table) where T : ExitAssessmentRow
     {
-        e.ToTable("household_exits");
+        e.ToTable(table);
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).ValueGeneratedNever();
         e.Property(x => x.Checks).HasColumnType("jsonb");
         e.Property(x => x.Author).HasMaxLength(200);
         e.Property(x => x.TownConfirmer).HasMaxLength(200);
         e.Property(x => x.CountyConfirmer).HasMaxLength(200);
+        e.HasIndex(x => new { x.CountyId, x.State, x.Id });
+        e.ToTable(t =>
+        {
+            t.HasCheckConstraint($"ck_{table}_state", "state BETWEEN 1 AND 3");
+            // Confirmed steps carry who and when; the county's confirmer is never the town's.
+            t.HasCheckConstraint($"ck_{table}_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
+            t.HasCheckConstraint($"ck_{table}_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
+        });
+    }
+}
+
+public sealed class HouseholdExitConfiguration : IEntityTypeConfiguration<HouseholdExitRow>
+{
+    public void Configure(EntityTypeBuilder<HouseholdExitRow> e)
+    {
+        ExitAssessmentConfiguration.Configure(e, "household_exits");
         e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);
         // One assessment in progress per household; a household lifted and back in poverty is assessed anew.
         e.HasIndex(x => x.HouseholdId).IsUnique().HasFilter("state <> 3").HasDatabaseName("ux_household_exits_open");
-        e.HasIndex(x => new { x.CountyId, x.State, x.Id });
         e.HasIndex(x => new { x.CountyId, x.CountyConfirmDate }).HasFilter("state = 3");
-        e.ToTable(t =>
-        {
-            t.HasCheckConstraint("ck_household_exits_state", "state BETWEEN 1 AND 3");
-            t.HasCheckConstraint("ck_household_exits_income", $"income_fen BETWEEN 0 AND {ExitRules.MaxIncomeFen}");
-            // Confirmed steps carry who and when; the county's confirmer is never the town's.
-            t.HasCheckConstraint("ck_household_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
-            t.HasCheckConstraint("ck_household_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
-        });
+        e.ToTable(t => t.HasCheckConstraint("ck_household_exits_income", $"income_fen BETWEEN 0 AND {ExitRules.MaxIncomeFen}"));
     }
 }
 
@@ -91,22 +100,9 @@ public sealed class VillageExitConfiguration : IEntityTypeConfiguration<VillageE
 {
     public void Configure(EntityTypeBuilder<VillageExitRow> e)
     {
-        e.ToTable("village_exits");
-        e.HasKey(x => x.Id);
-        e.Property(x => x.Id).ValueGeneratedNever();
-        e.Property(x => x.Checks).HasColumnType("jsonb");
-        e.Property(x => x.Author).HasMaxLength(200);
-        e.Property(x => x.TownConfirmer).HasMaxLength(200);
-        e.Property(x => x.CountyConfirmer).HasMaxLength(200);
+        ExitAssessmentConfiguration.Configure(e, "village_exits");
         e.HasOne<VillageRow>().WithMany().HasForeignKey(x => x.VillageId);
         e.HasIndex(x => x.VillageId).IsUnique().HasFilter("state <> 3").HasDatabaseName("ux_village_exits_open");
-        e.HasIndex(x => new { x.CountyId, x.State, x.Id });
-        e.ToTable(t =>
-        {
-            t.HasCheckConstraint("ck_village_exits_state", "state BETWEEN 1 AND 3");
-            t.HasCheckConstraint("ck_village_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
-            t.HasCheckConstraint("ck_village_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
-        });
     }
 }
 
