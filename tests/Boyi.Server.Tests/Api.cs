@@ -76,6 +76,16 @@ public static class Api
         return result;
     }
 
+    private static int _poorVillage;
+
+    /// <summary>A new poor village of the town (exit target 2027), for tests that take one out of poverty.</summary>
+    public static async Task<Village> CreatePoorVillageAsync(ServerFixture s, string town) =>
+        (await s.Registry.CreateVillageAsync(new CreateVillageRequest
+        {
+            Parent = town, VillageId = (long.Parse(town.Split('/')[1]) * 1000 + 300 + Interlocked.Increment(ref _poorVillage)).ToString(),
+            Village = new Village { DisplayName = $"脱贫村{_poorVillage}", Poor = true, ExitTargetYear = 2027 },
+        })).Village;
+
     public static async Task<Household> CreateHouseholdAsync(ServerFixture s, string village, Household? household = null) =>
         (await s.Households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = village, Household = household ?? NewHousehold() })).Household;
 
@@ -160,3 +170,13 @@ public static class Api
 public sealed record TestCounty(string Name, List<TestTown> Towns);
 
 public sealed record TestTown(string Name, List<string> Villages);
+
+public static class ExitTestApi
+{
+    /// <summary>Runs <paramref name="change"/> on the message and returns it (for one-line request building).</summary>
+    public static T Also<T>(this T message, Action<T> change)
+    {
+        change(message);
+        return message;
+    }
+}

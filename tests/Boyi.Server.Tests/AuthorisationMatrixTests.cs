@@ -246,6 +246,37 @@ public sealed class MatrixFixture : CountyFixture
         }
     }
 
+    /// <summary>Household exit assessments in progress, by household: made by the all-scopes client when first asked for.</summary>
+    public Dictionary<string, HouseholdExitAssessment> ExitsOf { get; } = [];
+    private readonly Dictionary<string, VillageExitAssessment> _villageExits = [];
+
+    public async Task<HouseholdExitAssessment> ExitOfAsync(string household)
+    {
+        if (!ExitsOf.TryGetValue(household, out var exit))
+            ExitsOf[household] = exit = (await new ExitService.ExitServiceClient(Channel).CreateHouseholdExitAssessmentAsync(new CreateHouseholdExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMet(household),
+            })).Assessment;
+        return exit;
+    }
+
+    /// <summary>An assessment of a new poor village of the town (its population set, nobody poor in it); one per town unless <paramref name="fresh"/>.</summary>
+    public async Task<VillageExitAssessment> VillageExitOfAsync(string town, bool fresh = false)
+    {
+        if (fresh || !_villageExits.TryGetValue(town, out var exit))
+        {
+            var village = await Api.CreatePoorVillageAsync(this, town);
+            await Registry.UpdateVillageAsync(new UpdateVillageRequest { Village = new Village { Name = village.Name, RegisteredRuralPopulation = 500 } });
+            exit = (await new ExitService.ExitServiceClient(Channel).CreateVillageExitAssessmentAsync(new CreateVillageExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMetVillage(village.Name),
+            })).Assessment;
+            if (!fresh)
+                _villageExits[town] = exit;
+        }
+        return exit;
+    }
+
     public async Task<HelpPlan> PlanOnAsync(string household, int? year = null) =>
         (await new HelpPlanService.HelpPlanServiceClient(Channel).CreateHelpPlanAsync(new CreateHelpPlanRequest
         {
@@ -551,6 +582,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     /// <summary>Plans created by the matrix are each for a new year (one plan per household and year).</summary>
     private static int _createdPlanYear = 2060;
     private static int Next() => Interlocked.Increment(ref _unique);
+    /// <summary>Targets set by the matrix are each for a new year (a second setting of one needs its etag).</summary>
+    private static int _targetYear = 2040;
+    private static ExitService.ExitServiceClient Exits(GrpcChannel c) => new(c);
 
     private readonly record struct Areas(string County, string Town, string Village);
 
@@ -1347,6 +1381,97 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         }).ResponseAsync)),
         new("ListContactCardIssues", Kind.List, (role, foreign, c) => List(async () =>
             (await Contacts(c).ListContactCardIssuesAsync(new ListContactCardIssuesRequest { Parent = LoanParent(role, foreign) })).Issues.Count)),
+
+        // Exits: a household's assessment is reached like its other records; a village's by its town; each confirmation is
+        // of a fresh assessment (the county's of one the all-scopes client confirmed for the town).
+        new("CreateHouseholdExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var household = role == Roles.Cadre ? Household(role, foreign) : await FreshHouseholdAsync(role, foreign);
+            var outcome = await Call(async () =>
+            {
+                var created = (await Exits(c).CreateHouseholdExitAssessmentAsync(new CreateHouseholdExitAssessmentRequest { Assessment = ExitTests.AllMet(household) })).Assessment;
+                s.ExitsOf[household] = created;
+            });
+            return outcome;
+        }),
+        new("GetHouseholdExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var exit = await s.ExitOfAsync(RecordHousehold(role, foreign));
+            return await Call(() => Exits(c).GetHouseholdExitAssessmentAsync(new GetHouseholdExitAssessmentRequest { Name = exit.Name }).ResponseAsync);
+        }),
+        new("ListHouseholdExitAssessments", Kind.List, async (role, foreign, c) =>
+        {
+            foreach (var household in new[] { s.P1.Household, s.P2.Household, s.PB.Household })
+                await s.ExitOfAsync(household);
+            return await List(async () => (await Exits(c).ListHouseholdExitAssessmentsAsync(new ListHouseholdExitAssessmentsRequest
+            {
+                Parent = LoanParent(role, foreign), State = ExitState.Assessing,
+            })).Assessments.Count);
+        }),
+        new("UpdateHouseholdExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var household = RecordHousehold(role, foreign);
+            var exit = await s.ExitOfAsync(household);
+            return await Call(() => Exits(c).UpdateHouseholdExitAssessmentAsync(new UpdateHouseholdExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMet(household).Also(a => (a.Name, a.PerCapitaIncomeFen) = (exit.Name, 450_000 + Next())),
+            }).ResponseAsync);
+        }),
+        new("ConfirmHouseholdExit", Kind.Object, async (role, foreign, c) =>
+        {
+            var exit = (await Exits(s.Channel).CreateHouseholdExitAssessmentAsync(new CreateHouseholdExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMet(await FreshHouseholdAsync(role, foreign)),
+            })).Assessment;
+            if (role == Roles.CountyAdmin)
+                await Exits(s.Channel).ConfirmHouseholdExitAsync(new ConfirmHouseholdExitRequest { Name = exit.Name });
+            return await Call(() => Exits(c).ConfirmHouseholdExitAsync(new ConfirmHouseholdExitRequest { Name = exit.Name }).ResponseAsync);
+        }),
+        new("CreateVillageExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var village = await Api.CreatePoorVillageAsync(s, Area(role, foreign).Town);
+            return await Call(() => Exits(c).CreateVillageExitAssessmentAsync(new CreateVillageExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMetVillage(village.Name),
+            }).ResponseAsync);
+        }),
+        new("GetVillageExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var exit = await s.VillageExitOfAsync(Area(role, foreign).Town);
+            return await Call(() => Exits(c).GetVillageExitAssessmentAsync(new GetVillageExitAssessmentRequest { Name = exit.Name }).ResponseAsync);
+        }),
+        new("ListVillageExitAssessments", Kind.List, async (role, foreign, c) =>
+        {
+            foreach (var town in new[] { s.T1, s.T2, s.TB })
+                await s.VillageExitOfAsync(town);
+            return await List(async () => (await Exits(c).ListVillageExitAssessmentsAsync(new ListVillageExitAssessmentsRequest
+            {
+                Parent = LoanParent(role, foreign),
+            })).Assessments.Count);
+        }),
+        new("UpdateVillageExitAssessment", Kind.Object, async (role, foreign, c) =>
+        {
+            var exit = await s.VillageExitOfAsync(Area(role, foreign).Town);
+            return await Call(() => Exits(c).UpdateVillageExitAssessmentAsync(new UpdateVillageExitAssessmentRequest
+            {
+                Assessment = ExitTests.AllMetVillage(exit.Village).Also(a => a.Name = exit.Name),
+            }).ResponseAsync);
+        }),
+        new("ConfirmVillageExit", Kind.Object, async (role, foreign, c) =>
+        {
+            var exit = await s.VillageExitOfAsync(Area(role, foreign).Town, fresh: true);
+            if (role == Roles.CountyAdmin)
+                await Exits(s.Channel).ConfirmVillageExitAsync(new ConfirmVillageExitRequest { Name = exit.Name });
+            return await Call(() => Exits(c).ConfirmVillageExitAsync(new ConfirmVillageExitRequest { Name = exit.Name }).ResponseAsync);
+        }),
+        new("UpdateExitTarget", Kind.Object, (role, foreign, c) => Call(() => Exits(c).UpdateExitTargetAsync(new UpdateExitTargetRequest
+        {
+            Target = new ExitTarget { Name = $"{(foreign ? s.B : s.County).Name}/exitTargets/{Interlocked.Increment(ref _targetYear)}", People = 100, Households = 30, Villages = 2 },
+        }).ResponseAsync)),
+        new("GetExitProgress", Kind.Object, (role, foreign, c) => Call(() => Exits(c).GetExitProgressAsync(new GetExitProgressRequest
+        {
+            Parent = LoanParent(role, foreign), Year = 2026,
+        }).ResponseAsync)),
 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.
         new("ListAuditEvents", Kind.Public, (_, _, c) => Call(() => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync)),

@@ -77,6 +77,15 @@ public static class Scopes
     public const string PlansRead = "plans.read";
     /// <summary>Writing and changing help plans and moving their items' states.</summary>
     public const string PlansWrite = "plans.write";
+    /// <summary>Reading exit assessments, targets and progress.</summary>
+    public const string ExitsRead = "exits.read";
+    /// <summary>Writing exit assessments and setting targets.</summary>
+    public const string ExitsWrite = "exits.write";
+    /// <summary>
+    /// Confirming exits (the town's or the county's step). Apart from <see cref="ExitsWrite"/>: an exit lifts a household
+    /// out of poverty, so a system that records assessments is not thereby trusted to confirm them.
+    /// </summary>
+    public const string ExitsConfirm = "exits.confirm";
 
     // Yearly delivery statements (docs/commendations.md, "Statements").
     /// <summary>Reading yearly delivery statements: an enterprise its own, county staff and auditors their county's.</summary>
@@ -109,6 +118,7 @@ public static class Scopes
         ProblemsRead, ProblemsWrite, PlansRead, PlansWrite,
         StatementsRead, StatementsWrite, StatementsVerify,
         CommendationsRead, CommendationsWrite, CommendationsApprove, PreferencesCheck,
+        ExitsRead, ExitsWrite, ExitsConfirm,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

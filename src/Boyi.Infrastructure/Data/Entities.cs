@@ -43,6 +43,8 @@ public sealed class VillageRow
     public bool Poor { get; set; }
     public int? ExitTargetYear { get; set; }
     public DateOnly? ExitDate { get; set; }
+    /// <summary>户籍农业人口: the denominator of the village's poverty incidence; 0 when not set.</summary>
+    public int RegisteredRuralPopulation { get; set; }
     /// <summary>Next household sequence number within the village (household id = village id × 10^5 + seq).</summary>
     public int NextHouseholdSeq { get; set; } = 1;
     public int Version { get; set; }

@@ -22,6 +22,7 @@ public sealed class ChangeLog(Database database)
         "household_event.recorded",
         "problem.raised", "problem.assigned", "problem.solved", "problem.reopened",
         "plan.created", "plan.updated",
+        "exit.household_confirmed", "exit.village_confirmed",
     };
 
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)

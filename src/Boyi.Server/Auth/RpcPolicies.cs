@@ -259,6 +259,22 @@ public static class RpcPolicies
         ["/boyi.v1.CommendationService/PublishCommendationRound"] = new(Scopes.CommendationsApprove, Admin),
         ["/boyi.v1.CommendationService/ListCommendationAwards"] = new(Scopes.CommendationsRead, EnterpriseReaders),
         ["/boyi.v1.CommendationService/CheckPreference"] = new(Scopes.PreferencesCheck, []),
+        // Exits: a household is assessed by its cadre (paired now) or staff of its area, a village by staff; the town's
+        // confirmation is a town officer's, the county's a county administrator's (which step each may take, and that the
+        // two are different people, is checked in the service); targets are set by county administrators; progress is
+        // read by staff and auditors.
+        ["/boyi.v1.ExitService/CreateHouseholdExitAssessment"] = new(Scopes.ExitsWrite, StaffAndCadres),
+        ["/boyi.v1.ExitService/GetHouseholdExitAssessment"] = new(Scopes.ExitsRead, CountyWorkers),
+        ["/boyi.v1.ExitService/ListHouseholdExitAssessments"] = new(Scopes.ExitsRead, CountyWorkers),
+        ["/boyi.v1.ExitService/UpdateHouseholdExitAssessment"] = new(Scopes.ExitsWrite, StaffAndCadres),
+        ["/boyi.v1.ExitService/ConfirmHouseholdExit"] = new(Scopes.ExitsConfirm, Staff),
+        ["/boyi.v1.ExitService/CreateVillageExitAssessment"] = new(Scopes.ExitsWrite, Staff),
+        ["/boyi.v1.ExitService/GetVillageExitAssessment"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        ["/boyi.v1.ExitService/ListVillageExitAssessments"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        ["/boyi.v1.ExitService/UpdateVillageExitAssessment"] = new(Scopes.ExitsWrite, Staff),
+        ["/boyi.v1.ExitService/ConfirmVillageExit"] = new(Scopes.ExitsConfirm, Staff),
+        ["/boyi.v1.ExitService/UpdateExitTarget"] = new(Scopes.ExitsWrite, Admin),
+        ["/boyi.v1.ExitService/GetExitProgress"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -84,6 +84,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Problems.ProblemStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Plans.HelpPlanStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Exits.ExitStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Statements.StatementStore>();

@@ -79,6 +79,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ComplianceGrpcService>();
         app.MapGrpcService<ProblemGrpcService>();
         app.MapGrpcService<HelpPlanGrpcService>();
+        app.MapGrpcService<ExitGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

@@ -34,6 +34,7 @@ public static class RegistryMapping
         Poor = v.Poor,
         ExitTargetYear = v.ExitTargetYear ?? 0,
         ExitDate = Wire.Date(v.ExitDate),
+        RegisteredRuralPopulation = v.RegisteredRuralPopulation,
         CreateTime = Wire.Time(v.CreateTime),
         UpdateTime = Wire.Time(v.UpdateTime),
         Etag = Wire.Etag(v.Version),

@@ -110,7 +110,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
         return response;
     }
 
-    private static readonly string[] VillageFields = ["display_name", "poor", "exit_target_year", "exit_date"];
+    private static readonly string[] VillageFields = ["display_name", "poor", "exit_target_year", "exit_date", "registered_rural_population"];
 
     public override Task<UpdateVillageResponse> UpdateVillage(UpdateVillageRequest request, ServerCallContext context)
     {
@@ -121,6 +121,7 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
             "display_name" => input.DisplayName != "",
             "poor" => input.Poor,
             "exit_target_year" => input.ExitTargetYear != 0,
+            "registered_rural_population" => input.RegisteredRuralPopulation != 0,
             _ => input.ExitDate is not null,
         });
         var version = Wire.Version(input.Etag, "village.etag");
@@ -146,6 +147,8 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
             row.Poor = input.Poor;
         if (mask.Has("exit_target_year"))
             row.ExitTargetYear = input.ExitTargetYear == 0 ? null : input.ExitTargetYear;
+        if (mask.Has("registered_rural_population"))
+            row.RegisteredRuralPopulation = input.RegisteredRuralPopulation;
         if (mask.Has("exit_date"))
         {
             try
