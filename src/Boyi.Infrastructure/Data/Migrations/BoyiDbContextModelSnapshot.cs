@@ -2446,6 +2446,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("poor");
 
+                    b.Property<int>("RegisteredRuralPopulation")
+                        .HasColumnType("integer")
+                        .HasColumnName("registered_rural_population");
+
                     b.Property<long>("TownId")
                         .HasColumnType("bigint")
                         .HasColumnName("town_id");
@@ -2557,6 +2561,267 @@ namespace Boyi.Infrastructure.Data.Migrations
                             t.HasCheckConstraint("ck_duty_policy_revisions_numbers", "contacts_per_month BETWEEN 1 AND 31 AND visits_per_quarter BETWEEN 1 AND 13 AND entry_window_days BETWEEN 1 AND 31 AND correction_window_hours BETWEEN 0 AND 168 AND festival_days_before BETWEEN 0 AND 60 AND festival_days_after BETWEEN 0 AND 60 AND difficulty_visit_days BETWEEN 1 AND 60 AND life_event_visit_days BETWEEN 1 AND 60 AND death_visit_days BETWEEN 1 AND 60 AND dispute_visit_days BETWEEN 1 AND 60");
 
                             t.HasCheckConstraint("ck_duty_policy_revisions_revision", "revision >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.ExitTargetRow", b =>
+                {
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<int>("Households")
+                        .HasColumnType("integer")
+                        .HasColumnName("households");
+
+                    b.Property<int>("People")
+                        .HasColumnType("integer")
+                        .HasColumnName("people");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("Villages")
+                        .HasColumnType("integer")
+                        .HasColumnName("villages");
+
+                    b.HasKey("CountyId", "Year", "TownId")
+                        .HasName("pk_exit_targets");
+
+                    b.ToTable("exit_targets", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_exit_targets_numbers", "people >= 0 AND households >= 0 AND villages >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.HouseholdExitRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<string>("Checks")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("checks");
+
+                    b.Property<DateOnly?>("CountyConfirmDate")
+                        .HasColumnType("date")
+                        .HasColumnName("county_confirm_date");
+
+                    b.Property<DateTime?>("CountyConfirmTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("county_confirm_time");
+
+                    b.Property<string>("CountyConfirmer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("county_confirmer");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("IncomeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("income_fen");
+
+                    b.Property<bool>("IncomeFromRegistry")
+                        .HasColumnType("boolean")
+                        .HasColumnName("income_from_registry");
+
+                    b.Property<short>("People")
+                        .HasColumnType("smallint")
+                        .HasColumnName("people");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<DateOnly?>("TownConfirmDate")
+                        .HasColumnType("date")
+                        .HasColumnName("town_confirm_date");
+
+                    b.Property<DateTime?>("TownConfirmTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("town_confirm_time");
+
+                    b.Property<string>("TownConfirmer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("town_confirmer");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_household_exits");
+
+                    b.HasIndex("HouseholdId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_household_exits_open")
+                        .HasFilter("state <> 3");
+
+                    b.HasIndex("CountyId", "CountyConfirmDate")
+                        .HasDatabaseName("ix_household_exits_county_id_county_confirm_date")
+                        .HasFilter("state = 3");
+
+                    b.HasIndex("CountyId", "State", "Id")
+                        .HasDatabaseName("ix_household_exits_county_id_state_id");
+
+                    b.ToTable("household_exits", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_household_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
+
+                            t.HasCheckConstraint("ck_household_exits_income", "income_fen BETWEEN 0 AND 100000000");
+
+                            t.HasCheckConstraint("ck_household_exits_state", "state BETWEEN 1 AND 3");
+
+                            t.HasCheckConstraint("ck_household_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.VillageExitRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<string>("Checks")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("checks");
+
+                    b.Property<DateOnly?>("CountyConfirmDate")
+                        .HasColumnType("date")
+                        .HasColumnName("county_confirm_date");
+
+                    b.Property<DateTime?>("CountyConfirmTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("county_confirm_time");
+
+                    b.Property<string>("CountyConfirmer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("county_confirmer");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<int>("PoorPeople")
+                        .HasColumnType("integer")
+                        .HasColumnName("poor_people");
+
+                    b.Property<int>("Population")
+                        .HasColumnType("integer")
+                        .HasColumnName("population");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<DateOnly?>("TownConfirmDate")
+                        .HasColumnType("date")
+                        .HasColumnName("town_confirm_date");
+
+                    b.Property<DateTime?>("TownConfirmTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("town_confirm_time");
+
+                    b.Property<string>("TownConfirmer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("town_confirmer");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_village_exits");
+
+                    b.HasIndex("VillageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_village_exits_open")
+                        .HasFilter("state <> 3");
+
+                    b.HasIndex("CountyId", "State", "Id")
+                        .HasDatabaseName("ix_village_exits_county_id_state_id");
+
+                    b.ToTable("village_exits", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_village_exits_county", "(state = 3) = (county_confirmer IS NOT NULL) AND (state < 3 OR county_confirmer <> town_confirmer)");
+
+                            t.HasCheckConstraint("ck_village_exits_state", "state BETWEEN 1 AND 3");
+
+                            t.HasCheckConstraint("ck_village_exits_town", "(state >= 2) = (town_confirmer IS NOT NULL)");
                         });
                 });
 
@@ -4544,6 +4809,36 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_duty_policy_revisions_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.ExitTargetRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_exit_targets_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.HouseholdExitRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_household_exits_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Exits.VillageExitRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_village_exits_villages_village_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Loans.DividendPaymentRow", b =>
