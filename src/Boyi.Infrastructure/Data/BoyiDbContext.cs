@@ -88,6 +88,8 @@ public sealed partial class BoyiDbContext(DbContextOptions<BoyiDbContext> option
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.DisplayName).HasMaxLength(64);
+            // 0 (not set) for every writer that does not know the figure: imports, COPY, older tools.
+            e.Property(x => x.RegisteredRuralPopulation).HasDefaultValue(0);
             e.HasOne<TownRow>().WithMany().HasForeignKey(x => x.TownId);
             e.HasIndex(x => new { x.TownId, x.DisplayName }).IsUnique();
             e.HasIndex(x => x.CountyId);

@@ -120,8 +120,15 @@ internal sealed class DemoCountyGenerator
         var towns = LayOutTowns();
         var villages = LayOutVillages();
         SizeVillages();
+        var population = Rng("village-population");
         for (var v = 0; v < villages.Count; v++)
+        {
             villages[v].NextHouseholdSeq = _householdCountOfVillage[v] + 1;
+            // The registered rural population (户籍农业人口) of which the registry's households are the poor part:
+            // about four people a household, a fifth to a third of a poor village, a twentieth of another.
+            var share = _poor[v] ? population.Between(0.20, 0.33) : population.Between(0.04, 0.08);
+            villages[v].RegisteredRuralPopulation = (int)(_householdCountOfVillage[v] * 4 / share);
+        }
         var households = GenerateHouseholds();
         var needy = new List<int>[villages.Count];
         for (var v = 0; v < villages.Count; v++)

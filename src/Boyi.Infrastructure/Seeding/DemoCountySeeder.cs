@@ -257,8 +257,8 @@ public static class DemoCountySeeder
     private static void CopyVillages(NpgsqlConnection conn, List<VillageRow> villages, CancellationToken ct)
     {
         using var w = conn.BeginBinaryImport(
-            "COPY villages (id, town_id, county_id, display_name, poor, exit_target_year, exit_date, next_household_seq, " +
-            "version, create_time, update_time) FROM STDIN (FORMAT BINARY)");
+            "COPY villages (id, town_id, county_id, display_name, poor, exit_target_year, exit_date, registered_rural_population, " +
+            "next_household_seq, version, create_time, update_time) FROM STDIN (FORMAT BINARY)");
         foreach (var v in villages)
         {
             w.StartRow();
@@ -269,6 +269,7 @@ public static class DemoCountySeeder
             w.Write(v.Poor, NpgsqlDbType.Boolean);
             if (v.ExitTargetYear is { } year) w.Write(year, NpgsqlDbType.Integer); else w.WriteNull();
             if (v.ExitDate is { } date) w.Write(date, NpgsqlDbType.Date); else w.WriteNull();
+            w.Write(v.RegisteredRuralPopulation, NpgsqlDbType.Integer);
             w.Write(v.NextHouseholdSeq, NpgsqlDbType.Integer);
             w.Write(v.Version, NpgsqlDbType.Integer);
             w.Write(v.CreateTime, NpgsqlDbType.TimestampTz);

@@ -2447,7 +2447,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnName("poor");
 
                     b.Property<int>("RegisteredRuralPopulation")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("registered_rural_population");
 
                     b.Property<long>("TownId")

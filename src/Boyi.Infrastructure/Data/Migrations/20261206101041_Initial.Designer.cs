@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206100513_Initial")]
+    [Migration("20261206101041_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2450,7 +2450,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnName("poor");
 
                     b.Property<int>("RegisteredRuralPopulation")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("registered_rural_population");
 
                     b.Property<long>("TownId")

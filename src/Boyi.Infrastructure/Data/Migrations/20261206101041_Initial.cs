@@ -997,7 +997,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     poor = table.Column<bool>(type: "boolean", nullable: false),
                     exit_target_year = table.Column<int>(type: "integer", nullable: true),
                     exit_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    registered_rural_population = table.Column<int>(type: "integer", nullable: false),
+                    registered_rural_population = table.Column<int>(type: "integer", nullable: false, defaultValue: 0),
                     next_household_seq = table.Column<int>(type: "integer", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false),
                     create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
