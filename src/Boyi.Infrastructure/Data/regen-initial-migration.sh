@@ -3,7 +3,8 @@
 # change: `src/Boyi.Infrastructure/Data/regen-initial-migration.sh` from the repository root. It re-adds the SQL
 # that the model cannot express (the households -> villages foreign key without an index) and the audit log
 # (Boyi.Infrastructure.Audit.AuditSchema: append-only tables, triggers and functions, owned by the migrating role),
-# the subsidy ledger's guard and the triggers that keep contact_tallies (Compliance.ContactTalliesSchema).
+# the subsidy ledger's guard, the triggers that keep contact_tallies (Compliance.ContactTalliesSchema), and the
+# write-once tables of statements and commendation rounds (Statements.StatementSchema, Commendations.CommendationSchema).
 set -e
 cd "$(dirname "$0")/../../.."
 rm -rf src/Boyi.Infrastructure/Data/Migrations
