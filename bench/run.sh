@@ -6,6 +6,7 @@
 #   bench/run.sh coverage       coverage, uncovered list and planner at county and province scale ÷ count(*)
 #   bench/run.sh subsidy        interest-subsidy run over 20,000 loans ÷ one INSERT … SELECT computing the same rows
 #   bench/run.sh compliance     county contact-duty compliance over a year of contacts ÷ count(*) of them; the daily alert job
+#   bench/run.sh commendations  a commendation round over 2,000 enterprises with a year of data ÷ one SQL query of the same metrics
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -585,6 +586,22 @@ bench_compliance() {
 }
 
 # ---------------------------------------------------------------------------------------------- hangfire ---
+# ----------------------------------------------------------------------------------------- commendations ---
+bench_commendations() {
+  local dir=$OUT/commendations
+  mkdir -p "$dir"
+  ensure_county_db
+  log "commendation round of county $COUNTY over ${ENTERPRISES:-2000} more enterprises with a year of data ÷ the one metrics query (in-process)"
+  HARNESS commendations --cs "$(cs $COUNTY_DB)" --enterprises "${ENTERPRISES:-2000}" --rounds "$ROUNDS" --out "$dir/commendations.json" | tee "$dir/commendations.txt" >&2
+  {
+    echo "## Commendation round — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo
+    grep -v '^\[' "$dir/commendations.txt"
+  } | tee "$OUT/commendations.md"
+}
+
 bench_hangfire() {
   ensure_county_db
   log "Hangfire: ${JOBS:-2000} jobs per kind and round on $COUNTY_DB"
@@ -602,7 +619,7 @@ bench_hangfire() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|compliance|hangfire|all) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|hangfire|all) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -621,8 +638,9 @@ main() {
     coverage) bench_coverage ;;
     subsidy) bench_subsidy ;;
     compliance) bench_compliance ;;
+    commendations) bench_commendations ;;
     hangfire) bench_hangfire ;;
-    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

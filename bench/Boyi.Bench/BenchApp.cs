@@ -31,6 +31,9 @@ public static class BenchApp
               Contact-duty compliance of the demo county for last year ÷ SELECT count(*) of its contact records (synthetic
               ones written once when the demo has too few; --pairings N writes them for the first N pairings only), then
               the morning alert job over the county: time and rows written.
+          commendations --cs CS [--enterprises 2000] [--rounds 5] [--out FILE.json]
+              A commendation round over the demo county with 2,000 more enterprises and a year of their data (written
+              once) ÷ the one SQL query computing the same metrics; checks both give the same values.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
@@ -68,6 +71,9 @@ public static class BenchApp
             case "compliance":
                 await ComplianceBench.RunAsync(options.Required("cs"), options.Int("contacts", 400_000),
                     options.Get("pairings") is null ? null : options.Int("pairings", 0), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "commendations":
+                await CommendationBench.RunAsync(options.Required("cs"), options.Int("enterprises", 2_000), options.Int("rounds", 5), options.Get("out"), ct);
                 return 0;
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),

@@ -6,6 +6,7 @@ using Google.LongRunning;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Boyi.Server.Tests;
@@ -335,6 +336,38 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
             Assert.Equal(PostgresErrorCodes.IntegrityConstraintViolation, error.SqlState);
         }
         Assert.Equal([(s.A.Name, 1), (s.C.Name, 2), (s.B.Name, 3)], Ranked(await StandingsAsync(round)));
+
+        await BenefitLapseNoticesAsync(new DateOnly(benefit.ValidUntil.Year, benefit.ValidUntil.Month, benefit.ValidUntil.Day));
+    }
+
+    /// <summary>
+    /// The daily lapse job, run for chosen occurrences (the published benefits' dates cannot change): 31 days before the
+    /// awards' benefits lapse it tells nobody yet; 30 days before it tells each awarded enterprise once (its accounts:
+    /// the enterprise is the recipient), nobody else; a rerun of that day, and the next day's run, tell nobody again.
+    /// </summary>
+    private async Task BenefitLapseNoticesAsync(DateOnly lastValidDay)
+    {
+        async Task RunAsync(DateOnly day) =>   // 08:00 China time is 00:00 UTC
+            await ActivatorUtilities.CreateInstance<Background.BenefitLapseJob>(s.Services,
+                new Background.JobContext { Occurrence = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }).RunAsync(CancellationToken.None);
+        async Task<long> NoticesAsync(Enterprise e)
+        {
+            await using var conn = new NpgsqlConnection(s.Database.ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM notifications WHERE kind = $1 AND recipient_enterprise_id = $2", conn);
+            cmd.Parameters.AddWithValue(Background.BenefitLapseJob.Kind);
+            cmd.Parameters.AddWithValue(Ledger.Id(e.Name));
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        async Task<long[]> AllAsync() => [await NoticesAsync(s.A), await NoticesAsync(s.C), await NoticesAsync(s.B)];
+
+        await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore - 1));
+        Assert.Equal(new long[] { 0, 0, 0 }, await AllAsync());
+        await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore));
+        Assert.Equal(new long[] { 1, 1, 0 }, await AllAsync());
+        await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore));
+        await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore + 1));
+        Assert.Equal(new long[] { 1, 1, 0 }, await AllAsync());
     }
 
     [Fact]

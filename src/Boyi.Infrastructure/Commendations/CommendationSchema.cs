@@ -120,7 +120,7 @@ public static class CommendationSchema
         CREATE INDEX ix_commendation_benefits_enterprise_kind ON commendation_benefits (enterprise_id, kind, valid_until);
         CREATE INDEX ix_commendation_benefits_valid_until ON commendation_benefits (valid_until);
 
-        -- The round itself once published, and the rows of a published round: inserted, updated or deleted, each is
+        -- The round itself once published, and the rows of a published round: updated or deleted (inserts: below), each is
         -- refused (awards and benefits are written in the transaction that publishes, before the round's state becomes
         -- published).
         CREATE FUNCTION commendation_round_guard() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -132,8 +132,6 @@ public static class CommendationSchema
             END IF;
             IF TG_TABLE_NAME = 'commendation_rounds' THEN
                 rid := OLD.id;
-            ELSIF TG_OP = 'INSERT' THEN
-                rid := NEW.round_id;
             ELSE
                 rid := OLD.round_id;
             END IF;
@@ -156,18 +154,43 @@ public static class CommendationSchema
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_round_no_truncate BEFORE TRUNCATE ON commendation_rounds
             FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_participants_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_participants
+        -- Inserts are checked once per statement over the rows inserted (a round's snapshot writes tens of thousands of
+        -- source rows: a row trigger each cost as much as the query behind them); updates and deletes row by row.
+        CREATE FUNCTION commendation_round_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            rid bigint;
+        BEGIN
+            SELECT r.id INTO rid FROM commendation_rounds r WHERE r.state = 4 AND r.id IN (SELECT i.round_id FROM inserted i) LIMIT 1;
+            IF rid IS NOT NULL THEN
+                RAISE EXCEPTION '% of commendation round % cannot change: the round is published', TG_TABLE_NAME, rid
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER commendation_participants_guard BEFORE UPDATE OR DELETE ON commendation_participants
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_sources_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_sources
+        CREATE TRIGGER commendation_participants_insert_guard AFTER INSERT ON commendation_participants
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
+        CREATE TRIGGER commendation_sources_guard BEFORE UPDATE OR DELETE ON commendation_sources
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_exclusions_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_exclusions
+        CREATE TRIGGER commendation_sources_insert_guard AFTER INSERT ON commendation_sources
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
+        CREATE TRIGGER commendation_exclusions_guard BEFORE UPDATE OR DELETE ON commendation_exclusions
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_standings_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_standings
+        CREATE TRIGGER commendation_exclusions_insert_guard AFTER INSERT ON commendation_exclusions
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
+        CREATE TRIGGER commendation_standings_guard BEFORE UPDATE OR DELETE ON commendation_standings
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_awards_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_awards
+        CREATE TRIGGER commendation_standings_insert_guard AFTER INSERT ON commendation_standings
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
+        CREATE TRIGGER commendation_awards_guard BEFORE UPDATE OR DELETE ON commendation_awards
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_benefits_guard BEFORE INSERT OR UPDATE OR DELETE ON commendation_benefits
+        CREATE TRIGGER commendation_awards_insert_guard AFTER INSERT ON commendation_awards
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
+        CREATE TRIGGER commendation_benefits_guard BEFORE UPDATE OR DELETE ON commendation_benefits
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
+        CREATE TRIGGER commendation_benefits_insert_guard AFTER INSERT ON commendation_benefits
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
         """;
 
     public const string DropSql = """

@@ -98,18 +98,21 @@ public static class CommendationSnapshot
         SELECT $1, enterprise_id, metric, kind, id, value FROM rows
         """;
 
-    /// <summary>The metric values: the sums of the source rows (in numeric, so no enterprise's data can overflow them).</summary>
+    /// <summary>
+    /// The metric values: the sums of the source rows (in numeric, so no enterprise's data can overflow them). Read per
+    /// participant through the sources' key: a join with the aggregate was planned from the statistics of tables that
+    /// had none of the round's rows yet, as a nested loop aggregating the whole round once per participant (24 s for
+    /// 2,000 participants).
+    /// </summary>
     public const string Values = """
         UPDATE commendation_participants cp SET
-            funds_delivered_fen = s.m1, people_kept_six_months = s.m2, households_reached = s.m3,
-            villages_reached = s.m4, linkages_completed = s.m5, loans_without_default = s.m6
-        FROM (SELECT enterprise_id,
-                  LEAST(COALESCE(SUM(value::numeric) FILTER (WHERE metric = 1), 0), 9223372036854775807)::bigint AS m1,
-                  COUNT(*) FILTER (WHERE metric = 2) AS m2, COUNT(*) FILTER (WHERE metric = 3) AS m3,
-                  COUNT(*) FILTER (WHERE metric = 4) AS m4, COUNT(*) FILTER (WHERE metric = 5) AS m5,
-                  COUNT(*) FILTER (WHERE metric = 6) AS m6
-              FROM commendation_sources WHERE round_id = $1 GROUP BY enterprise_id) s
-        WHERE cp.round_id = $1 AND cp.enterprise_id = s.enterprise_id
+            (funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, loans_without_default) =
+            (SELECT LEAST(COALESCE(SUM(s.value::numeric) FILTER (WHERE s.metric = 1), 0), 9223372036854775807)::bigint,
+                    COUNT(*) FILTER (WHERE s.metric = 2), COUNT(*) FILTER (WHERE s.metric = 3),
+                    COUNT(*) FILTER (WHERE s.metric = 4), COUNT(*) FILTER (WHERE s.metric = 5),
+                    COUNT(*) FILTER (WHERE s.metric = 6)
+             FROM commendation_sources s WHERE s.round_id = cp.round_id AND s.enterprise_id = cp.enterprise_id)
+        WHERE cp.round_id = $1
         """;
 
     /// <summary>The automatic exclusions that apply ($5), each with the row behind it.</summary>
