@@ -580,7 +580,7 @@ bench_compliance() {
     echo "## Contact-duty compliance — $(date -u +%Y-%m-%d)"
     echo
     machine
-    echo "- $ROUNDS interleaved rounds after one warm-up round; ratio = median ÷ median of SELECT count(*) of the year's records"
+    echo "- $ROUNDS interleaved rounds after three warm-up rounds; ratio = median ÷ median of SELECT count(*) of the year's records"
     grep -v '^\[' "$dir/compliance.txt"
   } | tee "$OUT/compliance.md"
 }

@@ -121,6 +121,12 @@ public static class Scopes
         ExitsRead, ExitsWrite, ExitsConfirm,
     ];
 
+    /// <summary>
+    /// The scopes of other systems' single checks (VerifyStatement, CheckPreference): their RPCs admit no person's role,
+    /// and a client holding only them learns nothing else.
+    /// </summary>
+    public static IReadOnlyList<string> MachineOnly { get; } = [StatementsVerify, PreferencesCheck];
+
     public static bool IsKnown(string scope) => All.Contains(scope);
 }
 
