@@ -196,6 +196,7 @@ public static class CommendationSchema
     public const string DropSql = """
         DROP TABLE commendation_benefits, commendation_awards, commendation_standings, commendation_exclusions,
             commendation_sources, commendation_participants, commendation_rounds, commendation_scheme_revisions;
+        DROP FUNCTION commendation_round_insert_guard();
         DROP FUNCTION commendation_round_guard();
         """;
 }
