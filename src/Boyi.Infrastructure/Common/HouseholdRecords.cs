@@ -41,12 +41,10 @@ public static class HouseholdRecords
     }
 
     /// <summary>
-    /// The household a new record is written on and the record's id: the household must exist (NOT_FOUND), be paired
-    /// now with <paramref name="onlyCadre"/> when a cadre writes (anything else answers like a missing household) and not
-    /// be deleted (HOUSEHOLD_DELETED); the id is the county's next number of <paramref name="counter"/>.
+    /// The household a record is written on: it must exist (NOT_FOUND), be paired now with <paramref name="onlyCadre"/>
+    /// when a cadre writes (anything else answers like a missing household) and not be deleted (HOUSEHOLD_DELETED).
     /// </summary>
-    public static async Task<(HouseholdRow Household, long Id)> NewRecordAsync(BoyiDbContext db, long householdId, long? onlyCadre, string counter,
-        long idFactor, string what, CancellationToken ct)
+    public static async Task<HouseholdRow> WritableAsync(BoyiDbContext db, long householdId, long? onlyCadre, CancellationToken ct)
     {
         var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == householdId, ct)
             ?? throw DomainException.NotFound("household", $"households/{householdId}");
@@ -54,6 +52,18 @@ public static class HouseholdRecords
             throw DomainException.NotFound("household", $"households/{householdId}");
         if (household.DeleteTime is not null)
             throw DomainException.Precondition("HOUSEHOLD_DELETED", "The household has been deleted from the registry.");
+        return household;
+    }
+
+    /// <summary>
+    /// The household a new record is written on and the record's id: the household must exist (NOT_FOUND), be paired
+    /// now with <paramref name="onlyCadre"/> when a cadre writes (anything else answers like a missing household) and not
+    /// be deleted (HOUSEHOLD_DELETED); the id is the county's next number of <paramref name="counter"/>.
+    /// </summary>
+    public static async Task<(HouseholdRow Household, long Id)> NewRecordAsync(BoyiDbContext db, long householdId, long? onlyCadre, string counter,
+        long idFactor, string what, CancellationToken ct)
+    {
+        var household = await WritableAsync(db, householdId, onlyCadre, ct);
         var seq = await IdAllocator.ReserveAsync((NpgsqlConnection)db.Database.GetDbConnection(), household.CountyId, counter, 1, ct);
         if (seq >= idFactor)
             throw DomainException.Precondition("COUNTY_FULL", $"The county has used all its {what} numbers.");

@@ -127,12 +127,7 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
     /// <summary>The household, reachable (for a cadre: paired with them now) and poor: only a poor household exits.</summary>
     private static async Task<HouseholdRow> PoorHouseholdAsync(BoyiDbContext db, long householdId, long? onlyCadre, CancellationToken ct)
     {
-        var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == householdId, ct)
-            ?? throw DomainException.NotFound("household", $"households/{householdId}");
-        if (onlyCadre is { } cadre && !await db.Pairings.AnyAsync(p => p.HouseholdId == householdId && p.CadreId == cadre && p.EndDate == null, ct))
-            throw DomainException.NotFound("household", $"households/{householdId}");
-        if (household.DeleteTime is not null)
-            throw DomainException.Precondition("HOUSEHOLD_DELETED", "The household has been deleted from the registry.");
+        var household = await HouseholdRecords.WritableAsync(db, householdId, onlyCadre, ct);
         if (household.Status != HouseholdStatus.Poor)
             throw DomainException.Precondition("HOUSEHOLD_NOT_POOR", $"Only a poor household exits poverty; this one is {household.Status}.");
         return household;
