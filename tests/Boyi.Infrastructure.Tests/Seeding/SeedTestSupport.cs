@@ -57,9 +57,18 @@ public sealed class SeededDatabase : IAsyncDisposable
 
 internal static class SeedSql
 {
+    // The checks read whole seeded counties (hundreds of thousands of rows): on a loaded 2-core machine one can take
+    // longer than Npgsql's default 30 s command timeout, which is a timing failure, not a finding.
+    private static NpgsqlCommand Command(Database database, string sql)
+    {
+        var cmd = database.DataSource.CreateCommand(sql);
+        cmd.CommandTimeout = 600;
+        return cmd;
+    }
+
     public static async Task<T> ScalarAsync<T>(this Database database, string sql, params object[] parameters)
     {
-        await using var cmd = database.DataSource.CreateCommand(sql);
+        await using var cmd = Command(database, sql);
         foreach (var p in parameters)
             cmd.Parameters.Add(new NpgsqlParameter { Value = p });
         var value = await cmd.ExecuteScalarAsync();
@@ -68,7 +77,7 @@ internal static class SeedSql
 
     public static async Task<List<object[]>> RowsAsync(this Database database, string sql, params object[] parameters)
     {
-        await using var cmd = database.DataSource.CreateCommand(sql);
+        await using var cmd = Command(database, sql);
         foreach (var p in parameters)
             cmd.Parameters.Add(new NpgsqlParameter { Value = p });
         var rows = new List<object[]>();
