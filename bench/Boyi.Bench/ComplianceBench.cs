@@ -89,6 +89,7 @@ internal static class ComplianceBench
         var readCpu = new List<double>();
         var readPgCpu = new List<double>();
         var evaluateCpu = new List<double>();
+        var readAllocated = new List<double>();
         var policy = (await policies.GetAsync(County, ct)).Policy;
         var process = Process.GetCurrentProcess();
         for (var round = 0; round < Math.Max(1, rounds); round++)
@@ -100,9 +101,11 @@ internal static class ComplianceBench
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var pg0 = GetHouseholdCpuBench.BackendTicks(backend);
+            var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
             var watch = Stopwatch.StartNew();
             var inputs = await compliance.ReadAsync(conn, policy, new ComplianceScope(County), span, asOf, ct);
             read.Add(watch.Elapsed.TotalMilliseconds);
+            readAllocated.Add((GC.GetTotalAllocatedBytes(precise: true) - bytes0) / 1e6);
             process.Refresh();
             var cpu1 = process.TotalProcessorTime;
             readCpu.Add((cpu1 - cpu0).TotalMilliseconds);
@@ -114,7 +117,8 @@ internal static class ComplianceBench
             evaluateCpu.Add((process.TotalProcessorTime - cpu1).TotalMilliseconds);
         }
         Console.WriteLine($"- of which reading the inputs (SQL and transfer) median {Median(read):F1} ms (CPU: this process {Median(readCpu):F0} ms, " +
-            $"its PostgreSQL backend {Median(readPgCpu):F0} ms), evaluating them in memory {Median(evaluate):F1} ms (CPU {Median(evaluateCpu):F0} ms)");
+            $"its PostgreSQL backend {Median(readPgCpu):F0} ms; least CPU of a round: this process {readCpu.Min():F0} ms, " +
+            $"its PostgreSQL backend {readPgCpu.Min():F0} ms; {Median(readAllocated):F1} MB allocated), evaluating them in memory {Median(evaluate):F1} ms (CPU {Median(evaluateCpu):F0} ms)");
         var alertTimes = new List<double>();
         ComplianceAlertResult? written = null;
         for (var round = 0; round < Math.Max(1, rounds); round++)
@@ -135,7 +139,7 @@ internal static class ComplianceBench
         {
             await File.WriteAllTextAsync(outFile, System.Text.Json.JsonSerializer.Serialize(new
             {
-                year, records, rounds, query, count, ratio, read, evaluate, readCpu, readPgCpu, evaluateCpu, alertTimes, alertRows = rows, written.Notifications, rerunMs,
+                year, records, rounds, query, count, ratio, read, evaluate, readCpu, readPgCpu, readAllocated, evaluateCpu, alertTimes, alertRows = rows, written.Notifications, rerunMs,
             }), ct);
         }
     }

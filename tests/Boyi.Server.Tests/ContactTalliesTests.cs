@@ -2,6 +2,7 @@ using Boyi.Contracts.V1;
 using Boyi.Infrastructure.Compliance;
 using Boyi.Testing;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -147,6 +148,70 @@ public sealed class ContactTalliesTests(ContactFixture s) : IClassFixture<Contac
         }
         tally = await SameAsRecomputedAsync(p2);
         Assert.Equal(3, Assert.Single(tally).Counts.Where((_, i) => i % 3 == 0).Sum());
+    }
+
+    /// <summary>
+    /// What <see cref="ComplianceStore.ReadAsync"/> decodes from the tallies' binary arrays equals what the records
+    /// say: a pairing with contacts in two years (two rows), before the first month counted, after the "as of" day in
+    /// its month (taken off) and after its month (not counted), and home visits naming several occasions on one day,
+    /// with references in ASCII, in Chinese and none.
+    /// </summary>
+    [Fact]
+    public async Task TheStoresInputs_DecodedFromTheTallies_AreWhatTheRecordsSay()
+    {
+        var (_, pairing) = await ContactTests.PairedAsync(s, s.County.Towns[0]);
+        var p = Id(pairing.Name);
+        var year = Boyi.Domain.ChinaTime.Today(s.Services.GetRequiredService<TimeProvider>()).Year;
+        var asOf = new DateOnly(year, 6, 15);
+        var span = Boyi.Domain.Duties.DutySpan.Year(year);
+        await using var conn = new NpgsqlConnection(s.Database.ConnectionString);
+        await conn.OpenAsync();
+        var (household, cadre, town, village) = await AreaAsync(conn, p);
+        var id = County * Boyi.Infrastructure.Contacts.ContactStore.IdFactor + 7_000_000_000;
+        (DateOnly Day, short Kind, (short, string?)[] Occasions)[] contacts =
+        [
+            (new DateOnly(year - 1, 3, 10), 2, [(1, null)]),   // before the first month counted (60 days before the year)
+            (new DateOnly(year - 1, 12, 20), 2, [(1, "SPRING_FESTIVAL"), (5, "邻里纠纷")]),
+            (new DateOnly(year - 1, 12, 20), 1, []),
+            (new DateOnly(year, 1, 5), 2, [(2, null)]),
+            (new DateOnly(year, 1, 5), 2, [(4, "householdEvents/1"), (1, "中秋")]),
+            (new DateOnly(year, 1, 9), 3, []),
+            (new DateOnly(year, 6, 14), 2, [(5, null)]),
+            (new DateOnly(year, 6, 20), 1, []),                // after the "as of" day in its month
+            (new DateOnly(year, 8, 1), 2, [(2, "双抢")]),      // after the "as of" day's month
+        ];
+        foreach (var (day, kind, occasions) in contacts)
+        {
+            id++;
+            await Sql.ExecuteAsync(s, "INSERT INTO contact_records (id, county_id, town_id, village_id, household_id, cadre_id, pairing_id, kind, occur_time, " +
+                "occur_date, diary_done, diary_seen_and_heard, diary_thoughts, author, revision, photo_count, version, create_time, update_time, correctable_until) " +
+                "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, d, d, d, 'test', 1, 0, 1, $9, $9, $9 FROM (SELECT CASE WHEN $8 = 2 THEN '入户' END AS d) x",
+                id, County, town, village, household, cadre, p, kind, day.ToDateTime(new TimeOnly(2, 0), DateTimeKind.Utc), day);
+            for (var i = 0; i < occasions.Length; i++)
+                await Sql.ExecuteAsync(s, "INSERT INTO contact_occasions (record_id, position, county_id, kind, reference) VALUES ($1, $2, $3, $4, $5)",
+                    id, i, County, occasions[i].Item1, (object?)occasions[i].Item2 ?? DBNull.Value);
+        }
+
+        var policy = (await s.Services.GetRequiredService<Boyi.Infrastructure.Duties.DutyPolicyStore>().GetAsync(County, CancellationToken.None)).Policy;
+        var inputs = (await s.Services.GetRequiredService<ComplianceStore>().ReadAsync(conn, policy, new ComplianceScope(County), span, asOf, CancellationToken.None))
+            .Single(x => x.PairingId == p);
+        var first = new DateOnly(year - 1, 11, 1);
+        for (var month = new DateOnly(year - 1, 1, 1); month <= new DateOnly(year, 12, 1); month = month.AddMonths(1))
+        {
+            for (var kind = 1; kind <= 3; kind++)
+            {
+                var m = month;
+                var k = kind;
+                var expected = month < first ? 0 : contacts.Count(c => c.Kind == k && c.Day <= asOf && c.Day.Year == m.Year && c.Day.Month == m.Month);
+                Assert.True(expected == inputs.Months.Count(month, (Boyi.Domain.Duties.ContactKind)(kind - 1)), $"{month:yyyy-MM} kind {kind}");
+            }
+        }
+        // One contact per day of home visits, with every occasion named that day in order.
+        var visits = contacts.Where(c => c.Kind == 2 && c.Occasions.Length > 0).GroupBy(c => c.Day)
+            .Select(g => $"{g.Key:yyyy-MM-dd}: {string.Join(", ", g.SelectMany(c => c.Occasions).Select(o => Boyi.Domain.Duties.ContactOccasions.ToDuty(o.Item1, o.Item2, policy)))}");
+        Assert.Equal(visits, inputs.OccasionVisits.OrderBy(v => v.Date).Select(v => $"{v.Date:yyyy-MM-dd}: {string.Join(", ", v.Occasions)}"));
+        Assert.All(inputs.OccasionVisits, v => Assert.Equal(Boyi.Domain.Duties.ContactKind.Visit, v.Kind));
+        await SameAsRecomputedAsync(p);
     }
 
     /// <summary>Asserts the whole table equals its recomputation; answers the pairing's rows.</summary>

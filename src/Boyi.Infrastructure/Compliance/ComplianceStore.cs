@@ -68,7 +68,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         for (var i = 0; i < pairings.Count; i++)
             rows[pairings[i].Id] = i;
         var tallies = new ContactTallies(pairings.Count, contactsFrom, span.To);
-        var visits = new List<DutyContact>?[pairings.Count];
+        var visits = new DutyContact[]?[pairings.Count];
         if (contactsTo >= contactsFrom)
         {
             // One row per pairing and year from contact_tallies (kept by the records' triggers): its month counts, and
@@ -90,49 +90,15 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
                 cmd.Parameters.Add(new() { Value = contactsFrom.Year });
                 cmd.Parameters.Add(new() { Value = contactsTo.Year });
                 await using var r = await cmd.ExecuteReaderAsync(ct);
-                var occasions = new Dictionary<(short, string?), Occasion>();
+                var reader = new ContactTallyReader(policy);
                 while (await r.ReadAsync(ct))
                 {
                     if (!rows.TryGetValue(r.GetInt64(0), out var row))
                         continue;
-                    var year = r.GetInt32(1);
-                    var counts = r.GetFieldValue<int[]>(2);
-                    for (var m = 0; m < 12; m++)
-                    {
-                        var month = new DateOnly(year, m + 1, 1);
-                        if (month < tallies.FirstMonth || month > lastMonth)
-                            continue;
-                        for (var k = 0; k < 3; k++)
-                        {
-                            if (counts[m * 3 + k] != 0)
-                                tallies.Add(row, month, (ContactKind)k, counts[m * 3 + k]);
-                        }
-                    }
-                    var dates = r.GetFieldValue<DateOnly[]>(3);
-                    if (dates.Length == 0)
-                        continue;
-                    var kinds = r.GetFieldValue<short[]>(4);
-                    var references = r.GetFieldValue<string?[]>(5);
-                    var list = visits[row] ??= [];
                     // One contact per day of visits with every occasion named that day: a must-visit is met by any
                     // visit inside its window naming its occasion, so which visit named it does not matter.
-                    for (var i = 0; i < dates.Length;)
-                    {
-                        var j = i;
-                        while (j < dates.Length && dates[j] == dates[i])
-                            j++;
-                        var named = new Occasion[j - i];
-                        for (var x = i; x < j; x++)
-                        {
-                            var key = (kinds[x], references[x]);
-                            // Occasions are immutable: a festival named by ten thousand visits is one object.
-                            if (!occasions.TryGetValue(key, out var occasion))
-                                occasions[key] = occasion = ContactOccasions.ToDuty(key.Item1, key.Item2, policy);
-                            named[x - i] = occasion;
-                        }
-                        list.Add(new DutyContact("", ContactKind.Visit, dates[i], named));
-                        i = j;
-                    }
+                    if (reader.Read(r, 2, row, r.GetInt32(1), lastMonth, tallies) is { } days)
+                        visits[row] = visits[row] is { } earlier ? [.. earlier, .. days] : days;
                 }
             }
             // The "as of" day's month was counted whole: take off its contacts after that day (none when it is today,
