@@ -7,6 +7,7 @@
 #   bench/run.sh subsidy        interest-subsidy run over 20,000 loans ÷ one INSERT … SELECT computing the same rows
 #   bench/run.sh compliance     county contact-duty compliance over a year of contacts ÷ count(*) of them; the daily alert job
 #   bench/run.sh commendations  a commendation round over 2,000 enterprises with a year of data ÷ one SQL query of the same metrics
+#   bench/run.sh exits          exit progress and the exit status of every poor village of the demo county ÷ count(*) of its members
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -602,6 +603,22 @@ bench_commendations() {
   } | tee "$OUT/commendations.md"
 }
 
+# ------------------------------------------------------------------------------------------------- exits ---
+bench_exits() {
+  local dir=$OUT/exits
+  rm -rf "$dir"; mkdir -p "$dir"
+  ensure_county_db
+  log "exit progress and village exit status of county $COUNTY ÷ count(*) of its household members (in-process)"
+  HARNESS exits --cs "$(cs $COUNTY_DB)" --rounds "$ROUNDS" --out "$dir/exits.json" | tee "$dir/exits.txt" >&2
+  {
+    echo "## Exit progress and village exit status — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- $ROUNDS interleaved rounds after three warm-up rounds, on vacuumed tables; ratio = median ÷ median of SELECT count(*) of the county's household members"
+    grep -v '^\[' "$dir/exits.txt"
+  } | tee "$OUT/exits.md"
+}
+
 bench_hangfire() {
   ensure_county_db
   log "Hangfire: ${JOBS:-2000} jobs per kind and round on $COUNTY_DB"
@@ -619,7 +636,7 @@ bench_hangfire() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|compliance|commendations|hangfire|all) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|all) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -639,8 +656,9 @@ main() {
     subsidy) bench_subsidy ;;
     compliance) bench_compliance ;;
     commendations) bench_commendations ;;
+    exits) bench_exits ;;
     hangfire) bench_hangfire ;;
-    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_exits; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

@@ -34,6 +34,9 @@ public static class BenchApp
           commendations --cs CS [--enterprises 2000] [--rounds 5] [--out FILE.json]
               A commendation round over the demo county with 2,000 more enterprises and a year of their data (written
               once) ÷ the one SQL query computing the same metrics; checks both give the same values.
+          exits --cs CS [--rounds 5] [--out FILE.json]
+              Exit progress of the demo county's year and the exit status of all its poor villages (the demo's exits
+              added once) ÷ SELECT count(*) of its household members; checks both answers against plain queries first.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
@@ -74,6 +77,9 @@ public static class BenchApp
                 return 0;
             case "commendations":
                 await CommendationBench.RunAsync(options.Required("cs"), options.Int("enterprises", 2_000), options.Int("rounds", 5), options.Get("out"), ct);
+                return 0;
+            case "exits":
+                await ExitBench.RunAsync(options.Required("cs"), options.Int("rounds", 5), options.Get("out"), ct);
                 return 0;
             case "import-cpu":
                 await ImportCpuBench.RunAsync(options.Required("cs"), options.Required("file"), options.Int("county", 450923),

@@ -1468,6 +1468,15 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         {
             Target = new ExitTarget { Name = $"{(foreign ? s.B : s.County).Name}/exitTargets/{Interlocked.Increment(ref _targetYear)}", People = 100, Households = 30, Villages = 2 },
         }).ResponseAsync)),
+        new("ListVillageExitStatus", Kind.List, async (role, foreign, c) =>
+        {
+            foreach (var town in new[] { s.T1, s.T2, s.TB })
+                await s.VillageExitOfAsync(town);
+            return await List(async () => (await Exits(c).ListVillageExitStatusAsync(new ListVillageExitStatusRequest
+            {
+                Parent = LoanParent(role, foreign),
+            })).Villages.Count);
+        }),
         new("GetExitProgress", Kind.Object, (role, foreign, c) => Call(() => Exits(c).GetExitProgressAsync(new GetExitProgressRequest
         {
             Parent = LoanParent(role, foreign), Year = 2026,

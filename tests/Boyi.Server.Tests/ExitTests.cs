@@ -162,4 +162,71 @@ public sealed class ExitTests(ExitFixture s) : IClassFixture<ExitFixture>
         var progress = await Exits(s.CountyChannel).GetExitProgressAsync(new GetExitProgressRequest { Parent = s.County.Towns[0].Name, Year = Year });
         Assert.True(progress.Total.Villages >= 1);
     }
+
+    [Fact]
+    public async Task VillageExitStatus_GivesEachPoorVillagesIncidenceNow_FiltersByTheExactLimit_AndFollowsItsAssessmentToTheExit()
+    {
+        var town = s.County.Towns[0].Name;
+        var below = await Api.CreatePoorVillageAsync(s, town);
+        await Api.CreateHouseholdAsync(s, below.Name);                                        // 3 poor people
+        await Api.CreateHouseholdAsync(s, below.Name, Api.NewHousehold(members: 2));          // 2 more
+        var lifted = await Api.CreateHouseholdAsync(s, below.Name, Api.NewHousehold(members: 4));
+        await s.Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest { Name = lifted.Name, Status = HouseholdStatus.Lifted, LiftedYear = 2019, Reason = "已脱贫" });
+        var deleted = await Api.CreateHouseholdAsync(s, below.Name, Api.NewHousehold(members: 6));
+        await s.Households.DeleteHouseholdAsync(new DeleteHouseholdRequest { Name = deleted.Name, Reason = "重复登记" });
+        await s.Registry.UpdateVillageAsync(new UpdateVillageRequest { Village = new Village { Name = below.Name, RegisteredRuralPopulation = 200 } });
+        var atLimit = await Api.CreatePoorVillageAsync(s, town);
+        await Api.CreateHouseholdAsync(s, atLimit.Name);
+        await s.Registry.UpdateVillageAsync(new UpdateVillageRequest { Village = new Village { Name = atLimit.Name, RegisteredRuralPopulation = 100 } });
+        var unknown = await Api.CreatePoorVillageAsync(s, town);   // no population set: no incidence, never below
+
+        var county = Exits(s.CountyChannel);
+        async Task<List<VillageExitStatus>> AllAsync(ExitService.ExitServiceClient client, ListVillageExitStatusRequest request)
+        {
+            var all = new List<VillageExitStatus>();
+            do
+            {
+                var page = await client.ListVillageExitStatusAsync(request);
+                all.AddRange(page.Villages);
+                request.PageToken = page.NextPageToken;
+            } while (request.PageToken != "");
+            return all;
+        }
+
+        var every = await AllAsync(county, new ListVillageExitStatusRequest { Parent = s.County.Name, PageSize = 2 });
+        Assert.Equal(every.Select(v => v.Village).Order(StringComparer.Ordinal), every.Select(v => v.Village));
+        var b = every.Single(v => v.Village == below.Name);
+        Assert.Equal((5, 200, 25_000, true, 2027, town, ExitState.Unspecified, ""),
+            (b.PoorPeople, b.RegisteredRuralPopulation, b.IncidencePpm, b.IncidenceBelowLimit, b.ExitTargetYear, b.Town, b.AssessmentState, b.Assessment));
+        var a = every.Single(v => v.Village == atLimit.Name);
+        Assert.Equal((3, 100, 30_000, false), (a.PoorPeople, a.RegisteredRuralPopulation, a.IncidencePpm, a.IncidenceBelowLimit));
+        var u = every.Single(v => v.Village == unknown.Name);
+        Assert.Equal((0, 0, 0, false), (u.PoorPeople, u.RegisteredRuralPopulation, u.IncidencePpm, u.IncidenceBelowLimit));
+
+        var belowLimit = await AllAsync(county, new ListVillageExitStatusRequest { Parent = s.County.Name, IncidenceBelowLimit = true });
+        Assert.Contains(below.Name, belowLimit.Select(v => v.Village));
+        Assert.DoesNotContain(atLimit.Name, belowLimit.Select(v => v.Village));
+        Assert.DoesNotContain(unknown.Name, belowLimit.Select(v => v.Village));
+        Assert.All(belowLimit, v => Assert.True(v.IncidenceBelowLimit));
+
+        // The other town's officer asking about the county gets their town's villages only.
+        var town2 = await AllAsync(Exits(s.Town2Channel), new ListVillageExitStatusRequest { Parent = s.County.Name });
+        Assert.All(town2, v => Assert.Equal(s.County.Towns[1].Name, v.Town));
+        // A page token belongs to its query.
+        var first = await county.ListVillageExitStatusAsync(new ListVillageExitStatusRequest { Parent = s.County.Name, PageSize = 1 });
+        await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await county.ListVillageExitStatusAsync(new ListVillageExitStatusRequest
+        {
+            Parent = s.County.Name, PageSize = 1, NotExited = true, PageToken = first.NextPageToken,
+        }));
+
+        var assessed = (await Exits(s.Town1Channel).CreateVillageExitAssessmentAsync(new CreateVillageExitAssessmentRequest { Assessment = AllMetVillage(below.Name) })).Assessment;
+        async Task<VillageExitStatus?> StatusAsync(bool notExited) =>
+            (await AllAsync(Exits(s.Town1Channel), new ListVillageExitStatusRequest { Parent = town, NotExited = notExited })).SingleOrDefault(v => v.Village == below.Name);
+        Assert.Equal((assessed.Name, ExitState.Assessing), ((await StatusAsync(true))!.Assessment, (await StatusAsync(true))!.AssessmentState));
+        var byTown = (await Exits(s.Town1Channel).ConfirmVillageExitAsync(new ConfirmVillageExitRequest { Name = assessed.Name, Etag = assessed.Etag })).Assessment;
+        var byCounty = (await county.ConfirmVillageExitAsync(new ConfirmVillageExitRequest { Name = assessed.Name, Etag = byTown.Etag })).Assessment;
+        Assert.Null(await StatusAsync(true));
+        var exited = (await StatusAsync(false))!;
+        Assert.Equal((ExitState.CountyConfirmed, byCounty.CountyConfirmation.Date), (exited.AssessmentState, exited.ExitDate));
+    }
 }

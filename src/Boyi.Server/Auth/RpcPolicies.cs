@@ -275,6 +275,7 @@ public static class RpcPolicies
         ["/boyi.v1.ExitService/ConfirmVillageExit"] = new(Scopes.ExitsConfirm, Staff),
         ["/boyi.v1.ExitService/UpdateExitTarget"] = new(Scopes.ExitsWrite, Admin),
         ["/boyi.v1.ExitService/GetExitProgress"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        ["/boyi.v1.ExitService/ListVillageExitStatus"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

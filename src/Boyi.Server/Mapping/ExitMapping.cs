@@ -50,6 +50,15 @@ public static class ExitMapping
         return a;
     }
 
+    public static VillageExitStatus ToProto(this VillageExitStatusRow r) => new()
+    {
+        Village = ResourceNames.Village(r.VillageId), DisplayName = r.DisplayName, Town = ResourceNames.Town(r.TownId),
+        RegisteredRuralPopulation = r.Population, PoorPeople = r.PoorPeople, IncidencePpm = (int)ExitRules.IncidencePpm(r.PoorPeople, r.Population),
+        IncidenceBelowLimit = ExitRules.IncidenceBelowLimit(r.PoorPeople, r.Population), ExitTargetYear = r.ExitTargetYear ?? 0,
+        ExitDate = Wire.Date(r.ExitDate), Assessment = r.AssessmentId is { } id ? ResourceNames.VillageExit(id) : "",
+        AssessmentState = r.AssessmentState is { } state ? (Contracts.V1.ExitState)(int)state : Contracts.V1.ExitState.Unspecified,
+    };
+
     public static ExitTarget ToProto(this ExitTargetRow t) => new()
     {
         Name = ResourceNames.ExitTarget(t.TownId == 0 ? new AreaRef(AreaKind.County, t.CountyId) : new AreaRef(AreaKind.Town, t.TownId), t.Year),
