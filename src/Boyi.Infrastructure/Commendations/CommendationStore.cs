@@ -169,8 +169,8 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
     }
 
     /// <summary>
-    /// Computes a round in one transaction: an open round is snapshotted (participants, sources, values, automatic
-    /// exclusions: set-based statements) then ranked; a computed one keeps its snapshot and is ranked again, which
+    /// Computes a round in one transaction: an open round is snapshotted (the participants with their values and the
+    /// rows behind them, then the automatic exclusions: two statements) then ranked; a computed one keeps its snapshot and is ranked again, which
     /// gives the same standings byte for byte (data changed after the snapshot does not reach it).
     /// <paramref name="complete"/> runs last, inside the transaction (the operation's result commits with the round).
     /// </summary>
