@@ -11,7 +11,7 @@ namespace Boyi.Bench;
 /// <summary>
 /// A commendation round over the demo county with 2,000 more approved enterprises and a year of their data (written
 /// once, kept between runs: see <see cref="SeedAsync"/>): the round's compute as the Hangfire operation runs it
-/// (<see cref="CommendationStore.ComputeAsync"/>: snapshot of participants, source rows, values and exclusions, ranking
+/// (<see cref="CommendationStore.ComputeAsync"/>: snapshot of the participants with their values and the rows behind them, the exclusions, ranking
 /// and the standings, one transaction) ÷ <see cref="CommendationSnapshot.MetricsQuery"/>, the one SQL query that computes
 /// the same six metrics per enterprise. Each round opens a fresh round (cut-off the last day of last year), times
 /// both in turn and checks that they agree for every enterprise and metric.
@@ -38,7 +38,7 @@ internal static class CommendationBench
                 await store.UpdateSchemeAsync(conn, County, year, null, Scheme, By, "benchmark", ct);
         await using (var vacuum = dataSource.CreateCommand(
             "VACUUM (ANALYZE) enterprises, enterprise_status_changes, projects, deliveries, jobs, placements, linkages, linkage_participants, " +
-            "linkage_targets, linkage_status_changes, loans, households, commendation_participants, commendation_sources, commendation_exclusions, commendation_standings"))
+            "linkage_targets, linkage_status_changes, loans, households, commendation_participants, commendation_exclusions, commendation_standings"))
             await vacuum.ExecuteNonQueryAsync(ct);
 
         var compute = new List<double>();
@@ -57,11 +57,12 @@ internal static class CommendationBench
             watch.Restart();
             var metrics = await MetricsAsync(dataSource, yearStart, cutOff, ct);
             var q = watch.Elapsed.TotalMilliseconds;
-            var stored = await StoredAsync(dataSource, roundId, ct);
-            Check(stored, metrics);
+            var (stored, behind) = await StoredAsync(dataSource, roundId, ct);
+            Check("stored values", stored, metrics);
+            Check("rows behind the stored values", behind, metrics);
             (participants, sources, exclusions, standings) = await CountsAsync(dataSource, roundId, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[commendations] round {round}{(round == 0 ? " (warm-up)" : "")}: compute {c:F1} ms, query {q:F1} ms, ratio {c / q:F2}; values agree for {metrics.Count:N0} enterprises"));
+                $"[commendations] round {round}{(round == 0 ? " (warm-up)" : "")}: compute {c:F1} ms, query {q:F1} ms, ratio {c / q:F2}; values and their rows agree for {metrics.Count:N0} enterprises"));
             if (round == 0)
                 continue;
             compute.Add(c);
@@ -72,7 +73,8 @@ internal static class CommendationBench
 
         var ratio = Median(compute) / Median(query);
         Console.WriteLine($"- round of {participants:N0} participants, {year} (cut-off {cutOff:yyyy-MM-dd}): {sources:N0} source rows, " +
-            $"{exclusions:N0} automatic exclusions, {standings:N0} standings; both sides agree on every enterprise's six metrics");
+            $"{exclusions:N0} automatic exclusions, {standings:N0} standings; both sides agree on every enterprise's six metrics " +
+            "(the stored values and the rows stored behind them)");
         Console.WriteLine($"- round compute (snapshot, ranking, standings; one transaction): median {Median(compute):F1} ms over {rounds} rounds");
         Console.WriteLine($"- the one metrics query: median {Median(query):F1} ms");
         Console.WriteLine($"- per-round ratios: {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}");
@@ -106,13 +108,20 @@ internal static class CommendationBench
         return await ReadValuesAsync(cmd, ct);
     }
 
-    private static async Task<Dictionary<long, long[]>> StoredAsync(NpgsqlDataSource dataSource, long roundId, CancellationToken ct)
+    /// <summary>The round's stored values, and the same six figures taken from the rows stored behind them.</summary>
+    private static async Task<(Dictionary<long, long[]> Values, Dictionary<long, long[]> FromRows)> StoredAsync(NpgsqlDataSource dataSource,
+        long roundId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT enterprise_id, funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, loans_without_default " +
-            "FROM commendation_participants WHERE round_id = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = roundId });
-        return await ReadValuesAsync(cmd, ct);
+        async Task<Dictionary<long, long[]>> ReadAsync(string columns)
+        {
+            await using var cmd = dataSource.CreateCommand($"SELECT enterprise_id, {columns} FROM commendation_participants WHERE round_id = $1");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = roundId });
+            return await ReadValuesAsync(cmd, ct);
+        }
+        return (await ReadAsync("funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, loans_without_default"),
+            await ReadAsync("(SELECT COALESCE(sum(v), 0)::bigint FROM unnest(delivery_fen) v), (SELECT count(DISTINCT p) FROM unnest(placement_ids) p), " +
+                "(SELECT count(DISTINCT h) FROM unnest(household_ids) h), (SELECT count(DISTINCT v) FROM unnest(village_ids) v), " +
+                "(SELECT count(DISTINCT l) FROM unnest(linkage_ids) l), (SELECT count(DISTINCT l) FROM unnest(loan_ids) l)"));
     }
 
     private static async Task<Dictionary<long, long[]>> ReadValuesAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -125,7 +134,7 @@ internal static class CommendationBench
     }
 
     /// <summary>Both sides must give the same participants and the same six values for each.</summary>
-    private static void Check(Dictionary<long, long[]> stored, Dictionary<long, long[]> metrics)
+    private static void Check(string what, Dictionary<long, long[]> stored, Dictionary<long, long[]> metrics)
     {
         var problems = new List<string>();
         foreach (var id in stored.Keys.Union(metrics.Keys))
@@ -138,13 +147,14 @@ internal static class CommendationBench
                         problems.Add($"enterprise {id} {(CommendationMetric)(i + 1)}: round {s[i]}, query {m[i]}");
         }
         if (problems.Count > 0)
-            throw new InvalidOperationException($"the round and the metrics query differ ({problems.Count}): {string.Join("; ", problems.Take(10))}");
+            throw new InvalidOperationException($"the round's {what} and the metrics query differ ({problems.Count}): {string.Join("; ", problems.Take(10))}");
     }
 
     private static async Task<(long, long, long, long)> CountsAsync(NpgsqlDataSource dataSource, long roundId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT (SELECT count(*) FROM commendation_participants WHERE round_id = $1), (SELECT count(*) FROM commendation_sources WHERE round_id = $1), " +
+            "SELECT (SELECT count(*) FROM commendation_participants WHERE round_id = $1), (SELECT sum(cardinality(delivery_ids) + cardinality(placement_ids) + cardinality(household_ids) + cardinality(village_ids) + " +
+            "cardinality(linkage_ids) + cardinality(loan_ids))::bigint FROM commendation_participants WHERE round_id = $1), " +
             "(SELECT count(*) FROM commendation_exclusions WHERE round_id = $1), (SELECT count(*) FROM commendation_standings WHERE round_id = $1)");
         cmd.Parameters.Add(new NpgsqlParameter { Value = roundId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -160,7 +170,6 @@ internal static class CommendationBench
             INSERT INTO bench_rounds SELECT id FROM commendation_rounds WHERE county_id = {County} AND opened_by = '{By}' AND state <> 4;
             DELETE FROM commendation_standings WHERE round_id IN (SELECT id FROM bench_rounds);
             DELETE FROM commendation_exclusions WHERE round_id IN (SELECT id FROM bench_rounds);
-            DELETE FROM commendation_sources WHERE round_id IN (SELECT id FROM bench_rounds);
             DELETE FROM commendation_participants WHERE round_id IN (SELECT id FROM bench_rounds);
             DELETE FROM commendation_rounds WHERE id IN (SELECT id FROM bench_rounds);
             """);

@@ -222,6 +222,13 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
         Assert.Equal(0L, e.Metrics.Single(m => m.Metric == CommendationMetric.LoansWithoutDefault).Value);
         var b = await Admin.ExplainCommendationStandingAsync(new ExplainCommendationStandingRequest { Name = byName[s.B.Name].Name });
         Assert.Single(b.Metrics.Single(m => m.Metric == CommendationMetric.PeopleKeptSixMonths).Sources);
+        // Every stored value is the sum of the rows stored behind it, each row once.
+        foreach (var x in new[] { a, b, e })
+            Assert.All(x.Metrics, m =>
+            {
+                Assert.Equal(m.Value, m.Sources.Sum(r => r.Value));
+                Assert.Equal(m.Sources.Count, m.Sources.Select(r => r.Source).Distinct().Count());
+            });
 
         // An enterprise reads its own standing and explanation, not another's; before publication it sees only itself.
         var own = new CommendationService.CommendationServiceClient(s.UserOfB);
@@ -324,7 +331,8 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
                      "UPDATE commendation_standings SET score = score + 1 WHERE round_id = $1",
                      "DELETE FROM commendation_standings WHERE round_id = $1",
                      "UPDATE commendation_participants SET funds_delivered_fen = 0 WHERE round_id = $1",
-                     "DELETE FROM commendation_sources WHERE round_id = $1",
+                     "UPDATE commendation_participants SET delivery_ids = '{}', delivery_fen = '{}' WHERE round_id = $1",
+                     "DELETE FROM commendation_participants WHERE round_id = $1",
                      "DELETE FROM commendation_exclusions WHERE round_id = $1",
                      "INSERT INTO commendation_exclusions (round_id, enterprise_id, reason, source_kind, source_id, note, excluded_by, exclude_time) " +
                      "SELECT round_id, enterprise_id, 5, 0, 1, 'x', 'sql', now() FROM commendation_participants WHERE round_id = $1 LIMIT 1",

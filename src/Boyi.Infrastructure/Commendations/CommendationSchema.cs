@@ -2,13 +2,13 @@ namespace Boyi.Infrastructure.Commendations;
 
 /// <summary>
 /// The commendation tables, plain SQL added to the Initial migration by <c>regen-initial-migration.sh</c> (like the
-/// audit log): the stores read and write them with Npgsql, and the snapshot is a few set-based statements.
+/// audit log): the stores read and write them with Npgsql, and the snapshot is two set-based statements.
 /// <list type="bullet">
 /// <item>scheme revisions: every change of a county's scheme for a year, kept (the current is the latest);</item>
 /// <item>rounds: the scheme revision used, the cut-off, the state and who did each step;</item>
-/// <item>sources: the snapshot, one row per thing counted (a delivery with its amount, a placement, a household, a
-/// village, a linkage, a loan) per enterprise and metric; a metric's value is the sum of its rows;</item>
-/// <item>participants: each enterprise's registration date and metric values (the sums, stored with the snapshot);</item>
+/// <item>participants: the snapshot, one row per enterprise: its registration date, its metric values and, per metric,
+/// the ids of the rows behind the value (the deliveries with their amounts, the placements, households, villages,
+/// linkages, loans): a metric's value is the sum of its rows (cardinalities checked by the table);</item>
 /// <item>exclusions: automatic ones with their source row, and the staff's with their reason;</item>
 /// <item>standings: per category, each participant's score, rank or why it is not eligible;</item>
 /// <item>awards and their benefits, written at publication.</item>
@@ -59,18 +59,24 @@ public static class CommendationSchema
             villages_reached bigint NOT NULL,
             linkages_completed bigint NOT NULL,
             loans_without_default bigint NOT NULL,
+            -- The ids of the rows behind each metric (a delivery's amount beside its id; the kinds follow from the metric),
+            -- written by the statement that computes the values (CommendationSnapshot.Snapshot): a row per participant, not
+            -- per source row (a county's round has tens of thousands, and writing each with its own key entries cost
+            -- several times the query that finds them).
+            delivery_ids bigint[] NOT NULL,
+            delivery_fen bigint[] NOT NULL,
+            placement_ids bigint[] NOT NULL,
+            household_ids bigint[] NOT NULL,
+            village_ids bigint[] NOT NULL,
+            linkage_ids bigint[] NOT NULL,
+            loan_ids bigint[] NOT NULL,
+            CHECK (cardinality(delivery_fen) = cardinality(delivery_ids)),
+            CHECK (cardinality(placement_ids) = people_kept_six_months),
+            CHECK (cardinality(household_ids) = households_reached),
+            CHECK (cardinality(village_ids) = villages_reached),
+            CHECK (cardinality(linkage_ids) = linkages_completed),
+            CHECK (cardinality(loan_ids) = loans_without_default),
             PRIMARY KEY (round_id, enterprise_id));
-
-        -- metric: Boyi.Domain.Commendations.CommendationMetric; source_kind: CommendationSources.
-        CREATE TABLE commendation_sources (
-            round_id bigint NOT NULL,
-            enterprise_id bigint NOT NULL,
-            metric smallint NOT NULL,
-            source_kind smallint NOT NULL,
-            source_id bigint NOT NULL,
-            value bigint NOT NULL,
-            PRIMARY KEY (round_id, enterprise_id, metric, source_kind, source_id),
-            FOREIGN KEY (round_id, enterprise_id) REFERENCES commendation_participants (round_id, enterprise_id));
 
         -- reason: Boyi.Domain.Commendations.ExclusionReason; automatic ones name their source row, the staff's a note.
         CREATE TABLE commendation_exclusions (
@@ -154,8 +160,8 @@ public static class CommendationSchema
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_round_no_truncate BEFORE TRUNCATE ON commendation_rounds
             FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_guard();
-        -- Inserts are checked once per statement over the rows inserted (a round's snapshot writes tens of thousands of
-        -- source rows: a row trigger each cost as much as the query behind them); updates and deletes row by row.
+        -- Inserts are checked once per statement over the rows inserted (a round's snapshot and standings are thousands
+        -- of rows, each a lookup of the round for a row trigger); updates and deletes row by row.
         CREATE FUNCTION commendation_round_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             rid bigint;
@@ -170,10 +176,6 @@ public static class CommendationSchema
         CREATE TRIGGER commendation_participants_guard BEFORE UPDATE OR DELETE ON commendation_participants
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
         CREATE TRIGGER commendation_participants_insert_guard AFTER INSERT ON commendation_participants
-            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
-        CREATE TRIGGER commendation_sources_guard BEFORE UPDATE OR DELETE ON commendation_sources
-            FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
-        CREATE TRIGGER commendation_sources_insert_guard AFTER INSERT ON commendation_sources
             REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION commendation_round_insert_guard();
         CREATE TRIGGER commendation_exclusions_guard BEFORE UPDATE OR DELETE ON commendation_exclusions
             FOR EACH ROW EXECUTE FUNCTION commendation_round_guard();
@@ -195,7 +197,7 @@ public static class CommendationSchema
 
     public const string DropSql = """
         DROP TABLE commendation_benefits, commendation_awards, commendation_standings, commendation_exclusions,
-            commendation_sources, commendation_participants, commendation_rounds, commendation_scheme_revisions;
+            commendation_participants, commendation_rounds, commendation_scheme_revisions;
         DROP FUNCTION commendation_round_insert_guard();
         DROP FUNCTION commendation_round_guard();
         """;

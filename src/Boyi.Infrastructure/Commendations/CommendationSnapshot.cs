@@ -18,31 +18,30 @@ public enum CommendationSourceKind : short
 }
 
 /// <summary>
-/// The snapshot of a round as set-based SQL (docs/commendations.md has the definitions): the participants, every
-/// source row of every metric, the metric values as the sums of their rows, and the automatic exclusions, each one
-/// statement over the whole county. Parameters: $1 round id, $2 county, $3 Y-01-01, $4 the cut-off, $5 the
-/// automatic exclusions that apply (smallint[]). <see cref="MetricsQuery"/> is the same definitions as one query, for
-/// the benchmark and its check.
+/// The snapshot of a round as set-based SQL (docs/commendations.md has the definitions): one statement writes the
+/// participants, each with its metric values and the rows behind them, and one the automatic exclusions. Parameters:
+/// $1 round id, $2 county, $3 Y-01-01, $4 the cut-off, $5 the automatic exclusions that apply (smallint[]).
+/// <see cref="MetricsQuery"/> is the same definitions as one query, for the benchmark and its check.
 /// </summary>
 public static class CommendationSnapshot
 {
     private const string ChinaDate = "AT TIME ZONE 'Asia/Shanghai')::date";
 
-    /// <summary>Enterprises of the county registered by the cut-off and approved (or suspended) at it.</summary>
-    public const string Participants = $"""
-        INSERT INTO commendation_participants (round_id, enterprise_id, registered, funds_delivered_fen, people_kept_six_months,
-            households_reached, villages_reached, linkages_completed, loans_without_default)
-        SELECT $1, e.id, (e.create_time {ChinaDate}, 0, 0, 0, 0, 0, 0
-        FROM enterprises e
-        WHERE e.county_id = $2 AND (e.create_time {ChinaDate} <= $4
-          AND COALESCE((SELECT s.to_status FROM enterprise_status_changes s
-                        WHERE s.enterprise_id = e.id AND (s.change_time {ChinaDate} <= $4
-                        ORDER BY s.change_time DESC, s.id DESC LIMIT 1), e.status) IN (2, 4)
+    /// <summary>Enterprises of the county registered by the cut-off and approved (or suspended) at it (a WHERE over <c>e</c>).</summary>
+    private const string Participating = $"""
+        e.county_id = $2 AND (e.create_time {ChinaDate} <= $4
+              AND COALESCE((SELECT s.to_status FROM enterprise_status_changes s
+                            WHERE s.enterprise_id = e.id AND (s.change_time {ChinaDate} <= $4
+                            ORDER BY s.change_time DESC, s.id DESC LIMIT 1), e.status) IN (2, 4)
         """;
 
+    /// <summary>The source kind of a metric's rows (each metric counts one kind of row; the numbers are the same).</summary>
+    public static CommendationSourceKind KindOf(Boyi.Domain.Commendations.CommendationMetric metric) => (CommendationSourceKind)(short)metric;
+
     /// <summary>
-    /// The rows behind each metric of each participant <c>(enterprise, metric, kind, id, value)</c>, given a
-    /// relation <c>p(enterprise_id)</c> of the enterprises and the parameters $3 (Y-01-01) and $4 (cut-off).
+    /// The rows behind each metric of each participant <c>(enterprise, metric, id, value)</c> (the id's kind follows from
+    /// the metric: <see cref="KindOf"/>), given a relation <c>p(enterprise_id)</c> of the enterprises and the parameters
+    /// $3 (Y-01-01) and $4 (cut-off).
     /// </summary>
     private const string SourceRows = $"""
         mine AS (
@@ -68,51 +67,63 @@ public static class CommendationSnapshot
             UNION
             SELECT g.enterprise_id, g.household_id FROM guaranteed g),
         rows AS (
-            SELECT enterprise_id, 1 AS metric, 1 AS kind, id, amount_fen AS value FROM delivered
+            SELECT enterprise_id, 1 AS metric, id, amount_fen AS value FROM delivered
             UNION ALL
-            SELECT pl.enterprise_id, 2, 2, pl.id, 1 FROM placements pl JOIN p ON p.enterprise_id = pl.enterprise_id
+            SELECT pl.enterprise_id, 2, pl.id, 1 FROM placements pl JOIN p ON p.enterprise_id = pl.enterprise_id
             WHERE (pl.start_date + interval '6 months')::date BETWEEN $3 AND $4
               AND (pl.end_date IS NULL OR pl.end_date >= (pl.start_date + interval '6 months')::date)
             UNION ALL
-            SELECT enterprise_id, 3, 3, household_id, 1 FROM reached
+            SELECT enterprise_id, 3, household_id, 1 FROM reached
             UNION ALL
-            SELECT enterprise_id, 4, 4, village_id, 1 FROM (
+            SELECT enterprise_id, 4, village_id, 1 FROM (
                 SELECT enterprise_id, village_id FROM delivered
                 UNION
                 SELECT f.enterprise_id, t.village_id FROM in_force f JOIN linkage_targets t ON t.linkage_id = f.id WHERE t.village_id IS NOT NULL
                 UNION
                 SELECT r.enterprise_id, h.village_id FROM reached r JOIN households h ON h.id = r.household_id) v
             UNION ALL
-            SELECT DISTINCT m.enterprise_id, 5, 5, m.linkage_id, 1 FROM mine m
+            SELECT DISTINCT m.enterprise_id, 5, m.linkage_id, 1 FROM mine m
             JOIN linkage_status_changes c ON c.linkage_id = m.linkage_id
             WHERE c.to_status = 5 AND (c.change_time {ChinaDate} BETWEEN $3 AND $4
             UNION ALL
-            SELECT enterprise_id, 6, 6, id, 1 FROM guaranteed WHERE default_date IS NULL OR default_date > $4)
-        """;
-
-    /// <summary>Every source row of the round's participants.</summary>
-    public const string Sources = $"""
-        WITH p AS (SELECT enterprise_id FROM commendation_participants WHERE round_id = $1),
-        {SourceRows}
-        INSERT INTO commendation_sources (round_id, enterprise_id, metric, source_kind, source_id, value)
-        SELECT $1, enterprise_id, metric, kind, id, value FROM rows
+            SELECT enterprise_id, 6, id, 1 FROM guaranteed WHERE default_date IS NULL OR default_date > $4)
         """;
 
     /// <summary>
-    /// The metric values: the sums of the source rows (in numeric, so no enterprise's data can overflow them). Read per
-    /// participant through the sources' key: a join with the aggregate was planned from the statistics of tables that
-    /// had none of the round's rows yet, as a nested loop aggregating the whole round once per participant (24 s for
-    /// 2,000 participants).
+    /// The participants, each with its six values (funds summed in numeric, so no enterprise's data can overflow them)
+    /// and, per metric, the ids of the rows behind the value (<see cref="CommendationSchema"/>): one INSERT of a row per
+    /// enterprise, planned as <see cref="MetricsQuery"/> is, with arrays aggregated beside the sums.
     /// </summary>
-    public const string Values = """
-        UPDATE commendation_participants cp SET
-            (funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, loans_without_default) =
-            (SELECT LEAST(COALESCE(SUM(s.value::numeric) FILTER (WHERE s.metric = 1), 0), 9223372036854775807)::bigint,
-                    COUNT(*) FILTER (WHERE s.metric = 2), COUNT(*) FILTER (WHERE s.metric = 3),
-                    COUNT(*) FILTER (WHERE s.metric = 4), COUNT(*) FILTER (WHERE s.metric = 5),
-                    COUNT(*) FILTER (WHERE s.metric = 6)
-             FROM commendation_sources s WHERE s.round_id = cp.round_id AND s.enterprise_id = cp.enterprise_id)
-        WHERE cp.round_id = $1
+    public const string Snapshot = $"""
+        WITH p AS (SELECT e.id AS enterprise_id, (e.create_time {ChinaDate} AS registered FROM enterprises e WHERE {Participating}),
+        {SourceRows}
+        INSERT INTO commendation_participants (round_id, enterprise_id, registered, funds_delivered_fen, people_kept_six_months,
+            households_reached, villages_reached, linkages_completed, loans_without_default,
+            delivery_ids, delivery_fen, placement_ids, household_ids, village_ids, linkage_ids, loan_ids)
+        SELECT $1, p.enterprise_id, p.registered,
+            LEAST(COALESCE(SUM(r.value::numeric) FILTER (WHERE r.metric = 1), 0), 9223372036854775807)::bigint,
+            COUNT(r.id) FILTER (WHERE r.metric = 2), COUNT(r.id) FILTER (WHERE r.metric = 3), COUNT(r.id) FILTER (WHERE r.metric = 4),
+            COUNT(r.id) FILTER (WHERE r.metric = 5), COUNT(r.id) FILTER (WHERE r.metric = 6),
+            COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 1), ARRAY[]::bigint[]), COALESCE(array_agg(r.value) FILTER (WHERE r.metric = 1), ARRAY[]::bigint[]),
+            COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 2), ARRAY[]::bigint[]), COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 3), ARRAY[]::bigint[]),
+            COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 4), ARRAY[]::bigint[]), COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 5), ARRAY[]::bigint[]),
+            COALESCE(array_agg(r.id) FILTER (WHERE r.metric = 6), ARRAY[]::bigint[])
+        FROM p LEFT JOIN rows r ON r.enterprise_id = p.enterprise_id
+        GROUP BY p.enterprise_id, p.registered
+        """;
+
+    /// <summary>The rows behind a participant's metrics <c>(metric, id, value, project of a delivery)</c> by metric and id: $1 round, $2 enterprise.</summary>
+    public const string SourcesOf = """
+        SELECT x.metric, x.id, x.value, d.project_id FROM commendation_participants cp
+        CROSS JOIN LATERAL (
+            SELECT 1 AS metric, u.id, u.value FROM unnest(cp.delivery_ids, cp.delivery_fen) u (id, value)
+            UNION ALL SELECT 2, u.id, 1 FROM unnest(cp.placement_ids) u (id)
+            UNION ALL SELECT 3, u.id, 1 FROM unnest(cp.household_ids) u (id)
+            UNION ALL SELECT 4, u.id, 1 FROM unnest(cp.village_ids) u (id)
+            UNION ALL SELECT 5, u.id, 1 FROM unnest(cp.linkage_ids) u (id)
+            UNION ALL SELECT 6, u.id, 1 FROM unnest(cp.loan_ids) u (id)) x
+        LEFT JOIN deliveries d ON x.metric = 1 AND d.id = x.id
+        WHERE cp.round_id = $1 AND cp.enterprise_id = $2 ORDER BY x.metric, x.id
         """;
 
     /// <summary>The automatic exclusions that apply ($5), each with the row behind it.</summary>
@@ -155,12 +166,7 @@ public static class CommendationSnapshot
     /// denominator, and its check that the round stored the same values): $2 county, $3 Y-01-01, $4 cut-off.
     /// </summary>
     public const string MetricsQuery = $"""
-        WITH p AS (
-            SELECT e.id AS enterprise_id FROM enterprises e
-            WHERE e.county_id = $2 AND (e.create_time {ChinaDate} <= $4
-              AND COALESCE((SELECT s.to_status FROM enterprise_status_changes s
-                            WHERE s.enterprise_id = e.id AND (s.change_time {ChinaDate} <= $4
-                            ORDER BY s.change_time DESC, s.id DESC LIMIT 1), e.status) IN (2, 4)),
+        WITH p AS (SELECT e.id AS enterprise_id FROM enterprises e WHERE {Participating}),
         {SourceRows}
         SELECT p.enterprise_id,
             COALESCE(SUM(r.value::numeric) FILTER (WHERE r.metric = 1), 0)::bigint,

@@ -169,8 +169,8 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
     }
 
     /// <summary>
-    /// Computes a round in one transaction: an open round is snapshotted (participants, sources, values, automatic
-    /// exclusions: set-based statements) then ranked; a computed one keeps its snapshot and is ranked again, which
+    /// Computes a round in one transaction: an open round is snapshotted (the participants with their values and the
+    /// rows behind them, then the automatic exclusions: two statements) then ranked; a computed one keeps its snapshot and is ranked again, which
     /// gives the same standings byte for byte (data changed after the snapshot does not reach it).
     /// <paramref name="complete"/> runs last, inside the transaction (the operation's result commits with the round).
     /// </summary>
@@ -195,8 +195,7 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
     {
         var yearStart = new DateOnly(round.Year, 1, 1);
         var automatic = scheme.Exclusions.Select(e => (short)e).ToArray();
-        foreach (var sql in new[] { CommendationSnapshot.Participants, CommendationSnapshot.Sources, CommendationSnapshot.Values })
-            await ExecuteAsync(conn, sql, ct, round.Id, round.CountyId, yearStart, round.CutOff);
+        await ExecuteAsync(conn, CommendationSnapshot.Snapshot, ct, round.Id, round.CountyId, yearStart, round.CutOff);
         await ExecuteAsync(conn, CommendationSnapshot.Exclusions, ct, round.Id, round.CountyId, yearStart, round.CutOff, automatic, now);
     }
 
@@ -374,14 +373,13 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
                 values[(CommendationMetric)m] = r.GetInt64(m);
         }
         var sources = new List<SourceRecord>();
-        await using (var cmd = Command(conn,
-            "SELECT s.metric, s.source_kind, s.source_id, s.value, d.project_id FROM commendation_sources s " +
-            "LEFT JOIN deliveries d ON s.source_kind = 1 AND d.id = s.source_id " +
-            "WHERE s.round_id = $1 AND s.enterprise_id = $2 ORDER BY s.metric, s.source_kind, s.source_id", roundId, enterpriseId))
+        await using (var cmd = Command(conn, CommendationSnapshot.SourcesOf, roundId, enterpriseId))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
-                sources.Add(new SourceRecord((CommendationMetric)r.GetInt16(0), (CommendationSourceKind)r.GetInt16(1), r.GetInt64(2), r.GetInt64(3),
-                    r.IsDBNull(4) ? null : r.GetInt64(4)));
+            {
+                var metric = (CommendationMetric)r.GetInt32(0);
+                sources.Add(new SourceRecord(metric, CommendationSnapshot.KindOf(metric), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+            }
         var exclusions = new List<ExclusionRecord>();
         await using (var cmd = Command(conn,
             "SELECT x.reason, x.source_kind, x.source_id, CASE x.source_kind WHEN 7 THEN x.enterprise_id WHEN 8 THEN c.linkage_id END, " +

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206101041_Initial")]
+    [Migration("20261206123957_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
