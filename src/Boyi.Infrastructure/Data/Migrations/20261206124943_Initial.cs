@@ -559,6 +559,29 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "relapse_monitoring_lines",
+                columns: table => new
+                {
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    line_fen = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    changed_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_relapse_monitoring_lines", x => new { x.county_id, x.year });
+                    table.CheckConstraint("ck_relapse_monitoring_lines_line", "line_fen BETWEEN 1 AND 100000000");
+                    table.ForeignKey(
+                        name: "fk_relapse_monitoring_lines_counties_county_id",
+                        column: x => x.county_id,
+                        principalTable: "counties",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "towns",
                 columns: table => new
                 {
@@ -726,6 +749,39 @@ namespace Boyi.Infrastructure.Data.Migrations
                     table.PrimaryKey("pk_household_status_changes", x => x.id);
                     table.ForeignKey(
                         name: "fk_household_status_changes_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "relapse_watches",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    lifted_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    watched_until = table.Column<DateOnly>(type: "date", nullable: false),
+                    state = table.Column<short>(type: "smallint", nullable: false),
+                    open_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    close_note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    closer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    close_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_relapse_watches", x => x.id);
+                    table.CheckConstraint("ck_relapse_watches_closed", "(state = 1) = (close_date IS NULL) AND (state = 1) = (closer IS NULL) AND (state = 1) = (close_note IS NULL)");
+                    table.CheckConstraint("ck_relapse_watches_state", "state BETWEEN 1 AND 3");
+                    table.ForeignKey(
+                        name: "fk_relapse_watches_households_household_id",
                         column: x => x.household_id,
                         principalTable: "households",
                         principalColumn: "id",
@@ -1063,6 +1119,60 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_help_plan_revisions_help_plans_plan_id",
                         column: x => x.plan_id,
                         principalTable: "help_plans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "relapse_measures",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    watch_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    what = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    taken_by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    measure_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_relapse_measures", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_relapse_measures_relapse_watches_watch_id",
+                        column: x => x.watch_id,
+                        principalTable: "relapse_watches",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "relapse_triggers",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    watch_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<short>(type: "smallint", nullable: false),
+                    note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    trigger_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    reporter = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_relapse_triggers", x => x.id);
+                    table.CheckConstraint("ck_relapse_triggers_amount", "amount_fen BETWEEN 0 AND 100000000000");
+                    table.CheckConstraint("ck_relapse_triggers_kind", "kind BETWEEN 1 AND 6");
+                    table.ForeignKey(
+                        name: "fk_relapse_triggers_relapse_watches_watch_id",
+                        column: x => x.watch_id,
+                        principalTable: "relapse_watches",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -2521,6 +2631,34 @@ namespace Boyi.Infrastructure.Data.Migrations
                 column: "village_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_relapse_measures_watch_id",
+                table: "relapse_measures",
+                column: "watch_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_relapse_triggers_county_id_trigger_date",
+                table: "relapse_triggers",
+                columns: new[] { "county_id", "trigger_date" })
+                .Annotation("Npgsql:IndexInclude", new[] { "household_id", "town_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_relapse_triggers_watch_id",
+                table: "relapse_triggers",
+                column: "watch_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_relapse_watches_county_id_state_id",
+                table: "relapse_watches",
+                columns: new[] { "county_id", "state", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_relapse_watches_open",
+                table: "relapse_watches",
+                column: "household_id",
+                unique: true,
+                filter: "state = 1");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_risk_fund_entries_lender_id_id",
                 table: "risk_fund_entries",
                 columns: new[] { "lender_id", "id" });
@@ -2822,6 +2960,15 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "quota_rules");
 
             migrationBuilder.DropTable(
+                name: "relapse_measures");
+
+            migrationBuilder.DropTable(
+                name: "relapse_monitoring_lines");
+
+            migrationBuilder.DropTable(
+                name: "relapse_triggers");
+
+            migrationBuilder.DropTable(
                 name: "risk_fund_entries");
 
             migrationBuilder.DropTable(
@@ -2865,6 +3012,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "problems");
+
+            migrationBuilder.DropTable(
+                name: "relapse_watches");
 
             migrationBuilder.DropTable(
                 name: "loans");
