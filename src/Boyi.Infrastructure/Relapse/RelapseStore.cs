@@ -33,7 +33,7 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
     public const long IdFactor = 10_000_000_000;
 
     /// <summary>The notification's kind (a label, not an error reason).</summary>
-    public const string FlaggedKind = "RELAPSE_RISK_FLAGGED";
+    public static readonly string FlaggedKind = "RELAPSE_RISK_FLAGGED";
 
     public static string Name(long id) => $"relapseWatches/{id}";
     public static string TriggerName(long id) => $"relapseTriggers/{id}";
