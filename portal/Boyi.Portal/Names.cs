@@ -129,6 +129,7 @@ public static class Names
         [ContactOccasionKind.Difficulty] = ("有了困难", "Difficulty"),
         [ContactOccasionKind.LifeEvent] = ("生老病死", "Birth, illness, old age or death"),
         [ContactOccasionKind.Dispute] = ("出现纠纷", "Dispute"),
+        [ContactOccasionKind.RelapseRisk] = ("返贫风险", "Risk of relapse"),
         [ProblemCategory.Housing] = ("住房", "Housing"),
         [ProblemCategory.DrinkingWater] = ("饮水", "Drinking water"),
         [ProblemCategory.Electricity] = ("用电", "Electricity"),

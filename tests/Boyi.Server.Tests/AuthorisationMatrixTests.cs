@@ -246,6 +246,34 @@ public sealed class MatrixFixture : CountyFixture
         }
     }
 
+    /// <summary>Households the matrix lifted (the all-scopes client, once each), and an open relapse watch by household.</summary>
+    private readonly HashSet<string> _lifted = [];
+    private readonly Dictionary<string, RelapseWatch> _watches = [];
+    public static RelapseTrigger MatrixTrigger => new() { Kind = RelapseTriggerKind.MedicalBill, Note = "矩阵测试" };
+
+    public async Task LiftedAsync(string household)
+    {
+        if (_lifted.Add(household))
+            await Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest
+            {
+                Name = household, Status = HouseholdStatus.Lifted, LiftedYear = Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year, Reason = "矩阵测试",
+            });
+    }
+
+    /// <summary>The household's open watch, opened (the household lifted first) by the all-scopes client when first asked for.</summary>
+    public async Task<RelapseWatch> WatchOfAsync(string household)
+    {
+        if (!_watches.TryGetValue(household, out var watch))
+        {
+            await LiftedAsync(household);
+            _watches[household] = watch = (await new RelapseService.RelapseServiceClient(Channel).RecordRelapseTriggerAsync(new RecordRelapseTriggerRequest
+            {
+                Parent = household, Trigger = MatrixTrigger,
+            })).Watch;
+        }
+        return watch;
+    }
+
     /// <summary>Household exit assessments in progress, by household: made by the all-scopes client when first asked for.</summary>
     public Dictionary<string, HouseholdExitAssessment> ExitsOf { get; } = [];
     private readonly Dictionary<string, VillageExitAssessment> _villageExits = [];
@@ -585,6 +613,13 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     /// <summary>Targets set by the matrix are each for a new year (a second setting of one needs its etag).</summary>
     private static int _targetYear = 2040;
     private static ExitService.ExitServiceClient Exits(GrpcChannel c) => new(c);
+    private static RelapseService.RelapseServiceClient Relapse(GrpcChannel c) => new(c);
+    /// <summary>Monitoring lines set by the matrix are each for a new year (a second setting of one needs its etag).</summary>
+    private static int _relapseLineYear = 2040;
+
+    /// <summary>An open watch the caller reaches (P1's) or a foreign one (of a fresh household of the foreign area).</summary>
+    private async Task<RelapseWatch> WatchAsync(string role, bool foreign) =>
+        await s.WatchOfAsync(foreign ? await FreshHouseholdAsync(role, foreign) : s.P1.Household);
 
     private readonly record struct Areas(string County, string Town, string Village);
 
@@ -1480,6 +1515,57 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("GetExitProgress", Kind.Object, (role, foreign, c) => Call(() => Exits(c).GetExitProgressAsync(new GetExitProgressRequest
         {
             Parent = LoanParent(role, foreign), Year = 2026,
+        }).ResponseAsync)),
+
+        // Relapse watch: reached like the household's other records; triggers go on lifted households (the all-scopes
+        // client lifts them), own watches are P1's, foreign ones of a fresh household of the foreign area, each closing of a
+        // fresh watch, each line set of a new year.
+        new("RecordRelapseTrigger", Kind.Object, async (role, foreign, c) =>
+        {
+            var household = Household(role, foreign);
+            if (!foreign || role == MatrixFixture.Client)
+                await s.LiftedAsync(household);
+            return await Call(() => Relapse(c).RecordRelapseTriggerAsync(new RecordRelapseTriggerRequest { Parent = household, Trigger = MatrixFixture.MatrixTrigger }).ResponseAsync);
+        }),
+        new("GetRelapseWatch", Kind.Object, async (role, foreign, c) =>
+        {
+            var watch = await WatchAsync(role, foreign);
+            return await Call(() => Relapse(c).GetRelapseWatchAsync(new GetRelapseWatchRequest { Name = watch.Name }).ResponseAsync);
+        }),
+        new("ListRelapseWatches", Kind.List, async (role, foreign, c) =>
+        {
+            foreach (var household in new[] { s.P1.Household, s.PB.Household })
+                await s.WatchOfAsync(household);
+            return await List(async () => (await Relapse(c).ListRelapseWatchesAsync(new ListRelapseWatchesRequest
+            {
+                Parent = LoanParent(role, foreign), State = RelapseWatchState.AtRisk,
+            })).Watches.Count);
+        }),
+        new("RecordRelapseMeasure", Kind.Object, async (role, foreign, c) =>
+        {
+            var watch = await WatchAsync(role, foreign);
+            return await Call(() => Relapse(c).RecordRelapseMeasureAsync(new RecordRelapseMeasureRequest
+            {
+                Parent = watch.Name, Measure = new RelapseMeasure { What = "矩阵测试", TakenBy = "村委", Date = Today() },
+            }).ResponseAsync);
+        }),
+        new("ClearRelapseRisk", Kind.Object, async (role, foreign, c) =>
+        {
+            var watch = await s.WatchOfAsync(await FreshHouseholdAsync(role, foreign));
+            return await Call(() => Relapse(c).ClearRelapseRiskAsync(new ClearRelapseRiskRequest { Name = watch.Name, Etag = watch.Etag, Note = "矩阵测试" }).ResponseAsync);
+        }),
+        new("ReturnToPoverty", Kind.Object, async (role, foreign, c) =>
+        {
+            var watch = await s.WatchOfAsync(await FreshHouseholdAsync(role, foreign));
+            return await Call(() => Relapse(c).ReturnToPovertyAsync(new ReturnToPovertyRequest { Name = watch.Name, Etag = watch.Etag, Reason = "矩阵测试" }).ResponseAsync);
+        }),
+        new("GetRelapseMonitoringLine", Kind.Object, (role, foreign, c) => Call(() => Relapse(c).GetRelapseMonitoringLineAsync(new GetRelapseMonitoringLineRequest
+        {
+            Name = $"{(foreign ? s.B : s.County).Name}/relapseMonitoringLines/2026",
+        }).ResponseAsync)),
+        new("UpdateRelapseMonitoringLine", Kind.Object, (role, foreign, c) => Call(() => Relapse(c).UpdateRelapseMonitoringLineAsync(new UpdateRelapseMonitoringLineRequest
+        {
+            Line = new RelapseMonitoringLine { Name = $"{(foreign ? s.B : s.County).Name}/relapseMonitoringLines/{Interlocked.Increment(ref _relapseLineYear)}", LineFen = 600_000 },
         }).ResponseAsync)),
 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.

@@ -107,6 +107,17 @@ public static class Scopes
     /// <summary>Machine clients only: CheckPreference (whether an enterprise holds a benefit on a date), nothing else.</summary>
     public const string PreferencesCheck = "preferences.check";
 
+    // The relapse watch (docs/relapse.md).
+    /// <summary>Reading relapse watches (their triggers and measures) and the monitoring lines.</summary>
+    public const string RelapseRead = "relapse.read";
+    /// <summary>Recording measures, clearing a risk or returning a household to poverty, setting monitoring lines.</summary>
+    public const string RelapseWrite = "relapse.write";
+    /// <summary>
+    /// Recording relapse triggers (RecordRelapseTrigger), what other systems (medical insurance, civil affairs) are given:
+    /// apart from <see cref="RelapseWrite"/>, so a system that reports a large bill is not thereby trusted to close a watch.
+    /// </summary>
+    public const string RelapseReport = "relapse.report";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -119,6 +130,7 @@ public static class Scopes
         StatementsRead, StatementsWrite, StatementsVerify,
         CommendationsRead, CommendationsWrite, CommendationsApprove, PreferencesCheck,
         ExitsRead, ExitsWrite, ExitsConfirm,
+        RelapseRead, RelapseWrite, RelapseReport,
     ];
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Boyi.Domain.Contacts;
 public enum ContactKind : short { PhoneCall = 1, HomeVisit = 2, OtherMeeting = 3 }
 
 /// <summary>The five must-visit occasions (五必访) a contact may meet.</summary>
-public enum ContactOccasionKind : short { Festival = 1, BusySeason = 2, Difficulty = 3, LifeEvent = 4, Dispute = 5 }
+public enum ContactOccasionKind : short { Festival = 1, BusySeason = 2, Difficulty = 3, LifeEvent = 4, Dispute = 5, RelapseRisk = 6 }
 
 /// <summary>The six kinds of help (六帮).</summary>
 public enum HelpKind : short { Policy = 1, Technology = 2, Projects = 3, Funds = 4, SalesChannels = 5, DailyLife = 6 }

@@ -281,7 +281,7 @@ public sealed class ComplianceEvaluator(DutySchedule schedule, DutySpan span, Da
 /// </summary>
 public static class ContactOccasions
 {
-    /// <param name="kind">The contact's occasion kind, 1–5 (festival, busy season, difficulty, life event, dispute).</param>
+    /// <param name="kind">The contact's occasion kind, 1–6 (festival, busy season, difficulty, life event, dispute, relapse risk).</param>
     public static Occasion ToDuty(int kind, string? reference, DutyPolicy policy)
     {
         var k = (OccasionKind)(kind - 1);

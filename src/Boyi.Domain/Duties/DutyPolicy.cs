@@ -53,6 +53,11 @@ public sealed record DutyPolicy
     public int DeathVisitDays { get; init; } = 3;
     /// <summary>Days after a dispute is recorded.</summary>
     public int DisputeVisitDays { get; init; } = 7;
+    /// <summary>
+    /// Days after a relapse trigger (DOMAIN.md: "makes a visit due within 7 days"). Not yet a field of the stored
+    /// policy (DutyPolicyService): every county has the domain's 7 days until it is.
+    /// </summary>
+    public int RelapseVisitDays { get; init; } = 7;
 
     public static IReadOnlyList<LunarFestival> DefaultFestivals { get; } =
     [
@@ -80,6 +85,7 @@ public sealed record DutyPolicy
         HouseholdEventKind.Birth or HouseholdEventKind.Illness or HouseholdEventKind.OldAge => LifeEventVisitDays,
         HouseholdEventKind.Death => DeathVisitDays,
         HouseholdEventKind.Dispute => DisputeVisitDays,
+        HouseholdEventKind.RelapseRisk => RelapseVisitDays,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -97,6 +103,7 @@ public sealed record DutyPolicy
         Range(v, "life_event_visit_days", LifeEventVisitDays, 1, MaxEventVisitDays);
         Range(v, "death_visit_days", DeathVisitDays, 1, MaxEventVisitDays);
         Range(v, "dispute_visit_days", DisputeVisitDays, 1, MaxEventVisitDays);
+        Range(v, "relapse_visit_days", RelapseVisitDays, 1, MaxEventVisitDays);
 
         if (Festivals.Count > MaxFestivals)
             v.Add("festivals", "TOO_MANY", $"at most {MaxFestivals}");

@@ -10,6 +10,8 @@ public enum HouseholdEventKind
     OldAge,
     Death,
     Dispute,
+    /// <summary>A relapse trigger recorded on a lifted household (防返贫监测, docs/relapse.md).</summary>
+    RelapseRisk,
 }
 
 /// <summary>The five must-visit occasions (五必访) a home visit can name.</summary>
@@ -21,6 +23,8 @@ public enum OccasionKind
     /// <summary>Births, illness, old age and deaths (生老病死).</summary>
     LifeEvent,
     Dispute,
+    /// <summary>A relapse trigger: the household at risk of relapse is visited like one in difficulty.</summary>
+    RelapseRisk,
 }
 
 /// <summary>
@@ -35,6 +39,7 @@ public sealed record Occasion(OccasionKind Kind, string? Code = null)
     {
         HouseholdEventKind.Difficulty => OccasionKind.Difficulty,
         HouseholdEventKind.Dispute => OccasionKind.Dispute,
+        HouseholdEventKind.RelapseRisk => OccasionKind.RelapseRisk,
         _ => OccasionKind.LifeEvent,
     };
 }
@@ -248,6 +253,7 @@ public sealed class DutySchedule(DutyPolicy policy)
         HouseholdEventKind.OldAge => "年老",
         HouseholdEventKind.Death => "去世",
         HouseholdEventKind.Dispute => "纠纷",
+        HouseholdEventKind.RelapseRisk => "返贫风险",
         _ => kind.ToString(),
     };
 }

@@ -23,6 +23,7 @@ public sealed class ChangeLog(Database database)
         "problem.raised", "problem.assigned", "problem.solved", "problem.reopened",
         "plan.created", "plan.updated",
         "exit.household_confirmed", "exit.village_confirmed",
+        "relapse.flagged", "relapse.cleared", "relapse.returned",
     };
 
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)

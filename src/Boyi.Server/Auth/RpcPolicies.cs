@@ -276,6 +276,17 @@ public static class RpcPolicies
         ["/boyi.v1.ExitService/UpdateExitTarget"] = new(Scopes.ExitsWrite, Admin),
         ["/boyi.v1.ExitService/GetExitProgress"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
         ["/boyi.v1.ExitService/ListVillageExitStatus"] = new(Scopes.ExitsRead, [Roles.CountyAdmin, Roles.TownOfficer, Roles.Auditor]),
+        // Relapse watch: triggers are recorded by the household's cadre (paired now) or staff of its area, or sent by other
+        // systems holding relapse.report; measures by the same people; clearing and returning to poor are staff's; the
+        // county's monitoring line is read by county administrators and auditors and set by county administrators.
+        ["/boyi.v1.RelapseService/RecordRelapseTrigger"] = new(Scopes.RelapseReport, StaffAndCadres),
+        ["/boyi.v1.RelapseService/GetRelapseWatch"] = new(Scopes.RelapseRead, CountyWorkers),
+        ["/boyi.v1.RelapseService/ListRelapseWatches"] = new(Scopes.RelapseRead, CountyWorkers),
+        ["/boyi.v1.RelapseService/RecordRelapseMeasure"] = new(Scopes.RelapseWrite, StaffAndCadres),
+        ["/boyi.v1.RelapseService/ClearRelapseRisk"] = new(Scopes.RelapseWrite, Staff),
+        ["/boyi.v1.RelapseService/ReturnToPoverty"] = new(Scopes.RelapseWrite, Staff),
+        ["/boyi.v1.RelapseService/GetRelapseMonitoringLine"] = new(Scopes.RelapseRead, CountyReaders),
+        ["/boyi.v1.RelapseService/UpdateRelapseMonitoringLine"] = new(Scopes.RelapseWrite, Admin),
 
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,

@@ -39,8 +39,15 @@ public static class RecurringJobs
     /// <summary>Notices to enterprises of commendation benefits lapsing within 30 days, daily at 08:00 China time (each benefit once).</summary>
     public const string BenefitLapseNotices = "commendation-benefit-lapse-notices";
 
+    /// <summary>
+    /// The relapse watch's income check (docs/relapse.md), daily at 06:00 China time: lifted households inside their five
+    /// years whose recorded income is under the monitoring line are flagged at risk (each once a year), before the
+    /// compliance alerts of 07:00 and the working day.
+    /// </summary>
+    public const string RelapseIncomeWatch = Infrastructure.Relapse.RelapseIncomeWatch.JobId;
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices, RelapseIncomeWatch];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -61,5 +68,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<ComplianceAlertJob>(ComplianceAlerts, j => j.RunAsync(CancellationToken.None), "0 7 * * *", Options);
         jobs.AddOrUpdate<YearlyStatementJob>(YearlyStatements, j => j.RunAsync(CancellationToken.None), "0 2 1 1 *", Options);
         jobs.AddOrUpdate<BenefitLapseJob>(BenefitLapseNotices, j => j.RunAsync(CancellationToken.None), "0 8 * * *", Options);
+        jobs.AddOrUpdate<RelapseIncomeJob>(RelapseIncomeWatch, j => j.RunAsync(CancellationToken.None), "0 6 * * *", Options);
     }
 }

@@ -13,6 +13,7 @@ public static class ComplianceExtensions
         services.AddSingleton<HouseholdEventStore>();
         services.AddSingleton<IHouseholdEventSource, LifeEventSource>();
         services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Problems.ProblemEventSource>();
+        services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Relapse.RelapseEventSource>();
         services.AddSingleton<HouseholdEventSources>();
         services.AddSingleton<ComplianceStore>();
         services.AddSingleton<ContactFiguresStore>();

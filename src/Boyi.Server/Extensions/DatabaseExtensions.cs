@@ -85,6 +85,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Problems.ProblemStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Plans.HelpPlanStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Exits.ExitStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseIncomeWatch>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Statements.StatementStore>();

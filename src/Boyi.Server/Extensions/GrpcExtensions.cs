@@ -80,6 +80,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ProblemGrpcService>();
         app.MapGrpcService<HelpPlanGrpcService>();
         app.MapGrpcService<ExitGrpcService>();
+        app.MapGrpcService<RelapseGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();
         app.MapGrpcService<DutyPolicyGrpcService>();

@@ -70,6 +70,7 @@ public sealed class DutyOutlook(Api.DutyPolicy policy)
         OccasionKind.BusySeason => Api.ContactOccasionKind.BusySeason,
         OccasionKind.Difficulty => Api.ContactOccasionKind.Difficulty,
         OccasionKind.LifeEvent => Api.ContactOccasionKind.LifeEvent,
+        OccasionKind.RelapseRisk => Api.ContactOccasionKind.RelapseRisk,
         _ => Api.ContactOccasionKind.Dispute,
     };
 
