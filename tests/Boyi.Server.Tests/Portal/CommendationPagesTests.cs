@@ -8,13 +8,13 @@ namespace Boyi.Server.Tests.Portal;
 
 /// <summary>
 /// The portal in front of a server that runs its background jobs (a round is computed by Hangfire), with a scheme for
-/// last year (one category, cap 2: 1,000 milli-points per 10,000 CNY delivered, 500 per person kept six months) and
+/// last year (<see cref="CommendationTests.Scheme"/>: one category, cap 2, 1,000 milli-points per 10,000 CNY delivered, 500 per person kept six months) and
 /// three enterprises registered before it, with hand-set data dated in that year:
 /// F 40,000 yuan (4.000 points), A 30,000 yuan (3.000), B 20,000 yuan and one person kept six months (2.500).
 /// </summary>
 public sealed class CommendationPagesFixture : PortalFixture
 {
-    public const string Model = "MODEL";
+    public const string Model = "MODEL";   // CommendationTests.Scheme's category
 
     protected override string[] ExtraArguments =>
         ["--Boyi:Jobs:Enabled=true", "--Boyi:Jobs:WorkerCount=1", "--Boyi:Jobs:QueuePollInterval=00:00:00.2"];
@@ -39,24 +39,7 @@ public sealed class CommendationPagesFixture : PortalFixture
         await new CommendationService.CommendationServiceClient(Channel).UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest
         {
             Reason = "年度表彰方案",
-            Scheme = new CommendationScheme
-            {
-                Name = SchemeName,
-                Categories =
-                {
-                    new CommendationCategory
-                    {
-                        Code = Model, NameZh = "扶贫模范企业", NameEn = "Model enterprise", Cap = 2,
-                        Metrics =
-                        {
-                            new CommendationMetricWeight { Metric = CommendationMetric.FundsDelivered, MilliPointsPerUnit = 1_000 },
-                            new CommendationMetricWeight { Metric = CommendationMetric.PeopleKeptSixMonths, MilliPointsPerUnit = 500 },
-                        },
-                        Benefits = { new CommendationBenefit { Kind = "PROCUREMENT_PRIORITY", NameZh = "政府采购优先", NameEn = "Procurement priority", ValidityDays = 365 } },
-                    },
-                },
-                Exclusions = { CommendationExclusion.Suspended },
-            },
+            Scheme = CommendationTests.Scheme(SchemeName),
         });
     }
 

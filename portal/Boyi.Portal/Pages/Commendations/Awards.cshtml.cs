@@ -1,6 +1,5 @@
 using Boyi.Contracts.V1;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Boyi.Portal.Pages.Commendations;
 
@@ -8,21 +7,11 @@ namespace Boyi.Portal.Pages.Commendations;
 /// Awards and their benefits with validity (where the benefit-lapse notice links): an enterprise's own, or the county's
 /// for its administrators and auditors; each opens its printable certificate.
 /// </summary>
-public sealed class AwardsModel(BoyiApi api, TimeProvider clock) : PortalPage
+public sealed class AwardsModel(BoyiApi api, TimeProvider clock) : CommendationReaderPage
 {
     public List<CommendationAward> Awards { get; } = [];
     public Dictionary<string, CommendationScheme?> Schemes { get; } = new(StringComparer.Ordinal);
     public DateOnly Today => Lang.ChinaToday(clock);
-
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (User.Enterprise() is null && !User.IsCountyAdminOrAuditor())
-        {
-            context.Result = Forbidden("表彰由企业本身、县帮扶办管理员和审计员查看。", "Awards are read by their enterprise, county administrators and auditors.");
-            return;
-        }
-        await next();
-    }
 
     public async Task<IActionResult> OnGetAsync()
     {

@@ -1,6 +1,5 @@
 using Boyi.Contracts.V1;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Boyi.Portal.Pages.Commendations;
 
@@ -8,7 +7,7 @@ namespace Boyi.Portal.Pages.Commendations;
 /// An award's certificate, laid out to print on one A4 page like the statements (the print stylesheet leaves out the menu
 /// and buttons): for the enterprise awarded, and the county's administrators and auditors.
 /// </summary>
-public sealed class CertificateModel(BoyiApi api) : PortalPage
+public sealed class CertificateModel(BoyiApi api) : CommendationReaderPage
 {
     [BindProperty(SupportsGet = true)] public long Enterprise { get; set; }
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
@@ -17,16 +16,6 @@ public sealed class CertificateModel(BoyiApi api) : PortalPage
     public CommendationRound? Round { get; private set; }
     public CommendationScheme? Scheme { get; private set; }
     public string CountyName { get; private set; } = "";
-
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (User.Enterprise() is null && !User.IsCountyAdminOrAuditor())
-        {
-            context.Result = Forbidden("表彰证书由企业本身、县帮扶办管理员和审计员查看。", "Certificates are read by their enterprise, county administrators and auditors.");
-            return;
-        }
-        await next();
-    }
 
     public async Task<IActionResult> OnGetAsync()
     {

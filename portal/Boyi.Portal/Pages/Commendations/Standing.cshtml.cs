@@ -1,7 +1,6 @@
 using System.Globalization;
 using Boyi.Contracts.V1;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Boyi.Portal.Pages.Commendations;
 
@@ -11,7 +10,7 @@ namespace Boyi.Portal.Pages.Commendations;
 /// exclusions and its standing per category. The enterprise sees its own (the server answers another's as not found);
 /// county administrators and auditors any participant's.
 /// </summary>
-public sealed class StandingModel(BoyiApi api) : PortalPage
+public sealed class StandingModel(BoyiApi api) : CommendationReaderPage
 {
     public const int RowsPerPage = 25;
 
@@ -26,16 +25,6 @@ public sealed class StandingModel(BoyiApi api) : PortalPage
     public ExplainCommendationStandingResponse? Explained { get; private set; }
     public string DisplayName { get; private set; } = "";
     public Dictionary<string, string> Villages { get; } = new(StringComparer.Ordinal);
-
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (User.Enterprise() is null && !User.IsCountyAdminOrAuditor())
-        {
-            context.Result = Forbidden("排名明细由企业本身、县帮扶办管理员和审计员查看。", "A standing is read by its enterprise, county administrators and auditors.");
-            return;
-        }
-        await next();
-    }
 
     public async Task<IActionResult> OnGetAsync()
     {
