@@ -81,6 +81,15 @@ public static class Messages
         ["AMOUNT_NOT_DUE"] = ("金额应与应付股息相同。", "must be the amount of the dividend due."),
         ["STATEMENT_SUPERSEDED"] = ("该证明已被新编号取代，请对新证明重新出具。", "This statement was superseded; reissue the new one."),
         ["YEAR_NOT_ENDED"] = ("年度结束后才能出具该年度的证明。", "Statements of a year are issued once it has ended."),
+        // Commendations (issue 13).
+        ["SAME_PERSON_REVIEW"] = ("复核须由另一位管理员进行：计算或排除过本轮评选的人不能确认它。", "A second person confirms: whoever computed the round or excluded from it may not confirm it."),
+        ["ROUND_STATE"] = ("评选当前的状态不能进行这一步（请刷新查看）。", "The round is not in a state for that step (reload to see where it is)."),
+        ["ROUND_PUBLISHED"] = ("评选已公布，不能再更改。", "The round is published and never changes."),
+        ["SCHEME_FROZEN"] = ("该年度已有公布的评选，方案不能再修改。", "A round of the year is published: the scheme no longer changes."),
+        ["NO_SCHEME"] = ("该年度还没有表彰方案，请先制定方案。", "The county has no scheme for that year yet."),
+        ["UNKNOWN_CATEGORY"] = ("不是本方案的类别。", "is not a category of the scheme."),
+        ["NOT_A_PARTICIPANT"] = ("该企业没有参加本轮评选。", "The enterprise is not among the round's participants."),
+        ["ALREADY_EXCLUDED"] = ("该企业已在审核中被排除。", "The enterprise was already excluded on review."),
         ["BEFORE_DISBURSEMENT"] = ("不能早于放款日。", "must not be before the disbursement."),
     };
 

@@ -143,7 +143,8 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
     private CommendationService.CommendationServiceClient Reviewer => new(s.Reviewer);
     private CommendationService.CommendationServiceClient Approver => new(s.Approver);
 
-    private static CommendationScheme Scheme(string name) => new()
+    /// <summary>The test scheme (also the portal tests'): one category, cap 2, funds, people kept and loans weighted.</summary>
+    internal static CommendationScheme Scheme(string name) => new()
     {
         Name = name,
         Categories =

@@ -555,7 +555,7 @@ public sealed class EnterprisePagesTests(PortalFixture s) : IClassFixture<Portal
     }
 
     /// <summary>Each sheet's rows as text, by sheet name, in workbook order.</summary>
-    private static Dictionary<string, List<List<string>>> Sheets(SpreadsheetDocument document)
+    internal static Dictionary<string, List<List<string>>> Sheets(SpreadsheetDocument document)
     {
         var workbook = document.WorkbookPart!;
         var result = new Dictionary<string, List<List<string>>>();

@@ -17,6 +17,10 @@ namespace Boyi.Server.Tests.Portal;
 /// </summary>
 public sealed class LayoutFixture : PortalFixture
 {
+    /// <summary>Background jobs run: a commendation round is computed by Hangfire.</summary>
+    protected override string[] ExtraArguments =>
+        ["--Boyi:Jobs:Enabled=true", "--Boyi:Jobs:WorkerCount=1", "--Boyi:Jobs:QueuePollInterval=00:00:00.2"];
+
     /// <summary>A word no browser may break on its own.</summary>
     public const string LongWord = "GuangxiBobaiModernAgricultureDevelopmentCooperative";
 
@@ -152,6 +156,44 @@ public sealed class LayoutFixture : PortalFixture
         })).Statements);
         Numbers["statements"] = statement["statements/".Length..];
 
+        // A published commendation round of this year (the commendation pages): every participant awarded, the lead too.
+        var commendations = new CommendationService.CommendationServiceClient(Channel);
+        var year = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        var schemeName = $"{County.Name}/commendationSchemes/{year.Year}";
+        await commendations.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest
+        {
+            Reason = LongWord,
+            Scheme = new CommendationScheme
+            {
+                Name = schemeName,
+                Categories =
+                {
+                    new CommendationCategory
+                    {
+                        Code = "MODEL", NameZh = $"{LongWord}模范企业", NameEn = $"{LongWord} model", Cap = 1000,
+                        Metrics = { new CommendationMetricWeight { Metric = CommendationMetric.FundsDelivered, MilliPointsPerUnit = 1_000 } },
+                        Benefits = { new CommendationBenefit { Kind = "PROCUREMENT_PRIORITY", NameZh = $"{LongWord}采购优先", NameEn = $"{LongWord} priority", ValidityDays = 365 } },
+                    },
+                },
+            },
+        });
+        var round = (await commendations.OpenCommendationRoundAsync(new OpenCommendationRoundRequest
+        {
+            Scheme = schemeName, CutOff = new Google.Type.Date { Year = year.Year, Month = year.Month, Day = year.Day },
+        })).Round;
+        var compute = await commendations.ComputeCommendationRoundAsync(new ComputeCommendationRoundRequest { Name = round.Name });
+        var operations = new Google.LongRunning.Operations.OperationsClient(Channel);
+        await Boyi.Testing.Poll.UntilAsync(async () => (compute = await operations.GetOperationAsync(new Google.LongRunning.GetOperationRequest { Name = compute.Name })).Done, "the round computed");
+        round = (await commendations.GetCommendationRoundAsync(new GetCommendationRoundRequest { Name = round.Name })).Round;
+        var approver = new CommendationService.CommendationServiceClient(admin);   // a second person: the machine client computed it
+        round = (await approver.ConfirmCommendationRoundAsync(new ConfirmCommendationRoundRequest { Name = round.Name, Etag = round.Etag })).Round;
+        await approver.PublishCommendationRoundAsync(new PublishCommendationRoundRequest { Name = round.Name, Etag = round.Etag });
+        var award = (await commendations.ListCommendationAwardsAsync(new ListCommendationAwardsRequest { Parent = Lead.Name, PageSize = 10 })).Awards.Single();
+        Ids["rounds"] = IdOf(round.Name);
+        Ids["standings"] = IdOf(Lead.Name);
+        Ids["enterprises"] = IdOf(Lead.Name);
+        Ids["awards"] = IdOf(award.Name);
+
         // A loan the lead guarantees, from a lender with a long name (the loan pages).
         var loans = new LoanService.LoanServiceClient(Channel);
         var scheme = (await loans.CreateLoanSchemeAsync(new CreateLoanSchemeRequest { Parent = County.Name, Scheme = LoanTests.DairyBuffalo() })).Scheme;
@@ -235,10 +277,10 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
     /// <summary>The route with its parameters filled from the fixture's data; fails for a parameter it has no value for.</summary>
     private string PathOf(string route) => "/" + Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
     {
-        var kind = route[..route.IndexOf("/{", StringComparison.Ordinal)].Split('/')[^1];   // the collection the id is of
+        var kind = route[..m.Index].TrimEnd('/').Split('/')[^1];   // the collection the value is of: the segment before it
         if (m.Groups[1].Value == "number" && s.Numbers.TryGetValue(kind, out var number))
             return number;
-        Assert.True(m.Groups[1].Value == "id" && s.Ids.ContainsKey(kind),
+        Assert.True(s.Ids.ContainsKey(kind),
             $"the layout test has no value for {m.Value} in '{route}': add one to {nameof(LayoutFixture)}.{nameof(LayoutFixture.Ids)}");
         return s.Ids[kind].ToString(System.Globalization.CultureInfo.InvariantCulture);
     });

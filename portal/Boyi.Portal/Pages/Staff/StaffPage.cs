@@ -1,4 +1,6 @@
+using System.Globalization;
 using Boyi.Contracts.V1;
+using Google.LongRunning;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -56,6 +58,27 @@ public abstract class StaffPage(BoyiApi api) : PortalPage
         Places.Towns.AddRange(await api.AllTownsAsync(User.County()!, o));
         foreach (var v in await api.AllVillagesAsync(User.County()!, o))
             Places.Villages[v.Name] = v;
+    }
+
+    /// <summary>How often a page waiting for an operation asks again (the Refresh header: no script needed).</summary>
+    private const int RefreshSeconds = 2;
+
+    /// <summary>
+    /// A long-running operation this person started (an export, a subsidy run): while it runs the page refreshes
+    /// itself; once done, its failure is the page's problem. Null while it runs.
+    /// </summary>
+    protected async Task<Operation?> WatchAsync(string operation)
+    {
+        var op = await Api.Operations.GetOperationAsync(new GetOperationRequest { Name = operation }, await AsAsync());
+        if (!op.Done)
+        {
+            Response.Headers["Refresh"] = RefreshSeconds.ToString(CultureInfo.InvariantCulture);
+            return null;
+        }
+        if (op.Error is { } error)
+            Problem = Messages.ForReason(error.Details.Select(d => d.TryUnpack<Google.Rpc.ErrorInfo>(out var i) ? i.Reason : null).FirstOrDefault(r => r is not null))
+                ?? error.Message;
+        return op;
     }
 
     /// <summary>An element id from a resource name (`linkages/7` → `linkages-7`).</summary>
