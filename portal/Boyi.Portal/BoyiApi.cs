@@ -42,6 +42,7 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public ProblemService.ProblemServiceClient Problems => new(_channel);
     public HelpPlanService.HelpPlanServiceClient HelpPlans => new(_channel);
     public StatementService.StatementServiceClient Statements => new(_channel);
+    public ExitService.ExitServiceClient Exits => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>
