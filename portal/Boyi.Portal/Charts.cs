@@ -11,9 +11,10 @@ namespace Boyi.Portal;
 /// </summary>
 public static class Charts
 {
-    public sealed record Series(string Name, IEnumerable<decimal> Values, string? Stack = null);
+    /// <summary>One series: bars unless <paramref name="Type"/> says `line` (a target drawn across the bars, say).</summary>
+    public sealed record Series(string Name, IEnumerable<decimal> Values, string? Stack = null, string Type = "bar");
 
-    /// <summary>A bar chart: one bar per category and series (side by side, or stacked when series share a stack).</summary>
+    /// <summary>A bar chart: one bar per category and series (side by side, or stacked when series share a stack); line series drawn over them.</summary>
     public static IHtmlContent Bar(string id, IEnumerable<string> categories, params Series[] series) =>
         Element(id, new
         {
@@ -23,7 +24,7 @@ public static class Charts
             xAxis = new { type = "category", data = categories.ToArray(), axisLabel = new { interval = 0, rotate = categories.Count() > 6 ? 40 : 0 } },
             // Counts are whole numbers: no 0.2 ticks.
             yAxis = new { type = "value", minInterval = series.All(s => s.Values.All(v => v == decimal.Truncate(v))) ? 1 : (int?)null },
-            series = series.Select(s => new { name = s.Name, type = "bar", stack = s.Stack, data = s.Values.ToArray() }).ToArray(),
+            series = series.Select(s => new { name = s.Name, type = s.Type, stack = s.Stack, data = s.Values.ToArray() }).ToArray(),
         });
 
     /// <summary>A pie (ring) chart of parts of a whole.</summary>

@@ -53,6 +53,14 @@ public static class Messages
         ["IMAGE_TOO_LARGE"] = ("照片太大，最多 3 MB。", "is too large (at most 3 MB)."),
         ["TOO_MANY_PHOTOS"] = ("一条记录最多 9 张照片。", "A record holds at most 9 photos."),
         ["NOT_AN_IMAGE"] = ("不是 JPEG 或 PNG 照片，或文件不完整。", "is not a JPEG or PNG photo, or the file is incomplete."),
+        // Exits (issue 14).
+        ["EXIT_INDICATORS_NOT_MET"] = ("不能确认脱贫：下列指标未达到，见各项的说明。", "The exit cannot be confirmed: the indicators below are not met; see the note by each."),
+        ["EXIT_SAME_CONFIRMER"] = ("县级确认须由乡镇确认人以外的另一人办理。", "The county's confirmation must be someone else's than the town's."),
+        ["EXIT_STEP_NOT_YOURS"] = ("这一步不归您确认：先由乡镇干部确认，再由县管理员确认。", "This step is not yours: a town officer confirms first, then a county administrator."),
+        ["EXIT_ASSESSMENT_EXISTS"] = ("这户（村）已有一份正在办理的脱贫评估，请修改那一份。", "An exit assessment of it is in progress already; change that one."),
+        ["EXIT_ALREADY_CONFIRMED"] = ("县里已确认该脱贫，不能再变。", "The county has confirmed this exit; it is final."),
+        ["EXIT_ASSESSMENT_CONFIRMED"] = ("乡镇已确认该评估，不能再修改。", "The town has confirmed this assessment; it no longer changes."),
+        ["HOUSEHOLD_NOT_POOR"] = ("只有贫困户才能评估脱贫。", "Only a poor household is assessed for exit."),
         // Field-level reasons.
         ["CONTAINS_PERSONAL_DATA"] = ("请说明理由，但不要写身份证号或电话号码。", "say why without ID-card or phone numbers."),
         ["REQUIRED"] = ("必填。", "is required."),
@@ -90,6 +98,13 @@ public static class Messages
         ["UNKNOWN_CATEGORY"] = ("不是本方案的类别。", "is not a category of the scheme."),
         ["NOT_A_PARTICIPANT"] = ("该企业没有参加本轮评选。", "The enterprise is not among the round's participants."),
         ["ALREADY_EXCLUDED"] = ("该企业已在审核中被排除。", "The enterprise was already excluded on review."),
+        ["INDICATOR_NOT_MET"] = ("未达到。", "is not met."),
+        ["INDICATOR_MISSING"] = ("未评估。", "is not assessed."),
+        ["INDICATOR_EVIDENCE_MISSING"] = ("缺少佐证材料。", "has no evidence."),
+        ["INDICATOR_ASSESSOR_MISSING"] = ("缺少评估人。", "has no assessor."),
+        ["INCOME_LINE_UNKNOWN"] = ("该年度没有扶贫标准（2011–2020 年有）。", "has no income line (2011–2020 have one)."),
+        ["VILLAGE_POPULATION_UNKNOWN"] = ("该村户籍农业人口未登记，无法计算贫困发生率。", "the village's registered rural population is not set."),
+        ["INDICATOR_COMPUTED"] = ("此项由系统计算，不能手工勾选。", "is computed; do not tick it."),
         ["BEFORE_DISBURSEMENT"] = ("不能早于放款日。", "must not be before the disbursement."),
     };
 

@@ -249,7 +249,7 @@ public sealed class LayoutFixture : PortalFixture
     public string CadreHousehold { get; private set; } = "";
 
     /// <summary>The pages a cadre works in (the others are for enterprises and staff).</summary>
-    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "contactRecords/{id:long}", "cards", "notifications"];
+    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "cadre/exit", "contactRecords/{id:long}", "cards", "notifications"];
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
     private static Google.Type.Date Yesterday()
@@ -361,6 +361,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
             ("staff/registry", $"/staff/registry?town={Uri.EscapeDataString(town)}&village={Uri.EscapeDataString(s.Village)}"),
             ("staff/coverage", $"/staff/coverage?town={Uri.EscapeDataString(town)}"),
             ("cadre/record", $"/cadre/record?household={Uri.EscapeDataString(s.CadreHousehold)}"),
+            ("cadre/exit", $"/cadre/exit?household={Uri.EscapeDataString(s.CadreHousehold)}"),
         }).ToList();
         Assert.All(views, v => Assert.Contains(v.Route, routes));
         var people = new (string Who, Func<Task<IPage>> SignIn)[]
