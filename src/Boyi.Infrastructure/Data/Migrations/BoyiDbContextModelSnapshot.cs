@@ -3427,6 +3427,247 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseLineRow", b =>
+                {
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<long>("LineFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("line_fen");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("CountyId", "Year")
+                        .HasName("pk_relapse_monitoring_lines");
+
+                    b.ToTable("relapse_monitoring_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_relapse_monitoring_lines_line", "line_fen BETWEEN 1 AND 100000000");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseMeasureRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("MeasureDate")
+                        .HasColumnType("date")
+                        .HasColumnName("measure_date");
+
+                    b.Property<string>("TakenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("taken_by");
+
+                    b.Property<long>("WatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("watch_id");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("what");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relapse_measures");
+
+                    b.HasIndex("WatchId")
+                        .HasDatabaseName("ix_relapse_measures_watch_id");
+
+                    b.ToTable("relapse_measures", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseTriggerRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reporter")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reporter");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateOnly>("TriggerDate")
+                        .HasColumnType("date")
+                        .HasColumnName("trigger_date");
+
+                    b.Property<long>("WatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("watch_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relapse_triggers");
+
+                    b.HasIndex("WatchId")
+                        .HasDatabaseName("ix_relapse_triggers_watch_id");
+
+                    b.HasIndex("CountyId", "TriggerDate")
+                        .HasDatabaseName("ix_relapse_triggers_county_id_trigger_date");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "TriggerDate"), new[] { "HouseholdId", "TownId" });
+
+                    b.ToTable("relapse_triggers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_relapse_triggers_amount", "amount_fen BETWEEN 0 AND 100000000000");
+
+                            t.HasCheckConstraint("ck_relapse_triggers_kind", "kind BETWEEN 1 AND 6");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseWatchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("CloseDate")
+                        .HasColumnType("date")
+                        .HasColumnName("close_date");
+
+                    b.Property<string>("CloseNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("close_note");
+
+                    b.Property<string>("Closer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("closer");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<DateOnly>("LiftedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("lifted_date");
+
+                    b.Property<DateOnly>("OpenDate")
+                        .HasColumnType("date")
+                        .HasColumnName("open_date");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.Property<DateOnly>("WatchedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("watched_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relapse_watches");
+
+                    b.HasIndex("HouseholdId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_relapse_watches_open")
+                        .HasFilter("state = 1");
+
+                    b.HasIndex("CountyId", "State", "Id")
+                        .HasDatabaseName("ix_relapse_watches_county_id_state_id");
+
+                    b.ToTable("relapse_watches", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_relapse_watches_closed", "(state = 1) = (close_date IS NULL) AND (state = 1) = (closer IS NULL) AND (state = 1) = (close_note IS NULL)");
+
+                            t.HasCheckConstraint("ck_relapse_watches_state", "state BETWEEN 1 AND 3");
+                        });
+                });
+
             modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementLineRow", b =>
                 {
                     b.Property<long>("StatementId")
@@ -4928,6 +5169,46 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_problems_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseLineRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CountyRow", null)
+                        .WithMany()
+                        .HasForeignKey("CountyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relapse_monitoring_lines_counties_county_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseMeasureRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Relapse.RelapseWatchRow", null)
+                        .WithMany()
+                        .HasForeignKey("WatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relapse_measures_relapse_watches_watch_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseTriggerRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Relapse.RelapseWatchRow", null)
+                        .WithMany()
+                        .HasForeignKey("WatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relapse_triggers_relapse_watches_watch_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Relapse.RelapseWatchRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relapse_watches_households_household_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Statements.StatementLineRow", b =>
