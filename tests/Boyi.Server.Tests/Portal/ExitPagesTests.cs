@@ -71,6 +71,7 @@ public sealed class ExitPagesTests(ExitPagesFixture s) : IClassFixture<ExitPages
         // The cadre fills the checklist on a phone: income of 2020 entered (4,500 yuan against the line of 4,000), all met.
         var cadre = await s.SignInAsCadreAsync(s.A.Name);
         await cadre.SetViewportSizeAsync(390, 844);
+        await cadre.GotoAsync($"{s.PortalAddress}/cadre");
         await cadre.ClickAsync("#my-exits");
         await cadre.ClickAsync($"#exit-households li[data-household='{s.PA.Household}'] a.open-exit");
         await cadre.SelectOptionAsync("#Year", "2020");
