@@ -177,6 +177,52 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
     }
 
     [Fact]
+    public async Task AnAdministratorChangesAWeightInTheSchemeForm_AfterTheServerRefusesANegativeOne_AndAnAuditorMayNotOpenIt()
+    {
+        // A year of its own (no round: the other tests publish rounds of s.Year, which freezes that year's scheme).
+        var year = s.Year - 1;
+        await new CommendationService.CommendationServiceClient(s.Channel).UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest
+        {
+            Reason = "年度表彰方案", Scheme = CommendationTests.Scheme($"{s.County.Name}/commendationSchemes/{year}"),
+        });
+        var admin = await s.SignInAsStaffAsync();
+        await admin.GotoAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
+        await admin.ClickAsync("#edit-scheme");
+        await admin.WaitForSelectorAsync("#scheme-form");
+        // Prefilled from revision 1: funds delivered (the first metric row) weighs 1,000 milli-points.
+        Assert.Equal("MODEL", await admin.InputValueAsync("#c0-code"));
+        Assert.Equal("1000", await admin.InputValueAsync("#c0-m0-weight"));
+        Assert.Equal("PROCUREMENT_PRIORITY", await admin.InputValueAsync("#c0-b0-kind"));
+        Assert.True(await admin.IsCheckedAsync("#exclusion-Suspended"));
+
+        // A negative weight: the server's violation is shown by the weight, and nothing is saved.
+        await admin.FillAsync("#c0-m0-weight", "-5");
+        await admin.FillAsync("#Reason", "提高资金权重");
+        await admin.ClickAsync("#save");
+        await admin.WaitForSelectorAsync("#problem");
+        Assert.NotEmpty(await admin.InnerTextAsync("#c0-m0-weight-error"));
+        Assert.Equal("", await admin.InnerTextAsync("#c0-m1-weight-error"));
+        Assert.Equal("-5", await admin.InputValueAsync("#c0-m0-weight"));
+
+        await admin.FillAsync("#c0-m0-weight", "2000");
+        await admin.ClickAsync("#save");
+        await admin.WaitForURLAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
+        Assert.Equal("2,000", (await admin.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight")).Split(' ')[0]);
+        Assert.Contains("提高资金权重", await admin.TextContentAsync("#revisions li[data-revision='2']") ?? "");
+        Assert.Equal(1, await admin.Locator("#revisions li[data-revision='1']").CountAsync());
+        // The rest of the scheme is as it was.
+        Assert.Contains("政府采购优先", await admin.InnerTextAsync("#scheme"));
+        await admin.Context.CloseAsync();
+
+        // Auditors read the scheme but do not change it.
+        var auditor = await s.SignInAsAuditorAsync();
+        Assert.Equal(403, (await auditor.GotoAsync($"{s.PortalAddress}/staff/commendations/schemes/{year}/edit"))!.Status);
+        await auditor.GotoAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
+        Assert.Equal(0, await auditor.Locator("#edit-scheme").CountAsync());
+        await auditor.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ARoundsExcelExport_ListsTheStandingsWithTheirMetrics_AndTheExclusionsWithTheirReasons()
     {
         var commendations = new CommendationService.CommendationServiceClient(s.Channel);

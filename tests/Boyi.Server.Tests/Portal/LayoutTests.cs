@@ -193,6 +193,7 @@ public sealed class LayoutFixture : PortalFixture
         Ids["standings"] = IdOf(Lead.Name);
         Ids["enterprises"] = IdOf(Lead.Name);
         Ids["awards"] = IdOf(award.Name);
+        Ids["schemes"] = year.Year;   // the scheme form (frozen: the round is published)
 
         // A loan the lead guarantees, from a lender with a long name (the loan pages).
         var loans = new LoanService.LoanServiceClient(Channel);
