@@ -56,6 +56,7 @@ public sealed class ExitPagesTests(ExitPagesFixture s) : IClassFixture<ExitPages
 
         // The county administrator sets the year's target of town 1 in the form, and reads the chart.
         var county = await s.SignInAsStaffAsync();
+        await county.ClickAsync("#nav-exits-menu");
         await county.ClickAsync("#nav-exits");
         await county.WaitForSelectorAsync("#chart-exit-towns");
         var row = county.Locator($"#targets-form tr[data-area='{s.County.Towns[0].Name}']");

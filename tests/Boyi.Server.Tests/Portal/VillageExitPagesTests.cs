@@ -20,6 +20,7 @@ public sealed class VillageExitPagesTests(PortalFixture s) : IClassFixture<Porta
         var elsewhere = await Api.CreatePoorVillageAsync(s, s.County.Towns[1].Name);
 
         var page = await s.SignInAsStaffAsync(long.Parse(town.Name.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#nav-exits-menu");
         await page.ClickAsync("#nav-village-exits");
         await page.WaitForURLAsync($"{s.PortalAddress}/staff/village-exits");
         var row = $"#{Id(below.Name)}";
