@@ -143,13 +143,7 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
             rows = rows.Where(w => w.State == state);
         if (scope.PairedCadreId is { } cadre)
             rows = rows.Where(w => db.Pairings.Any(p => p.HouseholdId == w.HouseholdId && p.CadreId == cadre && p.EndDate == null));
-        var page = await rows.OrderBy(w => w.Id).Take(take).ToListAsync(ct);
-        var ids = page.Select(w => w.Id).ToArray();
-        var householdIds = page.Select(w => w.HouseholdId).ToArray();
-        var heads = await db.Households.Where(h => householdIds.Contains(h.Id)).Select(h => new { h.Id, h.HeadName }).ToDictionaryAsync(h => h.Id, h => h.HeadName, ct);
-        var triggers = (await db.RelapseTriggers.AsNoTracking().Where(t => ids.Contains(t.WatchId)).OrderBy(t => t.Id).ToListAsync(ct)).ToLookup(t => t.WatchId);
-        var measures = (await db.RelapseMeasures.AsNoTracking().Where(m => ids.Contains(m.WatchId)).OrderBy(m => m.Id).ToListAsync(ct)).ToLookup(m => m.WatchId);
-        return page.Select(w => new RelapseView(w, heads.GetValueOrDefault(w.HouseholdId, ""), triggers[w.Id].ToList(), measures[w.Id].ToList())).ToList();
+        return await ViewsAsync(db, await rows.OrderBy(w => w.Id).Take(take).ToListAsync(ct), ct);
     }
 
     // ---- the monitoring line ----
@@ -158,8 +152,7 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
     public async Task<RelapseLineRow?> GetLineAsync(int countyId, int year, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        if (!await db.Counties.AnyAsync(c => c.Id == countyId, ct))
-            throw DomainException.NotFound("county", $"counties/{countyId}");
+        await RequireCountyAsync(db, countyId, ct);
         return await db.RelapseLines.AsNoTracking().FirstOrDefaultAsync(l => l.CountyId == countyId && l.Year == year, ct);
     }
 
@@ -167,8 +160,7 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
     public async Task<RelapseLineRow> SetLineAsync(BoyiDbContext db, int countyId, int year, int? expectedVersion, long lineFen, string actor, string name,
         CancellationToken ct)
     {
-        if (!await db.Counties.AnyAsync(c => c.Id == countyId, ct))
-            throw DomainException.NotFound("county", $"counties/{countyId}");
+        await RequireCountyAsync(db, countyId, ct);
         var row = await db.RelapseLines.FromSql($"SELECT * FROM relapse_monitoring_lines WHERE county_id = {countyId} AND year = {year} FOR UPDATE")
             .FirstOrDefaultAsync(ct);
         if (row is null)
@@ -258,18 +250,30 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
         return elements.Length <= 500 ? full : full[..elements[500]];
     }
 
-    private async Task<RelapseView> ViewAsync(BoyiDbContext db, RelapseWatchRow watch, CancellationToken ct)
+    private static async Task<RelapseView> ViewAsync(BoyiDbContext db, RelapseWatchRow watch, CancellationToken ct) =>
+        (await ViewsAsync(db, [watch], ct))[0];
+
+    /// <summary>The watches with their households' heads, triggers and measures (oldest first): three reads for any number.</summary>
+    private static async Task<List<RelapseView>> ViewsAsync(BoyiDbContext db, IReadOnlyList<RelapseWatchRow> watches, CancellationToken ct)
     {
-        var head = await db.Households.Where(h => h.Id == watch.HouseholdId).Select(h => h.HeadName).FirstAsync(ct);
-        var triggers = await db.RelapseTriggers.AsNoTracking().Where(t => t.WatchId == watch.Id).OrderBy(t => t.Id).ToListAsync(ct);
-        var measures = await db.RelapseMeasures.AsNoTracking().Where(m => m.WatchId == watch.Id).OrderBy(m => m.Id).ToListAsync(ct);
-        return new RelapseView(watch, head, triggers, measures);
+        var ids = watches.Select(w => w.Id).ToArray();
+        var householdIds = watches.Select(w => w.HouseholdId).ToArray();
+        var heads = await db.Households.Where(h => householdIds.Contains(h.Id)).Select(h => new { h.Id, h.HeadName }).ToDictionaryAsync(h => h.Id, h => h.HeadName, ct);
+        var triggers = (await db.RelapseTriggers.AsNoTracking().Where(t => ids.Contains(t.WatchId)).OrderBy(t => t.Id).ToListAsync(ct)).ToLookup(t => t.WatchId);
+        var measures = (await db.RelapseMeasures.AsNoTracking().Where(m => ids.Contains(m.WatchId)).OrderBy(m => m.Id).ToListAsync(ct)).ToLookup(m => m.WatchId);
+        return watches.Select(w => new RelapseView(w, heads.GetValueOrDefault(w.HouseholdId, ""), triggers[w.Id].ToList(), measures[w.Id].ToList())).ToList();
     }
 
     private void Touch(RelapseWatchRow watch)
     {
         watch.Version++;
         watch.UpdateTime = clock.UtcNow();
+    }
+
+    private static async Task RequireCountyAsync(BoyiDbContext db, int countyId, CancellationToken ct)
+    {
+        if (!await db.Counties.AnyAsync(c => c.Id == countyId, ct))
+            throw DomainException.NotFound("county", $"counties/{countyId}");
     }
 
     private static DomainException NotFound(long id) => DomainException.NotFound("relapse watch", Name(id));
