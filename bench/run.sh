@@ -7,7 +7,7 @@
 #   bench/run.sh subsidy        interest-subsidy run over 20,000 loans ÷ one INSERT … SELECT computing the same rows
 #   bench/run.sh compliance     county contact-duty compliance over a year of contacts ÷ count(*) of them; the daily alert job
 #   bench/run.sh commendations  a commendation round over 2,000 enterprises with a year of data ÷ one SQL query of the same metrics
-#   bench/run.sh exits          exit progress and the exit status of every poor village of the demo county ÷ count(*) of its members
+#   bench/run.sh exits          exit progress and the exit status and incidence of all 380 villages of the demo county ÷ count(*) of its members
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)

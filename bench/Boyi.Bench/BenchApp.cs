@@ -35,7 +35,7 @@ public static class BenchApp
               A commendation round over the demo county with 2,000 more enterprises and a year of their data (written
               once) ÷ the one SQL query computing the same metrics; checks both give the same values.
           exits --cs CS [--rounds 5] [--out FILE.json]
-              Exit progress of the demo county's year and the exit status of all its poor villages (the demo's exits
+              Exit progress of the demo county's year and the exit status and incidence of all its villages (the demo's exits
               added once) ÷ SELECT count(*) of its household members; checks both answers against plain queries first.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.

@@ -179,6 +179,13 @@ public sealed class ExitTests(ExitFixture s) : IClassFixture<ExitFixture>
         await Api.CreateHouseholdAsync(s, atLimit.Name);
         await s.Registry.UpdateVillageAsync(new UpdateVillageRequest { Village = new Village { Name = atLimit.Name, RegisteredRuralPopulation = 100 } });
         var unknown = await Api.CreatePoorVillageAsync(s, town);   // no population set: no incidence, never below
+        // A village not registered as poor, with a scattered poor household (散户): listed only when all villages are asked for.
+        var notPoor = (await s.Registry.CreateVillageAsync(new CreateVillageRequest
+        {
+            Parent = town, VillageId = (long.Parse(town.Split('/')[1]) * 1000 + 299).ToString(),
+            Village = new Village { DisplayName = "非贫困村", RegisteredRuralPopulation = 1000 },
+        })).Village;
+        await Api.CreateHouseholdAsync(s, notPoor.Name, Api.NewHousehold(members: 2));
 
         var county = Exits(s.CountyChannel);
         async Task<List<VillageExitStatus>> AllAsync(ExitService.ExitServiceClient client, ListVillageExitStatusRequest request)
@@ -202,6 +209,16 @@ public sealed class ExitTests(ExitFixture s) : IClassFixture<ExitFixture>
         Assert.Equal((3, 100, 30_000, false), (a.PoorPeople, a.RegisteredRuralPopulation, a.IncidencePpm, a.IncidenceBelowLimit));
         var u = every.Single(v => v.Village == unknown.Name);
         Assert.Equal((0, 0, 0, false), (u.PoorPeople, u.RegisteredRuralPopulation, u.IncidencePpm, u.IncidenceBelowLimit));
+        Assert.All(every, v => Assert.True(v.Poor));
+        Assert.DoesNotContain(notPoor.Name, every.Select(v => v.Village));
+
+        // All villages: the poor ones as before and the others, each with its incidence, in village order across pages.
+        var all = await AllAsync(county, new ListVillageExitStatusRequest { Parent = s.County.Name, AllVillages = true, PageSize = 3 });
+        Assert.Equal(all.Select(v => v.Village).Order(StringComparer.Ordinal), all.Select(v => v.Village));
+        Assert.Equal(every.Select(v => v.Village).Order(StringComparer.Ordinal), all.Where(v => v.Poor).Select(v => v.Village));
+        var n = all.Single(v => v.Village == notPoor.Name);
+        Assert.Equal((false, 2, 1000, 2_000, true, ""), (n.Poor, n.PoorPeople, n.RegisteredRuralPopulation, n.IncidencePpm, n.IncidenceBelowLimit, n.Assessment));
+        Assert.Superset(s.County.Towns.SelectMany(t => t.Villages).Append(notPoor.Name).ToHashSet(), all.Select(v => v.Village).ToHashSet());
 
         var belowLimit = await AllAsync(county, new ListVillageExitStatusRequest { Parent = s.County.Name, IncidenceBelowLimit = true });
         Assert.Contains(below.Name, belowLimit.Select(v => v.Village));

@@ -20,10 +20,13 @@ public sealed record ExitScope(Area Area, ExitState? State, long? PairedCadreId 
 
 /// <summary>A poor village's exit status as read: its registry figures now and its latest exit assessment (if any).</summary>
 public sealed record VillageExitStatusRow(long VillageId, long TownId, string DisplayName, int Population, int PoorPeople, int? ExitTargetYear,
-    DateOnly? ExitDate, long? AssessmentId, ExitState? AssessmentState);
+    DateOnly? ExitDate, long? AssessmentId, ExitState? AssessmentState, bool Poor);
 
-/// <summary>Which poor villages a status read is about: an area (county or town), narrowed to those not exited or below the incidence limit.</summary>
-public sealed record VillageStatusFilter(Area Area, bool NotExited, bool IncidenceBelowLimit);
+/// <summary>
+/// Which villages a status read is about: an area (county or town), its poor villages (or all its villages), narrowed to
+/// those not exited or below the incidence limit.
+/// </summary>
+public sealed record VillageStatusFilter(Area Area, bool NotExited, bool IncidenceBelowLimit, bool AllVillages = false);
 
 /// <summary>One area's confirmed exits in one month of a year.</summary>
 public sealed record ExitMonthRow(long TownId, int Month, int People, int Households, int Villages);
@@ -336,7 +339,7 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
     // ---- village exit status ----
 
     /// <summary>
-    /// The area's registered poor villages after <paramref name="after"/> in village order, each with its poor people
+    /// The area's registered poor villages (or all its villages) after <paramref name="after"/> in village order, each with its poor people
     /// now (the members of its poor households, not deleted: the same sum as <see cref="IncidenceAsync"/>) and its
     /// latest assessment. One statement: the villages are a range of their primary key, each village's households a
     /// range of theirs (read through the primary key index, village by village, so a page reads only its villages'
@@ -348,7 +351,7 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"""
-            SELECT v.id, v.town_id, v.display_name, v.registered_rural_population, p.poor, v.exit_target_year, v.exit_date, e.id, e.state
+            SELECT v.id, v.town_id, v.display_name, v.registered_rural_population, p.poor, v.exit_target_year, v.exit_date, e.id, e.state, v.poor
             FROM villages v
             CROSS JOIN LATERAL (
               SELECT coalesce(sum(h.member_count), 0)::int AS poor FROM households h
@@ -357,7 +360,7 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
             LEFT JOIN (
               SELECT DISTINCT ON (x.village_id) x.village_id, x.id, x.state FROM village_exits x
               WHERE x.county_id = $7 ORDER BY x.village_id, x.id DESC) e ON e.village_id = v.id
-            WHERE v.id > $1 AND v.id < $2 AND v.poor AND ($3::bigint IS NULL OR v.town_id = $3)
+            WHERE v.id > $1 AND v.id < $2 AND ($8 OR v.poor) AND ($3::bigint IS NULL OR v.town_id = $3)
               AND (NOT $4 OR v.exit_date IS NULL)
               AND (NOT $5 OR (v.registered_rural_population > 0
                               AND p.poor::bigint * 1000000 < v.registered_rural_population::bigint * {ExitRules.IncidenceLimitPpm}))
@@ -372,12 +375,13 @@ public sealed class ExitStore(Database database, HouseholdStore households, Time
         cmd.Parameters.AddWithValue(filter.IncidenceBelowLimit);
         cmd.Parameters.AddWithValue(take);
         cmd.Parameters.AddWithValue(filter.Area.CountyId);
+        cmd.Parameters.AddWithValue(filter.AllVillages);
         var rows = new List<VillageExitStatusRow>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
                 reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
-                reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : (ExitState)reader.GetInt16(8)));
+                reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : (ExitState)reader.GetInt16(8), reader.GetBoolean(9)));
         return rows;
     }
 

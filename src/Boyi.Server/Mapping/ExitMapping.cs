@@ -57,6 +57,7 @@ public static class ExitMapping
         IncidenceBelowLimit = ExitRules.IncidenceBelowLimit(r.PoorPeople, r.Population), ExitTargetYear = r.ExitTargetYear ?? 0,
         ExitDate = Wire.Date(r.ExitDate), Assessment = r.AssessmentId is { } id ? ResourceNames.VillageExit(id) : "",
         AssessmentState = r.AssessmentState is { } state ? (Contracts.V1.ExitState)(int)state : Contracts.V1.ExitState.Unspecified,
+        Poor = r.Poor,
     };
 
     public static ExitTarget ToProto(this ExitTargetRow t) => new()

@@ -200,12 +200,12 @@ public sealed class ExitGrpcService(ExitStore store, PairingStore pairings, Muta
     {
         var area = ResourceNames.ParseArea(request.Parent, "parent", AreaKind.County, AreaKind.Town);
         var size = Paging.Size(request.PageSize);
-        var key = $"village-exit-status|{request.Parent}|{request.NotExited}|{request.IncidenceBelowLimit}";
+        var key = $"village-exit-status|{request.Parent}|{request.NotExited}|{request.IncidenceBelowLimit}|{request.AllVillages}";
         var after = Paging.After(request.PageToken, key);
         var response = new ListVillageExitStatusResponse();
         if (context.Reach().Narrow(area) is not { } narrowed)
             return response;
-        var rows = await store.VillageStatusAsync(new VillageStatusFilter(narrowed.ToArea(), request.NotExited, request.IncidenceBelowLimit), after, size + 1,
+        var rows = await store.VillageStatusAsync(new VillageStatusFilter(narrowed.ToArea(), request.NotExited, request.IncidenceBelowLimit, request.AllVillages), after, size + 1,
             context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, key, r => r.VillageId);
         response.Villages.AddRange(items.Select(ExitMapping.ToProto));

@@ -35,5 +35,15 @@ public sealed class VillageExitPagesTests(PortalFixture s) : IClassFixture<Porta
         Assert.True(await page.IsVisibleAsync(row));
         Assert.False(await page.IsVisibleAsync($"#{Id(atLimit.Name)}"));
         Assert.All(await page.Locator("#village-exits tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.below)"), b => Assert.Equal("true", b));
+
+        // The town's village not registered as poor shows only when all villages are asked for, marked so.
+        var notPoor = $"#{Id(town.Villages[1])}";
+        Assert.False(await page.IsVisibleAsync(notPoor));
+        await page.UncheckAsync("#below");
+        await page.CheckAsync("#all-villages");
+        await page.ClickAsync("#filter-villages");
+        await page.WaitForURLAsync(u => u.Contains("All=true", StringComparison.Ordinal));
+        Assert.True(await page.IsVisibleAsync($"{notPoor} .not-poor"));
+        Assert.False(await page.IsVisibleAsync($"{row} .not-poor"));
     }
 }

@@ -19,6 +19,8 @@ public sealed class VillageExitsModel(BoyiApi api) : StaffPage(api)
 
     [BindProperty(SupportsGet = true)] public bool NotExited { get; set; }
     [BindProperty(SupportsGet = true)] public bool Below { get; set; }
+    /// <summary>Villages not registered as poor too, each with its incidence.</summary>
+    [BindProperty(SupportsGet = true)] public bool All { get; set; }
     [BindProperty(SupportsGet = true)] public string? P { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -27,7 +29,7 @@ public sealed class VillageExitsModel(BoyiApi api) : StaffPage(api)
         Places.Towns.AddRange(await Api.AllTownsAsync(User.County()!, o));
         var page = await Api.Exits.ListVillageExitStatusAsync(new ListVillageExitStatusRequest
         {
-            Parent = User.StaffArea(), NotExited = NotExited, IncidenceBelowLimit = Below, PageSize = PageSize, PageToken = P ?? "",
+            Parent = User.StaffArea(), NotExited = NotExited, IncidenceBelowLimit = Below, AllVillages = All, PageSize = PageSize, PageToken = P ?? "",
         }, o);
         Villages.AddRange(page.Villages);
         Next = page.NextPageToken;
@@ -47,5 +49,5 @@ public sealed class VillageExitsModel(BoyiApi api) : StaffPage(api)
 
     /// <summary>The query string of this view with another page token.</summary>
     public string Query(string token) =>
-        $"?NotExited={NotExited.ToString().ToLowerInvariant()}&Below={Below.ToString().ToLowerInvariant()}&P={Uri.EscapeDataString(token)}";
+        $"?NotExited={NotExited.ToString().ToLowerInvariant()}&Below={Below.ToString().ToLowerInvariant()}&All={All.ToString().ToLowerInvariant()}&P={Uri.EscapeDataString(token)}";
 }
