@@ -115,6 +115,28 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
 
     protected abstract DateOnly Today { get; }
 
+    /// <summary>A household the cadre reaches (paired with it now) as the server shows it to them; null for any other, or for no household name.</summary>
+    protected async Task<Contracts.V1.Household?> ReachableHouseholdAsync(string household)
+    {
+        if (!household.StartsWith("households/", StringComparison.Ordinal))
+            return null;
+        try
+        {
+            return (await api.Households.GetHouseholdAsync(new Contracts.V1.GetHouseholdRequest { Name = household }, await AsAsync())).Household;
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The page with 404: it shows that the household is not found (not theirs, or none).</summary>
+    protected Microsoft.AspNetCore.Mvc.IActionResult NotFoundPage()
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
     protected static Google.Type.Date Date(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
     /// <summary>An element id from a resource name (`households/7` → `households-7`).</summary>

@@ -1,5 +1,4 @@
 using Boyi.Contracts.V1;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Boyi.Portal.Pages.Cadres;
@@ -76,28 +75,15 @@ public sealed class RelapseModel(BoyiApi api, TimeProvider clock) : CadrePage(ap
     /// <summary>The household as the server shows it to its cadre, and its open watch; false when the cadre does not reach it.</summary>
     private async Task<bool> LoadAsync()
     {
-        if (!Household.StartsWith("households/", StringComparison.Ordinal))
+        if (await ReachableHouseholdAsync(Household) is not { } target)
             return false;
+        Target = target;
         var o = await AsAsync();
-        try
-        {
-            Target = (await Api.Households.GetHouseholdAsync(new GetHouseholdRequest { Name = Household }, o)).Household;
-        }
-        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
-        {
-            return false;
-        }
         VillageName = (await Api.Registry.GetVillageAsync(new GetVillageRequest { Name = Target.Village }, o)).Village.DisplayName;
         OpenWatch = (await Api.Relapse.ListRelapseWatchesAsync(new ListRelapseWatchesRequest
         {
             Parent = Target.Village, State = RelapseWatchState.AtRisk, PageSize = 500,
         }, o)).Watches.FirstOrDefault(w => w.Household == Household);
         return true;
-    }
-
-    private IActionResult NotFoundPage()
-    {
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return Page();
     }
 }
