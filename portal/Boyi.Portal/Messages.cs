@@ -61,6 +61,10 @@ public static class Messages
         ["EXIT_ALREADY_CONFIRMED"] = ("县里已确认该脱贫，不能再变。", "The county has confirmed this exit; it is final."),
         ["EXIT_ASSESSMENT_CONFIRMED"] = ("乡镇已确认该评估，不能再修改。", "The town has confirmed this assessment; it no longer changes."),
         ["HOUSEHOLD_NOT_POOR"] = ("只有贫困户才能评估脱贫。", "Only a poor household is assessed for exit."),
+        // Relapse watch (issue 14).
+        ["HOUSEHOLD_NOT_LIFTED"] = ("只有已脱贫（或已有返贫风险）的户才能记录返贫风险。", "A relapse risk is recorded only on a household lifted out of poverty (or at risk already)."),
+        ["RELAPSE_WATCH_ENDED"] = ("该户脱贫已满五年，不再进行返贫监测。", "The household's five years of relapse watch are over."),
+        ["RELAPSE_WATCH_CLOSED"] = ("该监测已结束（风险已消除或已返贫），请刷新查看；新的风险会开启新的监测。", "This watch is closed (cleared or returned); reload to see it. A new trigger opens a new watch."),
         // Field-level reasons.
         ["CONTAINS_PERSONAL_DATA"] = ("请说明理由，但不要写身份证号或电话号码。", "say why without ID-card or phone numbers."),
         ["REQUIRED"] = ("必填。", "is required."),

@@ -179,6 +179,16 @@ public static class Names
         [VillageExitIndicator.CollectiveIncome] = ("有村集体经济收入", "Collective income"),
         [VillageExitIndicator.VillageCommittee] = ("有好的村级班子", "A good village committee"),
         [VillageExitIndicator.IncidenceBelowLimit] = ("贫困发生率低于3%", "Poverty incidence below 3%"),
+        // Relapse watch (防返贫监测, issue 14): what flags a lifted household, and where its watch stands.
+        [RelapseTriggerKind.IncomeBelowLine] = ("收入低于监测线", "Income below the monitoring line"),
+        [RelapseTriggerKind.MedicalBill] = ("大额医疗支出", "A large medical bill"),
+        [RelapseTriggerKind.Disaster] = ("灾害或意外", "A disaster or accident"),
+        [RelapseTriggerKind.MainEarnerLost] = ("主要劳动力丧失", "Loss of the main earner"),
+        [RelapseTriggerKind.WorkLost] = ("失业", "Loss of work"),
+        [RelapseTriggerKind.Other] = ("其他", "Other"),
+        [RelapseWatchState.AtRisk] = ("有返贫风险", "At risk"),
+        [RelapseWatchState.Cleared] = ("已消除风险", "Risk cleared"),
+        [RelapseWatchState.Returned] = ("已返贫", "Returned to poverty"),
     };
 
     /// <summary>A role of the access token (<c>town_officer</c>, …) in words.</summary>

@@ -120,6 +120,8 @@ public sealed class RelapseTests(RelapseFixture s) : IClassFixture<RelapseFixtur
         var notice = Assert.Single(notices, n => n.Kind == "RELAPSE_RISK_FLAGGED");
         Assert.Contains(trigger.Name, notice.Text);
         Assert.Contains("大额医疗支出", notice.Text);
+        // To the portal's visit form with the trigger's occasion ticked (its form value: kind|reference).
+        Assert.Equal($"/cadre/record?household={Uri.EscapeDataString(household)}&kind=visit&occasion=6%7C{Uri.EscapeDataString(trigger.Name)}", notice.Link);
 
         var flagged = (await compliance.GetComplianceReportAsync(report)).Total;
         Assert.Equal((before.MustVisitsDue + 1, before.MustVisitsOpen + 1), (flagged.MustVisitsDue, flagged.MustVisitsOpen));
@@ -148,7 +150,8 @@ public sealed class RelapseTests(RelapseFixture s) : IClassFixture<RelapseFixtur
             Parent = household, Trigger = Trigger(RelapseTriggerKind.Disaster, "洪水冲毁房屋"),
         })).Watch;
         var notices = (await new NotificationService.NotificationServiceClient(s.TownChannel).ListNotificationsAsync(new ListNotificationsRequest())).Notifications;
-        Assert.Contains(notices, n => n.Kind == "RELAPSE_RISK_FLAGGED" && n.Text.Contains(watch.Triggers[0].Name, StringComparison.Ordinal));
+        // To the watch's page in the portal.
+        Assert.Contains(notices, n => n.Kind == "RELAPSE_RISK_FLAGGED" && n.Text.Contains(watch.Triggers[0].Name, StringComparison.Ordinal) && n.Link == $"/{watch.Name}");
 
         // A second trigger adds to the open watch.
         var second = (await Relapse(s.TownChannel).RecordRelapseTriggerAsync(new RecordRelapseTriggerRequest

@@ -201,8 +201,9 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
             .Select(c => new StatusEntry(c.FromStatus, c.ToStatus, c.LiftedYear, ChinaTime.DateOf(c.ChangeTime))));
 
     /// <summary>
-    /// Tells the cadre of the household's active pairing (each of their accounts) that a visit is due, or the town's
-    /// officers when it has no active pairing or its cadre no account yet.
+    /// Tells the cadre of the household's active pairing (each of their accounts) that a visit is due, linking to the
+    /// portal's visit form with the trigger's occasion ticked, or the town's officers when it has no active pairing or its
+    /// cadre no account yet, linking to the watch's page.
     /// </summary>
     private async Task NotifyAsync(BoyiDbContext db, HouseholdRow household, RelapseTriggerRow trigger, DateTime now, CancellationToken ct)
     {
@@ -223,14 +224,19 @@ public sealed class RelapseStore(Database database, HouseholdStore households, N
         {
             foreach (var user in users)
                 await notifications.AddAsync(conn, tx, new NewNotification(NotificationRecipient.Person(user), FlaggedKind, text,
-                    ComplianceAlerts.RecordLink(household.Id, DutyKind.MustVisit)), now, ct);
+                    VisitLink(household.Id, trigger.Id)), now, ct);
         }
         else
         {
             await notifications.AddAsync(conn, tx, new NewNotification(NotificationRecipient.RoleIn(Boyi.Domain.Access.Roles.TownOfficer, household.CountyId, household.TownId),
-                FlaggedKind, text + " 该户目前没有结亲干部。", "/staff/relapse"), now, ct);
+                FlaggedKind, text + " 该户目前没有结亲干部。", $"/{Name(trigger.WatchId)}"), now, ct);
         }
     }
+
+    /// <summary>The portal's visit form for the household with the trigger's must-visit ticked (its form value: kind|reference).</summary>
+    private static string VisitLink(long householdId, long triggerId) =>
+        ComplianceAlerts.RecordLink(householdId, DutyKind.MustVisit) +
+        $"&occasion={(int)Boyi.Domain.Contacts.ContactOccasionKind.RelapseRisk}%7C{Uri.EscapeDataString(TriggerName(triggerId))}";
 
     private static string Label(RelapseTriggerKind kind) => kind switch
     {

@@ -244,13 +244,29 @@ public sealed class LayoutFixture : PortalFixture
         var plan = ProblemPlanTests.PlanFor(pairing.Household, Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year);
         plan.Items[0].Description = LongWord;
         await new HelpPlanService.HelpPlanServiceClient(Channel).CreateHelpPlanAsync(new CreateHelpPlanRequest { Plan = plan });
+        // The cadre's household lifted, then flagged at risk of relapse with a measure, in long words (the relapse pages).
+        var today = Boyi.Domain.ChinaTime.Today(TimeProvider.System);
+        await Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest
+        {
+            Name = pairing.Household, Status = HouseholdStatus.Lifted, LiftedYear = today.Year, Reason = LongWord,
+        });
+        var relapse = new RelapseService.RelapseServiceClient(Channel);
+        var watch = (await relapse.RecordRelapseTriggerAsync(new RecordRelapseTriggerRequest
+        {
+            Parent = pairing.Household, Trigger = new RelapseTrigger { Kind = RelapseTriggerKind.MedicalBill, Note = LongWord + LongWord, AmountFen = 123_456_789 },
+        })).Watch;
+        await relapse.RecordRelapseMeasureAsync(new RecordRelapseMeasureRequest
+        {
+            Parent = watch.Name, Measure = new RelapseMeasure { What = LongWord + LongWord, TakenBy = LongWord, Date = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day } },
+        });
+        Ids["relapseWatches"] = IdOf(watch.Name);
     }
 
     public Cadre Cadre { get; private set; } = null!;
     public string CadreHousehold { get; private set; } = "";
 
     /// <summary>The pages a cadre works in (the others are for enterprises and staff).</summary>
-    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "cadre/exit", "contactRecords/{id:long}", "cards", "notifications"];
+    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "cadre/exit", "cadre/relapse", "contactRecords/{id:long}", "relapseWatches/{id:long}", "cards", "notifications"];
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
     private static Google.Type.Date Yesterday()
@@ -369,6 +385,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
             ("staff/coverage", $"/staff/coverage?town={Uri.EscapeDataString(town)}"),
             ("cadre/record", $"/cadre/record?household={Uri.EscapeDataString(s.CadreHousehold)}"),
             ("cadre/exit", $"/cadre/exit?household={Uri.EscapeDataString(s.CadreHousehold)}"),
+            ("cadre/relapse", $"/cadre/relapse?household={Uri.EscapeDataString(s.CadreHousehold)}"),
         }).ToList();
         Assert.All(views, v => Assert.Contains(v.Route, routes));
         var people = new (string Who, Func<Task<IPage>> SignIn)[]

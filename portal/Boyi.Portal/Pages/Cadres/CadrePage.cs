@@ -30,8 +30,9 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
 
     /// <summary>
     /// The households the cadre is paired with now, one each however many pairings or duties it has, with the county's
-    /// duty policy, the cadre's contacts, what is open today, the open problems and this year's plan items; with
-    /// <paramref name="overdue"/>, also the overdue duties as the core's compliance query lists them.
+    /// duty policy, the cadre's contacts, what is open today, the open problems, this year's plan items and the open relapse
+    /// watch (those at risk of relapse first); with <paramref name="overdue"/>, also the overdue duties as the core's
+    /// compliance query lists them.
     /// </summary>
     protected async Task<CadreDesk> LoadDeskAsync(string? onlyHousehold = null, bool overdue = false)
     {
@@ -61,6 +62,11 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
         {
             Parent = county, Household = household, Year = Today.Year, PageSize = 500, PageToken = token,
         }, o)) is var r ? (r.Plans, r.NextPageToken) : default);
+        // The watches of the cadre's households (every state: a trigger on a watch closed since still owes its visit).
+        var watches = await BoyiApi.AllAsync<Contracts.V1.RelapseWatch>(async token => (await api.Relapse.ListRelapseWatchesAsync(new Contracts.V1.ListRelapseWatchesRequest
+        {
+            Parent = county, PageSize = 500, PageToken = token,
+        }, o)) is var r ? (r.Watches, r.NextPageToken) : default);
         var late = overdue ? await OverdueAsync(o) : [];
         foreach (var paired in pairings.GroupBy(p => p.Household, StringComparer.Ordinal))
         {
@@ -72,13 +78,19 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
                 StartDate = Date(Today.AddDays(-400)),
             }, o)) is var r ? (r.Records, r.NextPageToken) : default);
             var itsProblems = problems.Where(p => p.Household == h.Name).ToList();
-            var itsEvents = itsProblems.Select(DutyOutlook.EventOf).Concat(events.Where(e => e.Household == h.Name).Select(DutyOutlook.EventOf)).ToList();
+            var itsWatches = watches.Where(w => w.Household == h.Name).ToList();
+            var itsEvents = itsProblems.Select(DutyOutlook.EventOf).Concat(events.Where(e => e.Household == h.Name).Select(DutyOutlook.EventOf))
+                .Concat(itsWatches.SelectMany(w => w.Triggers).Select(DutyOutlook.EventOf)).ToList();
             desk.Households.Add(new DeskHousehold([.. paired], h, contacts, desk.Outlook.For(DutyOutlook.PeriodOf(paired), contacts, itsEvents, Today),
                 itsProblems.Where(p => p.State != Contracts.V1.ProblemState.Solved).ToList(),
                 plans.Where(p => p.Household == h.Name).SelectMany(p => p.Items)
                     .Where(i => i.State is Contracts.V1.HelpPlanItemState.Planned or Contracts.V1.HelpPlanItemState.InProgress).OrderBy(i => (i.DueDate.Year, i.DueDate.Month, i.DueDate.Day)).ToList(),
-                late.Where(d => d.Household == h.Name).ToList()));
+                late.Where(d => d.Household == h.Name).ToList(), itsWatches.FirstOrDefault(w => w.State == Contracts.V1.RelapseWatchState.AtRisk)));
         }
+        // Households at risk of relapse first, the one open longest first; the others as they were.
+        var ordered = desk.Households.OrderBy(h => h.Watch is null).ThenByDescending(h => h.Watch?.DaysOpen ?? 0).ToList();
+        desk.Households.Clear();
+        desk.Households.AddRange(ordered);
         var villages = desk.Households.Select(h => h.Household.Village).Distinct().ToList();
         foreach (var v in villages)
             desk.Villages[v] = (await api.Registry.GetVillageAsync(new Contracts.V1.GetVillageRequest { Name = v }, o)).Village.DisplayName;
@@ -103,6 +115,28 @@ public abstract class CadrePage(BoyiApi api) : PortalPage
 
     protected abstract DateOnly Today { get; }
 
+    /// <summary>A household the cadre reaches (paired with it now) as the server shows it to them; null for any other, or for no household name.</summary>
+    protected async Task<Contracts.V1.Household?> ReachableHouseholdAsync(string household)
+    {
+        if (!household.StartsWith("households/", StringComparison.Ordinal))
+            return null;
+        try
+        {
+            return (await api.Households.GetHouseholdAsync(new Contracts.V1.GetHouseholdRequest { Name = household }, await AsAsync())).Household;
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The page with 404: it shows that the household is not found (not theirs, or none).</summary>
+    protected Microsoft.AspNetCore.Mvc.IActionResult NotFoundPage()
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
     protected static Google.Type.Date Date(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
     /// <summary>An element id from a resource name (`households/7` → `households-7`).</summary>
@@ -121,12 +155,16 @@ public sealed class CadreDesk(DutyOutlook outlook, Contracts.V1.DutyPolicy polic
 /// <summary>
 /// A paired household as the server shows it to its cadre (masked), the cadre's active pairings with it, their contacts
 /// (newest first), what is open today, its problems not solved, this year's plan items not done or dropped (nearest due
-/// date first) and the overdue duties the core lists (most late first; only when asked for).
+/// date first), the overdue duties the core lists (most late first; only when asked for) and its open relapse watch
+/// (null when it is not at risk of relapse).
 /// </summary>
 public sealed record DeskHousehold(IReadOnlyList<Contracts.V1.Pairing> Pairings, Contracts.V1.Household Household,
     IReadOnlyList<Contracts.V1.ContactRecord> Contacts, DutyOutlook.Household Duties, IReadOnlyList<Contracts.V1.Problem> OpenProblems,
-    IReadOnlyList<Contracts.V1.HelpPlanItem> PlanItems, IReadOnlyList<Contracts.V1.OverdueDuty> Overdue)
+    IReadOnlyList<Contracts.V1.HelpPlanItem> PlanItems, IReadOnlyList<Contracts.V1.OverdueDuty> Overdue, Contracts.V1.RelapseWatch? Watch)
 {
+    /// <summary>A relapse trigger may be recorded on it: lifted (inside its five years, which the server checks) or at risk already.</summary>
+    public bool Watchable => Household.Status is Contracts.V1.HouseholdStatus.Lifted or Contracts.V1.HouseholdStatus.AtRiskOfRelapse;
+
     /// <summary>The open must-visit a problem made due (its window open today), met or not; null when its window is closed.</summary>
     public DutyOutlook.OpenOccasion? VisitFor(Contracts.V1.Problem p) => Duties.Occasions.FirstOrDefault(o => o.Reference == p.Name);
 }

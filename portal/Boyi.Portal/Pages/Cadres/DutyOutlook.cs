@@ -5,9 +5,10 @@ namespace Boyi.Portal.Pages.Cadres;
 
 /// <summary>
 /// What a cadre owes one household <b>now</b>: this month's contact, this quarter's visit and the must-visits whose
-/// windows are open today (festivals, busy seasons, and the problems, life events and disputes recorded on the
-/// household), met or not, from the domain's <see cref="DutySchedule"/> over the household's contacts
-/// (ListContactRecords), its events (ListProblems, ListHouseholdEvents) and the county's policy (GetDutyPolicy). Only
+/// windows are open today (festivals, busy seasons, and the problems, life events, disputes and relapse triggers
+/// recorded on the household), met or not, from the domain's <see cref="DutySchedule"/> over the household's contacts
+/// (ListContactRecords), its events (ListProblems, ListHouseholdEvents, ListRelapseWatches) and the county's policy
+/// (GetDutyPolicy). Only
 /// duties still open today are worked out here: the core's compliance query has no "open, due soon" list
 /// (ListOverdueDuties answers the overdue ones, and the pages take those from it); a duty open today cannot be overdue.
 /// </summary>
@@ -48,6 +49,23 @@ public sealed class DutyOutlook(Api.DutyPolicy policy)
         _ => HouseholdEventKind.Dispute,
     }, Day(e.EventDate) ?? DateOnly.MinValue);
 
+    /// <summary>A relapse trigger as the duties see it: the relapse-risk visit it makes due, named by the trigger (as the core's RelapseEventSource names it).</summary>
+    public static HouseholdEvent EventOf(Api.RelapseTrigger t) => new(t.Name, HouseholdEventKind.RelapseRisk, Day(t.Date) ?? DateOnly.MinValue);
+
+    /// <summary>
+    /// Where the home visit a relapse trigger made due stands today: its window is the trigger's day to the last day the
+    /// server answers (visit_due_date), and a home visit inside it naming the trigger meets it (the domain's rule).
+    /// </summary>
+    public static DutyStatus VisitFor(Api.RelapseTrigger t, IEnumerable<Api.ContactRecord> contacts, DateOnly today)
+    {
+        var due = new Duty(t.DutyKey, DutyKind.MustVisit, Day(t.Date) ?? DateOnly.MinValue, Day(t.VisitDueDate) ?? DateOnly.MinValue, 1,
+            new Occasion(OccasionKind.RelapseRisk, t.Name), t.Name);
+        return Plain.Evaluate([due], contacts.Select(c => ToDuty(c, Plain.Policy)).ToList(), today)[0];
+    }
+
+    /// <summary>A schedule under the domain's default policy: enough to match a relapse visit, which names no festival or season.</summary>
+    private static readonly DutySchedule Plain = new(DutyPolicy.Default);
+
     public Household For(PairingPeriod period, IReadOnlyList<Api.ContactRecord> contacts, IReadOnlyList<HouseholdEvent> events, DateOnly today)
     {
         var done = contacts.Select(ToDuty).ToList();
@@ -87,10 +105,12 @@ public sealed class DutyOutlook(Api.DutyPolicy policy)
     };
 
     /// <summary>A contact as the duties see it, its occasions read as the core reads them (<see cref="ContactOccasions"/>).</summary>
-    private DutyContact ToDuty(Api.ContactRecord r) => new(r.Name,
+    private DutyContact ToDuty(Api.ContactRecord r) => ToDuty(r, _schedule.Policy);
+
+    private static DutyContact ToDuty(Api.ContactRecord r, DutyPolicy policy) => new(r.Name,
         r.Kind switch { Api.ContactKind.HomeVisit => ContactKind.Visit, Api.ContactKind.PhoneCall => ContactKind.Call, _ => ContactKind.Other },
         Day(r.OccurDate) ?? DateOnly.MinValue,
-        r.Occasions.Select(o => ContactOccasions.ToDuty((int)o.Kind, o.Reference, _schedule.Policy)).ToList());
+        r.Occasions.Select(o => ContactOccasions.ToDuty((int)o.Kind, o.Reference, policy)).ToList());
 
     private static DateOnly? Day(Google.Type.Date? d) => d is null || d.Year == 0 ? null : new DateOnly(d.Year, d.Month, d.Day);
 

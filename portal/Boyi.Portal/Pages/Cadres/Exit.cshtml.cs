@@ -69,17 +69,10 @@ public sealed class ExitModel(BoyiApi api, TimeProvider clock) : CadrePage(api)
     /// <summary>The household (as the server shows it to its cadre) and its latest assessment; false when the cadre does not reach it.</summary>
     private async Task<bool> LoadAsync()
     {
-        if (!Household.StartsWith("households/", StringComparison.Ordinal))
+        if (await ReachableHouseholdAsync(Household) is not { } target)
             return false;
+        Target = target;
         var o = await AsAsync();
-        try
-        {
-            Target = (await Api.Households.GetHouseholdAsync(new GetHouseholdRequest { Name = Household }, o)).Household;
-        }
-        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.InvalidArgument)
-        {
-            return false;
-        }
         Villages[Target.Village] = (await Api.Registry.GetVillageAsync(new GetVillageRequest { Name = Target.Village }, o)).Village.DisplayName;
         Assessment = (await LatestAsync([Target], o)).GetValueOrDefault(Target.Name);
         return true;
@@ -123,10 +116,4 @@ public sealed class ExitModel(BoyiApi api, TimeProvider clock) : CadrePage(api)
 
     public ExitChecklistView Checklist => new(Form, this, i => Names.Of((HouseholdExitIndicator)i), (int)HouseholdExitIndicator.IncomeAboveLine,
         Lang.T("由系统按收入和当年扶贫标准计算；请填写收入的佐证和评估人。", "Computed from the income and the year's line; give the income's evidence and assessor."));
-
-    private IActionResult NotFoundPage()
-    {
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return Page();
-    }
 }

@@ -91,10 +91,4 @@ public sealed class RecordModel(BoyiApi api, TimeProvider clock) : CadrePage(api
         Desk = await LoadDeskAsync(Household);
         Target = Desk.Households.FirstOrDefault();
     }
-
-    private IActionResult NotFoundPage()
-    {
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return Page();
-    }
 }
