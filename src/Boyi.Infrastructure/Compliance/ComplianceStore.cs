@@ -2,6 +2,7 @@ using Boyi.Domain.Duties;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Duties;
+using System.Data;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Compliance;
@@ -28,8 +29,23 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
         var policy = (await policies.GetAsync(scope.CountyId, ct)).Policy;
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         // A county's rows are read in two halves at once, the second on a connection of its own, and each half is
-        // evaluated as soon as it has been read (docs/compliance.md "How it is fast").
-        var (_, results) = await ReadAsync(conn, policy, scope, span, asOf, evaluate: true, database.DataSource, ct);
+        // evaluated as soon as it has been read (docs/compliance.md "How it is fast"). Both read one snapshot, exported
+        // by this connection's transaction, so the figures are as of one moment as on one connection.
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        string snapshot;
+        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, tx))
+            snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
+        async Task<NpgsqlConnection> SecondAsync(CancellationToken token)
+        {
+            var second = await database.DataSource.OpenConnectionAsync(token);
+            // Ended by disposing the connection (a read-only transaction rolled back as the pool takes it back).
+            await second.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
+            await using var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshot.Replace("'", "''")}'", second);
+            await set.ExecuteNonQueryAsync(token);
+            return second;
+        }
+        var (_, results) = await ReadAsync(conn, policy, scope, span, asOf, evaluate: true, SecondAsync, ct);
+        await tx.CommitAsync(ct);
         return new ComplianceResult(policy, results!);
     }
 
@@ -75,7 +91,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     /// half is evaluated as soon as it is read, while the other may still be reading.
     /// </summary>
     private async Task<(PairingDutyInputs[] Inputs, PairingCompliance[]? Results)> ReadAsync(NpgsqlConnection conn, DutyPolicy policy,
-        ComplianceScope scope, DutySpan span, DateOnly asOf, bool evaluate, NpgsqlDataSource? second, CancellationToken ct)
+        ComplianceScope scope, DutySpan span, DateOnly asOf, bool evaluate, Func<CancellationToken, Task<NpgsqlConnection>>? second, CancellationToken ct)
     {
         var contactsFrom = ComplianceEvaluator.ContactsFrom(span);
         var contactsTo = asOf < span.To ? asOf : span.To;
@@ -135,7 +151,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
                     var split = pairings[half].Id;
                     var other = Task.Run(async () =>
                     {
-                        await using var conn2 = await second.OpenConnectionAsync(ct);
+                        await using var conn2 = await second(ct);
                         await tallyRead.RangeAsync(conn2, split, hi, ct);
                         Finish(half, pairings.Count);
                     }, ct);
