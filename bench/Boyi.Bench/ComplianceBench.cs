@@ -42,7 +42,7 @@ internal static class ComplianceBench
         var alertDay = new DateOnly(year + 1, 1, 29);
 
         var records = await SeedAsync(dataSource, year, contacts, pairingLimit, ct);
-        Console.WriteLine($"[compliance] county {County}, {year}: {records:N0} contact records");
+        Console.WriteLine($"[compliance] county {County}, {year}: {records:N0} contact records; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "workstation")} GC");
         // Both sides on a vacuumed table: right after seeding, count(*)'s index-only scan still reads the heap for
         // visibility (197 ms against 75 ms vacuumed, 2026-12-06), which would flatter the ratio until autovacuum runs.
         await using (var vacuum = dataSource.CreateCommand("VACUUM (ANALYZE) contact_records, contact_occasions"))
