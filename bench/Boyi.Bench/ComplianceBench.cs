@@ -42,7 +42,7 @@ internal static class ComplianceBench
         var alertDay = new DateOnly(year + 1, 1, 29);
 
         var records = await SeedAsync(dataSource, year, contacts, pairingLimit, ct);
-        Console.WriteLine($"[compliance] county {County}, {year}: {records:N0} contact records");
+        Console.WriteLine($"[compliance] county {County}, {year}: {records:N0} contact records; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "workstation")} GC");
         // Both sides on a vacuumed table: right after seeding, count(*)'s index-only scan still reads the heap for
         // visibility (197 ms against 75 ms vacuumed, 2026-12-06), which would flatter the ratio until autovacuum runs.
         await using (var vacuum = dataSource.CreateCommand("VACUUM (ANALYZE) contact_records, contact_occasions"))
@@ -90,6 +90,10 @@ internal static class ComplianceBench
         var readPgCpu = new List<double>();
         var evaluateCpu = new List<double>();
         var readAllocated = new List<double>();
+        // Garbage collections (gen0, gen1, gen2) over the rounds of reading and of evaluating: what is allocated and kept
+        // alive while reading is copied by each gen0 collection, so their number is part of the reading's CPU.
+        var readGcs = new int[3];
+        var evaluateGcs = new int[3];
         var policy = (await policies.GetAsync(County, ct)).Policy;
         var process = Process.GetCurrentProcess();
         for (var round = 0; round < Math.Max(1, rounds); round++)
@@ -102,9 +106,11 @@ internal static class ComplianceBench
             var cpu0 = process.TotalProcessorTime;
             var pg0 = GetHouseholdCpuBench.BackendTicks(backend);
             var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+            var gcs0 = Collections();
             var watch = Stopwatch.StartNew();
             var inputs = await compliance.ReadAsync(conn, policy, new ComplianceScope(County), span, asOf, ct);
             read.Add(watch.Elapsed.TotalMilliseconds);
+            var gcs1 = Collections();
             readAllocated.Add((GC.GetTotalAllocatedBytes(precise: true) - bytes0) / 1e6);
             process.Refresh();
             var cpu1 = process.TotalProcessorTime;
@@ -113,12 +119,19 @@ internal static class ComplianceBench
             watch.Restart();
             ComplianceStore.Evaluate(policy, inputs, span, asOf);
             evaluate.Add(watch.Elapsed.TotalMilliseconds);
+            var gcs2 = Collections();
+            for (var g = 0; g < 3; g++)
+            {
+                readGcs[g] += gcs1[g] - gcs0[g];
+                evaluateGcs[g] += gcs2[g] - gcs1[g];
+            }
             process.Refresh();
             evaluateCpu.Add((process.TotalProcessorTime - cpu1).TotalMilliseconds);
         }
         Console.WriteLine($"- of which reading the inputs (SQL and transfer) median {Median(read):F1} ms (CPU: this process {Median(readCpu):F0} ms, " +
             $"its PostgreSQL backend {Median(readPgCpu):F0} ms; least CPU of a round: this process {readCpu.Min():F0} ms, " +
-            $"its PostgreSQL backend {readPgCpu.Min():F0} ms; {Median(readAllocated):F1} MB allocated), evaluating them in memory {Median(evaluate):F1} ms (CPU {Median(evaluateCpu):F0} ms)");
+            $"its PostgreSQL backend {readPgCpu.Min():F0} ms; {Median(readAllocated):F1} MB allocated), evaluating them in memory {Median(evaluate):F1} ms (CPU {Median(evaluateCpu):F0} ms); " +
+            $"garbage collections over the {Math.Max(1, rounds)} rounds (gen0/1/2): reading {string.Join('/', readGcs)}, evaluating {string.Join('/', evaluateGcs)}");
         var alertTimes = new List<double>();
         ComplianceAlertResult? written = null;
         for (var round = 0; round < Math.Max(1, rounds); round++)
@@ -143,6 +156,8 @@ internal static class ComplianceBench
             }), ct);
         }
     }
+
+    private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     private static double Median(List<double> values)
     {

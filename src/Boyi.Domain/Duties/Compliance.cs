@@ -66,19 +66,34 @@ public sealed class ContactTallies
     }
 
     /// <summary>Contacts of <paramref name="kind"/> in the month of <paramref name="month"/> (0 outside the counted months).</summary>
-    public int Count(int row, DateOnly month, ContactKind kind)
-    {
-        var m = MonthsFrom(FirstMonth, month);
-        return (uint)m < (uint)Months ? _counts[(row * Months + m) * 3 + (int)kind] : 0;
-    }
+    public int Count(int row, DateOnly month, ContactKind kind) => CountAt(row, MonthsFrom(FirstMonth, month), kind);
 
     /// <summary>Contacts of every kind in the month of <paramref name="month"/>.</summary>
-    public int Contacts(int row, DateOnly month)
+    public int Contacts(int row, DateOnly month) => ContactsAt(row, MonthsFrom(FirstMonth, month));
+
+    /// <summary>
+    /// The column of the month of <paramref name="day"/>: months since <see cref="FirstMonth"/> (negative before it), for
+    /// the counts by column below, which a county's evaluation and reading use to skip turning dates into months.
+    /// </summary>
+    public int MonthIndex(DateOnly day) => MonthsFrom(FirstMonth, day);
+
+    /// <summary>Adds <paramref name="count"/> contacts of <paramref name="kind"/> in the month of column <paramref name="month"/>.</summary>
+    public void AddAt(int row, int month, ContactKind kind, int count)
     {
-        var m = MonthsFrom(FirstMonth, month);
-        if ((uint)m >= (uint)Months)
+        if ((uint)row >= (uint)Rows || (uint)month >= (uint)Months)
+            throw new ArgumentOutOfRangeException(nameof(month), month, "outside the tallies");
+        _counts[(row * Months + month) * 3 + (int)kind] += count;
+    }
+
+    /// <summary>Contacts of <paramref name="kind"/> in the month of column <paramref name="month"/> (0 outside the counted months).</summary>
+    public int CountAt(int row, int month, ContactKind kind) => (uint)month < (uint)Months ? _counts[(row * Months + month) * 3 + (int)kind] : 0;
+
+    /// <summary>Contacts of every kind in the month of column <paramref name="month"/> (0 outside the counted months).</summary>
+    public int ContactsAt(int row, int month)
+    {
+        if ((uint)month >= (uint)Months)
             return 0;
-        var i = (row * Months + m) * 3;
+        var i = (row * Months + month) * 3;
         return _counts[i] + _counts[i + 1] + _counts[i + 2];
     }
 
@@ -171,46 +186,80 @@ public sealed record PairingCompliance(PairingDutyInputs Pairing, ComplianceCoun
 /// contacts up to the "as of" day (the database counts no later ones). Tests check it against the full rules on
 /// varied pairings.
 /// </summary>
-public sealed class ComplianceEvaluator(DutySchedule schedule, DutySpan span, DateOnly asOf)
+public sealed class ComplianceEvaluator
 {
-    private readonly DutySchedule.Candidate[] _calendar = schedule.Candidates(span);
+    private readonly DutySchedule _schedule;
+    private readonly DutySpan _span;
+    private readonly DateOnly _asOf;
+    /// <summary>The calendar's duties of the span in the order overdue duties are listed (most late first, then by key).</summary>
+    private readonly Rule[] _calendar;
+    /// <summary>The span's first month: the month columns below count from it.</summary>
+    private readonly DateOnly _anchor;
+    /// <summary>The months whose contacts the figures count (those starting in the span), as columns from <see cref="_anchor"/>.</summary>
+    private readonly int[] _figureMonths;
+
+    /// <summary>A calendar duty with what checking it needs worked out once: its first month's column from the anchor.</summary>
+    private readonly record struct Rule(DutySchedule.Candidate Candidate, int Month);
+
+    public ComplianceEvaluator(DutySchedule schedule, DutySpan span, DateOnly asOf)
+    {
+        _schedule = schedule;
+        _span = span;
+        _asOf = asOf;
+        _anchor = new DateOnly(span.From.Year, span.From.Month, 1);
+        var anchor = _anchor;
+        _calendar = [.. schedule.Candidates(span).OrderBy(c => c.Duty.To).ThenBy(c => c.Duty.Key, StringComparer.Ordinal)
+            .Select(c => new Rule(c, MonthsFrom(anchor, c.Duty.From)))];
+        var months = new List<int>();
+        for (var m = _anchor; m <= span.To; m = m.AddMonths(1))
+        {
+            if (m >= span.From)
+                months.Add(MonthsFrom(_anchor, m));
+        }
+        _figureMonths = [.. months];
+    }
 
     public static PairingCompliance Evaluate(DutySchedule schedule, PairingDutyInputs p, DutySpan span, DateOnly asOf) =>
         new ComplianceEvaluator(schedule, span, asOf).Evaluate(p);
 
     public PairingCompliance Evaluate(PairingDutyInputs p)
     {
-        var months = p.Months;
+        var tallies = p.Months.Tallies;
+        var row = p.Months.Row;
+        // The anchor's column in this pairing's tallies: every month below is a column from it, no date turned into a month.
+        var at = tallies.MonthIndex(_anchor);
         int calls = 0, visits = 0, others = 0;
-        // The figures count the months starting in the span (a period is whole months).
-        for (var m = new DateOnly(span.From.Year, span.From.Month, 1); m <= span.To; m = m.AddMonths(1))
+        foreach (var m in _figureMonths)
         {
-            if (m < span.From)
-                continue;
-            calls += months.Count(m, ContactKind.Call);
-            visits += months.Count(m, ContactKind.Visit);
-            others += months.Count(m, ContactKind.Other);
+            calls += tallies.CountAt(row, at + m, ContactKind.Call);
+            visits += tallies.CountAt(row, at + m, ContactKind.Visit);
+            others += tallies.CountAt(row, at + m, ContactKind.Other);
         }
         // [kind × 3 + state]: monthly, quarterly, must-visit × open, met, overdue.
         Span<int> tally = stackalloc int[9];
         List<DutyStatus>? overdue = null;
-        foreach (var c in _calendar)
+        var occasionVisits = p.OccasionVisits as DutyContact[] ?? [.. p.OccasionVisits];
+        foreach (var rule in _calendar)
         {
-            if (!c.IsOwedBy(p.Period))
+            if (!rule.Candidate.IsOwedBy(p.Period))
                 continue;
-            var d = c.Duty;
+            var d = rule.Candidate.Duty;
             var done = d.Kind switch
             {
-                DutyKind.MonthlyContact => months.Contacts(d.From) >= d.Required,
-                DutyKind.QuarterlyVisit => Visits(months, d) >= d.Required,
-                _ => IsVisited(d, p.OccasionVisits),
+                DutyKind.MonthlyContact => tallies.ContactsAt(row, at + rule.Month) >= d.Required,
+                // A quarter is its three months.
+                DutyKind.QuarterlyVisit => tallies.CountAt(row, at + rule.Month, ContactKind.Visit) + tallies.CountAt(row, at + rule.Month + 1, ContactKind.Visit)
+                    + tallies.CountAt(row, at + rule.Month + 2, ContactKind.Visit) >= d.Required,
+                _ => IsVisited(d, occasionVisits),
             };
             Count(d, done, tally, ref overdue);
         }
+        // The calendar's overdue duties are in order already; an event's may fall anywhere among them.
+        var sorted = true;
         foreach (var e in p.Events)
         {
-            if (schedule.EventDuty(p.Period, span, e) is { } d)
-                Count(d, IsVisited(d, p.OccasionVisits), tally, ref overdue);
+            if (_schedule.EventDuty(p.Period, _span, e) is { } d)
+                sorted &= !Count(d, IsVisited(d, occasionVisits), tally, ref overdue);
         }
         const int open = (int)DutyState.Open, met = (int)DutyState.Met, late = (int)DutyState.Overdue;
         var counts = new ComplianceCounts
@@ -223,39 +272,38 @@ public sealed class ComplianceEvaluator(DutySchedule schedule, DutySpan span, Da
         if (overdue is null)
             return new PairingCompliance(p, counts, []);
         // Most late first, then by key (as DutySchedule's order of statuses would sort them).
-        overdue.Sort((a, b) => a.DaysLate != b.DaysLate ? b.DaysLate.CompareTo(a.DaysLate) : string.CompareOrdinal(a.Duty.Key, b.Duty.Key));
+        if (!sorted)
+            overdue.Sort((a, b) => a.DaysLate != b.DaysLate ? b.DaysLate.CompareTo(a.DaysLate) : string.CompareOrdinal(a.Duty.Key, b.Duty.Key));
         return new PairingCompliance(p, counts, overdue);
     }
 
-    private static int Visits(ContactMonths months, Duty quarter)
-    {
-        var n = 0;
-        for (var m = quarter.From; m <= quarter.To; m = m.AddMonths(1))
-            n += months.Count(m, ContactKind.Visit);
-        return n;
-    }
-
     /// <summary>A must-visit (one visit due) is met by a visit up to the "as of" day inside its window that names its occasion.</summary>
-    private bool IsVisited(Duty d, IReadOnlyList<DutyContact> visits)
+    private bool IsVisited(Duty d, DutyContact[] visits)
     {
         foreach (var v in visits)
         {
-            if (v.Kind != ContactKind.Visit || v.Date < d.From || v.Date > d.To || v.Date > asOf)
+            if (v.Kind != ContactKind.Visit || v.Date < d.From || v.Date > d.To || v.Date > _asOf)
                 continue;
-            foreach (var o in v.Occasions)
-                if (o.Names(d.Occasion!))
+            var occasions = v.Occasions;
+            for (var i = 0; i < occasions.Count; i++)
+                if (occasions[i].Names(d.Occasion!))
                     return true;
         }
         return false;
     }
 
-    private void Count(Duty d, bool met, Span<int> tally, ref List<DutyStatus>? overdue)
+    /// <summary>Counts <paramref name="d"/> in its state; answers whether it is overdue (and so listed).</summary>
+    private bool Count(Duty d, bool met, Span<int> tally, ref List<DutyStatus>? overdue)
     {
-        var state = met ? DutyState.Met : asOf > d.To ? DutyState.Overdue : DutyState.Open;
+        var state = met ? DutyState.Met : _asOf > d.To ? DutyState.Overdue : DutyState.Open;
         tally[(d.Kind switch { DutyKind.MonthlyContact => 0, DutyKind.QuarterlyVisit => 3, _ => 6 }) + (int)state]++;
-        if (state == DutyState.Overdue)
-            (overdue ??= []).Add(new DutyStatus(d, DutyState.Overdue, [], asOf.DayNumber - d.To.DayNumber));
+        if (state != DutyState.Overdue)
+            return false;
+        (overdue ??= []).Add(new DutyStatus(d, DutyState.Overdue, [], _asOf.DayNumber - d.To.DayNumber));
+        return true;
     }
+
+    private static int MonthsFrom(DateOnly first, DateOnly day) => (day.Year - first.Year) * 12 + day.Month - first.Month;
 
     /// <summary>
     /// The first day a contact can count towards a duty falling due in <paramref name="span"/>: the quarter's first day

@@ -2,6 +2,7 @@ using Boyi.Domain.Duties;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.Duties;
+using System.Data;
 using Npgsql;
 
 namespace Boyi.Infrastructure.Compliance;
@@ -27,27 +28,50 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     {
         var policy = (await policies.GetAsync(scope.CountyId, ct)).Policy;
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
-        return new ComplianceResult(policy, await EvaluateAsync(conn, policy, scope, span, asOf, ct));
+        // A county's rows are read in two halves at once, the second on a connection of its own, and each half is
+        // evaluated as soon as it has been read (docs/compliance.md "How it is fast"). Both read one snapshot, exported
+        // by this connection's transaction, so the figures are as of one moment as on one connection.
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        string snapshot;
+        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, tx))
+            snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
+        async Task<NpgsqlConnection> SecondAsync(CancellationToken token)
+        {
+            var second = await database.DataSource.OpenConnectionAsync(token);
+            // Ended by disposing the connection (a read-only transaction rolled back as the pool takes it back).
+            await second.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
+            await using var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshot.Replace("'", "''")}'", second);
+            await set.ExecuteNonQueryAsync(token);
+            return second;
+        }
+        var (_, results) = await ReadAsync(conn, policy, scope, span, asOf, evaluate: true, SecondAsync, ct);
+        await tx.CommitAsync(ct);
+        return new ComplianceResult(policy, results!);
     }
 
-    /// <summary>The same on an open connection (the alert job's, inside its transaction).</summary>
+    /// <summary>The same on an open connection (the alert job's, inside its transaction): every row read on it.</summary>
     public async Task<IReadOnlyList<PairingCompliance>> EvaluateAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
         DateOnly asOf, CancellationToken ct) =>
-        Evaluate(policy, await ReadAsync(conn, policy, scope, span, asOf, ct), span, asOf);
+        (await ReadAsync(conn, policy, scope, span, asOf, evaluate: true, second: null, ct)).Results!;
 
     /// <summary>Each pairing's figures and overdue duties from its inputs, in memory.</summary>
     public static PairingCompliance[] Evaluate(DutyPolicy policy, IReadOnlyList<PairingDutyInputs> pairings, DutySpan span, DateOnly asOf)
     {
-        var evaluator = new ComplianceEvaluator(new DutySchedule(policy), span, asOf);
         var results = new PairingCompliance[pairings.Count];
+        Evaluate(new ComplianceEvaluator(new DutySchedule(policy), span, asOf), pairings, results, 0, results.Length);
+        return results;
+    }
+
+    /// <summary>The pairings from <paramref name="from"/> to before <paramref name="to"/>, into <paramref name="results"/>.</summary>
+    private static void Evaluate(ComplianceEvaluator evaluator, IReadOnlyList<PairingDutyInputs> pairings, PairingCompliance[] results, int from, int to)
+    {
         // The evaluator and the schedule are safe to share (festival days and calendar duties are memoised
         // concurrently); a county's pairings use every core, in ranges of pairings rather than one task each.
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, results.Length, 2_048), range =>
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(from, to, 2_048), range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)
                 results[i] = evaluator.Evaluate(pairings[i]);
         });
-        return results;
     }
 
     /// <summary>
@@ -57,52 +81,50 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     /// households. (The months before the span's quarter and the visits outside a duty's window count for no duty.)
     /// </summary>
     public async Task<IReadOnlyList<PairingDutyInputs>> ReadAsync(NpgsqlConnection conn, DutyPolicy policy, ComplianceScope scope, DutySpan span,
-        DateOnly asOf, CancellationToken ct)
+        DateOnly asOf, CancellationToken ct) =>
+        (await ReadAsync(conn, policy, scope, span, asOf, evaluate: false, second: null, ct)).Inputs;
+
+    /// <summary>
+    /// The inputs, and with <paramref name="evaluate"/> their evaluation. With <paramref name="second"/>, a county's
+    /// <c>contact_tallies</c> rows are read in two halves of its pairings at once, the second half on a connection of
+    /// its own (PostgreSQL sends each half from its own backend, and each half is parsed on its own thread), and each
+    /// half is evaluated as soon as it is read, while the other may still be reading.
+    /// </summary>
+    private async Task<(PairingDutyInputs[] Inputs, PairingCompliance[]? Results)> ReadAsync(NpgsqlConnection conn, DutyPolicy policy,
+        ComplianceScope scope, DutySpan span, DateOnly asOf, bool evaluate, Func<CancellationToken, Task<NpgsqlConnection>>? second, CancellationToken ct)
     {
         var contactsFrom = ComplianceEvaluator.ContactsFrom(span);
         var contactsTo = asOf < span.To ? asOf : span.To;
         var pairings = await PairingsAsync(conn, scope, span, ct);
         if (pairings.Count == 0)
-            return [];
+            return ([], evaluate ? [] : null);
         var rows = new Dictionary<long, int>(pairings.Count);
         for (var i = 0; i < pairings.Count; i++)
             rows[pairings[i].Id] = i;
         var tallies = new ContactTallies(pairings.Count, contactsFrom, span.To);
         var visits = new DutyContact[]?[pairings.Count];
+        var byHousehold = await events.ReadAsync(conn, new HouseholdEventScope(scope.CountyId, scope.TownId, ComplianceEvaluator.EventsFrom(span), span.To), ct);
+        var inputs = new PairingDutyInputs[pairings.Count];
+        var results = evaluate ? new PairingCompliance[pairings.Count] : null;
+        var evaluator = evaluate ? new ComplianceEvaluator(new DutySchedule(policy), span, asOf) : null;
+        // The inputs (and results) of the pairings from `from` to before `to`, once their rows have all been read.
+        void Finish(int from, int to)
+        {
+            for (var i = from; i < to; i++)
+            {
+                var p = pairings[i];
+                inputs[i] = new PairingDutyInputs(p.Id, p.CadreId, p.HouseholdId, p.Period, new ContactMonths(tallies, i),
+                    visits[i] ?? [], byHousehold.Contains(p.HouseholdId) ? byHousehold[p.HouseholdId].ToList() : []);
+            }
+            if (evaluator is not null)
+                Evaluate(evaluator, inputs, results!, from, to);
+        }
         if (contactsTo >= contactsFrom)
         {
-            // One row per pairing and year from contact_tallies (kept by the records' triggers): its month counts, and
-            // the occasions its home visits named with their dates. The months after the "as of" day's are left out.
             var lastMonth = new DateOnly(contactsTo.Year, contactsTo.Month, 1);
-            var byIds = scope.TownId is not null || scope.CadreId is not null;
-            await using (var cmd = new NpgsqlCommand(
-                "SELECT pairing_id, year, counts, visit_dates, occasion_kinds, occasion_references FROM contact_tallies WHERE " +
-                (byIds ? "pairing_id = ANY($1)" : "pairing_id >= $1 AND pairing_id < $2") + $" AND year BETWEEN ${(byIds ? 2 : 3)} AND ${(byIds ? 3 : 4)}", conn))
-            {
-                if (byIds)
-                    cmd.Parameters.Add(new() { Value = pairings.Select(p => p.Id).ToArray() });
-                else
-                {
-                    var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
-                    cmd.Parameters.Add(new() { Value = lo });
-                    cmd.Parameters.Add(new() { Value = hi });
-                }
-                cmd.Parameters.Add(new() { Value = contactsFrom.Year });
-                cmd.Parameters.Add(new() { Value = contactsTo.Year });
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                var reader = new ContactTallyReader(policy);
-                while (await r.ReadAsync(ct))
-                {
-                    if (!rows.TryGetValue(r.GetInt64(0), out var row))
-                        continue;
-                    // One contact per day of visits with every occasion named that day: a must-visit is met by any
-                    // visit inside its window naming its occasion, so which visit named it does not matter.
-                    if (reader.Read(r, 2, row, r.GetInt32(1), lastMonth, tallies) is { } days)
-                        visits[row] = visits[row] is { } earlier ? [.. earlier, .. days] : days;
-                }
-            }
-            // The "as of" day's month was counted whole: take off its contacts after that day (none when it is today,
-            // since no contact is dated in the future; the alert job of an earlier day has a few).
+            // The "as of" day's month is counted whole from the tallies: take off its contacts after that day (none when
+            // it is today, since no contact is dated in the future; the alert job of an earlier day has a few). First,
+            // since counts add up in any order.
             var monthEnd = lastMonth.AddMonths(1).AddDays(-1);
             if (contactsTo < monthEnd && lastMonth >= tallies.FirstMonth)
             {
@@ -117,16 +139,72 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
                         tallies.Add(row, r.GetFieldValue<DateOnly>(1), (ContactKind)(r.GetInt16(2) - 1), -1);
                 }
             }
+            var tallyRead = new TallyRead(policy, contactsFrom.Year, contactsTo.Year, lastMonth, rows, tallies, visits);
+            if (scope.TownId is not null || scope.CadreId is not null)
+                await tallyRead.ByIdsAsync(conn, pairings.Select(p => p.Id).ToArray(), ct);
+            else
+            {
+                var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
+                if (second is not null && pairings.Count >= 4_096)
+                {
+                    var half = pairings.Count / 2;
+                    var split = pairings[half].Id;
+                    var other = Task.Run(async () =>
+                    {
+                        await using var conn2 = await second(ct);
+                        await tallyRead.RangeAsync(conn2, split, hi, ct);
+                        Finish(half, pairings.Count);
+                    }, ct);
+                    await tallyRead.RangeAsync(conn, lo, split, ct);
+                    Finish(0, half);
+                    await other;
+                    return (inputs, results);
+                }
+                await tallyRead.RangeAsync(conn, lo, hi, ct);
+            }
         }
-        var byHousehold = await events.ReadAsync(conn, new HouseholdEventScope(scope.CountyId, scope.TownId, ComplianceEvaluator.EventsFrom(span), span.To), ct);
-        var inputs = new PairingDutyInputs[pairings.Count];
-        for (var i = 0; i < inputs.Length; i++)
+        Finish(0, pairings.Count);
+        return (inputs, results);
+    }
+
+    /// <summary>
+    /// Reads rows of <c>contact_tallies</c> (kept by the records' triggers) for the years asked into the tallies and
+    /// visits at the pairings' rows: one row per pairing and year, its month counts and the occasions its home visits
+    /// named with their dates. The months after the "as of" day's are left out. Safe to run on two connections at once
+    /// for ranges of different pairings (each writes only its pairings' rows).
+    /// </summary>
+    private sealed class TallyRead(DutyPolicy policy, int fromYear, int toYear, DateOnly lastMonth, Dictionary<long, int> rows,
+        ContactTallies tallies, DutyContact[]?[] visits)
+    {
+        private const string Columns = "SELECT pairing_id, year, counts, visit_dates, occasion_kinds, occasion_references FROM contact_tallies WHERE ";
+
+        public Task RangeAsync(NpgsqlConnection conn, long from, long to, CancellationToken ct) =>
+            ReadAsync(new NpgsqlCommand(Columns + "pairing_id >= $1 AND pairing_id < $2 AND year BETWEEN $3 AND $4", conn)
+            {
+                Parameters = { new() { Value = from }, new() { Value = to }, new() { Value = fromYear }, new() { Value = toYear } },
+            }, ct);
+
+        public Task ByIdsAsync(NpgsqlConnection conn, long[] ids, CancellationToken ct) =>
+            ReadAsync(new NpgsqlCommand(Columns + "pairing_id = ANY($1) AND year BETWEEN $2 AND $3", conn)
+            {
+                Parameters = { new() { Value = ids }, new() { Value = fromYear }, new() { Value = toYear } },
+            }, ct);
+
+        private async Task ReadAsync(NpgsqlCommand command, CancellationToken ct)
         {
-            var p = pairings[i];
-            inputs[i] = new PairingDutyInputs(p.Id, p.CadreId, p.HouseholdId, p.Period, new ContactMonths(tallies, i),
-                visits[i] ?? [], byHousehold.Contains(p.HouseholdId) ? byHousehold[p.HouseholdId].ToList() : []);
+            await using var cmd = command;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var reader = new ContactTallyReader(policy);
+            while (await r.ReadAsync(ct))
+            {
+                if (!rows.TryGetValue(r.GetInt64(0), out var row))
+                    continue;
+                // One contact per day of visits with every occasion named that day: a must-visit is met by any
+                // visit inside its window naming its occasion, so which visit named it does not matter.
+                if (reader.Read(r, 2, row, r.GetInt32(1), lastMonth, tallies) is { } days)
+                    visits[row] = visits[row] is { } earlier ? [.. earlier, .. days] : days;
+            }
         }
-        return inputs;
     }
 
     /// <summary>Names for a page of results: cadres' and towns' display names, households' heads.</summary>

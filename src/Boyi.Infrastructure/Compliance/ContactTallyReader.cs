@@ -40,15 +40,17 @@ internal sealed class ContactTallyReader(DutyPolicy policy)
     {
         var span = Column(r, counts, ref _counts);
         var elements = Elements(span, out var at);
-        var first = new DateOnly(year, 1, 1);
+        // The year's January and the last month counted as the tallies' columns: the slots' months are columns from it.
+        var january = tallies.MonthIndex(new DateOnly(year, 1, 1));
+        var last = tallies.MonthIndex(lastMonth);
         for (var slot = 0; slot < elements; slot++, at += 8)
         {
             var n = BinaryPrimitives.ReadInt32BigEndian(span[(at + 4)..]);
             if (n == 0)
                 continue;
-            var month = first.AddMonths(slot / 3);
-            if (month >= tallies.FirstMonth && month <= lastMonth)
-                tallies.Add(row, month, (ContactKind)(slot % 3), n);
+            var month = january + slot / 3;
+            if (month >= 0 && month <= last)
+                tallies.AddAt(row, month, (ContactKind)(slot % 3), n);
         }
         var dates = Column(r, counts + 1, ref _dates);
         var visits = Elements(dates, out var d);
