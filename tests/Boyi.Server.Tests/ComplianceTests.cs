@@ -30,6 +30,9 @@ public sealed class ComplianceFixture : CountyFixture
     public GrpcChannel CadreChannel { get; private set; } = null!;
     public GrpcChannel OfficerChannel { get; private set; } = null!;
 
+    /// <summary>A county's exact figures below come through the two-connection read (a county of thousands of pairings' path).</summary>
+    protected override string[] ExtraArguments => ["--Boyi:Compliance:SplitReadPairings=2"];
+
     protected override async Task SeedAsync()
     {
         await base.SeedAsync();

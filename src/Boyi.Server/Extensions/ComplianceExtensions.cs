@@ -15,7 +15,11 @@ public static class ComplianceExtensions
         services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Problems.ProblemEventSource>();
         services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Relapse.RelapseEventSource>();
         services.AddSingleton<HouseholdEventSources>();
-        services.AddSingleton<ComplianceStore>();
+        services.AddSingleton(sp => new ComplianceStore(sp.GetRequiredService<Boyi.Infrastructure.Data.Database>(),
+            sp.GetRequiredService<Boyi.Infrastructure.Duties.DutyPolicyStore>(), sp.GetRequiredService<HouseholdEventSources>())
+        {
+            SplitReadPairings = configuration.GetValue("Boyi:Compliance:SplitReadPairings", 4_096),
+        });
         services.AddSingleton<ContactFiguresStore>();
         services.AddSingleton(configuration.GetSection("Boyi:Compliance").Get<ComplianceAlertOptions>() ?? new ComplianceAlertOptions());
         services.AddSingleton<ComplianceAlerts>();
