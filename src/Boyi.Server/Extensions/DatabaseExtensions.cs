@@ -87,6 +87,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Exits.ExitStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseIncomeWatch>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.IndustryStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.RentDueWatch>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Statements.StatementStore>();
