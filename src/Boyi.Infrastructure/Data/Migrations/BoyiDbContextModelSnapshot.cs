@@ -4372,13 +4372,19 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("end_date");
 
-                    b.Property<long>("HouseholdId")
+                    b.Property<long?>("HouseholdId")
                         .HasColumnType("bigint")
                         .HasColumnName("household_id");
 
                     b.Property<DateOnly>("LastDay")
                         .HasColumnType("date")
                         .HasColumnName("last_day");
+
+                    b.Property<string>("LessorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("lessor_name");
 
                     b.Property<long>("RentFenPerMu")
                         .HasColumnType("bigint")
@@ -4457,7 +4463,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("due_date");
 
-                    b.Property<long>("HouseholdId")
+                    b.Property<long?>("HouseholdId")
                         .HasColumnType("bigint")
                         .HasColumnName("household_id");
 
@@ -5833,8 +5839,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
                         .WithMany()
                         .HasForeignKey("HouseholdId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_land_contracts_households_household_id");
                 });
 

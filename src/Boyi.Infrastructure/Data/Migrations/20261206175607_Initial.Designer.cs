@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boyi.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BoyiDbContext))]
-    [Migration("20261206175144_Initial")]
+    [Migration("20261206175607_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -4375,13 +4375,19 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("end_date");
 
-                    b.Property<long>("HouseholdId")
+                    b.Property<long?>("HouseholdId")
                         .HasColumnType("bigint")
                         .HasColumnName("household_id");
 
                     b.Property<DateOnly>("LastDay")
                         .HasColumnType("date")
                         .HasColumnName("last_day");
+
+                    b.Property<string>("LessorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("lessor_name");
 
                     b.Property<long>("RentFenPerMu")
                         .HasColumnType("bigint")
@@ -4460,7 +4466,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("due_date");
 
-                    b.Property<long>("HouseholdId")
+                    b.Property<long?>("HouseholdId")
                         .HasColumnType("bigint")
                         .HasColumnName("household_id");
 
@@ -5836,8 +5842,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                     b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
                         .WithMany()
                         .HasForeignKey("HouseholdId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_land_contracts_households_household_id");
                 });
 

@@ -2021,7 +2021,8 @@ namespace Boyi.Infrastructure.Data.Migrations
                     county_id = table.Column<int>(type: "integer", nullable: false),
                     town_id = table.Column<long>(type: "bigint", nullable: false),
                     village_id = table.Column<long>(type: "bigint", nullable: false),
-                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: true),
+                    lessor_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     area_hundredths = table.Column<long>(type: "bigint", nullable: false),
                     rent_fen_per_mu = table.Column<long>(type: "bigint", nullable: false),
                     start_date = table.Column<DateOnly>(type: "date", nullable: false),
@@ -2048,8 +2049,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                         name: "fk_land_contracts_households_household_id",
                         column: x => x.household_id,
                         principalTable: "households",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        principalColumn: "id");
                 });
 
             migrationBuilder.CreateTable(
@@ -2199,7 +2199,7 @@ namespace Boyi.Infrastructure.Data.Migrations
                     county_id = table.Column<int>(type: "integer", nullable: false),
                     town_id = table.Column<long>(type: "bigint", nullable: false),
                     village_id = table.Column<long>(type: "bigint", nullable: false),
-                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: true),
                     lease_year = table.Column<int>(type: "integer", nullable: false),
                     period_start = table.Column<DateOnly>(type: "date", nullable: false),
                     period_end = table.Column<DateOnly>(type: "date", nullable: false),
