@@ -49,7 +49,10 @@ public sealed class CooperativeMemberRow
     public DateTime CreateTime { get; set; }
 }
 
-/// <summary>A land transfer contract: a household's land taken by a cooperative for a yearly rent.</summary>
+/// <summary>
+/// A land transfer contract: a household's land taken by a cooperative for a yearly rent. The lessor is a registered
+/// household of the village, or a household outside the registry (most of a village is not poor) known by name only.
+/// </summary>
 public sealed class LandContractRow
 {
     public long Id { get; set; }
@@ -57,7 +60,8 @@ public sealed class LandContractRow
     public int CountyId { get; set; }
     public long TownId { get; set; }
     public long VillageId { get; set; }
-    public long HouseholdId { get; set; }
+    public long? HouseholdId { get; set; }
+    public required string LessorName { get; set; }
     public long AreaHundredths { get; set; }
     public long RentFenPerMu { get; set; }
     public DateOnly StartDate { get; set; }
@@ -78,7 +82,7 @@ public sealed class RentDueRow
     public int CountyId { get; set; }
     public long TownId { get; set; }
     public long VillageId { get; set; }
-    public long HouseholdId { get; set; }
+    public long? HouseholdId { get; set; }
     public int LeaseYear { get; set; }
     public DateOnly PeriodStart { get; set; }
     public DateOnly PeriodEnd { get; set; }
@@ -177,6 +181,7 @@ public sealed class LandContractConfiguration : IEntityTypeConfiguration<LandCon
         e.ToTable("land_contracts");
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).ValueGeneratedNever();
+        e.Property(x => x.LessorName).HasMaxLength(256);
         e.Property(x => x.CreatedBy).HasMaxLength(200);
         e.HasOne<CooperativeRow>().WithMany().HasForeignKey(x => x.CooperativeId);
         e.HasOne<HouseholdRow>().WithMany().HasForeignKey(x => x.HouseholdId);

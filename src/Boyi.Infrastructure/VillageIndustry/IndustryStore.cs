@@ -212,18 +212,29 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
 
     // ---- land contracts and rent ----
 
-    /// <summary>Records a contract of a household of the cooperative's village; the rent of lease years begun by today falls due with it.</summary>
-    public async Task<LandContractView> RecordContractAsync(BoyiDbContext db, long id, long householdId, long areaHundredths, long rentFenPerMu,
-        DateOnly start, int termYears, DateOnly? endDate, string actor, CancellationToken ct)
+    /// <summary>
+    /// Records a contract with a registered household of the cooperative's village (the lessor's name defaults to its
+    /// head's) or, without one, a household outside the registry named by <paramref name="lessorName"/>; the rent of
+    /// lease years begun by today falls due with it.
+    /// </summary>
+    public async Task<LandContractView> RecordContractAsync(BoyiDbContext db, long id, long? householdId, string lessorName, long areaHundredths,
+        long rentFenPerMu, DateOnly start, int termYears, DateOnly? endDate, string actor, CancellationToken ct)
     {
         var coop = await LockAsync(db, id, ct);
         IndustryRules.CheckContract(start, termYears, endDate, areaHundredths, rentFenPerMu, coop.FoundedDate);
-        await RequireOfVillageAsync(db, coop, householdId, "contract.household", ct);
+        if (householdId is { } household)
+        {
+            await RequireOfVillageAsync(db, coop, household, "contract.household", ct);
+            if (lessorName.Length == 0)
+                lessorName = await db.Households.Where(h => h.Id == household).Select(h => h.HeadName).FirstAsync(ct);
+        }
+        else if (lessorName.Length == 0)
+            throw DomainException.Invalid("contract.lessor_name", "REQUIRED", "name the lessor when the household is not in the registry");
         var now = clock.UtcNow();
         var row = new LandContractRow
         {
             Id = await NextIdAsync(db, coop.CountyId, "land_contract", ct), CooperativeId = id, CountyId = coop.CountyId, TownId = coop.TownId,
-            VillageId = coop.VillageId, HouseholdId = householdId, AreaHundredths = areaHundredths, RentFenPerMu = rentFenPerMu, StartDate = start,
+            VillageId = coop.VillageId, HouseholdId = householdId, LessorName = lessorName, AreaHundredths = areaHundredths, RentFenPerMu = rentFenPerMu, StartDate = start,
             TermYears = termYears, EndDate = endDate, LastDay = IndustryRules.LastDay(start, termYears, endDate), CreatedBy = actor, CreateTime = now,
         };
         db.LandContracts.Add(row);
@@ -343,7 +354,7 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
 
     /// <summary>
     /// The figures of a cooperative or a village as of today (China date): land under contracts live today and the
-    /// households holding them, all rent due and paid, dues overdue now, and the villagers whose work at the base ended
+    /// households holding them (registered ones counted once, each contract with a household outside the registry as one), all rent due and paid, dues overdue now, and the villagers whose work at the base ended
     /// in the calendar year with their days and wages. One statement.
     /// </summary>
     private async Task<IndustryFigures> FiguresAsync(BoyiDbContext db, string column, long id, CancellationToken ct)
@@ -355,7 +366,7 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
             await db.Database.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"SELECT (SELECT coalesce(sum(area_hundredths), 0)::bigint FROM land_contracts WHERE {column} = $1 AND start_date <= $2 AND last_day >= $2), " +
-            $"(SELECT count(DISTINCT household_id)::int FROM land_contracts WHERE {column} = $1 AND start_date <= $2 AND last_day >= $2), " +
+            $"(SELECT (count(DISTINCT household_id) + count(*) FILTER (WHERE household_id IS NULL))::int FROM land_contracts WHERE {column} = $1 AND start_date <= $2 AND last_day >= $2), " +
             $"r.due, r.paid, r.overdue, e.people, e.days, e.wages, " +
             $"(SELECT count(*)::int FROM cooperatives WHERE {coopColumn} = $1), " +
             $"(SELECT count(*)::int FROM cooperative_members m JOIN cooperatives c ON c.id = m.cooperative_id WHERE c.{coopColumn} = $1) " +

@@ -21,7 +21,7 @@ public static class IndustryMapping
         WagesFen = f.WagesFen, Cooperatives = f.Cooperatives, Members = f.Members,
     };
 
-    /// <summary>A cooperative; members' head names masked (张*) when <paramref name="mask"/> (an enterprise user reads).</summary>
+    /// <summary>A cooperative; members' head names masked (张某) when <paramref name="mask"/> (an enterprise user reads).</summary>
     public static Cooperative ToProto(this CooperativeView v, bool mask)
     {
         var r = v.Row;
@@ -42,7 +42,7 @@ public static class IndustryMapping
 
     public static RentDue ToProto(this RentDueRow d) => new()
     {
-        Name = IndustryStore.DueName(d.Id), Contract = IndustryStore.ContractName(d.ContractId), Household = ResourceNames.Household(d.HouseholdId),
+        Name = IndustryStore.DueName(d.Id), Contract = IndustryStore.ContractName(d.ContractId), Household = d.HouseholdId is { } h ? ResourceNames.Household(h) : "",
         LeaseYear = d.LeaseYear, PeriodStart = Wire.Date(d.PeriodStart), PeriodEnd = Wire.Date(d.PeriodEnd), DueDate = Wire.Date(d.DueDate),
         AmountFen = d.AmountFen, PaidFen = d.PaidFen, OverdueDate = Wire.Date(d.OverdueDate),
         State = d.PaidFen >= d.AmountFen ? RentDueState.Paid : d.OverdueDate is null ? RentDueState.Open : RentDueState.Overdue,
@@ -53,7 +53,8 @@ public static class IndustryMapping
         var r = v.Row;
         var c = new LandContract
         {
-            Name = IndustryStore.ContractName(r.Id), Cooperative = IndustryStore.CooperativeName(r.CooperativeId), Household = ResourceNames.Household(r.HouseholdId),
+            Name = IndustryStore.ContractName(r.Id), Cooperative = IndustryStore.CooperativeName(r.CooperativeId), Household = r.HouseholdId is { } h ? ResourceNames.Household(h) : "",
+            LessorName = r.LessorName,
             AreaHundredthsMu = r.AreaHundredths, RentFenPerMu = r.RentFenPerMu, StartDate = Wire.Date(r.StartDate), TermYears = r.TermYears,
             EndDate = Wire.Date(r.EndDate), YearlyRentFen = Boyi.Domain.VillageIndustry.IndustryRules.YearlyRentFen(r.AreaHundredths, r.RentFenPerMu),
             LastDay = Wire.Date(r.LastDay), CreateTime = Wire.Time(r.CreateTime),

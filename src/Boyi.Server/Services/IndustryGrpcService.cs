@@ -153,10 +153,12 @@ public sealed class IndustryGrpcService(IndustryStore store, Mutations mutations
     {
         var input = request.Contract ?? throw DomainException.Invalid("contract", "REQUIRED", "is required");
         var v = new Violations();
-        long id = 0, household = 0;
+        long id = 0;
+        long? household = null;
         DateOnly? start = null, end = null;
         v.Capture(() => id = ResourceNames.ParseCooperative(request.Parent, "parent"));
-        v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "contract.household"));
+        if (input.Household.Length > 0)
+            v.Capture(() => household = ResourceNames.ParseHousehold(input.Household, "contract.household"));
         v.Capture(() => start = Wire.Date(input.StartDate, "contract.start_date") ?? throw DomainException.Invalid("contract.start_date", "REQUIRED", "is required"));
         v.Capture(() => end = Wire.Date(input.EndDate, "contract.end_date"));
         v.ThrowIfAny();
@@ -164,7 +166,7 @@ public sealed class IndustryGrpcService(IndustryStore store, Mutations mutations
         var actor = context.Caller().Principal;
         return await mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new RecordLandContractResponse
         {
-            Contract = (await store.RecordContractAsync(db, id, household, input.AreaHundredthsMu, input.RentFenPerMu, start!.Value, input.TermYears, end, actor, ct))
+            Contract = (await store.RecordContractAsync(db, id, household, input.LessorName.Trim(), input.AreaHundredthsMu, input.RentFenPerMu, start!.Value, input.TermYears, end, actor, ct))
                 .ToProto(),
         });
     }
