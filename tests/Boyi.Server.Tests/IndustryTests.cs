@@ -127,7 +127,7 @@ public sealed class IndustryTests(IndustryFixture s) : IClassFixture<IndustryFix
         {
             Parent = s.V2, Assignment = Assignment(s.C2, VillageAssignmentRole.WorkTeamMember, s.Today),
         }));
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () => await Industry(s.CadreChannel).AssignVillageCadreAsync(new AssignVillageCadreRequest
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () => await Industry(s.CadreChannel).AssignVillageCadreAsync(new AssignVillageCadreRequest
         {
             Parent = s.V1, Assignment = Assignment(s.C1, VillageAssignmentRole.WorkTeamMember, s.Today),
         }));
@@ -143,7 +143,7 @@ public sealed class IndustryTests(IndustryFixture s) : IClassFixture<IndustryFix
     {
         var e = await Api.FailsAsync(StatusCode.InvalidArgument, "INVALID_ARGUMENT", async () => await s.Admin.CreateCooperativeAsync(new CreateCooperativeRequest
         {
-            Parent = s.V1, Cooperative = new Cooperative { DisplayName = "无社长合作社", ChairName = " ", FoundedDate = Day(s.Today) },
+            Parent = s.V1, Cooperative = new Cooperative { DisplayName = "无社长合作社", ChairName = "", FoundedDate = Day(s.Today) },
         }));
         Assert.Contains(e.BadRequest()!.FieldViolations, v => v.Field == "cooperative.chair_name" && v.Reason == "CHAIR_REQUIRED");
         var coop = await s.CooperativeAsync(s.V1);

@@ -86,8 +86,9 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
             rows = rows.Where(a => a.VillageId == village);
         if (onlyCadre is { } cadre)
             rows = rows.Where(a => a.CadreId == cadre);
-        return await rows.OrderBy(a => a.Id).Take(take)
-            .Join(db.Cadres, a => a.CadreId, c => c.Id, (a, c) => new AssignmentView(a, c.FullName)).ToListAsync(ct);
+        var page = await rows.Join(db.Cadres, a => a.CadreId, c => c.Id, (a, c) => new { Row = a, c.FullName })
+            .OrderBy(x => x.Row.Id).Take(take).ToListAsync(ct);
+        return page.Select(x => new AssignmentView(x.Row, x.FullName)).ToList();
     }
 
     /// <summary>Whether the cadre is stationed in the village on <paramref name="day"/>: what a cadre reads of village industry.</summary>
@@ -390,9 +391,10 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
     private async Task<CooperativeView> ViewAsync(BoyiDbContext db, CooperativeRow row, CancellationToken ct)
     {
         var members = await db.CooperativeMembers.AsNoTracking().Where(m => m.CooperativeId == row.Id)
-            .Join(db.Households, m => m.HouseholdId, h => h.Id, (m, h) => new CooperativeMemberView(m.HouseholdId, h.HeadName, m.JoinDate))
+            .Join(db.Households, m => m.HouseholdId, h => h.Id, (m, h) => new { m.HouseholdId, h.HeadName, m.JoinDate })
             .OrderBy(m => m.HouseholdId).ToListAsync(ct);
-        return new CooperativeView(row, members, await FiguresAsync(db, "cooperative_id", row.Id, ct));
+        return new CooperativeView(row, members.Select(m => new CooperativeMemberView(m.HouseholdId, m.HeadName, m.JoinDate)).ToList(),
+            await FiguresAsync(db, "cooperative_id", row.Id, ct));
     }
 
     /// <summary>A household of the cooperative's village, not deleted; else NOT_OF_VILLAGE (a missing one is NOT_FOUND).</summary>
