@@ -107,12 +107,12 @@ public static class DemoIndustry
                    l.area, l.rent, l.start_date, l.term, NULL, (l.start_date + make_interval(years => l.term))::date - 1, '{Author}', $3
             FROM (
                 SELECT c.id AS cooperative_id, c.town_id, c.village_id, s.seq, h.id AS household_id,
-                       coalesce(h.head_name, (ARRAY['陈','李','黄','王','刘','梁','张','庞','林','钟','罗','吴'])[1 + {H("is", "c.id * 10000 + s.seq")} % 12]
-                           || (ARRAY['德福','秀英','建华','桂兰','志强','丽芳','国荣','玉珍','文明','春梅','海平','金凤'])[1 + {H("ig", "c.id * 10000 + s.seq")} % 12]) AS lessor_name,
-                       CASE WHEN v.article THEN 200 + {H("ia", "c.id * 10000 + s.seq")} * 351 / 1000 ELSE 80 + {H("ia", "c.id * 10000 + s.seq")} / 5 END AS area,
-                       60000 + 5000 * ({H("ir", "c.id * 10000 + s.seq")} % 7) AS rent,
-                       c.founded_date + ({H("id", "c.id * 10000 + s.seq")} * 300 / 1000) AS start_date,
-                       5 + {H("it", "c.id * 10000 + s.seq")} % 6 AS term
+                       coalesce(h.head_name, (ARRAY['陈','李','黄','王','刘','梁','张','庞','林','钟','罗','吴'])[1 + {H("is", "c.id || '-' || s.seq")} % 12]
+                           || (ARRAY['德福','秀英','建华','桂兰','志强','丽芳','国荣','玉珍','文明','春梅','海平','金凤'])[1 + {H("ig", "c.id || '-' || s.seq")} % 12]) AS lessor_name,
+                       CASE WHEN v.article THEN 200 + {H("ia", "c.id || '-' || s.seq")} * 351 / 1000 ELSE 80 + {H("ia", "c.id || '-' || s.seq")} / 5 END AS area,
+                       60000 + 5000 * ({H("ir", "c.id || '-' || s.seq")} % 7) AS rent,
+                       c.founded_date + ({H("id", "c.id || '-' || s.seq")} * 300 / 1000) AS start_date,
+                       5 + {H("it", "c.id || '-' || s.seq")} % 6 AS term
                 FROM cooperatives c JOIN demo_industry_villages v ON v.id = c.village_id
                 CROSS JOIN LATERAL generate_series(1, CASE WHEN v.article THEN 800
                     ELSE (SELECT count(*) FROM households WHERE id >= v.id * 100000 AND id < (v.id + 1) * 100000 AND delete_time IS NULL)::int END) s(seq)
@@ -151,7 +151,7 @@ public static class DemoIndustry
                        least($2, $5::date + m.h % 150) AS period_start, least($2, $5::date + m.h % 150 + 60) AS period_end,
                        1 + (least($2, $5::date + m.h % 150 + 60) - least($2, $5::date + m.h % 150)) * 3 / 4 AS days
                 FROM cooperatives c JOIN demo_industry_villages v ON v.id = c.village_id
-                CROSS JOIN LATERAL (SELECT household_id, member_id, {H("ie", "household_id * 100 + member_id")} AS h FROM household_members
+                CROSS JOIN LATERAL (SELECT household_id, member_id, {H("ie", "household_id || '-' || member_id")} AS h FROM household_members
                                     WHERE household_id >= v.id * 100000 AND household_id < (v.id + 1) * 100000 AND NOT household_deleted
                                       AND birth_date BETWEEN ($2::date - interval '65 years') AND ($2::date - interval '18 years')
                                     ORDER BY 3, 1, 2 LIMIT CASE WHEN v.article THEN 300 ELSE 10 + v.k * 7 END) m

@@ -25,7 +25,8 @@ public sealed class RentDueWatch(Database database, NotificationWriter notificat
 {
     public const string JobId = "rent-dues";
     public const string Actor = "job:" + JobId;
-    public const string OverdueKind = "RENT_OVERDUE";
+    /// <summary>The notification's kind (a label, not an error reason).</summary>
+    public static readonly string OverdueKind = "RENT_OVERDUE";
 
     public async Task<RentDueResult> RunAsync(DateOnly day, CancellationToken ct)
     {
