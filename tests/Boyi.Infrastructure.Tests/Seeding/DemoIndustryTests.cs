@@ -7,7 +7,7 @@ namespace Boyi.Infrastructure.Tests.Seeding;
 public sealed class DemoIndustryTests
 {
     [Fact]
-    public async Task TheArticlesVillage_Has9Growers_About3000MuFrom800Households_About300Employed_MostRentPaid_AndFourSmallerCooperatives()
+    public async Task TheArticlesVillage_Has9Growers_About3000MuFrom800Households_About300Employed_MostRentPaid_AndSmallerCooperativesElsewhere()
     {
         await using var seeded = await SeededDatabase.CreateAsync(new DemoCountyOptions { Scale = 0.03 });
         var database = seeded.Database;
@@ -16,7 +16,9 @@ public sealed class DemoIndustryTests
         Assert.False(await DemoIndustry.AddAsync(database, county, seeded.Clock, CancellationToken.None));   // once
 
         var coops = await database.RowsAsync("SELECT id, village_id FROM cooperatives WHERE county_id = $1 ORDER BY id", county);
-        Assert.Equal(5, coops.Count);
+        // The article's village and four others, as far as the small county has poor villages.
+        Assert.Equal(Math.Min(5, await database.ScalarAsync<int>("SELECT count(*)::int FROM villages WHERE county_id = $1 AND poor", county)), coops.Count);
+        Assert.True(coops.Count >= 2);
         var store = new IndustryStore(database, seeded.Clock);
         var article = await store.VillageAsync((long)coops[0][1], CancellationToken.None);
         var f = article.Figures;
