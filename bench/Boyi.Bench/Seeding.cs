@@ -38,6 +38,8 @@ internal static class Seeding
                 Log = line => Console.WriteLine($"[seed] {line}"),
             }, TimeProvider.System, ct);
             Console.WriteLine(seeded ? "[seed] demo county 450923 seeded" : "[seed] demo county 450923 already there");
+            if (await DemoIndustry.AddAsync(database, 450923, TimeProvider.System, ct))
+                Console.WriteLine("[seed] village industry added to county 450923");
         }
     }
 

@@ -131,6 +131,50 @@ public sealed class MatrixFixture : CountyFixture
         await SeedOperationsAndNotificationsAsync(people.Keys);
         await SeedSubsidyRowsAsync();
         await SeedCommendationsAsync();
+        await SeedIndustryAsync();
+    }
+
+    /// <summary>
+    /// Village industry, by the all-scopes client: C1 first secretary of V1 and CB of VB; a cooperative in V1, V2 and VB
+    /// (founded 2020), each tied to an approved "company + cooperative + base + farmer" linkage of its village (V1's
+    /// is E1's), with a land contract of the village's paired household from 15 July 2025 whose first lease year's due
+    /// the matrix pays a fen at a time.
+    /// </summary>
+    public Dictionary<string, Cooperative> Cooperatives { get; } = [];
+    public Dictionary<string, string> IndustryLinkages { get; } = [];
+    public Dictionary<string, string> RentDues { get; } = [];
+    public Dictionary<string, string> PairedHouseholds { get; } = [];
+
+    private async Task SeedIndustryAsync()
+    {
+        var industry = new IndustryService.IndustryServiceClient(Channel);
+        foreach (var (village, cadre) in new[] { (V1, C1), (VB, CB) })
+            await industry.AssignVillageCadreAsync(new AssignVillageCadreRequest
+            {
+                Parent = village,
+                Assignment = new VillageAssignment { Cadre = cadre.Name, Role = VillageAssignmentRole.FirstSecretary, StartDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 } },
+            });
+        foreach (var (village, household, countyB, town2) in new[] { (V1, P1.Household, false, false), (V2, P2.Household, false, true), (VB, PB.Household, true, false) })
+        {
+            PairedHouseholds[village] = household;
+            IndustryLinkages[village] = (await LinkageInAsync(countyB, town2, LinkageStatus.Approved)).Name;
+            var coop = (await industry.CreateCooperativeAsync(new CreateCooperativeRequest
+            {
+                Parent = village,
+                Cooperative = new Cooperative { DisplayName = "蔬菜种植专业合作社", ChairName = "罗法荣", FoundedDate = new Google.Type.Date { Year = 2020, Month = 1, Day = 1 } },
+            })).Cooperative;
+            Cooperatives[village] = (await industry.LinkCooperativeAsync(new LinkCooperativeRequest { Name = coop.Name, Linkage = IndustryLinkages[village] })).Cooperative;
+            var contract = (await industry.RecordLandContractAsync(new RecordLandContractRequest
+            {
+                Parent = coop.Name,
+                Contract = new LandContract
+                {
+                    Household = household, AreaHundredthsMu = 100, RentFenPerMu = 100_000, TermYears = 5,
+                    StartDate = new Google.Type.Date { Year = 2025, Month = 7, Day = 15 },
+                },
+            })).Contract;
+            RentDues[village] = contract.Dues[0].Name;
+        }
     }
 
     /// <summary>
@@ -614,6 +658,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     private static int _targetYear = 2040;
     private static ExitService.ExitServiceClient Exits(GrpcChannel c) => new(c);
     private static RelapseService.RelapseServiceClient Relapse(GrpcChannel c) => new(c);
+    private static IndustryService.IndustryServiceClient Industry(GrpcChannel c) => new(c);
     /// <summary>Monitoring lines set by the matrix are each for a new year (a second setting of one needs its etag).</summary>
     private static int _relapseLineYear = 2040;
 
@@ -1566,6 +1611,67 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         new("UpdateRelapseMonitoringLine", Kind.Object, (role, foreign, c) => Call(() => Relapse(c).UpdateRelapseMonitoringLineAsync(new UpdateRelapseMonitoringLineRequest
         {
             Line = new RelapseMonitoringLine { Name = $"{(foreign ? s.B : s.County).Name}/relapseMonitoringLines/{Interlocked.Increment(ref _relapseLineYear)}", LineFen = 600_000 },
+        }).ResponseAsync)),
+
+        // Village industry: the village is the caller's own (V1) or foreign (V2 for a town officer and a cadre, county B's
+        // for the others); a cadre reads the village they are stationed in (V1), an enterprise user the cooperative tied to
+        // E1's linkage (V1's); each write is of fresh rows (a fresh cadre, name, household), each payment a fen.
+        new("AssignVillageCadre", Kind.Object, async (role, foreign, c) =>
+        {
+            var a = Area(role, foreign);
+            var cadre = await Api.CreateCadreAsync(s, a.County, CadreRank.OrdinaryStaff, a.Town, a.Village);
+            return await Call(() => Industry(c).AssignVillageCadreAsync(new AssignVillageCadreRequest
+            {
+                Parent = a.Village, Assignment = new VillageAssignment { Cadre = cadre.Name, Role = VillageAssignmentRole.WorkTeamMember, StartDate = Today() },
+            }).ResponseAsync);
+        }),
+        new("ListVillageAssignments", Kind.List, (role, foreign, c) => List(async () =>
+            (await Industry(c).ListVillageAssignmentsAsync(new ListVillageAssignmentsRequest { Parent = LoanParent(role, foreign) })).Assignments.Count)),
+        new("CreateCooperative", Kind.Object, (role, foreign, c) => Call(() => Industry(c).CreateCooperativeAsync(new CreateCooperativeRequest
+        {
+            Parent = Area(role, foreign).Village,
+            Cooperative = new Cooperative { DisplayName = $"矩阵合作社{Next()}", ChairName = "罗法荣", FoundedDate = Day(2020, 1, 1) },
+        }).ResponseAsync)),
+        new("GetCooperative", Kind.Object, (role, foreign, c) => Call(() => Industry(c).GetCooperativeAsync(new GetCooperativeRequest
+        {
+            Name = s.Cooperatives[Area(role, foreign).Village].Name,
+        }).ResponseAsync)),
+        new("ListCooperatives", Kind.List, (role, foreign, c) => List(async () =>
+            (await Industry(c).ListCooperativesAsync(new ListCooperativesRequest { Parent = LoanParent(role, foreign) })).Cooperatives.Count)),
+        new("AddCooperativeMember", Kind.Object, async (role, foreign, c) =>
+        {
+            var village = Area(role, foreign).Village;
+            var household = await Api.CreateHouseholdAsync(s, village);
+            return await Call(() => Industry(c).AddCooperativeMemberAsync(new AddCooperativeMemberRequest
+            {
+                Parent = s.Cooperatives[village].Name, Household = household.Name,
+            }).ResponseAsync);
+        }),
+        new("LinkCooperative", Kind.Object, (role, foreign, c) => Call(() => Industry(c).LinkCooperativeAsync(new LinkCooperativeRequest
+        {
+            Name = s.Cooperatives[Area(role, foreign).Village].Name, Linkage = s.IndustryLinkages[Area(role, foreign).Village],
+        }).ResponseAsync)),
+        new("RecordLandContract", Kind.Object, (role, foreign, c) => Call(() => Industry(c).RecordLandContractAsync(new RecordLandContractRequest
+        {
+            Parent = s.Cooperatives[Area(role, foreign).Village].Name,
+            Contract = new LandContract { Household = s.PairedHouseholds[Area(role, foreign).Village], AreaHundredthsMu = 50, RentFenPerMu = 80_000, TermYears = 3, StartDate = Today() },
+        }).ResponseAsync)),
+        new("ListRentDues", Kind.Object, (role, foreign, c) => Call(() => Industry(c).ListRentDuesAsync(new ListRentDuesRequest
+        {
+            Parent = s.Cooperatives[Area(role, foreign).Village].Name,
+        }).ResponseAsync)),
+        new("RecordRentPayment", Kind.Object, (role, foreign, c) => Call(() => Industry(c).RecordRentPaymentAsync(new RecordRentPaymentRequest
+        {
+            Name = s.RentDues[Area(role, foreign).Village], AmountFen = 1,
+        }).ResponseAsync)),
+        new("RecordBaseEmployment", Kind.Object, (role, foreign, c) => Call(() => Industry(c).RecordBaseEmploymentAsync(new RecordBaseEmploymentRequest
+        {
+            Parent = s.Cooperatives[Area(role, foreign).Village].Name,
+            Employment = new BaseEmployment { Member = $"{s.PairedHouseholds[Area(role, foreign).Village]}/members/1", PeriodStart = Today(), PeriodEnd = Today(), Days = 1, WagesFen = 12_000 },
+        }).ResponseAsync)),
+        new("GetVillageIndustry", Kind.Object, (role, foreign, c) => Call(() => Industry(c).GetVillageIndustryAsync(new GetVillageIndustryRequest
+        {
+            Name = $"{Area(role, foreign).Village}/industry",
         }).ResponseAsync)),
 
         // Audit: for auditors (and clients with audit.read) only; the log is not divided by county.

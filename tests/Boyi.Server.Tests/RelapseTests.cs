@@ -4,7 +4,6 @@ using Boyi.Infrastructure.Identity;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Boyi.Server.Tests;
 
@@ -78,18 +77,7 @@ public sealed class RelapseTests(RelapseFixture s) : IClassFixture<RelapseFixtur
     private async Task<HouseholdStatus> StatusAsync(string household) =>
         (await s.Households.GetHouseholdAsync(new GetHouseholdRequest { Name = household })).Household.Status;
 
-    private async Task<List<string>> ChangesAsync(string watch)
-    {
-        await using var conn = new NpgsqlConnection(s.Database.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT change FROM change_events WHERE object = $1 ORDER BY id", conn);
-        cmd.Parameters.AddWithValue(watch);
-        var list = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync())
-            list.Add(r.GetString(0));
-        return list;
-    }
+    private Task<List<string>> ChangesAsync(string obj) => Sql.ChangesAsync(s, obj);
 
     [Fact]
     public async Task ATriggerFromAMedicalInsuranceSystem_FlagsTheHousehold_TellsItsCadre_AndMakesAVisitDue_MetByAVisitNamingIt()

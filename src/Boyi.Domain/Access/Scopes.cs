@@ -118,6 +118,12 @@ public static class Scopes
     /// </summary>
     public const string RelapseReport = "relapse.report";
 
+    // Village industry (docs/industry.md).
+    /// <summary>Reading village assignments, cooperatives, rent dues and the villages' industry figures.</summary>
+    public const string IndustryRead = "industry.read";
+    /// <summary>Stationing cadres, founding cooperatives, recording members, land contracts, rent payments and base employment.</summary>
+    public const string IndustryWrite = "industry.write";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -131,6 +137,7 @@ public static class Scopes
         CommendationsRead, CommendationsWrite, CommendationsApprove, PreferencesCheck,
         ExitsRead, ExitsWrite, ExitsConfirm,
         RelapseRead, RelapseWrite, RelapseReport,
+        IndustryRead, IndustryWrite,
     ];
 
     /// <summary>

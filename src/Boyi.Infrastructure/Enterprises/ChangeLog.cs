@@ -24,6 +24,7 @@ public sealed class ChangeLog(Database database)
         "plan.created", "plan.updated",
         "exit.household_confirmed", "exit.village_confirmed",
         "relapse.flagged", "relapse.cleared", "relapse.returned",
+        "rent.due", "rent.paid", "rent.overdue",
     };
 
     public static async Task RecordAsync(BoyiDbContext db, int countyId, string obj, string change, string actor, DateTime now, CancellationToken ct)

@@ -288,6 +288,21 @@ public static class RpcPolicies
         ["/boyi.v1.RelapseService/GetRelapseMonitoringLine"] = new(Scopes.RelapseRead, CountyReaders),
         ["/boyi.v1.RelapseService/UpdateRelapseMonitoringLine"] = new(Scopes.RelapseWrite, Admin),
 
+        // Village industry: staff of the village's area write; they, auditors and the cadres stationed in the village read; an
+        // enterprise user reads the cooperatives tied to its linkages (docs/industry.md).
+        ["/boyi.v1.IndustryService/AssignVillageCadre"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/ListVillageAssignments"] = new(Scopes.IndustryRead, CountyWorkers),
+        ["/boyi.v1.IndustryService/CreateCooperative"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/GetCooperative"] = new(Scopes.IndustryRead, [.. CountyWorkers, Roles.EnterpriseUser]),
+        ["/boyi.v1.IndustryService/ListCooperatives"] = new(Scopes.IndustryRead, [.. CountyWorkers, Roles.EnterpriseUser]),
+        ["/boyi.v1.IndustryService/AddCooperativeMember"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/LinkCooperative"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/RecordLandContract"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/ListRentDues"] = new(Scopes.IndustryRead, CountyWorkers),
+        ["/boyi.v1.IndustryService/RecordRentPayment"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/RecordBaseEmployment"] = new(Scopes.IndustryWrite, Staff),
+        ["/boyi.v1.IndustryService/GetVillageIndustry"] = new(Scopes.IndustryRead, CountyWorkers),
+
         // Operations: load balancers probe health without a token; reflection describes the API, not its data.
         ["/grpc.health.v1.Health/Check"] = RpcPolicy.Open,
         ["/grpc.health.v1.Health/Watch"] = RpcPolicy.Open,

@@ -46,8 +46,14 @@ public static class RecurringJobs
     /// </summary>
     public const string RelapseIncomeWatch = Infrastructure.Relapse.RelapseIncomeWatch.JobId;
 
+    /// <summary>
+    /// Village industry's land rent (docs/industry.md), daily at 01:30 China time: the rent of lease years begun by the day
+    /// falls due, and dues unpaid 30 days after falling due are flagged overdue (each once).
+    /// </summary>
+    public const string RentDues = Infrastructure.VillageIndustry.RentDueWatch.JobId;
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
-    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices, RelapseIncomeWatch];
+    public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices, RelapseIncomeWatch, RentDues];
 
     /// <summary>
     /// The calendar's jobs: each occurrence runs for its own scheduled time (the job's <see cref="JobContext.Occurrence"/>),
@@ -69,5 +75,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<YearlyStatementJob>(YearlyStatements, j => j.RunAsync(CancellationToken.None), "0 2 1 1 *", Options);
         jobs.AddOrUpdate<BenefitLapseJob>(BenefitLapseNotices, j => j.RunAsync(CancellationToken.None), "0 8 * * *", Options);
         jobs.AddOrUpdate<RelapseIncomeJob>(RelapseIncomeWatch, j => j.RunAsync(CancellationToken.None), "0 6 * * *", Options);
+        jobs.AddOrUpdate<RentDueJob>(RentDues, j => j.RunAsync(CancellationToken.None), "30 1 * * *", Options);
     }
 }

@@ -87,6 +87,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Exits.ExitStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseIncomeWatch>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.IndustryStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.RentDueWatch>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Contacts.ContactCardStore>();
         builder.Services.AddSingleton<PartnershipTotals>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Statements.StatementStore>();
@@ -151,6 +153,9 @@ public static class DatabaseExtensions
             // This year's exit targets, exits so far and both confirmation queues (after the money, which lends to poor households).
             if (seeded && await DemoExits.AddAsync(owner.Database, new DemoCountyOptions().CountyId, app.Services.GetRequiredService<TimeProvider>(), ct))
                 Console.WriteLine("[boyi] Added this year's exit targets, confirmed exits and exit queues to the demo county.");
+            // Village industry: 旧门村's cooperative, land contracts and rent, and a few smaller ones (docs/industry.md).
+            if (seeded && await DemoIndustry.AddAsync(owner.Database, new DemoCountyOptions().CountyId, app.Services.GetRequiredService<TimeProvider>(), ct))
+                Console.WriteLine("[boyi] Added 旧门村's cooperative, land contracts and rent, and smaller cooperatives, to the demo county.");
             Console.WriteLine(seeded
                 ? "[boyi] Seeded the demo county 博白县 (counties/450923)."
                 : "[boyi] Demo county already present; keeping the data.");

@@ -4161,6 +4161,474 @@ namespace Boyi.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.BaseEmploymentRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CooperativeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<short>("MemberId")
+                        .HasColumnType("smallint")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.Property<long>("WagesFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wages_fen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_base_employments");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_base_employments_household_id");
+
+                    b.HasIndex("CooperativeId", "PeriodEnd")
+                        .HasDatabaseName("ix_base_employments_cooperative_id_period_end");
+
+                    b.HasIndex("VillageId", "PeriodEnd")
+                        .HasDatabaseName("ix_base_employments_village_id_period_end");
+
+                    b.ToTable("base_employments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_base_employments_period", "period_end >= period_start AND days BETWEEN 1 AND 366");
+
+                            t.HasCheckConstraint("ck_base_employments_wages", "wages_fen BETWEEN 0 AND 100000000");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.CooperativeMemberRow", b =>
+                {
+                    b.Property<long>("CooperativeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("JoinDate")
+                        .HasColumnType("date")
+                        .HasColumnName("join_date");
+
+                    b.HasKey("CooperativeId", "HouseholdId")
+                        .HasName("pk_cooperative_members");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_cooperative_members_household_id");
+
+                    b.ToTable("cooperative_members", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.CooperativeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ChairCadreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chair_cadre_id");
+
+                    b.Property<string>("ChairName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("chair_name");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.Property<DateOnly>("FoundedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("founded_date");
+
+                    b.Property<long?>("LinkageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkage_id");
+
+                    b.Property<string>("Produce")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("produce");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cooperatives");
+
+                    b.HasIndex("LinkageId")
+                        .HasDatabaseName("ix_cooperatives_linkage_id");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_cooperatives_county_id_id");
+
+                    b.HasIndex("VillageId", "DisplayName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cooperatives_village_id_display_name");
+
+                    b.ToTable("cooperatives", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.LandContractRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AreaHundredths")
+                        .HasColumnType("bigint")
+                        .HasColumnName("area_hundredths");
+
+                    b.Property<long>("CooperativeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<long?>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date")
+                        .HasColumnName("last_day");
+
+                    b.Property<string>("LessorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("lessor_name");
+
+                    b.Property<long>("RentFenPerMu")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rent_fen_per_mu");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<int>("TermYears")
+                        .HasColumnType("integer")
+                        .HasColumnName("term_years");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_land_contracts");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_land_contracts_household_id");
+
+                    b.HasIndex("CooperativeId", "Id")
+                        .HasDatabaseName("ix_land_contracts_cooperative_id_id");
+
+                    b.HasIndex("CountyId", "LastDay")
+                        .HasDatabaseName("ix_land_contracts_county_id_last_day");
+
+                    b.HasIndex("VillageId", "LastDay")
+                        .HasDatabaseName("ix_land_contracts_village_id_last_day");
+
+                    b.ToTable("land_contracts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_land_contracts_area", "area_hundredths BETWEEN 1 AND 10000000");
+
+                            t.HasCheckConstraint("ck_land_contracts_last_day", "last_day >= start_date");
+
+                            t.HasCheckConstraint("ck_land_contracts_rent", "rent_fen_per_mu BETWEEN 1 AND 1000000");
+
+                            t.HasCheckConstraint("ck_land_contracts_term", "term_years BETWEEN 1 AND 30");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.RentDueRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<long>("ContractId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("contract_id");
+
+                    b.Property<long>("CooperativeId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<long?>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<int>("LeaseYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("lease_year");
+
+                    b.Property<DateOnly?>("OverdueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("overdue_date");
+
+                    b.Property<long>("PaidFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_fen");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rent_dues");
+
+                    b.HasIndex("ContractId", "LeaseYear")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rent_dues_contract_id_lease_year");
+
+                    b.HasIndex("CountyId", "DueDate")
+                        .HasDatabaseName("ix_rent_dues_open")
+                        .HasFilter("paid_fen < amount_fen AND overdue_date IS NULL");
+
+                    b.HasIndex("VillageId", "DueDate")
+                        .HasDatabaseName("ix_rent_dues_village_id_due_date");
+
+                    b.HasIndex("CooperativeId", "DueDate", "Id")
+                        .HasDatabaseName("ix_rent_dues_cooperative_id_due_date_id");
+
+                    b.ToTable("rent_dues", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_rent_dues_paid", "paid_fen BETWEEN 0 AND amount_fen");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.RentPaymentRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<long>("DueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("due_id");
+
+                    b.Property<DateOnly>("PaidDate")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_date");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rent_payments");
+
+                    b.HasIndex("DueId")
+                        .HasDatabaseName("ix_rent_payments_due_id");
+
+                    b.ToTable("rent_payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_rent_payments_amount", "amount_fen > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.VillageAssignmentRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CadreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cadre_id");
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<short>("Role")
+                        .HasColumnType("smallint")
+                        .HasColumnName("role");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.Property<long>("VillageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("village_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_village_assignments");
+
+                    b.HasIndex("CadreId")
+                        .HasDatabaseName("ix_village_assignments_cadre_id");
+
+                    b.HasIndex("CountyId", "Id")
+                        .HasDatabaseName("ix_village_assignments_county_id_id");
+
+                    b.HasIndex("VillageId", "StartDate")
+                        .HasDatabaseName("ix_village_assignments_village_id_start_date");
+
+                    b.ToTable("village_assignments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_village_assignments_dates", "end_date IS NULL OR end_date >= start_date");
+
+                            t.HasCheckConstraint("ck_village_assignments_role", "role BETWEEN 1 AND 2");
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -5308,6 +5776,107 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("PlacementId")
                         .HasConstraintName("fk_subsidy_ledger_placements_placement_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.BaseEmploymentRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.VillageIndustry.CooperativeRow", null)
+                        .WithMany()
+                        .HasForeignKey("CooperativeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_base_employments_cooperatives_cooperative_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_base_employments_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.CooperativeMemberRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.VillageIndustry.CooperativeRow", null)
+                        .WithMany()
+                        .HasForeignKey("CooperativeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cooperative_members_cooperatives_cooperative_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cooperative_members_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.CooperativeRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.LinkageRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkageId")
+                        .HasConstraintName("fk_cooperatives_linkages_linkage_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cooperatives_villages_village_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.LandContractRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.VillageIndustry.CooperativeRow", null)
+                        .WithMany()
+                        .HasForeignKey("CooperativeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_land_contracts_cooperatives_cooperative_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.HouseholdRow", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .HasConstraintName("fk_land_contracts_households_household_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.RentDueRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.VillageIndustry.LandContractRow", null)
+                        .WithMany()
+                        .HasForeignKey("ContractId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rent_dues_land_contracts_contract_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.RentPaymentRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.VillageIndustry.RentDueRow", null)
+                        .WithMany()
+                        .HasForeignKey("DueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rent_payments_rent_dues_due_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.VillageIndustry.VillageAssignmentRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Data.CadreRow", null)
+                        .WithMany()
+                        .HasForeignKey("CadreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_village_assignments_cadres_cadre_id");
+
+                    b.HasOne("Boyi.Infrastructure.Data.VillageRow", null)
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_village_assignments_villages_village_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

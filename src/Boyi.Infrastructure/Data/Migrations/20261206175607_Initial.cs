@@ -1549,6 +1549,40 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "cooperatives",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    chair_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    chair_cadre_id = table.Column<long>(type: "bigint", nullable: true),
+                    produce = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    founded_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    linkage_id = table.Column<long>(type: "bigint", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    update_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cooperatives", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_cooperatives_linkages_linkage_id",
+                        column: x => x.linkage_id,
+                        principalTable: "linkages",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_cooperatives_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "linkage_participants",
                 columns: table => new
                 {
@@ -1792,6 +1826,40 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "village_assignments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    cadre_id = table.Column<long>(type: "bigint", nullable: false),
+                    role = table.Column<short>(type: "smallint", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_village_assignments", x => x.id);
+                    table.CheckConstraint("ck_village_assignments_dates", "end_date IS NULL OR end_date >= start_date");
+                    table.CheckConstraint("ck_village_assignments_role", "role BETWEEN 1 AND 2");
+                    table.ForeignKey(
+                        name: "fk_village_assignments_cadres_cadre_id",
+                        column: x => x.cadre_id,
+                        principalTable: "cadres",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_village_assignments_villages_village_id",
+                        column: x => x.village_id,
+                        principalTable: "villages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "placements",
                 columns: table => new
                 {
@@ -1879,6 +1947,109 @@ namespace Boyi.Infrastructure.Data.Migrations
                         principalTable: "statements",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "base_employments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    cooperative_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    member_id = table.Column<short>(type: "smallint", nullable: false),
+                    period_start = table.Column<DateOnly>(type: "date", nullable: false),
+                    period_end = table.Column<DateOnly>(type: "date", nullable: false),
+                    days = table.Column<int>(type: "integer", nullable: false),
+                    wages_fen = table.Column<long>(type: "bigint", nullable: false),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_base_employments", x => x.id);
+                    table.CheckConstraint("ck_base_employments_period", "period_end >= period_start AND days BETWEEN 1 AND 366");
+                    table.CheckConstraint("ck_base_employments_wages", "wages_fen BETWEEN 0 AND 100000000");
+                    table.ForeignKey(
+                        name: "fk_base_employments_cooperatives_cooperative_id",
+                        column: x => x.cooperative_id,
+                        principalTable: "cooperatives",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_base_employments_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cooperative_members",
+                columns: table => new
+                {
+                    cooperative_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: false),
+                    join_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cooperative_members", x => new { x.cooperative_id, x.household_id });
+                    table.ForeignKey(
+                        name: "fk_cooperative_members_cooperatives_cooperative_id",
+                        column: x => x.cooperative_id,
+                        principalTable: "cooperatives",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_cooperative_members_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "land_contracts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    cooperative_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: true),
+                    lessor_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    area_hundredths = table.Column<long>(type: "bigint", nullable: false),
+                    rent_fen_per_mu = table.Column<long>(type: "bigint", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    term_years = table.Column<int>(type: "integer", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    last_day = table.Column<DateOnly>(type: "date", nullable: false),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_land_contracts", x => x.id);
+                    table.CheckConstraint("ck_land_contracts_area", "area_hundredths BETWEEN 1 AND 10000000");
+                    table.CheckConstraint("ck_land_contracts_last_day", "last_day >= start_date");
+                    table.CheckConstraint("ck_land_contracts_rent", "rent_fen_per_mu BETWEEN 1 AND 1000000");
+                    table.CheckConstraint("ck_land_contracts_term", "term_years BETWEEN 1 AND 30");
+                    table.ForeignKey(
+                        name: "fk_land_contracts_cooperatives_cooperative_id",
+                        column: x => x.cooperative_id,
+                        principalTable: "cooperatives",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_land_contracts_households_household_id",
+                        column: x => x.household_id,
+                        principalTable: "households",
+                        principalColumn: "id");
                 });
 
             migrationBuilder.CreateTable(
@@ -2019,6 +2190,38 @@ namespace Boyi.Infrastructure.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "rent_dues",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    contract_id = table.Column<long>(type: "bigint", nullable: false),
+                    cooperative_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    town_id = table.Column<long>(type: "bigint", nullable: false),
+                    village_id = table.Column<long>(type: "bigint", nullable: false),
+                    household_id = table.Column<long>(type: "bigint", nullable: true),
+                    lease_year = table.Column<int>(type: "integer", nullable: false),
+                    period_start = table.Column<DateOnly>(type: "date", nullable: false),
+                    period_end = table.Column<DateOnly>(type: "date", nullable: false),
+                    due_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    paid_fen = table.Column<long>(type: "bigint", nullable: false),
+                    overdue_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rent_dues", x => x.id);
+                    table.CheckConstraint("ck_rent_dues_paid", "paid_fen BETWEEN 0 AND amount_fen");
+                    table.ForeignKey(
+                        name: "fk_rent_dues_land_contracts_contract_id",
+                        column: x => x.contract_id,
+                        principalTable: "land_contracts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "contact_help_items",
                 columns: table => new
                 {
@@ -2143,6 +2346,46 @@ namespace Boyi.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "rent_payments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    due_id = table.Column<long>(type: "bigint", nullable: false),
+                    county_id = table.Column<int>(type: "integer", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    paid_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    recorded_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    create_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rent_payments", x => x.id);
+                    table.CheckConstraint("ck_rent_payments_amount", "amount_fen > 0");
+                    table.ForeignKey(
+                        name: "fk_rent_payments_rent_dues_due_id",
+                        column: x => x.due_id,
+                        principalTable: "rent_dues",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_base_employments_cooperative_id_period_end",
+                table: "base_employments",
+                columns: new[] { "cooperative_id", "period_end" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_base_employments_household_id",
+                table: "base_employments",
+                column: "household_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_base_employments_village_id_period_end",
+                table: "base_employments",
+                columns: new[] { "village_id", "period_end" });
+
             migrationBuilder.CreateIndex(
                 name: "ix_cadres_county_id",
                 table: "cadres",
@@ -2235,6 +2478,27 @@ namespace Boyi.Infrastructure.Data.Migrations
                 table: "contact_records",
                 columns: new[] { "town_id", "occur_date" })
                 .Annotation("Npgsql:IndexInclude", new[] { "pairing_id", "kind", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperative_members_household_id",
+                table: "cooperative_members",
+                column: "household_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperatives_county_id_id",
+                table: "cooperatives",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperatives_linkage_id",
+                table: "cooperatives",
+                column: "linkage_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperatives_village_id_display_name",
+                table: "cooperatives",
+                columns: new[] { "village_id", "display_name" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_deliveries_project_id_id",
@@ -2358,6 +2622,26 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "ix_jobs_village_id",
                 table: "jobs",
                 column: "village_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_land_contracts_cooperative_id_id",
+                table: "land_contracts",
+                columns: new[] { "cooperative_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_land_contracts_county_id_last_day",
+                table: "land_contracts",
+                columns: new[] { "county_id", "last_day" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_land_contracts_household_id",
+                table: "land_contracts",
+                column: "household_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_land_contracts_village_id_last_day",
+                table: "land_contracts",
+                columns: new[] { "village_id", "last_day" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_lenders_county_id_display_name",
@@ -2659,6 +2943,33 @@ namespace Boyi.Infrastructure.Data.Migrations
                 filter: "state = 1");
 
             migrationBuilder.CreateIndex(
+                name: "ix_rent_dues_contract_id_lease_year",
+                table: "rent_dues",
+                columns: new[] { "contract_id", "lease_year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rent_dues_cooperative_id_due_date_id",
+                table: "rent_dues",
+                columns: new[] { "cooperative_id", "due_date", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rent_dues_open",
+                table: "rent_dues",
+                columns: new[] { "county_id", "due_date" },
+                filter: "paid_fen < amount_fen AND overdue_date IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rent_dues_village_id_due_date",
+                table: "rent_dues",
+                columns: new[] { "village_id", "due_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rent_payments_due_id",
+                table: "rent_payments",
+                column: "due_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_risk_fund_entries_lender_id_id",
                 table: "risk_fund_entries",
                 columns: new[] { "lender_id", "id" });
@@ -2790,6 +3101,21 @@ namespace Boyi.Infrastructure.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_village_assignments_cadre_id",
+                table: "village_assignments",
+                column: "cadre_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_village_assignments_county_id_id",
+                table: "village_assignments",
+                columns: new[] { "county_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_village_assignments_village_id_start_date",
+                table: "village_assignments",
+                columns: new[] { "village_id", "start_date" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_village_exits_county_id_state_id",
                 table: "village_exits",
                 columns: new[] { "county_id", "state", "id" });
@@ -2846,6 +3172,9 @@ namespace Boyi.Infrastructure.Data.Migrations
             migrationBuilder.Sql("ALTER TABLE households DROP CONSTRAINT fk_households_villages_village_id");
 
             migrationBuilder.DropTable(
+                name: "base_employments");
+
+            migrationBuilder.DropTable(
                 name: "change_events");
 
             migrationBuilder.DropTable(
@@ -2868,6 +3197,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "contact_tallies");
+
+            migrationBuilder.DropTable(
+                name: "cooperative_members");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
@@ -2969,6 +3301,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "relapse_triggers");
 
             migrationBuilder.DropTable(
+                name: "rent_payments");
+
+            migrationBuilder.DropTable(
                 name: "risk_fund_entries");
 
             migrationBuilder.DropTable(
@@ -2993,6 +3328,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "user_tokens");
 
             migrationBuilder.DropTable(
+                name: "village_assignments");
+
+            migrationBuilder.DropTable(
                 name: "village_exits");
 
             migrationBuilder.DropTable(
@@ -3005,9 +3343,6 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "help_plans");
 
             migrationBuilder.DropTable(
-                name: "linkages");
-
-            migrationBuilder.DropTable(
                 name: "oidc_authorizations");
 
             migrationBuilder.DropTable(
@@ -3015,6 +3350,9 @@ namespace Boyi.Infrastructure.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "relapse_watches");
+
+            migrationBuilder.DropTable(
+                name: "rent_dues");
 
             migrationBuilder.DropTable(
                 name: "loans");
@@ -3044,6 +3382,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "oidc_applications");
 
             migrationBuilder.DropTable(
+                name: "land_contracts");
+
+            migrationBuilder.DropTable(
                 name: "lenders");
 
             migrationBuilder.DropTable(
@@ -3059,13 +3400,19 @@ namespace Boyi.Infrastructure.Data.Migrations
                 name: "jobs");
 
             migrationBuilder.DropTable(
+                name: "cooperatives");
+
+            migrationBuilder.DropTable(
                 name: "households");
 
             migrationBuilder.DropTable(
-                name: "enterprises");
+                name: "linkages");
 
             migrationBuilder.DropTable(
                 name: "villages");
+
+            migrationBuilder.DropTable(
+                name: "enterprises");
 
             migrationBuilder.DropTable(
                 name: "towns");
