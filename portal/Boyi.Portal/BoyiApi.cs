@@ -45,6 +45,7 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public ExitService.ExitServiceClient Exits => new(_channel);
     public CommendationService.CommendationServiceClient Commendations => new(_channel);
     public RelapseService.RelapseServiceClient Relapse => new(_channel);
+    public IndustryService.IndustryServiceClient Industry => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>

@@ -189,6 +189,9 @@ public static class Names
         [RelapseWatchState.AtRisk] = ("有返贫风险", "At risk"),
         [RelapseWatchState.Cleared] = ("已消除风险", "Risk cleared"),
         [RelapseWatchState.Returned] = ("已返贫", "Returned to poverty"),
+        [RentDueState.Open] = ("待付", "Open"),
+        [RentDueState.Paid] = ("已付清", "Paid"),
+        [RentDueState.Overdue] = ("已逾期", "Overdue"),
     };
 
     /// <summary>A role of the access token (<c>town_officer</c>, …) in words.</summary>

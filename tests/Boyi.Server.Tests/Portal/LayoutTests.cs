@@ -13,7 +13,8 @@ namespace Boyi.Server.Tests.Portal;
 /// <summary>
 /// The portal with data that strains a layout: an enterprise and villages with long unbroken names, a one-helps-many
 /// linkage with several targets decided by a named town officer, a many-helps-one linkage with an invited partner,
-/// a job with a placement and a project with a delivery; the enterprise approved by a named county administrator.
+/// a job with a placement and a project with a delivery, a cooperative with a large land contract; the enterprise
+/// approved by a named county administrator.
 /// </summary>
 public sealed class LayoutFixture : PortalFixture
 {
@@ -94,6 +95,19 @@ public sealed class LayoutFixture : PortalFixture
             })).Village.Name);
         var household = await Api.CreateHouseholdAsync(this, villages[0], Api.NewHousehold(members: 1));
         Village = villages[0];
+
+        // A cooperative with a long name and produce, and a large land contract: the industry pages' table and figures.
+        var industry = new IndustryService.IndustryServiceClient(Channel);
+        var coop = (await industry.CreateCooperativeAsync(new CreateCooperativeRequest
+        {
+            Parent = Village,
+            Cooperative = new Cooperative { DisplayName = $"{LongWord}合作社", ChairName = "罗法荣", Produce = $"{LongWord}{LongWord}", FoundedDate = new Google.Type.Date { Year = 2020, Month = 1, Day = 1 } },
+        })).Cooperative;
+        await industry.RecordLandContractAsync(new RecordLandContractRequest
+        {
+            Parent = coop.Name,
+            Contract = new LandContract { LessorName = "庞小燕", AreaHundredthsMu = 9_999_999, RentFenPerMu = 99_999, StartDate = new Google.Type.Date { Year = 2021, Month = 1, Day = 1 }, TermYears = 30 },
+        });
 
         // One helps many, proposed by the enterprise's user, approved by the town officer, started.
         var linkages = new LinkageService.LinkageServiceClient(lead);
