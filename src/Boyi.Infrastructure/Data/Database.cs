@@ -55,6 +55,13 @@ public sealed class Database(NpgsqlDataSource dataSource, PersonalDataProtector 
     /// <summary>A context with its own pooled connection, for reads and migrations.</summary>
     public BoyiDbContext CreateContext() => new(Options(DataSource));
 
+    /// <summary>Every county's id, in order: what the daily jobs that run county by county walk.</summary>
+    public async Task<List<int>> CountyIdsAsync(CancellationToken ct)
+    {
+        await using var db = CreateContext();
+        return await db.Counties.OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction and commits it; any exception rolls everything back.</summary>
     public async Task<T> InTransactionAsync<T>(Func<BoyiDbContext, CancellationToken, Task<T>> work, CancellationToken ct)
     {

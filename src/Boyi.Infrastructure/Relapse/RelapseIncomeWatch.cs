@@ -30,9 +30,7 @@ public sealed class RelapseIncomeWatch(Database database, RelapseStore store, Ti
     public async Task<RelapseIncomeResult> RunAsync(DateOnly today, CancellationToken ct)
     {
         var total = new RelapseIncomeResult(0, 0, 0);
-        List<int> counties;
-        await using (var db = database.CreateContext())
-            counties = await db.Counties.OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        var counties = await database.CountyIdsAsync(ct);
         foreach (var county in counties)
         {
             var (below, flagged) = await RunCountyAsync(county, today, ct);

@@ -30,9 +30,7 @@ public sealed class RentDueWatch(Database database, NotificationWriter notificat
 
     public async Task<RentDueResult> RunAsync(DateOnly day, CancellationToken ct)
     {
-        List<int> counties;
-        await using (var db = database.CreateContext())
-            counties = await db.Counties.OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        var counties = await database.CountyIdsAsync(ct);
         var total = new RentDueResult(0, 0, 0);
         foreach (var county in counties)
         {
