@@ -257,6 +257,14 @@ public sealed class IndustryTests(IndustryFixture s) : IClassFixture<IndustryFix
         Assert.Equal([contract.Dues[1].Name, outside.Dues[0].Name], dues.Select(d => d.Name));
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
             await Industry(s.CadreChannel).GetVillageIndustryAsync(new GetVillageIndustryRequest { Name = $"{village}/industry" }));
+
+        // A page of the list reads all its cooperatives' figures at once: each equals what the cooperative itself shows.
+        var empty = await s.CooperativeAsync((await Api.CreatePoorVillageAsync(s, s.County.Towns[0].Name)).Name);
+        var listed = (await s.Admin.ListCooperativesAsync(new ListCooperativesRequest { Parent = s.County.Name, PageSize = 100 })).Cooperatives;
+        Assert.Contains(listed, c => c.Name == coop.Name && c.Figures.RentDueFen == 1_540_800 && c.Figures.WagesFen == 36_000);
+        Assert.Contains(listed, c => c.Name == empty.Name && c.Figures.Equals(new IndustryFigures { Cooperatives = 1 }));
+        foreach (var c in listed)
+            Assert.Equal((await s.Admin.GetCooperativeAsync(new GetCooperativeRequest { Name = c.Name })).Cooperative.Figures, c.Figures);
     }
 
     [Fact]

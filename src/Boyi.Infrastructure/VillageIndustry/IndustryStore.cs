@@ -157,10 +157,8 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
             rows = rows.Where(c => c.LinkageId != null && linkages.Contains(c.LinkageId.Value));
         }
         var list = await rows.OrderBy(c => c.Id).Take(take).ToListAsync(ct);
-        var views = new List<CooperativeView>(list.Count);
-        foreach (var c in list)
-            views.Add(new CooperativeView(c, [], await FiguresAsync(db, "cooperative_id", c.Id, ct)));
-        return views;
+        var figures = await FiguresAsync(db, "cooperative_id", [.. list.Select(c => c.Id)], ct);
+        return [.. list.Select(c => new CooperativeView(c, [], figures[c.Id]))];
     }
 
     /// <summary>Whether the cooperative is tied to a linkage the enterprise leads or accepted to take part in.</summary>
@@ -356,34 +354,43 @@ public sealed class IndustryStore(Database database, TimeProvider clock)
     /// <summary>
     /// The figures of a cooperative or a village as of today (China date): land under contracts live today and the
     /// households holding them (registered ones counted once, each contract with a household outside the registry as one), all rent due and paid, dues overdue now, and the villagers whose work at the base ended
-    /// in the calendar year with their days and wages. One statement.
+    /// in the calendar year with their days and wages.
     /// </summary>
-    private async Task<IndustryFigures> FiguresAsync(BoyiDbContext db, string column, long id, CancellationToken ct)
+    private async Task<IndustryFigures> FiguresAsync(BoyiDbContext db, string column, long id, CancellationToken ct) =>
+        (await FiguresAsync(db, column, [id], ct))[id];
+
+    /// <summary>The figures of several cooperatives or villages (a page of them) in one statement, by id.</summary>
+    private async Task<Dictionary<long, IndustryFigures>> FiguresAsync(BoyiDbContext db, string column, long[] ids, CancellationToken ct)
     {
+        var figures = new Dictionary<long, IndustryFigures>(ids.Length);
+        if (ids.Length == 0)
+            return figures;
         var today = ChinaTime.Today(clock);
         var coopColumn = column == "cooperative_id" ? "id" : column;
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         if (conn.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            $"SELECT (SELECT coalesce(sum(area_hundredths), 0)::bigint FROM land_contracts WHERE {column} = $1 AND start_date <= $2 AND last_day >= $2), " +
-            $"(SELECT (count(DISTINCT household_id) + count(*) FILTER (WHERE household_id IS NULL))::int FROM land_contracts WHERE {column} = $1 AND start_date <= $2 AND last_day >= $2), " +
+            $"SELECT i.id, (SELECT coalesce(sum(area_hundredths), 0)::bigint FROM land_contracts WHERE {column} = i.id AND start_date <= $2 AND last_day >= $2), " +
+            $"(SELECT (count(DISTINCT household_id) + count(*) FILTER (WHERE household_id IS NULL))::int FROM land_contracts WHERE {column} = i.id AND start_date <= $2 AND last_day >= $2), " +
             $"r.due, r.paid, r.overdue, e.people, e.days, e.wages, " +
-            $"(SELECT count(*)::int FROM cooperatives WHERE {coopColumn} = $1), " +
-            $"(SELECT count(*)::int FROM cooperative_members m JOIN cooperatives c ON c.id = m.cooperative_id WHERE c.{coopColumn} = $1) " +
-            $"FROM (SELECT coalesce(sum(amount_fen), 0)::bigint AS due, coalesce(sum(paid_fen), 0)::bigint AS paid, " +
-            $"count(*) FILTER (WHERE overdue_date IS NOT NULL AND paid_fen < amount_fen)::int AS overdue FROM rent_dues WHERE {column} = $1) r, " +
-            $"(SELECT count(DISTINCT (household_id, member_id))::int AS people, coalesce(sum(days), 0)::bigint AS days, coalesce(sum(wages_fen), 0)::bigint AS wages " +
-            $"FROM base_employments WHERE {column} = $1 AND period_end BETWEEN $3 AND $4) e", conn);
-        cmd.Parameters.Add(new() { Value = id });
+            $"(SELECT count(*)::int FROM cooperatives WHERE {coopColumn} = i.id), " +
+            $"(SELECT count(*)::int FROM cooperative_members m JOIN cooperatives c ON c.id = m.cooperative_id WHERE c.{coopColumn} = i.id) " +
+            $"FROM unnest($1::bigint[]) AS i(id) " +
+            $"CROSS JOIN LATERAL (SELECT coalesce(sum(amount_fen), 0)::bigint AS due, coalesce(sum(paid_fen), 0)::bigint AS paid, " +
+            $"count(*) FILTER (WHERE overdue_date IS NOT NULL AND paid_fen < amount_fen)::int AS overdue FROM rent_dues WHERE {column} = i.id) r " +
+            $"CROSS JOIN LATERAL (SELECT count(DISTINCT (household_id, member_id))::int AS people, coalesce(sum(days), 0)::bigint AS days, coalesce(sum(wages_fen), 0)::bigint AS wages " +
+            $"FROM base_employments WHERE {column} = i.id AND period_end BETWEEN $3 AND $4) e", conn);
+        cmd.Parameters.Add(new() { Value = ids });
         cmd.Parameters.Add(new() { Value = today });
         cmd.Parameters.Add(new() { Value = new DateOnly(today.Year, 1, 1) });
         cmd.Parameters.Add(new() { Value = new DateOnly(today.Year, 12, 31) });
         cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction;
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return new IndustryFigures(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt64(6), r.GetInt64(7),
-            r.GetInt32(8), r.GetInt32(9));
+        while (await r.ReadAsync(ct))
+            figures[r.GetInt64(0)] = new IndustryFigures(r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5), r.GetInt32(6),
+                r.GetInt64(7), r.GetInt64(8), r.GetInt32(9), r.GetInt32(10));
+        return figures;
     }
 
     // ---- shared ----
