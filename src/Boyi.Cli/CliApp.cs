@@ -1,4 +1,5 @@
 using Boyi.Domain.Errors;
+using Npgsql;
 
 namespace Boyi.Cli;
 
@@ -86,6 +87,40 @@ public static class CliApp
         {
             await stderr.WriteLineAsync($"boyi: {e.Message}\n\n{Help}");
             return Usage;
+        }
+        catch (Exception e) when (Unreachable(e) is { } unreachable)
+        {
+            // The operators' commands work on the database directly: one that cannot be reached is named, not a stack trace.
+            await stderr.WriteLineAsync($"boyi: cannot reach the database ({DatabaseEndpoint(parsed)}): {unreachable.InnerException?.Message ?? unreachable.Message}");
+            return Rejected;
+        }
+    }
+
+    /// <summary>The connection failure in <paramref name="e"/>'s chain (EF wraps it as a possibly transient failure), if any.</summary>
+    private static NpgsqlException? Unreachable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException npgsql and not PostgresException)
+                return npgsql;
+        }
+        return null;
+    }
+
+    /// <summary>Host and port of the configured database (never its password), for an error message.</summary>
+    private static string DatabaseEndpoint(Arguments args)
+    {
+        var configured = args.Option("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
+        if (string.IsNullOrWhiteSpace(configured))
+            return "Boyi's own";
+        try
+        {
+            var cs = new NpgsqlConnectionStringBuilder(configured);
+            return $"{cs.Host}:{cs.Port}/{cs.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "the configured connection";
         }
     }
 

@@ -174,5 +174,15 @@ public sealed class AuthTests(CountyFixture s) : IClassFixture<CountyFixture>
             ["clients", "add", "county-statistics", "--scopes", "registry.read", "--connection", s.Database.ConnectionString],
             new StringWriter(), again, CancellationToken.None));
         Assert.Contains("already registered", again.ToString());
+
+        // A database that cannot be reached is named in one line (no stack trace, no password).
+        var unreachable = new StringWriter();
+        var port = ServerFixture.FreePort();
+        Assert.Equal(CliApp.Rejected, await CliApp.RunAsync(
+            ["clients", "list", "--connection", $"Host=127.0.0.1;Port={port};Username=x;Password=sekret;Database=gone;Timeout=2"],
+            new StringWriter(), unreachable, CancellationToken.None));
+        Assert.StartsWith($"boyi: cannot reach the database (127.0.0.1:{port}/gone): ", unreachable.ToString());
+        Assert.Single(unreachable.ToString().TrimEnd().Split('\n'));
+        Assert.DoesNotContain("sekret", unreachable.ToString());
     }
 }
