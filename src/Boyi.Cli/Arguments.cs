@@ -13,10 +13,11 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>`command positional… --option value --flag`.</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
+    private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help", "force", "without-keys"];
     private static readonly HashSet<string> KnownOptions =
         ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
-         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason"];
+         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason",
+         "output", "key-directory", "keys"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

@@ -42,6 +42,17 @@ public static class CliApp
           boyi audit verify
               Checks the audit log's hash chain on the database (like `clients`): prints OK with the number of
               events, or the first broken link (event id, expected and found) and exits with 1.
+          boyi backup [--output DIR] [--key-directory DIR]
+              Writes boyi-backup-<county>-<UTC time>/ in DIR (default: here): boyi.dump (pg_dump, custom format, of the
+              whole database), keys/ (the personal-data and token key files, never in the database: store them apart)
+              and manifest.json (schema migration, release, sha256 of every file). The database as for `clients`, as its
+              owner ($ConnectionStrings__BoyiMigrations first); the keys where the server keeps them: --key-directory,
+              else as the server finds them ($Boyi__PersonalData__KeyDirectory, $Boyi__Auth__KeyDirectory, keys/ in the
+              data folder). See docs/operations.md.
+          boyi restore <backup-folder> [--keys DIR | --without-keys] [--force] [--key-directory DIR]
+              Checks every checksum and that this release knows the backup's schema, refuses a database that is not
+              empty unless --force, restores it (pg_restore) and puts the key files (from --keys, default the backup's
+              keys/) where the server will look for them; existing different keys are never overwritten.
           boyi help
 
         --server defaults to $BOYI_SERVER or http://127.0.0.1:5081 (the gRPC h2c port).
@@ -74,6 +85,8 @@ public static class CliApp
                 return await ClientsCommand.RunAsync(parsed, stdout, stderr, ct);
             if (parsed.Command == "users")
                 return await UsersCommand.RunAsync(parsed, stdout, stderr, ct);
+            if (parsed.Command is "backup" or "restore")
+                return await BackupCommand.RunAsync(parsed, stdout, stderr, ct);
             if (parsed.Command == "audit")
                 return await AuditCommand.RunAsync(parsed, stdout, stderr, ct);
             return parsed.Command switch

@@ -15,21 +15,36 @@ public sealed class OperatorDatabase : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly EmbeddedPostgres? _startedHere;
 
-    private OperatorDatabase(ServiceProvider services, EmbeddedPostgres? startedHere)
+    private OperatorDatabase(ServiceProvider services, EmbeddedPostgres? startedHere, string connectionString, string? dataDirectory)
     {
         _services = services;
         _startedHere = startedHere;
+        ConnectionString = connectionString;
+        OwnDataDirectory = dataDirectory;
     }
 
-    public static async Task<OperatorDatabase> OpenAsync(Arguments args, CancellationToken ct)
+    /// <summary>The connection string the command uses.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Boyi's own data folder when the database is Boyi's own PostgreSQL; null for a configured database.</summary>
+    public string? OwnDataDirectory { get; }
+
+    /// <param name="asOwner">
+    /// Connect as the schema's owner (backup and restore: restored objects must belong to the role that migrates):
+    /// --connection, else $ConnectionStrings__BoyiMigrations, else $ConnectionStrings__Boyi; Boyi's own owner role.
+    /// </param>
+    public static async Task<OperatorDatabase> OpenAsync(Arguments args, CancellationToken ct, bool asOwner = false)
     {
-        var connectionString = args.Option("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
+        var connectionString = args.Option("connection")
+            ?? (asOwner ? NonEmpty(Environment.GetEnvironmentVariable("ConnectionStrings__BoyiMigrations")) : null)
+            ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
         EmbeddedPostgres? startedHere = null;
+        string? dataDir = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var dataDir = args.Option("data-directory") ?? Environment.GetEnvironmentVariable("Boyi__DataDirectory") ?? DataDirectory.Default();
+            dataDir = args.Option("data-directory") ?? Environment.GetEnvironmentVariable("Boyi__DataDirectory") ?? DataDirectory.Default();
             var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { BaseDirectory = Path.Combine(dataDir, "postgres") }, ct);
-            connectionString = pg.ConnectionString;
+            connectionString = asOwner ? pg.OwnerConnectionString : pg.ConnectionString;
             startedHere = pg.StartedNow ? pg : null;
         }
         var services = new ServiceCollection()
@@ -38,8 +53,10 @@ public sealed class OperatorDatabase : IAsyncDisposable
             .AddLogging()
             .AddBoyiIdentityStores()
             .BuildServiceProvider();
-        return new OperatorDatabase(services, startedHere);
+        return new OperatorDatabase(services, startedHere, connectionString, dataDir);
     }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     public AsyncServiceScope CreateScope() => _services.CreateAsyncScope();
 

@@ -39,6 +39,17 @@ public static class TestPostgres
         return new TestDatabase(name, cs, app, AppRoleName, admin);
     }
 
+    /// <summary>A new database with no schema at all (as a deployment's before its first start); dropped when disposed.</summary>
+    public static async Task<TestDatabase> CreateEmptyDatabaseAsync()
+    {
+        var (admin, _) = await Server.Value;
+        var name = $"boyi_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+        var app = new NpgsqlConnectionStringBuilder(cs) { Username = AppRoleName, Password = AppRolePassword }.ConnectionString;
+        return new TestDatabase(name, cs, app, AppRoleName, admin);
+    }
+
     private static async Task<(string, string)> StartAsync()
     {
         string admin;

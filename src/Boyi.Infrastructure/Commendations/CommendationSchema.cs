@@ -1,8 +1,8 @@
 namespace Boyi.Infrastructure.Commendations;
 
 /// <summary>
-/// The commendation tables, plain SQL added to the Initial migration by <c>regen-initial-migration.sh</c> (like the
-/// audit log): the stores read and write them with Npgsql, and the snapshot is two set-based statements.
+/// The commendation tables, plain SQL (like the audit log)
+/// applied by the migration Initial (release 2026.12: frozen like it, so a change is new SQL in a new migration): the stores read and write them with Npgsql, and the snapshot is two set-based statements.
 /// <list type="bullet">
 /// <item>scheme revisions: every change of a county's scheme for a year, kept (the current is the latest);</item>
 /// <item>rounds: the scheme revision used, the cut-off, the state and who did each step;</item>

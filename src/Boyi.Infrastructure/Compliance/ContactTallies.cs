@@ -39,8 +39,8 @@ public sealed class ContactTallyConfiguration : IEntityTypeConfiguration<Contact
 }
 
 /// <summary>
-/// The triggers that keep <c>contact_tallies</c> (<see cref="ContactTallyRow"/>) equal to what the records say, added
-/// to the Initial migration by <c>regen-initial-migration.sh</c>. Statement-level triggers with transition tables on
+/// The triggers that keep <c>contact_tallies</c> (<see cref="ContactTallyRow"/>) equal to what the records say,
+/// applied by the migration Initial (release 2026.12: frozen like it, so a change is new SQL in a new migration). Statement-level triggers with transition tables on
 /// <c>contact_records</c> and <c>contact_occasions</c> (insert, update, delete; COPY fires them too) collect the
 /// pairing-years the statement touched and recompute those rows from the records, in the writing transaction: every
 /// writer is covered (the contact service's insert and correction, the demo's COPY, deletions, the benchmark's SQL),

@@ -295,8 +295,28 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 }
 
-internal static class PostgresBinaries
+public static class PostgresBinaries
 {
+    /// <summary>
+    /// A client program (pg_dump, pg_restore): in $BOYI_PG_BIN, else the newest /usr/lib/postgresql/N/bin that has it
+    /// (a newer pg_dump reads older servers, not the other way round), else on PATH; null when there is none.
+    /// </summary>
+    public static string? Tool(string name)
+    {
+        var env = Environment.GetEnvironmentVariable("BOYI_PG_BIN");
+        var candidates = new List<string>();
+        if (!string.IsNullOrEmpty(env))
+            candidates.Add(env);
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        return candidates.Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+    }
+
     /// <summary>The bin folder holding initdb and pg_ctl: the newest /usr/lib/postgresql/N/bin, else PATH.</summary>
     public static string? Find()
     {
@@ -319,6 +339,25 @@ internal static class PostgresBinaries
                 return dir;
         }
         return null;
+    }
+
+    /// <summary>libpq's variables for a connection string, so a client program gets no password in its arguments.</summary>
+    public static Dictionary<string, string> ClientEnvironment(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        return new Dictionary<string, string>
+        {
+            ["PGHOST"] = b.Host ?? "localhost",
+            ["PGPORT"] = b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGDATABASE"] = b.Database ?? "",
+            ["PGUSER"] = b.Username ?? Environment.UserName,
+            ["PGPASSWORD"] = b.Password ?? "",
+            ["PGSSLMODE"] = b.SslMode switch
+            {
+                SslMode.Disable => "disable", SslMode.Require => "require", SslMode.VerifyCA => "verify-ca", SslMode.VerifyFull => "verify-full",
+                _ => "prefer",
+            },
+        };
     }
 
     public static async Task<string> InstallAsync(Action<string> log, CancellationToken ct)

@@ -1,8 +1,8 @@
 namespace Boyi.Infrastructure.Statements;
 
 /// <summary>
-/// What the model cannot say about statements, added to the Initial migration by <c>regen-initial-migration.sh</c>: a
-/// statement, its lines and its supersession are written once and never updated, deleted or truncated, whoever
+/// What the model cannot say about statements,
+/// applied by the migration Initial (release 2026.12: frozen like it, so a change is new SQL in a new migration): a statement, its lines and its supersession are written once and never updated, deleted or truncated, whoever
 /// connects. A correction is a new statement with a new number (<see cref="StatementStore.ReissueAsync"/>).
 /// </summary>
 public static class StatementSchema

@@ -1,8 +1,8 @@
 namespace Boyi.Infrastructure.Subsidies;
 
 /// <summary>
-/// What the model cannot say about the subsidy ledger, added to the Initial migration by
-/// <c>regen-initial-migration.sh</c>: rows are never deleted; what a row pays (kind, payee, source, period, amount,
+/// What the model cannot say about the subsidy ledger,
+/// applied by the migration Initial (release 2026.12: frozen like it, so a change is new SQL in a new migration): rows are never deleted; what a row pays (kind, payee, source, period, amount,
 /// reason, the row it corrects) never changes once written; only its way to payment (status, batch) moves, and a
 /// paid row not even that. A wrong amount is put right by a new row that corrects it.
 /// </summary>

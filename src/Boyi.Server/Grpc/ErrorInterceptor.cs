@@ -89,6 +89,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return context.Deadline <= DateTime.UtcNow
                     ? ToRpc(StatusCode.DeadlineExceeded, "DEADLINE_EXCEEDED", "The call's deadline passed before it finished.")
                     : ToRpc(StatusCode.Cancelled, "CANCELLED", "The call was cancelled.");
+            case Boyi.Infrastructure.PersonalData.PersonalDataDecryptionException:
+                // Never garbage: AES-GCM refuses a value under another key. Most likely the keys were not restored with the data.
+                logger.LogError(e, "Personal data could not be decrypted in {Method}: the personal-data keys are missing or not the ones it was written with", context.Method);
+                return ToRpc(StatusCode.Internal, "PERSONAL_DATA_KEYS",
+                    "Stored personal data (an ID-card number or phone) cannot be decrypted with this server's keys: the personal-data " +
+                    "keys are missing or not the ones it was written with (after a restore: put the backup's keys/ in the server's key folder).");
             case NpgsqlException { InnerException: TimeoutException } or TimeoutException:
                 logger.LogWarning(e, "Database timeout in {Method}", context.Method);
                 return ToRpc(StatusCode.Unavailable, "DATABASE_TIMEOUT", "The database did not answer in time; retry later.");
