@@ -127,6 +127,14 @@ public class ServerFixture : IAsyncLifetime
 /// <summary>A server with one county (450923) of two towns with two villages each; the first village of each town is poor.</summary>
 public class CountyFixture : ServerFixture
 {
+    public CountyFixture()
+    {
+    }
+
+    public CountyFixture(TestDatabase database) : base(database)
+    {
+    }
+
     public TestCounty County { get; private set; } = null!;
 
     protected override async Task SeedAsync() => County = await Api.CreateCountyAsync(this);
