@@ -37,8 +37,11 @@ public class ServerFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>Another instance on <paramref name="database"/> (another fixture's, which drops it).</summary>
-    public ServerFixture(TestDatabase database)
+    /// <summary>
+    /// A server on <paramref name="database"/>, which is not this fixture's to drop (another instance's, a private
+    /// cluster's). Protected: xunit wants one public constructor on a class fixture.
+    /// </summary>
+    protected ServerFixture(TestDatabase database)
     {
         _database = database;
         _ownsDatabase = false;
@@ -131,7 +134,7 @@ public class CountyFixture : ServerFixture
     {
     }
 
-    public CountyFixture(TestDatabase database) : base(database)
+    protected CountyFixture(TestDatabase database) : base(database)
     {
     }
 
