@@ -17,22 +17,8 @@ public sealed class ConcurrencyTests(CountyFixture s) : IClassFixture<CountyFixt
         for (var i = 0; i < 50; i++)
             households.Add(await Api.CreateHouseholdAsync(s, town.Villages[0]));
 
-        var start = new TaskCompletionSource();
-        var calls = households.Select(async h =>
-        {
-            await start.Task;
-            try
-            {
-                await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = cadre.Name, Household = h.Name } });
-                return "OK";
-            }
-            catch (RpcException e)
-            {
-                return $"{e.StatusCode}:{e.ErrorInfo().Reason}";
-            }
-        }).ToList();
-        start.SetResult();
-        var outcomes = await Task.WhenAll(calls);
+        var outcomes = await RaceAsync(households.Select(h => (Func<Task>)(async () =>
+            await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = cadre.Name, Household = h.Name } }))));
 
         Assert.Equal(5, outcomes.Count(o => o == "OK"));
         Assert.Equal(45, outcomes.Count(o => o == "FailedPrecondition:QUOTA_FULL"));
@@ -111,6 +97,27 @@ public sealed class ConcurrencyTests(CountyFixture s) : IClassFixture<CountyFixt
         await s.Pairings.EndPairingAsync(new EndPairingRequest { Name = p.Name, Reason = "moved" });
         var second = (await s.Pairings.CreatePairingAsync(request)).Pairing;
         Assert.Equal(h2.Name, second.Household);
+    }
+
+    /// <summary>Starts every call at once; each outcome is <c>OK</c> or <c>{status}:{reason}</c>.</summary>
+    internal static async Task<string[]> RaceAsync(IEnumerable<Func<Task>> calls)
+    {
+        var start = new TaskCompletionSource();
+        var running = calls.Select(async call =>
+        {
+            await start.Task;
+            try
+            {
+                await call();
+                return "OK";
+            }
+            catch (RpcException e)
+            {
+                return $"{e.StatusCode}:{e.ErrorInfo().Reason}";
+            }
+        }).ToList();
+        start.SetResult();
+        return await Task.WhenAll(running);
     }
 
     private async Task<long> ScalarAsync(string sql)

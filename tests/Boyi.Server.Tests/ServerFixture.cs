@@ -17,6 +17,7 @@ namespace Boyi.Server.Tests;
 public class ServerFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
+    private readonly bool _ownsDatabase = true;
     private WebApplication? _app;
     private readonly CapturingLoggerProvider _log = new();
 
@@ -32,6 +33,20 @@ public class ServerFixture : IAsyncLifetime
     public TestDatabase Database => _database!;
     public IServiceProvider Services => _app!.Services;
 
+    public ServerFixture()
+    {
+    }
+
+    /// <summary>
+    /// A server on <paramref name="database"/>, which is not this fixture's to drop (another instance's, a private
+    /// cluster's). Protected: xunit wants one public constructor on a class fixture.
+    /// </summary>
+    protected ServerFixture(TestDatabase database)
+    {
+        _database = database;
+        _ownsDatabase = false;
+    }
+
     public RegistryService.RegistryServiceClient Registry => new(Channel);
     public HouseholdService.HouseholdServiceClient Households => new(Channel);
     public CadreService.CadreServiceClient Cadres => new(Channel);
@@ -39,7 +54,7 @@ public class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestPostgres.CreateDatabaseAsync();
+        _database ??= await TestPostgres.CreateDatabaseAsync();
         var grpcPort = FreePort();
         var httpPort = FreePort();
         _app = await BoyiServer.BuildAsync(
@@ -96,7 +111,7 @@ public class ServerFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        if (_database is not null)
+        if (_database is not null && _ownsDatabase)
             await _database.DisposeAsync();
         // Whatever the class's tests did, the server's logs must hold no ID-card number or phone.
         var offending = LogScan.Offending(_log.Lines);
@@ -115,6 +130,14 @@ public class ServerFixture : IAsyncLifetime
 /// <summary>A server with one county (450923) of two towns with two villages each; the first village of each town is poor.</summary>
 public class CountyFixture : ServerFixture
 {
+    public CountyFixture()
+    {
+    }
+
+    protected CountyFixture(TestDatabase database) : base(database)
+    {
+    }
+
     public TestCounty County { get; private set; } = null!;
 
     protected override async Task SeedAsync() => County = await Api.CreateCountyAsync(this);

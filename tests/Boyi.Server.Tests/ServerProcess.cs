@@ -12,13 +12,15 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, string httpAddress)
+    private ServerProcess(Process process, string httpAddress, string grpcAddress)
     {
         _process = process;
         HttpAddress = httpAddress;
+        GrpcAddress = grpcAddress;
     }
 
     public string HttpAddress { get; }
+    public string GrpcAddress { get; }
     public int Id => _process.Id;
 
     /// <summary>What the process wrote, for a failing test's message.</summary>
@@ -35,13 +37,14 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(TestDatabase database, params string[] arguments)
     {
         var http = ServerFixture.FreePort();
+        var grpc = ServerFixture.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])
                  [
                      Path.Combine(AppContext.BaseDirectory, "Boyi.TestHost.dll"),
                      $"--ConnectionStrings:Boyi={database.AppConnectionString}",
                      $"--ConnectionStrings:BoyiMigrations={database.ConnectionString}",
-                     $"--Boyi:GrpcPort={ServerFixture.FreePort()}",
+                     $"--Boyi:GrpcPort={grpc}",
                      $"--Boyi:HttpPort={http}",
                      "--Boyi:Demo=false",
                      "--Boyi:Migrate=false",
@@ -53,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var server = new ServerProcess(process, $"http://127.0.0.1:{http}");
+        var server = new ServerProcess(process, $"http://127.0.0.1:{http}", $"http://127.0.0.1:{grpc}");
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
         process.BeginOutputReadLine();

@@ -1,5 +1,6 @@
 using Boyi.Contracts.V1;
 using Boyi.Domain;
+using Boyi.Domain.Access;
 using Boyi.Domain.Money;
 using Boyi.Infrastructure.Background;
 using Boyi.Server.Background;
@@ -25,9 +26,10 @@ public sealed class SubsidySeed : CountyFixture
 }
 
 /// <summary>
-/// The subsidy runs across real server processes on one database (see <see cref="WorkerProcessTests"/>): a run whose
-/// process is killed in the middle of writing the ledger is run again by another instance and leaves one row per loan
-/// and period; two instances run the recurring settlement once per period.
+/// The subsidy runs across real server processes on one database (see <see cref="WorkerProcessTests"/>): a run started
+/// through the API whose process is killed in the middle of writing the ledger is run again after a restart (or by
+/// another instance), ends its operation with the full result, and leaves one row per loan and period; two instances
+/// run the recurring settlement once per period.
 /// </summary>
 [Collection(WorkerProcessCollection.Name)]
 public sealed class SubsidyWorkerTests
@@ -51,24 +53,33 @@ public sealed class SubsidyWorkerTests
                 $"VALUES ({County}, 2, 3, 1, {last}, '2026-06-20', 1, 'blocker', 1, now())", blocker, blocking))
                 await cmd.ExecuteNonQueryAsync();
 
-            var operation = await new OperationStore(seed.Database.CreateDatabase()).CreateAsync("client:killed-run-test", SubsidyRunJob.OperationKind,
-                DateTime.UtcNow, CancellationToken.None);
+            // Started through the first server's API, by a client that follows the operation through whichever server answers.
+            var (id, secret) = await TestAuth.RegisterClientAsync(seed.Services, Scopes.All);
             await using var first = await ServerProcess.StartAsync(seed.Database, WorkerProcessTests.FastWorkers);
-            new BackgroundJobClient(storage).Enqueue<SubsidyRunJob>(j => j.RunAsync(operation, County, SubsidyKind.Interest, "2026-06-20", CancellationToken.None));
+            Operation started;
+            using (var channel = TestAuth.Channel(first.GrpcAddress, (await TestAuth.RequestTokenAsync(first.HttpAddress, id, secret)).AccessToken))
+            {
+                started = await new SubsidyService.SubsidyServiceClient(channel).StartSubsidyRunAsync(new StartSubsidyRunRequest
+                {
+                    County = $"counties/{County}", Kind = SubsidyKind.Interest, Date = period, RequestId = Guid.NewGuid().ToString(),
+                });
+            }
             await Poll.UntilAsync(async () => await ScalarAsync(owner,
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH written AS (INSERT INTO subsidy_ledger%'") == 1,
                 "the run to wait on the uncommitted row, in the middle of its insert");
             first.Kill();
             await blocking.RollbackAsync();
 
+            // Started again (another instance would do as well): the run is retried and the operation ends with its result.
             await using var second = await ServerProcess.StartAsync(seed.Database, WorkerProcessTests.FastWorkers);
-            await Poll.UntilAsync(async () => await ScalarAsync(owner, $"SELECT count(*) FROM operations WHERE id = {operation} AND done") == 1,
+            using var again = TestAuth.Channel(second.GrpcAddress, (await TestAuth.RequestTokenAsync(second.HttpAddress, id, secret)).AccessToken);
+            var operations = new Operations.OperationsClient(again);
+            Operation done = null!;
+            await Poll.UntilAsync(async () => (done = await operations.GetOperationAsync(new GetOperationRequest { Name = started.Name })).Done,
                 "the run to be retried and done");
-            await using (var cmd = owner.CreateCommand($"SELECT response FROM operations WHERE id = {operation}"))
-            {
-                var result = Google.Protobuf.WellKnownTypes.Any.Parser.ParseFrom((byte[])(await cmd.ExecuteScalarAsync())!).Unpack<SubsidyRunResult>();
-                Assert.Equal((expected.Count, expected.Sum(e => e.Subsidy)), (result.RowsWritten, result.TotalFen));
-            }
+            Assert.Null(done.Error);
+            var result = done.Response.Unpack<SubsidyRunResult>();
+            Assert.Equal((expected.Count, expected.Sum(e => e.Subsidy)), (result.RowsWritten, result.TotalFen));
             Assert.Equal(expected.Count, await ScalarAsync(owner, "SELECT count(*) FROM subsidy_ledger WHERE kind = 2 AND accrual_date = '2026-06-20'"));
             Assert.Equal(expected.Count, await ScalarAsync(owner, "SELECT count(DISTINCT loan_id) FROM subsidy_ledger WHERE kind = 2 AND accrual_date = '2026-06-20'"));
             Assert.Equal(expected.Sum(e => e.Subsidy), await ScalarAsync(owner, "SELECT sum(amount_fen) FROM subsidy_ledger WHERE kind = 2"));
