@@ -25,6 +25,9 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     /// <summary>The W3C trace id of the call (the caller's, when it sent a traceparent), on every error answer.</summary>
     public const string TraceIdTrailer = "trace-id";
 
+    /// <summary>The tag of a failed call's http.server.request.duration (OpenTelemetry's name for a gRPC status code).</summary>
+    public const string GrpcStatusTag = "rpc.grpc.status_code";
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -80,14 +83,23 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
     }
 
+    /// <summary>The failure as a status; its code also tags the call's request-duration metric (successes are untagged: no cost).</summary>
     private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        var rpc = TranslateException(e, context);
+        context.GetHttpContext().Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMetricsTagsFeature>()?.Tags
+            .Add(new KeyValuePair<string, object?>(GrpcStatusTag, (int)rpc.StatusCode));
+        return rpc;
+    }
+
+    private RpcException TranslateException(Exception e, ServerCallContext context)
     {
         switch (e)
         {
             case DomainException d:
                 return ToRpc(d);
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException inner }:
-                return Translate(inner, context);
+                return TranslateException(inner, context);
             case not null when context.CancellationToken.IsCancellationRequested && IsCancellation(e):
                 // The caller's own doing (its deadline, or it went away): no fault of the server, so no error is logged.
                 logger.LogDebug("{Method} stopped: the call was cancelled or its deadline passed", context.Method);
