@@ -152,6 +152,31 @@ public sealed class ObservabilityTests(CountyFixture s) : IClassFixture<CountyFi
         collector.Stop();
     }
 
+    [Fact]
+    public async Task ThePortalsErrorPage_ShowsTheServersTraceId()
+    {
+        var port = ServerFixture.FreePort();
+        await using var portal = Boyi.Portal.PortalApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{port}",
+            $"--Portal:Authority=http://127.0.0.1:{ServerFixture.FreePort()}/",
+            "--Logging:LogLevel:Default=None",
+        ]);
+        // A page whose call to the server failed: the server's error answer names its trace in the trace-id trailer.
+        var traceId = KnownTrace.ToHexString();
+        portal.MapGet("/failing", () =>
+        {
+            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, "An internal error occurred."),
+                new Metadata { { ErrorInterceptor.TraceIdTrailer, traceId } });
+        });
+        await portal.StartAsync();
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"http://127.0.0.1:{port}/failing");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains($"<code id=\"trace-id\">{traceId}</code>", await response.Content.ReadAsStringAsync());
+        await portal.StopAsync();
+    }
+
     private static bool Contains(List<byte[]> bodies, byte[] traceId)
     {
         lock (bodies)

@@ -32,6 +32,6 @@ public sealed class ErrorModel : PageModel
         var error = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
         var rpc = error as RpcException ?? error?.InnerException as RpcException;
         TraceId = rpc?.Trailers.GetValue(TraceIdTrailer) ?? Activity.Current?.TraceId.ToHexString();
-        Unavailable = rpc?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+        Unavailable = rpc?.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.DeadlineExceeded;
     }
 }
