@@ -65,7 +65,12 @@ public static class TelemetryExtensions
         config[GrpcInstrumentationSwitch] ??= "true";
         telemetry.WithTracing(tracing => tracing
             .SetSampler(new ParentBasedSampler(new OrphanClientSpansDropped(options.SampleRatio)))
-            .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+            .AddAspNetCoreInstrumentation(o =>
+            {
+                o.RecordException = false;
+                // Probes and scrapes every few seconds would drown the calls in traces.
+                o.Filter = http => !http.Request.Path.StartsWithSegments("/healthz") && http.Request.Path != MetricsPath;
+            })
             .AddHttpClientInstrumentation()
             .AddNpgsql()
             .AddSource(JobTracing.SourceName)
