@@ -72,6 +72,8 @@ public static class PortalApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // A failed page shows the trace id an operator finds the failure by (Pages/Error.cshtml).
+        app.UseExceptionHandler("/error");
         // Chinese unless the person chose English (the cookie /lang sets); no guessing from the browser.
         app.UseRequestLocalization(new RequestLocalizationOptions
         {

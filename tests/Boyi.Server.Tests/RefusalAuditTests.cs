@@ -48,7 +48,7 @@ public sealed class RefusalAuditTests(CountyFixture s) : IClassFixture<CountyFix
             {
                 var (status, details) = await CallAsync(method, token, body);
                 Assert.True(status == StatusCode.InvalidArgument, $"{method.FullName}: {status}");
-                Assert.Equal("MALFORMED_MESSAGE", details?.Details.Select(d => d.Unpack<ErrorInfo>()).Single().Reason);
+                Assert.Equal("MALFORMED_MESSAGE", details?.Details.Where(d => d.Is(ErrorInfo.Descriptor)).Select(d => d.Unpack<ErrorInfo>()).Single().Reason);
             }
         }
         foreach (var method in methods)

@@ -31,6 +31,7 @@ public static class JobsExtensions
         {
             var own = new JobFilterCollection();
             own.Add(sp.GetRequiredService<OperationFailureFilter>());
+            own.Add(new Telemetry.JobTracing());
             return new JobFilterProviderCollection(JobFilterProviders.Providers, own);
         });
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));

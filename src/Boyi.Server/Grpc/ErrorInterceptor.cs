@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Boyi.Domain.Errors;
 using Google.Protobuf.WellKnownTypes;
@@ -11,7 +12,8 @@ namespace Boyi.Server.Grpc;
 /// <summary>
 /// The one place failures become gRPC statuses: always a google.rpc.Status with an ErrorInfo
 /// (domain "boyi", UPPER_SNAKE reason) and, for bad input, BadRequest field violations.
-/// Exception text and stack traces never reach the client.
+/// Exception text and stack traces never reach the client. Every status names the call's trace (a RequestInfo whose
+/// request_id is the W3C trace id, and the <see cref="TraceIdTrailer"/> trailer), so an operator can find it.
 /// </summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -19,6 +21,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
 
     /// <summary>gRPC's retry pushback: how long a client retrying under a retry policy waits first.</summary>
     public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
+    /// <summary>The W3C trace id of the call (the caller's, when it sent a traceparent), on every error answer.</summary>
+    public const string TraceIdTrailer = "trace-id";
+
+    /// <summary>The tag of a failed call's http.server.request.duration (OpenTelemetry's name for a gRPC status code).</summary>
+    public const string GrpcStatusTag = "rpc.grpc.status_code";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -75,14 +83,23 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
     }
 
+    /// <summary>The failure as a status; its code also tags the call's request-duration metric (successes are untagged: no cost).</summary>
     private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        var rpc = TranslateException(e, context);
+        context.GetHttpContext().Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMetricsTagsFeature>()?.Tags
+            .Add(new KeyValuePair<string, object?>(GrpcStatusTag, (int)rpc.StatusCode));
+        return rpc;
+    }
+
+    private RpcException TranslateException(Exception e, ServerCallContext context)
     {
         switch (e)
         {
             case DomainException d:
                 return ToRpc(d);
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException inner }:
-                return Translate(inner, context);
+                return TranslateException(inner, context);
             case not null when context.CancellationToken.IsCancellationRequested && IsCancellation(e):
                 // The caller's own doing (its deadline, or it went away): no fault of the server, so no error is logged.
                 logger.LogDebug("{Method} stopped: the call was cancelled or its deadline passed", context.Method);
@@ -151,10 +168,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             status.Details.Add(Any.Pack(bad));
         }
         if (d.RetryAfter is not { } wait)
-            return status.ToRpcException();
+            return WithTrace(status);
         // RetryInfo for clients reading the status (AIP-193); the pushback trailer for gRPC's own retry policies.
         status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) }));
-        var e = status.ToRpcException();
+        var e = WithTrace(status);
         e.Trailers.Add(RetryPushbackTrailer, ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
         return e;
     }
@@ -163,7 +180,19 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }));
-        return status.ToRpcException();
+        return WithTrace(status);
+    }
+
+    /// <summary>The status as an exception, with the current trace's id in its details and trailers (when there is a trace).</summary>
+    private static RpcException WithTrace(Google.Rpc.Status status)
+    {
+        if (Activity.Current is not { } activity)
+            return status.ToRpcException();
+        var traceId = activity.TraceId.ToHexString();
+        status.Details.Add(Any.Pack(new RequestInfo { RequestId = traceId }));
+        var e = status.ToRpcException();
+        e.Trailers.Add(TraceIdTrailer, traceId);
+        return e;
     }
 
     public static Code CodeFor(ErrorKind kind) => kind switch

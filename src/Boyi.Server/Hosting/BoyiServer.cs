@@ -20,10 +20,12 @@ public static class BoyiServer
         builder.Services.AddBoyiGrpc(builder.Configuration);
         builder.Services.AddBoyiCompliance(builder.Configuration);
         builder.AddBoyiJobs();
+        builder.AddBoyiTelemetry();
 
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseBoyiRequestLimits();
+        app.UseBoyiTelemetry();
         app.MapBoyiAuth();
         app.UseBoyiJobs();
         app.MapBoyiGrpc();

@@ -32,7 +32,7 @@ namespace Boyi.Server.Services;
 /// RESOURCE_EXHAUSTED / IMPORT_TOO_LARGE, a server limit rather than a fault in the file, before anything is read or written.
 /// </remarks>
 public sealed class HouseholdImporter(Database database, IdempotentWriter writer, TimeProvider clock,
-    HouseholdImportOptions options, LimitsOptions limits, AuditLog audit, ILogger<HouseholdImporter> logger)
+    HouseholdImportOptions options, LimitsOptions limits, AuditLog audit, Telemetry.BoyiMetrics metrics, ILogger<HouseholdImporter> logger)
 {
     /// <summary>Problems listed in the error status; gRPC trailers are small, the total is in the metadata.</summary>
     public const int MaxViolationsInStatus = 100;
@@ -88,7 +88,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             var parsed = plan.ReadHouseholds(null);
             LogChecked(countyId, file.Length, parsed, watch);
             if (parsed.HasProblems)
-                throw Rejected(parsed.Problems);
+                throw RejectedRows(parsed.Problems, parsed.RowsRead, header.ValidateOnly);
             if (header.ValidateOnly)
             {
                 await using var conn = await database.DataSource.OpenConnectionAsync(ct);
@@ -134,7 +134,7 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
                 if (result.HasProblems)
                 {
                     await stream.AbortAsync();
-                    throw Rejected(result.Problems);
+                    throw RejectedRows(result.Problems, result.RowsRead, validateOnly: false);
                 }
                 var prepared = await stream.CompleteAsync();
                 try
@@ -163,7 +163,15 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var taken = await HouseholdImportWriter.FindTakenIdCardNumbersAsync(conn, parsed, database.Protector, ct);
-        return taken.Any ? Rejected(taken) : HouseholdImportWriter.IdCardTaken();
+        return taken.Any ? RejectedRows(taken, parsed.RowsRead, validateOnly: false) : HouseholdImportWriter.IdCardTaken();
+    }
+
+    /// <summary>A file refused for problems in its rows; its rows are counted when it was meant to be written.</summary>
+    private DomainException RejectedRows(ImportProblems problems, int rowsRead, bool validateOnly)
+    {
+        if (!validateOnly)
+            metrics.ImportRejected(rowsRead);
+        return Rejected(problems);
     }
 
     /// <summary>
@@ -210,6 +218,8 @@ public sealed class HouseholdImporter(Database database, IdempotentWriter writer
             call.Recorded = recorded;
             if (prepared is not null)
                 await prepared.FinishAsync(CancellationToken.None);
+            if (recorded)
+                metrics.ImportWritten(response.HouseholdsImported, response.MembersImported);
             return response;
         }
         catch
