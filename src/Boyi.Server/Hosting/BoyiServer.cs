@@ -18,6 +18,7 @@ public static class BoyiServer
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
         builder.Services.AddBoyiGrpc(builder.Configuration);
+        builder.Services.AddBoyiRest();
         builder.Services.AddBoyiCompliance(builder.Configuration);
         builder.AddBoyiJobs();
 
@@ -27,6 +28,7 @@ public static class BoyiServer
         app.MapBoyiAuth();
         app.UseBoyiJobs();
         app.MapBoyiGrpc();
+        app.MapBoyiRest();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
         await app.PrepareBoyiDatabaseAsync(ct);
         app.DeclareRecurringJobs();
