@@ -1,4 +1,7 @@
+using Boyi.Server.Grpc;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi.Models;
 
 namespace Boyi.Server.Extensions;
@@ -19,8 +22,12 @@ public static class RestExtensions
         {
             // Enum names (HOUSEHOLD_STATUS_POOR), as the proto JSON mapping writes them; int64 money stays a string.
             o.JsonSettings = new GrpcJsonSettings { IgnoreDefaultValues = true, WriteIndented = false };
+            // Error answers are google.rpc.Status JSON: their details (ErrorInfo, BadRequest, RetryInfo…) are Any
+            // messages, which the JSON writer can name only from this registry.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor);
         });
         services.AddGrpcSwagger();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IApiDescriptionProvider, OpenApiResourcePaths>());
         services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc("v1", new OpenApiInfo
@@ -39,6 +46,8 @@ public static class RestExtensions
             };
             o.AddSecurityDefinition("bearer", bearer);
             o.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
+            // OpenApiResourcePaths gives every binding its own path; should two ever meet, the document still renders.
+            o.ResolveConflictingActions(descriptions => descriptions.First());
         });
         return services;
     }

@@ -17,8 +17,9 @@ public static class BoyiServer
         builder.AddBoyiAudit(ownDataDirectory);
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
-        builder.Services.AddBoyiGrpc(builder.Configuration);
+        // REST first: its AddGrpc would otherwise bring back the binder that AddBoyiGrpc's malformed-message guard replaces.
         builder.Services.AddBoyiRest();
+        builder.Services.AddBoyiGrpc(builder.Configuration);
         builder.Services.AddBoyiCompliance(builder.Configuration);
         builder.AddBoyiJobs();
 
