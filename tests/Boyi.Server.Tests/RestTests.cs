@@ -184,3 +184,27 @@ public sealed class RestTests(RestTests.Fixture f) : IClassFixture<RestTests.Fix
         Assert.Contains(doc.GetProperty("security").EnumerateArray(), s => s.TryGetProperty("bearer", out _));
     }
 }
+
+/// <summary>REST calls count against their caller's rate like gRPC calls, and the refusal is 429 with its RetryInfo.</summary>
+public sealed class RestRateLimitTests(RateLimitedFixture s) : IClassFixture<RateLimitedFixture>
+{
+    [Fact]
+    public async Task ACallerOverItsRate_Is429_WithTheStatusAndRetryInfo()
+    {
+        var (id, secret) = await TestAuth.RegisterClientAsync(s.Services, [Scopes.RegistryRead]);
+        using var http = new HttpClient { BaseAddress = new Uri(s.HttpAddress) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            (await TestAuth.RequestTokenAsync(s.HttpAddress, id, secret)).AccessToken);
+        for (var i = 0; i < RateLimitedFixture.Burst; i++)
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/counties")).StatusCode);
+
+        var refused = await http.GetAsync("/v1/counties");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var status = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((int)StatusCode.ResourceExhausted, status.GetProperty("code").GetInt32());
+        var details = status.GetProperty("details").EnumerateArray().ToList();
+        Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo"
+                                      && d.GetProperty("reason").GetString() == Grpc.RateLimitInterceptor.Reason);
+        Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.RetryInfo");
+    }
+}
