@@ -17,6 +17,8 @@ public static class BoyiServer
         builder.AddBoyiAudit(ownDataDirectory);
         builder.AddBoyiKestrel();
         builder.AddBoyiAuth(ownDataDirectory);
+        // REST first: its AddGrpc would otherwise bring back the binder that AddBoyiGrpc's malformed-message guard replaces.
+        builder.Services.AddBoyiRest();
         builder.Services.AddBoyiGrpc(builder.Configuration);
         builder.Services.AddBoyiCompliance(builder.Configuration);
         builder.AddBoyiJobs();
@@ -29,6 +31,7 @@ public static class BoyiServer
         app.MapBoyiAuth();
         app.UseBoyiJobs();
         app.MapBoyiGrpc();
+        app.MapBoyiRest();
         app.MapGet("/", () => Results.Text("Boyi is running. gRPC (h2c) is on the gRPC port; see README.md.\n"));
         await app.PrepareBoyiDatabaseAsync(ct);
         app.DeclareRecurringJobs();
