@@ -16,7 +16,7 @@ public sealed class Arguments
     private static readonly HashSet<string> KnownFlags = ["validate-only", "english", "help"];
     private static readonly HashSet<string> KnownOptions =
         ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
-         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason"];
+         "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason", "province"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

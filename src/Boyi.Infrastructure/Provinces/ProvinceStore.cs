@@ -36,6 +36,14 @@ public sealed class ProvinceStore(Database database)
             ?? throw DomainException.NotFound("province", $"provinces/{id}");
     }
 
+    /// <summary>NOT_FOUND unless the county exists (what a recount is of).</summary>
+    public async Task GetCountyAsync(int id, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        if (!await db.Counties.AnyAsync(c => c.Id == id, ct))
+            throw DomainException.NotFound("county", $"counties/{id}");
+    }
+
     public async Task<List<ProvinceRow>> ListAsync(long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -125,6 +125,13 @@ namespace Boyi.Infrastructure.Data.Migrations
                   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION coverage_counters_track();
                 CREATE TRIGGER households_coverage_delete AFTER DELETE ON households
                   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION coverage_counters_track();
+                CREATE FUNCTION coverage_counters_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  DELETE FROM coverage_counters;
+                  RETURN NULL;
+                END $$;
+                CREATE TRIGGER households_coverage_truncate AFTER TRUNCATE ON households
+                  FOR EACH STATEMENT EXECUTE FUNCTION coverage_counters_truncate();
                 INSERT INTO coverage_counters (county_id, town_id, households, paired)
                 SELECT (town_id / 1000)::int, town_id, count(*), count(*) FILTER (WHERE is_paired)
                 FROM households WHERE delete_time IS NULL AND status IN (1, 3) GROUP BY town_id;
@@ -157,7 +164,9 @@ namespace Boyi.Infrastructure.Data.Migrations
                 DROP TRIGGER households_coverage_insert ON households;
                 DROP TRIGGER households_coverage_update ON households;
                 DROP TRIGGER households_coverage_delete ON households;
+                DROP TRIGGER households_coverage_truncate ON households;
                 DROP FUNCTION coverage_counters_track();
+                DROP FUNCTION coverage_counters_truncate();
                 """);
 
             migrationBuilder.DropForeignKey(
