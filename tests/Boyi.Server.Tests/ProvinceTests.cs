@@ -176,12 +176,12 @@ public sealed class ProvinceTests(ServerFixture s) : IClassFixture<ServerFixture
         // The registry is public knowledge; a county's own records, its coverage and personal data are not theirs.
         Assert.NotEmpty((await new RegistryService.RegistryServiceClient(channel).ListCountiesAsync(new ListCountiesRequest { Parent = "provinces/450000" })).Counties);
         var households = new HouseholdService.HouseholdServiceClient(channel);
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () => await households.GetHouseholdAsync(new GetHouseholdRequest { Name = household.Name }));
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () => await households.GetHouseholdAsync(new GetHouseholdRequest { Name = household.Name }));
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await households.CreateHouseholdAsync(new CreateHouseholdRequest { Parent = county.Towns[0].Villages[0], Household = Api.NewHousehold() }));
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await new PairingService.PairingServiceClient(channel).GetCoverageAsync(new GetCoverageRequest { Scope = county.Name }));
-        await Api.FailsAsync(StatusCode.PermissionDenied, "PERMISSION_DENIED", async () =>
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
             await new ProvinceService.ProvinceServiceClient(channel).RecountCoverageAsync(new RecountCoverageRequest { County = county.Name }));
     }
 

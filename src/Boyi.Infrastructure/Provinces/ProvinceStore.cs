@@ -150,14 +150,19 @@ public sealed class ProvinceStore(Database database)
         var counts = towns.Select(t => new CoverageCount(t.Key, t.Value.CH, t.Value.CP, t.Value.H, t.Value.P)).ToList();
         if (repair && counts.Any(c => !c.Matches))
         {
-            await using var fix = new NpgsqlCommand(
-                "DELETE FROM coverage_counters WHERE county_id = $1; " +
-                "INSERT INTO coverage_counters (county_id, town_id, households, paired) " +
-                "SELECT $1, town_id, count(*), count(*) FILTER (WHERE is_paired) FROM households " +
-                $"WHERE id >= $2 AND id < $3 AND {PairingStore.NeedsPairingSql} GROUP BY town_id", conn, tx);
-            fix.Parameters.AddWithValue(countyId);
-            fix.Parameters.AddWithValue(from);
-            fix.Parameters.AddWithValue(to);
+            await using var fix = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    new("DELETE FROM coverage_counters WHERE county_id = $1") { Parameters = { new() { Value = countyId } } },
+                    new("INSERT INTO coverage_counters (county_id, town_id, households, paired) " +
+                        "SELECT $1, town_id, count(*), count(*) FILTER (WHERE is_paired) FROM households " +
+                        $"WHERE id >= $2 AND id < $3 AND {PairingStore.NeedsPairingSql} GROUP BY town_id")
+                    {
+                        Parameters = { new() { Value = countyId }, new() { Value = from }, new() { Value = to } },
+                    },
+                },
+            };
             await fix.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
