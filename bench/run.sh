@@ -559,9 +559,11 @@ bench_coverage() {
     echo "The province roll-up's statements (ProvinceStore.RollupAsync; auto_explain with no threshold, the last of three calls; full plans in bench/out/coverage/explain-rollup.log):"
     echo
     echo '```'
-    # The last call's five statements: the plans from the fifth-last "plan:" line on.
-    awk 'NR == FNR { if (/duration: [0-9.]+ ms +plan:/) n++; next } /duration: [0-9.]+ ms +plan:/ { c++ } c > n - 5' \
-      "$dir/explain-rollup.log" "$dir/explain-rollup.log" | sed 's/^[0-9-]* [0-9:.]* UTC \[[0-9]*\] //'
+    # The last call's five statements: the last five plans of the harness (not of psql's resetting the settings).
+    awk '/duration: [0-9.]+ ms +plan:/ { b++ } b { block[b] = block[b] $0 "\n" }
+         END { for (i = 1; i <= b; i++) if (block[i] !~ /pg_reload_conf|ALTER SYSTEM|LOAD /) keep[++k] = i
+               for (j = k - 4; j <= k; j++) if (j > 0) printf "%s", block[keep[j]] }' "$dir/explain-rollup.log" \
+      | grep -v 'configuration file' | sed 's/^[0-9-]* [0-9:.]* UTC \[[0-9]*\] //'
     echo '```'
   } | tee "$OUT/coverage.md"
 }
