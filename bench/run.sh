@@ -10,6 +10,7 @@
 #   bench/run.sh exits          exit progress and the exit status and incidence of all 380 villages of the demo county ÷ count(*) of its members
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh all            all of them, in that order
+#   bench/run.sh seed           only seed the county and province databases (to do the slow part ahead, on a busy machine)
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
 #
 # It installs what is missing (as root, with apt-get), builds Release, starts its own PostgreSQL cluster in
@@ -169,7 +170,7 @@ server_start() {
 # Authorization header of h2load and nghttp. Tokens last an hour, longer than any benchmark.
 bench_token() {
   local id="bench-$(date +%s%N)" creds secret
-  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data \
+  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data,province.read \
           --name "benchmark" --connection "$(cs "$1")") || die "could not register the benchmark client: $creds"
   secret=$(sed -n 's/^client_secret: *//p' <<<"$creds")
   # A few tries: the previous server may still be letting go of the port, or this one not yet listening on it.
@@ -506,10 +507,11 @@ bench_gethousehold() {
 # ---------------------------------------------------------------------------------------------- coverage ---
 # explain_slow DB LOG CMD…: runs CMD with auto_explain logging the plan (ANALYZE, BUFFERS) of every statement over
 # 20 ms in new sessions, and writes those plans to LOG: the real statements of the code, not copies of them.
+# EXPLAIN_MIN (default 20ms) is the threshold: 0 logs every statement (the province roll-up's, all under a millisecond).
 explain_slow() {
   local db=$1 logfile=$2; shift 2
   local from
-  PSQL postgres -c "LOAD 'auto_explain'" -c "ALTER SYSTEM SET session_preload_libraries = 'auto_explain'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '20ms'" \
+  PSQL postgres -c "LOAD 'auto_explain'" -c "ALTER SYSTEM SET session_preload_libraries = 'auto_explain'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '${EXPLAIN_MIN:-20ms}'" \
     -c "ALTER SYSTEM SET auto_explain.log_analyze = on" -c "ALTER SYSTEM SET auto_explain.log_buffers = on" -c "SELECT pg_reload_conf()" >/dev/null
   sleep 0.5
   from=$(wc -l <"$PGDATA/postgres.log")
@@ -535,6 +537,8 @@ bench_coverage() {
   server_stop
   log "plans of the statements over 20 ms (auto_explain), one more in-process pass on the province"
   explain_slow $PROVINCE_DB "$dir/explain-province.log" HARNESS coverage --cs "$(cs $PROVINCE_DB)" --label explain --rounds 0
+  log "plans of every statement of the province roll-up (auto_explain, no threshold; the third of three calls)"
+  EXPLAIN_MIN=0 explain_slow $PROVINCE_DB "$dir/explain-rollup.log" HARNESS province-rollup --cs "$(cs $PROVINCE_DB)" --calls 3
   PSQL $PROVINCE_DB -c "DELETE FROM pairing_proposals" -c "DELETE FROM idempotency_keys"
   {
     echo "## Coverage and planner — $(date -u +%Y-%m-%d)"
@@ -550,6 +554,16 @@ bench_coverage() {
            if (!(key in n)) order[++k] = key; n[key]++; sum[key] += d }
          END { for (i = 1; i <= k; i++) printf "%3d× %8.1f ms avg  %s\n", n[order[i]], sum[order[i]] / n[order[i]], order[i] }' "$dir/explain-province.log"
     grep -ho '\(Parallel \)\?Seq Scan on households\|Index Only Scan using [a-z_]* on households\|Index Scan using [a-z_]* on households\|Bitmap Heap Scan on households' "$dir/explain-province.log" | sort | uniq -c | sed 's/^/scans: /'
+    echo '```'
+    echo
+    echo "The province roll-up's statements (ProvinceStore.RollupAsync; auto_explain with no threshold, the last of three calls; full plans in bench/out/coverage/explain-rollup.log):"
+    echo
+    echo '```'
+    # The last call's five statements: the last five plans of the harness (not of psql's resetting the settings).
+    awk '/duration: [0-9.]+ ms +plan:/ { b++ } b { block[b] = block[b] $0 "\n" }
+         END { for (i = 1; i <= b; i++) if (block[i] !~ /pg_reload_conf|ALTER SYSTEM|LOAD /) keep[++k] = i
+               for (j = k - 4; j <= k; j++) if (j > 0) printf "%s", block[keep[j]] }' "$dir/explain-rollup.log" \
+      | grep -v 'configuration file' | sed 's/^[0-9-]* [0-9:.]* UTC \[[0-9]*\] //'
     echo '```'
   } | tee "$OUT/coverage.md"
 }
@@ -640,7 +654,7 @@ bench_hangfire() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|all) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|all|seed) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -662,6 +676,7 @@ main() {
     commendations) bench_commendations ;;
     exits) bench_exits ;;
     hangfire) bench_hangfire ;;
+    seed) ensure_county_db; ensure_province_db ;;
     all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_exits; bench_hangfire ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"

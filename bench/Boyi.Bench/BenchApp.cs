@@ -64,6 +64,9 @@ public static class BenchApp
                 await CoverageBench.RunAsync(options.Required("cs"), options.Required("label"), options.Int("county", 450923),
                     options.Int("rounds", 5), options.Get("out"), ct);
                 return 0;
+            case "province-rollup":
+                await CoverageBench.RollupOnlyAsync(options.Required("cs"), options.Int("county", 450923), options.Int("calls", 3), ct);
+                return 0;
             case "coverage-grpc":
                 await CoverageBench.RunGrpcAsync(options.Required("cs"), options.Required("server"), options.Required("label"),
                     options.Int("county", 450923), options.Int("rounds", 5), options.Get("out"), ct);

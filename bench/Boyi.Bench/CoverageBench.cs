@@ -7,6 +7,7 @@ using Boyi.Infrastructure.Common;
 using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Pairing;
+using Boyi.Infrastructure.Provinces;
 using Grpc.Net.Client;
 using Npgsql;
 
@@ -30,6 +31,9 @@ internal static class CoverageBench
         var database = new Database(dataSource, protector);
         var clock = TimeProvider.System;
         var store = new PairingStore(database, new PolicyStore(database, clock), clock);
+        var provinces = new ProvinceStore(database);
+        var province = Boyi.Domain.Registry.Ids.ProvinceOfCounty(countyId);
+        var year = Boyi.Domain.ChinaTime.Today(clock).Year;
         var (counties, town, households) = await DescribeAsync(dataSource, countyId, ct);
         Console.WriteLine($"[coverage:{label}] {counties.Count} counties, {households:N0} households; county {countyId}, town {town}");
 
@@ -42,6 +46,7 @@ internal static class CoverageBench
             await store.CoverageAsync(county, ct);
             await store.CoverageAsync(county with { TownId = town }, ct);
             await store.ListUncoveredAsync(county, null, 51, ct);
+            await provinces.RollupAsync(province, year, ct);
             var (c, h) = await store.LoadPlannerInputAsync(county, ct);
             PairingPlanner.Plan(c, h);
         }
@@ -60,12 +65,26 @@ internal static class CoverageBench
             }
             if (counties.Count > 1)
             {
-                await r.TimeAsync($"coverage, all {counties.Count} counties", async () =>
+                var loop = await r.TimeAsync($"coverage, all {counties.Count} counties", async () =>
                 {
+                    var sums = new Dictionary<int, (int, int)>();
                     foreach (var c in counties)
-                        await store.CoverageAsync(new Area(c), ct);
-                    return 0;
+                    {
+                        var (t, _) = await store.CoverageAsync(new Area(c), ct);
+                        sums[c] = (t.Households, t.Paired);
+                    }
+                    return sums;
                 });
+                // The province's coverage and exit targets in one call, from the counters (docs/province.md).
+                var rollup = await r.TimeAsync("ProvinceStore.RollupAsync (coverage + targets, one call)", () => provinces.RollupAsync(province, year, ct));
+                if (round == 0)
+                {
+                    var same = rollup.Counties.All(c => loop.GetValueOrDefault(c.CountyId) == (c.Households, c.Paired));
+                    Console.WriteLine($"[coverage:{label}] province roll-up: {rollup.Counties.Sum(c => c.Paired):N0}/{rollup.Counties.Sum(c => c.Households):N0} paired " +
+                        $"over {rollup.Counties.Count} counties; {(same ? "equals" : "DIFFERS FROM")} the {counties.Count} exact county counts");
+                    if (!same)
+                        throw new InvalidOperationException("the coverage counters differ from the exact count");
+                }
                 var load = TimeSpan.Zero;
                 var planTime = TimeSpan.Zero;
                 var coverable = 0;
@@ -92,6 +111,16 @@ internal static class CoverageBench
         }
         if (rounds > 0)
             results.Print(label, households, outFile);
+    }
+
+    /// <summary>Only the province's roll-up, <paramref name="calls"/> times: what run.sh runs under auto_explain with no threshold.</summary>
+    public static async Task RollupOnlyAsync(string connectionString, int countyId, int calls, CancellationToken ct)
+    {
+        await using var dataSource = Database.CreateDataSource(NoTimeout(connectionString));
+        using var protector = new PersonalDataProtector(PersonalDataKeys.ForTests());
+        var provinces = new ProvinceStore(new Database(dataSource, protector));
+        for (var i = 0; i < calls; i++)
+            await provinces.RollupAsync(Boyi.Domain.Registry.Ids.ProvinceOfCounty(countyId), Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year, ct);
     }
 
     private static async Task<PlannerResult> PlanAsync(PairingStore store, Area area, Results r, string name, CancellationToken ct)
@@ -127,6 +156,8 @@ internal static class CoverageBench
                     })),
         });
         var pairing = new PairingService.PairingServiceClient(channel);
+        var provinceService = new ProvinceService.ProvinceServiceClient(channel);
+        var provinceName = $"provinces/{Boyi.Domain.Registry.Ids.ProvinceOfCounty(countyId)}";
         var countyName = $"counties/{countyId}";
         Console.WriteLine($"[grpc:{label}] {server}: {counties.Count} counties, {households:N0} households; {countyName}, towns/{town}");
 
@@ -136,6 +167,7 @@ internal static class CoverageBench
             await pairing.GetCoverageAsync(new GetCoverageRequest { Scope = countyName }, cancellationToken: ct);
             await pairing.GetCoverageAsync(new GetCoverageRequest { Scope = $"towns/{town}" }, cancellationToken: ct);
             await pairing.ListUncoveredHouseholdsAsync(new ListUncoveredHouseholdsRequest { Parent = countyName }, cancellationToken: ct);
+            await provinceService.GetProvinceRollupAsync(new GetProvinceRollupRequest { Name = provinceName }, cancellationToken: ct);
         }
         for (var round = 0; round <= rounds; round++)
         {
@@ -157,6 +189,10 @@ internal static class CoverageBench
                         await pairing.GetCoverageAsync(new GetCoverageRequest { Scope = $"counties/{c}" }, cancellationToken: ct);
                     return 0;
                 });
+                var rollup = await r.TimeAsync("GetProvinceRollup (coverage + targets, one call)", async () =>
+                    await provinceService.GetProvinceRollupAsync(new GetProvinceRollupRequest { Name = provinceName }, cancellationToken: ct));
+                if (round == 0)
+                    Console.WriteLine($"[grpc:{label}] {provinceName}: {rollup.Total.Paired:N0}/{rollup.Total.Households:N0} paired over {rollup.Counties.Count} counties");
                 await r.TimeAsync($"CreatePairingProposal, all {counties.Count} counties", async () =>
                 {
                     foreach (var c in counties)

@@ -17,7 +17,7 @@ public sealed class Arguments
     private static readonly HashSet<string> KnownOptions =
         ["server", "county", "request-id", "parent", "filter", "format", "scopes", "name", "connection", "data-directory",
          "token", "client-id", "client-secret", "authority", "role", "town", "cadre", "enterprise", "full-reason",
-         "output", "key-directory", "keys"];
+         "output", "key-directory", "keys", "province"];
 
     public string? Command { get; private init; }
     public List<string> Positional { get; } = [];

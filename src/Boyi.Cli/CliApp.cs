@@ -34,6 +34,7 @@ public static class CliApp
               .boyi/ in the clone, else ~/.local/share/boyi.
           boyi users add <user-name> --role county_admin|town_officer|cadre|enterprise_user|auditor --county 450923
                          [--town 450923101] [--cadre ID] [--enterprise ID] [--name "王芳"]
+          boyi users add <user-name> --role province_officer --province 450000 [--name "黄强"]
           boyi users list
           boyi users unlock <user-name>
           boyi users reset-password <user-name>

@@ -24,9 +24,11 @@ public static class UsersCommand
                 case "add":
                     var userName = UserName(args, "add");
                     var role = args.Option("role") ?? throw new UsageException("users add needs --role");
-                    var county = Number(args, "county") ?? throw new UsageException("users add needs --county (e.g. 450923)");
+                    // Province staff are tied to a province (--province 450000) instead of a county.
+                    var province = Number(args, "province");
+                    var county = Number(args, "county") ?? (province is null ? throw new UsageException("users add needs --county (e.g. 450923) or, for province staff, --province (e.g. 450000)") : 0);
                     var password = await accounts.CreateAsync(userName, args.Option("name") ?? userName,
-                        new UserScope(role, (int)county, Number(args, "town"), Number(args, "cadre"), Number(args, "enterprise")), ct);
+                        new UserScope(role, (int)county, Number(args, "town"), Number(args, "cadre"), Number(args, "enterprise"), (int?)province), ct);
                     await stdout.WriteLineAsync($"user:     {userName} ({role})");
                     await stdout.WriteLineAsync($"password: {password}");
                     await stdout.WriteLineAsync("A one-time password, shown once: it must be changed at the first sign-in.");
@@ -36,7 +38,7 @@ public static class UsersCommand
                     {
                         var state = user.LockoutEnd > DateTimeOffset.UtcNow ? "locked" : user.MustChangePassword ? "must-change-password" : "active";
                         await stdout.WriteLineAsync(string.Join('\t', user.UserName, user.FullName, string.Join(',', roles),
-                            $"county={user.CountyId}", user.TownId is { } t ? $"town={t}" : "", user.CadreId is { } c ? $"cadre={c}" : "",
+                            user.ProvinceId is { } p ? $"province={p}" : $"county={user.CountyId}", user.TownId is { } t ? $"town={t}" : "", user.CadreId is { } c ? $"cadre={c}" : "",
                             user.EnterpriseId is { } e ? $"enterprise={e}" : "", user.TwoFactorEnabled ? "totp" : "", state).TrimEnd('\t'));
                     }
                     return CliApp.Ok;

@@ -745,6 +745,13 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
         }).ResponseAsync), OwnPersonStatus: StatusCode.AlreadyExists),
         new("GetCounty", Kind.Public, (role, foreign, c) => Call(() => Registry(c).GetCountyAsync(new GetCountyRequest { Name = Area(role, foreign).County }).ResponseAsync)),
         new("ListCounties", Kind.Public, (_, _, c) => Call(() => Registry(c).ListCountiesAsync(new ListCountiesRequest()).ResponseAsync)),
+        new("GetProvince", Kind.Public, (_, _, c) => Call(() => Registry(c).GetProvinceAsync(new GetProvinceRequest { Name = "provinces/450000" }).ResponseAsync)),
+        new("ListProvinces", Kind.Public, (_, _, c) => Call(() => Registry(c).ListProvincesAsync(new ListProvincesRequest()).ResponseAsync)),
+        // Province roll-ups: no county role is admitted (province staff are tested in ProvinceTests); clients any province.
+        new("GetProvinceRollup", Kind.Object, (_, foreign, c) => Call(() => new ProvinceService.ProvinceServiceClient(c)
+            .GetProvinceRollupAsync(new GetProvinceRollupRequest { Name = foreign ? "provinces/440000" : "provinces/450000" }).ResponseAsync)),
+        new("RecountCoverage", Kind.Object, (role, foreign, c) => Call(() => new ProvinceService.ProvinceServiceClient(c)
+            .RecountCoverageAsync(new RecountCoverageRequest { County = Area(role, foreign).County }).ResponseAsync)),
         new("CreateTown", Kind.Object, (role, foreign, c) =>
         {
             var county = Area(role, foreign).County;

@@ -124,6 +124,12 @@ public static class Scopes
     /// <summary>Stationing cadres, founding cooperatives, recording members, land contracts, rent payments and base employment.</summary>
     public const string IndustryWrite = "industry.write";
 
+    // Provinces (docs/province.md).
+    /// <summary>Reading a province's roll-ups across its counties (coverage, exit targets, loans, subsidies, enterprises).</summary>
+    public const string ProvinceRead = "province.read";
+    /// <summary>Recounting the coverage counters from the households themselves (and repairing them): an operator's check.</summary>
+    public const string ProvinceAdmin = "province.admin";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RegistryRead, RegistryWrite, HouseholdsRead, HouseholdsWrite, CadresRead, CadresWrite,
@@ -138,6 +144,7 @@ public static class Scopes
         ExitsRead, ExitsWrite, ExitsConfirm,
         RelapseRead, RelapseWrite, RelapseReport,
         IndustryRead, IndustryWrite,
+        ProvinceRead, ProvinceAdmin,
     ];
 
     /// <summary>
@@ -157,8 +164,13 @@ public static class Roles
     public const string Cadre = "cadre";
     public const string EnterpriseUser = "enterprise_user";
     public const string Auditor = "auditor";
+    /// <summary>Province staff (省扶贫办): read-only, the roll-ups of their province's counties; no county records, no personal data.</summary>
+    public const string ProvinceOfficer = "province_officer";
 
-    public static IReadOnlyList<string> All { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
+    /// <summary>The roles of a county's people (what a county's RPCs admit at most).</summary>
+    public static IReadOnlyList<string> OfCounty { get; } = [CountyAdmin, TownOfficer, Cadre, EnterpriseUser, Auditor];
+
+    public static IReadOnlyList<string> All { get; } = [.. OfCounty, ProvinceOfficer];
 }
 
 /// <summary>Who may read ID-card numbers and phones in full (on request, with a reason, audited).</summary>

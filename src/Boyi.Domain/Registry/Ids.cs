@@ -15,6 +15,11 @@ public static class Ids
     public const long EnterpriseSeqFactor = 1_000_000;       // 6 digits
     public const long LinkageSeqFactor = 1_000_000;          // 6 digits
 
+    /// <summary>A province's code is its counties' first two digits followed by four zeros (Guangxi 45xxxx → 450000).</summary>
+    public static int ProvinceOfCounty(int countyId) => countyId / 10_000 * 10_000;
+    /// <summary>The counties of a province are the codes from its own up to the next province's.</summary>
+    public static (int From, int To) CountiesOfProvince(int provinceId) => (provinceId, provinceId + 10_000);
+    public static bool IsProvinceCode(long id) => IsCountyCode(id) && id % 10_000 == 0;
     public static int CountyOfTown(long townId) => (int)(townId / 1_000);
     public static long TownOfVillage(long villageId) => villageId / 1_000;
     public static int CountyOfVillage(long villageId) => (int)(villageId / 1_000_000);

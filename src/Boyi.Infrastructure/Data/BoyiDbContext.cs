@@ -63,6 +63,10 @@ public sealed partial class BoyiDbContext(DbContextOptions<BoyiDbContext> option
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.DisplayName).HasMaxLength(64);
+            // A county belongs to the province its code names (450923 → 450000), so no writer can set it wrongly.
+            e.Property(x => x.ProvinceId).HasComputedColumnSql("id / 10000 * 10000", stored: true);
+            e.HasOne<Provinces.ProvinceRow>().WithMany().HasForeignKey(x => x.ProvinceId);
+            e.HasIndex(x => new { x.ProvinceId, x.Id });
         });
 
         b.Entity<QuotaRuleRow>(e =>

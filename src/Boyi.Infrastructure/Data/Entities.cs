@@ -10,6 +10,8 @@ namespace Boyi.Infrastructure.Data;
 public sealed class CountyRow
 {
     public int Id { get; set; }
+    /// <summary>Computed by the database from the code (<see cref="Boyi.Domain.Registry.Ids.ProvinceOfCounty"/>).</summary>
+    public int ProvinceId { get; set; }
     public required string DisplayName { get; set; }
     public int PolicyVersion { get; set; }
     public DateTime CreateTime { get; set; }

@@ -7,8 +7,11 @@ public sealed class BoyiUser : IdentityUser
 {
     public string FullName { get; set; } = "";
 
-    /// <summary>The county the person works for (every person belongs to one).</summary>
+    /// <summary>The county the person works for (every person but province staff belongs to one; theirs is 0).</summary>
     public int CountyId { get; set; }
+
+    /// <summary>For province staff: the province whose counties they may reach.</summary>
+    public int? ProvinceId { get; set; }
 
     /// <summary>For a town officer: the town they may reach.</summary>
     public long? TownId { get; set; }

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Boyi.Infrastructure.Identity;
 
 /// <summary>What a person may reach: their role, and the county, town, cadre record or enterprise it is tied to.</summary>
-public sealed record UserScope(string Role, int CountyId, long? TownId = null, long? CadreId = null, long? EnterpriseId = null);
+/// <param name="ProvinceId">Province staff's province; their <paramref name="CountyId"/> is 0 (they belong to no county).</param>
+public sealed record UserScope(string Role, int CountyId, long? TownId = null, long? CadreId = null, long? EnterpriseId = null, int? ProvinceId = null);
 
 /// <summary>Creating and managing the accounts of people; used by the operators' command line and the demo seed.</summary>
 public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<IdentityRole> roles, BoyiDbContext db, TimeProvider clock,
@@ -43,11 +44,20 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
             v.Add("cadre", "NOT_APPLICABLE", "only a cadre's account is tied to a cadre record");
         if (scope.Role != Roles.EnterpriseUser && scope.EnterpriseId is not null)
             v.Add("enterprise", "NOT_APPLICABLE", "only an enterprise user is tied to an enterprise");
+        if (scope.Role == Roles.ProvinceOfficer && (scope.ProvinceId is null || scope.CountyId != 0))
+            v.Add("province", "REQUIRED", "province staff are tied to a province, not a county");
+        if (scope.Role != Roles.ProvinceOfficer && scope.ProvinceId is not null)
+            v.Add("province", "NOT_APPLICABLE", "only province staff are tied to a province");
         if (string.IsNullOrWhiteSpace(fullName) || fullName.Length > 64)
             v.Add("name", "INVALID_LENGTH", "a name of 1 to 64 characters");
         v.ThrowIfAny();
         // What the account is tied to must exist, in its county.
-        if (!await db.Counties.AnyAsync(c => c.Id == scope.CountyId, ct))
+        if (scope.ProvinceId is { } province)
+        {
+            if (!await db.Provinces.AnyAsync(p => p.Id == province, ct))
+                v.Add("province", "NOT_FOUND", $"there is no province {province}");
+        }
+        else if (!await db.Counties.AnyAsync(c => c.Id == scope.CountyId, ct))
             v.Add("county", "NOT_FOUND", $"there is no county {scope.CountyId}");
         if (scope.TownId is { } town && !await db.Towns.AnyAsync(t => t.Id == town && t.CountyId == scope.CountyId, ct))
             v.Add("town", "NOT_FOUND", $"there is no town {town} in county {scope.CountyId}");
@@ -67,6 +77,7 @@ public sealed class UserAdministration(UserManager<BoyiUser> users, RoleManager<
             TownId = scope.TownId,
             CadreId = scope.CadreId,
             EnterpriseId = scope.EnterpriseId,
+            ProvinceId = scope.ProvinceId,
             MustChangePassword = true,
             LockoutEnabled = true,
             CreateTime = clock.GetUtcNow().UtcDateTime,

@@ -12,6 +12,8 @@ public sealed class RegistryStore(Database database, TimeProvider clock)
 {
     public async Task<CountyRow> CreateCountyAsync(BoyiDbContext db, int id, string displayName, CancellationToken ct)
     {
+        if (!await db.Provinces.AnyAsync(p => p.Id == Boyi.Domain.Registry.Ids.ProvinceOfCounty(id), ct))
+            throw DomainException.Invalid("county_id", "UNKNOWN_PROVINCE", "its first two digits name no province");
         var now = clock.UtcNow();
         var county = new CountyRow { Id = id, DisplayName = displayName, CreateTime = now, PolicyUpdateTime = now, PolicyVersion = 1 };
         db.Counties.Add(county);
@@ -28,10 +30,11 @@ public sealed class RegistryStore(Database database, TimeProvider clock)
             ?? throw DomainException.NotFound("county", $"counties/{id}");
     }
 
-    public async Task<List<CountyRow>> ListCountiesAsync(long? after, int take, CancellationToken ct)
+    /// <param name="provinceId">Only this province's counties, when given.</param>
+    public async Task<List<CountyRow>> ListCountiesAsync(int? provinceId, long? after, int take, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        return await db.Counties.AsNoTracking().Where(c => after == null || c.Id > after)
+        return await db.Counties.AsNoTracking().Where(c => (after == null || c.Id > after) && (provinceId == null || c.ProvinceId == provinceId))
             .OrderBy(c => c.Id).Take(take).ToListAsync(ct);
     }
 

@@ -11,7 +11,7 @@ public sealed record DemoAccount(string UserName, string Role, string Descriptio
 /// <summary>
 /// The people of the demo county: an administrator and a second one (who approves what the first builds), the officer
 /// of its first town, three cadres with households (a diligent one, one behind with their duties and one who never
-/// contacted their households: <see cref="DemoContacts"/>), an auditor, and the user of the demo's partner enterprise (the dairy
+/// contacted their households: <see cref="DemoContacts"/>), an auditor, a province officer of its province, and the user of the demo's partner enterprise (the dairy
 /// company guaranteeing the dairy loans, stationed in the first town, so the partner portal can be tried from both
 /// sides). Created once, when the database has no accounts at all; each gets a one-time password that the demo prints
 /// and that must be changed at first sign-in (the administrator and the town officer then set up TOTP).
@@ -45,6 +45,10 @@ public static class DemoAccounts
                 await AddAsync(userName, cadre.FullName, new UserScope(Roles.Cadre, countyId, CadreId: cadre.Id), $"cadre {cadre.FullName} (cadres/{cadre.Id}), {how}");
         }
         await AddAsync("auditor", "县审计员", new UserScope(Roles.Auditor, countyId), "auditor");
+        // Province staff of the county's province (Guangxi for the demo's 450923): its roll-ups, nothing of the county's own records.
+        var province = Domain.Registry.Ids.ProvinceOfCounty(countyId);
+        await AddAsync("province", "省扶贫办干部", new UserScope(Roles.ProvinceOfficer, 0, ProvinceId: province),
+            $"province staff of provinces/{province}: the province's roll-ups (GetProvinceRollup), no county records");
 
         // The demo's partner enterprise: the dairy company that guarantees the dairy loans (DemoLoans) and employs poor
         // villagers (DemoMoney), approved and stationed in the first town, so the partner portal shows every money page

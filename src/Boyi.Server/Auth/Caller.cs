@@ -17,13 +17,15 @@ public sealed record Caller(
     int? CountyId = null,
     long? TownId = null,
     long? CadreId = null,
-    long? EnterpriseId = null)
+    long? EnterpriseId = null,
+    int? ProvinceId = null)
 {
     public const string KindClaim = "boyi_kind";
     public const string CountyClaim = "boyi_county";
     public const string TownClaim = "boyi_town";
     public const string CadreClaim = "boyi_cadre";
     public const string EnterpriseClaim = "boyi_enterprise";
+    public const string ProvinceClaim = "boyi_province";
 
     public static Caller Anonymous { get; } = new("", CallerKind.Anonymous, new HashSet<string>(), new HashSet<string>());
 
@@ -41,7 +43,8 @@ public sealed record Caller(
             Int(principal, CountyClaim) is { } county ? (int)county : null,
             Int(principal, TownClaim),
             Int(principal, CadreClaim),
-            Int(principal, EnterpriseClaim));
+            Int(principal, EnterpriseClaim),
+            Int(principal, ProvinceClaim) is { } province ? (int)province : null);
     }
 
     public bool IsAllowed(RpcPolicy policy) => Kind switch

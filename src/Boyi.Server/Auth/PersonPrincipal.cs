@@ -27,6 +27,8 @@ public static class PersonPrincipal
             identity.SetClaim(Caller.TownClaim, town.ToString(CultureInfo.InvariantCulture));
         if (user.CadreId is { } cadre)
             identity.SetClaim(Caller.CadreClaim, cadre.ToString(CultureInfo.InvariantCulture));
+        if (user.ProvinceId is { } province)
+            identity.SetClaim(Caller.ProvinceClaim, province.ToString(CultureInfo.InvariantCulture));
         if (user.EnterpriseId is { } enterprise)
             identity.SetClaim(Caller.EnterpriseClaim, enterprise.ToString(CultureInfo.InvariantCulture));
         identity.SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)]);
@@ -36,6 +38,7 @@ public static class PersonPrincipal
             // The portal shows the name and role; everything goes into the access token the API reads.
             // The portal shows the person's name and role and starts from what they are tied to.
             Claims.Name or Claims.Nickname or Claims.Role or Caller.CountyClaim or Caller.TownClaim or Caller.CadreClaim or Caller.EnterpriseClaim
+                or Caller.ProvinceClaim
                 => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });

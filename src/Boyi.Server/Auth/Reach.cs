@@ -10,11 +10,13 @@ namespace Boyi.Server.Auth;
 /// Which objects a caller may reach, beyond which RPCs it may call (<see cref="RpcPolicies"/>): machine clients
 /// (other government systems) the whole registry; county admins and auditors their county; a town officer their
 /// town; a cadre the households they are paired with, their own record and their pairings; an enterprise user
-/// their enterprise's records, and their county's areas for reading coverage and masked household profiles. A foreign
+/// their enterprise's records, and their county's areas for reading coverage and masked household profiles; province
+/// staff the roll-ups of their province's counties and nothing of any county's own records (<see cref="ProvinceId"/>). A foreign
 /// object answers exactly like a missing one (NOT_FOUND), and lists and counts are narrowed in the query, so nobody
 /// learns what exists outside their reach.
 /// </summary>
-public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = null, long? CadreId = null, long? EnterpriseId = null)
+public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = null, long? CadreId = null, long? EnterpriseId = null,
+    int? ProvinceId = null)
 {
     public static Reach All { get; } = new(Everything: true);
 
@@ -25,7 +27,12 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
     {
         if (caller.Kind == CallerKind.Client)
             return All;
-        if (caller.Kind != CallerKind.Person || caller.CountyId is not { } county)
+        if (caller.Kind != CallerKind.Person)
+            return Nothing;
+        // Province staff reach no county (CountyId -1 matches none): only the province RPCs read ProvinceId.
+        if (caller.Roles.Contains(Roles.ProvinceOfficer))
+            return caller.ProvinceId is { } province && Ids.IsProvinceCode(province) ? new Reach(false, -1, ProvinceId: province) : Nothing;
+        if (caller.CountyId is not { } county)
             return Nothing;
         // One role per account; should a person hold several, the widest one applies.
         if (caller.Roles.Contains(Roles.CountyAdmin) || caller.Roles.Contains(Roles.Auditor))
@@ -63,6 +70,9 @@ public sealed record Reach(bool Everything, int CountyId = 0, long? TownId = nul
 
     /// <summary>The cadre whose paired households are all a cadre may see, or null for everyone else.</summary>
     public long? OnlyPairedWith => CadreId;
+
+    /// <summary>Whether the province's roll-ups are the caller's: machine clients any, province staff their own.</summary>
+    public bool ContainsProvince(int provinceId) => Everything || ProvinceId == provinceId;
 
     public bool ContainsCounty(int countyId) => Everything || countyId == CountyId && TownId is null && CadreId is null && EnterpriseId is null;
 

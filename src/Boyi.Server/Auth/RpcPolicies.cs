@@ -19,7 +19,9 @@ public static class RpcPolicies
 {
     private static readonly string[] Staff = [Roles.CountyAdmin, Roles.TownOfficer];
     private static readonly string[] StaffAndCadres = [Roles.CountyAdmin, Roles.TownOfficer, Roles.Cadre];
-    private static readonly string[] Everyone = [.. Roles.All];
+    /// <summary>Every role of a county (province staff are admitted only where named: the registry's reads and the province's roll-ups).</summary>
+    private static readonly string[] Everyone = [.. Roles.OfCounty];
+    private static readonly string[] EveryoneAndProvince = [.. Roles.All];
     private static readonly string[] Admin = [Roles.CountyAdmin];
     private static readonly string[] EnterpriseActors = [Roles.CountyAdmin, Roles.EnterpriseUser];
     private static readonly string[] EnterpriseReaders = [Roles.CountyAdmin, Roles.TownOfficer, Roles.EnterpriseUser, Roles.Auditor];
@@ -31,15 +33,17 @@ public static class RpcPolicies
     {
         // Registry: towns and villages are public knowledge to every signed-in role (enterprises pick villages).
         ["/boyi.v1.RegistryService/CreateCounty"] = new(Scopes.RegistryWrite, Admin),
-        ["/boyi.v1.RegistryService/GetCounty"] = new(Scopes.RegistryRead, Everyone),
-        ["/boyi.v1.RegistryService/ListCounties"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/GetCounty"] = new(Scopes.RegistryRead, EveryoneAndProvince),
+        ["/boyi.v1.RegistryService/ListCounties"] = new(Scopes.RegistryRead, EveryoneAndProvince),
+        ["/boyi.v1.RegistryService/GetProvince"] = new(Scopes.RegistryRead, EveryoneAndProvince),
+        ["/boyi.v1.RegistryService/ListProvinces"] = new(Scopes.RegistryRead, EveryoneAndProvince),
         ["/boyi.v1.RegistryService/CreateTown"] = new(Scopes.RegistryWrite, Admin),
-        ["/boyi.v1.RegistryService/GetTown"] = new(Scopes.RegistryRead, Everyone),
-        ["/boyi.v1.RegistryService/ListTowns"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/GetTown"] = new(Scopes.RegistryRead, EveryoneAndProvince),
+        ["/boyi.v1.RegistryService/ListTowns"] = new(Scopes.RegistryRead, EveryoneAndProvince),
         ["/boyi.v1.RegistryService/UpdateTown"] = new(Scopes.RegistryWrite, Admin),
         ["/boyi.v1.RegistryService/CreateVillage"] = new(Scopes.RegistryWrite, Admin),
-        ["/boyi.v1.RegistryService/GetVillage"] = new(Scopes.RegistryRead, Everyone),
-        ["/boyi.v1.RegistryService/ListVillages"] = new(Scopes.RegistryRead, Everyone),
+        ["/boyi.v1.RegistryService/GetVillage"] = new(Scopes.RegistryRead, EveryoneAndProvince),
+        ["/boyi.v1.RegistryService/ListVillages"] = new(Scopes.RegistryRead, EveryoneAndProvince),
         ["/boyi.v1.RegistryService/UpdateVillage"] = new(Scopes.RegistryWrite, Staff),
 
         // Households: staff (town officers in their town) and cadres (their own households) read; staff write.
@@ -279,6 +283,10 @@ public static class RpcPolicies
         // Relapse watch: triggers are recorded by the household's cadre (paired now) or staff of its area, or sent by other
         // systems holding relapse.report; measures by the same people; clearing and returning to poor are staff's; the
         // county's monitoring line is read by county administrators and auditors and set by county administrators.
+        // Provinces (docs/province.md): roll-ups across a province's counties for its staff (their own province) and
+        // machine clients; the recount of the counters is an operator's check (machine clients holding province.admin).
+        ["/boyi.v1.ProvinceService/GetProvinceRollup"] = new(Scopes.ProvinceRead, [Roles.ProvinceOfficer]),
+        ["/boyi.v1.ProvinceService/RecountCoverage"] = new(Scopes.ProvinceAdmin, []),
         ["/boyi.v1.RelapseService/RecordRelapseTrigger"] = new(Scopes.RelapseReport, StaffAndCadres),
         ["/boyi.v1.RelapseService/GetRelapseWatch"] = new(Scopes.RelapseRead, CountyWorkers),
         ["/boyi.v1.RelapseService/ListRelapseWatches"] = new(Scopes.RelapseRead, CountyWorkers),

@@ -52,6 +52,9 @@ public static class RecurringJobs
     /// </summary>
     public const string RentDues = Infrastructure.VillageIndustry.RentDueWatch.JobId;
 
+    /// <summary>The coverage counters folded into one row per town (docs/province.md), hourly; not bound to the calendar.</summary>
+    public const string CoverageCompaction = "coverage-counters-compaction";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
     public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices, RelapseIncomeWatch, RentDues];
 
@@ -76,5 +79,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<BenefitLapseJob>(BenefitLapseNotices, j => j.RunAsync(CancellationToken.None), "0 8 * * *", Options);
         jobs.AddOrUpdate<RelapseIncomeJob>(RelapseIncomeWatch, j => j.RunAsync(CancellationToken.None), "0 6 * * *", Options);
         jobs.AddOrUpdate<RentDueJob>(RentDues, j => j.RunAsync(CancellationToken.None), "30 1 * * *", Options);
+        jobs.AddOrUpdate<CoverageCompactionJob>(CoverageCompaction, j => j.RunAsync(CancellationToken.None), "17 * * * *", Frequent);
     }
 }

@@ -86,6 +86,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Boyi.Infrastructure.Plans.HelpPlanStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Exits.ExitStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseStore>();
+        builder.Services.AddSingleton<Boyi.Infrastructure.Provinces.ProvinceStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.Relapse.RelapseIncomeWatch>();
         builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.IndustryStore>();
         builder.Services.AddSingleton<Boyi.Infrastructure.VillageIndustry.RentDueWatch>();

@@ -81,6 +81,7 @@ public static class GrpcExtensions
         app.MapGrpcService<HelpPlanGrpcService>();
         app.MapGrpcService<ExitGrpcService>();
         app.MapGrpcService<RelapseGrpcService>();
+        app.MapGrpcService<ProvinceGrpcService>();
         app.MapGrpcService<IndustryGrpcService>();
         app.MapGrpcService<SubsidyGrpcService>();
         app.MapGrpcService<PaymentBatchGrpcService>();

@@ -14,6 +14,13 @@ public static class RegistryMapping
         Name = ResourceNames.County(c.Id),
         DisplayName = c.DisplayName,
         CreateTime = Wire.Time(c.CreateTime),
+        Province = ResourceNames.Province(Reg.Ids.ProvinceOfCounty(c.Id)),
+    };
+
+    public static Province ToProto(this Boyi.Infrastructure.Provinces.ProvinceRow p) => new()
+    {
+        Name = ResourceNames.Province(p.Id),
+        DisplayName = p.DisplayName,
     };
 
     public static Town ToProto(this TownRow t) => new()

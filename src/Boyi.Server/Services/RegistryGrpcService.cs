@@ -9,7 +9,8 @@ using Grpc.Core;
 
 namespace Boyi.Server.Services;
 
-public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations, TimeProvider clock) : RegistryService.RegistryServiceBase
+public sealed class RegistryGrpcService(RegistryStore store, Boyi.Infrastructure.Provinces.ProvinceStore provinces, Mutations mutations, TimeProvider clock)
+    : RegistryService.RegistryServiceBase
 {
     private const int MaxNameLength = 64;
 
@@ -28,11 +29,26 @@ public sealed class RegistryGrpcService(RegistryStore store, Mutations mutations
 
     public override async Task<ListCountiesResponse> ListCounties(ListCountiesRequest request, ServerCallContext context)
     {
+        int? province = request.Parent == "" ? null : ResourceNames.ParseProvince(request.Parent, "parent");
         var size = Paging.Size(request.PageSize);
-        var rows = await store.ListCountiesAsync(Paging.After(request.PageToken, "counties"), size + 1, context.CancellationToken);
-        var (items, next) = Paging.Page(rows, size, "counties", x => x.Id);
+        var query = province is null ? "counties" : $"counties|{province}";
+        var rows = await store.ListCountiesAsync(province, Paging.After(request.PageToken, query), size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, query, x => x.Id);
         var response = new ListCountiesResponse { NextPageToken = next };
         response.Counties.AddRange(items.Select(c => c.ToProto()));
+        return response;
+    }
+
+    public override async Task<GetProvinceResponse> GetProvince(GetProvinceRequest request, ServerCallContext context) =>
+        new() { Province = (await provinces.GetAsync(ResourceNames.ParseProvince(request.Name, "name"), context.CancellationToken)).ToProto() };
+
+    public override async Task<ListProvincesResponse> ListProvinces(ListProvincesRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize);
+        var rows = await provinces.ListAsync(Paging.After(request.PageToken, "provinces"), size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, "provinces", x => x.Id);
+        var response = new ListProvincesResponse { NextPageToken = next };
+        response.Provinces.AddRange(items.Select(p => p.ToProto()));
         return response;
     }
 

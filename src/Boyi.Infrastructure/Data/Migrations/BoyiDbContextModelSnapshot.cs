@@ -855,8 +855,17 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("policy_version");
 
+                    b.Property<int>("ProvinceId")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasColumnName("province_id")
+                        .HasComputedColumnSql("id / 10000 * 10000", true);
+
                     b.HasKey("Id")
                         .HasName("pk_counties");
+
+                    b.HasIndex("ProvinceId", "Id")
+                        .HasDatabaseName("ix_counties_province_id_id");
 
                     b.ToTable("counties", (string)null);
                 });
@@ -2906,6 +2915,10 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("phone_number_confirmed");
 
+                    b.Property<int?>("ProvinceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("province_id");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
@@ -3424,6 +3437,63 @@ namespace Boyi.Infrastructure.Data.Migrations
                             t.HasCheckConstraint("ck_problems_category", "category BETWEEN 1 AND 10");
 
                             t.HasCheckConstraint("ck_problems_state", "state BETWEEN 1 AND 4");
+                        });
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Provinces.CoverageCounterRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CountyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("county_id");
+
+                    b.Property<int>("Households")
+                        .HasColumnType("integer")
+                        .HasColumnName("households");
+
+                    b.Property<int>("Paired")
+                        .HasColumnType("integer")
+                        .HasColumnName("paired");
+
+                    b.Property<long>("TownId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coverage_counters");
+
+                    b.HasIndex("CountyId", "TownId")
+                        .HasDatabaseName("ix_coverage_counters_county_id_town_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CountyId", "TownId"), new[] { "Households", "Paired" });
+
+                    b.ToTable("coverage_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Provinces.ProvinceRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("display_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provinces");
+
+                    b.ToTable("provinces", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_provinces_code", "id BETWEEN 110000 AND 829999 AND id % 10000 = 0");
                         });
                 });
 
@@ -5192,6 +5262,16 @@ namespace Boyi.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("LinkedVillageId")
                         .HasConstraintName("fk_cadres_villages_linked_village_id");
+                });
+
+            modelBuilder.Entity("Boyi.Infrastructure.Data.CountyRow", b =>
+                {
+                    b.HasOne("Boyi.Infrastructure.Provinces.ProvinceRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProvinceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_counties_provinces_province_id");
                 });
 
             modelBuilder.Entity("Boyi.Infrastructure.Data.DeliveryRow", b =>
