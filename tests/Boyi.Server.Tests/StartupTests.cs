@@ -20,7 +20,7 @@ public sealed class StartupTests
         Assert.InRange(first.Coverage.Percent, 80, 97);
         var accounts = await AccountsAsync(database);
         Assert.Equal(["admin:county_admin:True", "auditor:auditor:True", "cadre-late:cadre:True", "cadre-never:cadre:True", "cadre:cadre:True", "enterprise:enterprise_user:True",
-            "reviewer:county_admin:True", "town:town_officer:True"], accounts);
+            "province:province_officer:True", "reviewer:county_admin:True", "town:town_officer:True"], accounts);
         // The demo enterprise guarantees the demo's dairy loans, in every state from applied to compensated (DemoMoneyTests: the rest of its money).
         await using (var conn = new NpgsqlConnection(database.ConnectionString))
         {

@@ -148,10 +148,10 @@ public static class Scopes
     ];
 
     /// <summary>
-    /// The scopes of other systems' single checks (VerifyStatement, CheckPreference): their RPCs admit no person's role,
-    /// and a client holding only them learns nothing else.
+    /// The scopes whose RPCs admit no person's role: other systems' single checks (VerifyStatement, CheckPreference: a
+    /// client holding only them learns nothing else) and the operators' counter repair (RecountCoverage).
     /// </summary>
-    public static IReadOnlyList<string> MachineOnly { get; } = [StatementsVerify, PreferencesCheck];
+    public static IReadOnlyList<string> MachineOnly { get; } = [StatementsVerify, PreferencesCheck, ProvinceAdmin];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 }
