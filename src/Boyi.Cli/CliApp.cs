@@ -124,7 +124,7 @@ public static class CliApp
     /// <summary>Host and port of the configured database (never its password), for an error message.</summary>
     private static string DatabaseEndpoint(Arguments args)
     {
-        var configured = args.Option("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
+        var configured = OperatorDatabase.Configured(args, asOwner: args.Command is "backup" or "restore");
         if (string.IsNullOrWhiteSpace(configured))
             return "Boyi's own";
         try

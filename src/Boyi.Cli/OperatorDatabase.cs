@@ -35,9 +35,7 @@ public sealed class OperatorDatabase : IAsyncDisposable
     /// </param>
     public static async Task<OperatorDatabase> OpenAsync(Arguments args, CancellationToken ct, bool asOwner = false)
     {
-        var connectionString = args.Option("connection")
-            ?? (asOwner ? NonEmpty(Environment.GetEnvironmentVariable("ConnectionStrings__BoyiMigrations")) : null)
-            ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
+        var connectionString = Configured(args, asOwner);
         EmbeddedPostgres? startedHere = null;
         string? dataDir = null;
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -55,6 +53,12 @@ public sealed class OperatorDatabase : IAsyncDisposable
             .BuildServiceProvider();
         return new OperatorDatabase(services, startedHere, connectionString, dataDir);
     }
+
+    /// <summary>The configured connection string (see <see cref="OpenAsync"/>), or null/blank for Boyi's own PostgreSQL.</summary>
+    public static string? Configured(Arguments args, bool asOwner = false) =>
+        args.Option("connection")
+        ?? (asOwner ? NonEmpty(Environment.GetEnvironmentVariable("ConnectionStrings__BoyiMigrations")) : null)
+        ?? Environment.GetEnvironmentVariable("ConnectionStrings__Boyi");
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
