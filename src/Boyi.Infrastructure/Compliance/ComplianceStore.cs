@@ -22,8 +22,14 @@ public sealed record ComplianceResult(DutyPolicy Policy, IReadOnlyList<PairingCo
 /// <see cref="DutySchedule"/>'s rules per pairing in memory over those compact inputs (docs/compliance.md "How it is
 /// fast"). No query per pairing, and no contact record read but those after the "as of" day in its month.
 /// </summary>
-public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events)
+/// <remarks>
+/// The report's evaluation and its names read through <see cref="ReplicaReads"/> (the read replica when it is in use;
+/// docs/operations.md, Read replica); the alert job's evaluation on its own connection, the primary's.
+/// </remarks>
+public sealed class ComplianceStore(Database database, DutyPolicyStore policies, HouseholdEventSources events, ReplicaReads? replica = null)
 {
+    private readonly ReplicaReads _reads = replica ?? ReplicaReads.PrimaryOnly(database);
+
     /// <summary>
     /// A whole county with at least this many pairings is read in two halves on two connections (below it one read is
     /// as quick). Configuration `Boyi:Compliance:SplitReadPairings`; the compliance tests set 2 so that their exact
@@ -34,7 +40,12 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     public async Task<ComplianceResult> EvaluateAsync(ComplianceScope scope, DutySpan span, DateOnly asOf, CancellationToken ct)
     {
         var policy = (await policies.GetAsync(scope.CountyId, ct)).Policy;
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        return await _reads.ReadAsync((db, c) => EvaluateAsync(db, policy, scope, span, asOf, c), ct);
+    }
+
+    private async Task<ComplianceResult> EvaluateAsync(Database db, DutyPolicy policy, ComplianceScope scope, DutySpan span, DateOnly asOf, CancellationToken ct)
+    {
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         // A county's rows are read in two halves at once, the second on a connection of its own, and each half is
         // evaluated as soon as it has been read (docs/compliance.md "How it is fast"). Both read one snapshot, exported
         // by this connection's transaction, so the figures are as of one moment as on one connection.
@@ -44,7 +55,7 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
             snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
         async Task<NpgsqlConnection> SecondAsync(CancellationToken token)
         {
-            var second = await database.DataSource.OpenConnectionAsync(token);
+            var second = await db.DataSource.OpenConnectionAsync(token);
             // Ended by disposing the connection (a read-only transaction rolled back as the pool takes it back).
             await second.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
             await using var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshot.Replace("'", "''")}'", second);
@@ -215,10 +226,14 @@ public sealed class ComplianceStore(Database database, DutyPolicyStore policies,
     }
 
     /// <summary>Names for a page of results: cadres' and towns' display names, households' heads.</summary>
-    public async Task<(Dictionary<long, string> Cadres, Dictionary<long, string> Towns, Dictionary<long, string> Heads)> NamesAsync(
-        IEnumerable<long> cadres, IEnumerable<long> towns, IEnumerable<long> households, CancellationToken ct)
+    public Task<(Dictionary<long, string> Cadres, Dictionary<long, string> Towns, Dictionary<long, string> Heads)> NamesAsync(
+        IEnumerable<long> cadres, IEnumerable<long> towns, IEnumerable<long> households, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => NamesAsync(db, cadres, towns, households, c), ct);
+
+    private static async Task<(Dictionary<long, string> Cadres, Dictionary<long, string> Towns, Dictionary<long, string> Heads)> NamesAsync(
+        Database db, IEnumerable<long> cadres, IEnumerable<long> towns, IEnumerable<long> households, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         async Task<Dictionary<long, string>> Read(string sql, IEnumerable<long> ids)
         {
             var array = ids.Distinct().ToArray();

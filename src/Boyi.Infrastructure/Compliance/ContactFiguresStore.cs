@@ -16,7 +16,8 @@ public sealed record ContactFigureCounts(int HouseholdsVisited, int HouseholdsPa
 /// those of its households (the area columns copied onto every record keep each count on its own county- or
 /// town-leading index).
 /// </summary>
-public sealed class ContactFiguresStore(Database database)
+/// <remarks>Reads through <see cref="ReplicaReads"/> (the read replica when it is in use; docs/operations.md, Read replica).</remarks>
+public sealed class ContactFiguresStore(ReplicaReads reads)
 {
     // The pairings of the scope in force on some day of [from, to] (p), their households (ph) and those of the scope
     // needing help today (h: poor or at risk of relapse, not deleted; a cadre's only among ph). Visits are counted per
@@ -54,12 +55,15 @@ public sealed class ContactFiguresStore(Database database)
                AND ($6::bigint IS NULL OR pr.household_id IN (SELECT household_id FROM ph)))
         """;
 
-    public async Task<ContactFigureCounts> CountAsync(ComplianceScope scope, int year, DateOnly to, CancellationToken ct)
+    public Task<ContactFigureCounts> CountAsync(ComplianceScope scope, int year, DateOnly to, CancellationToken ct) =>
+        reads.ReadAsync((db, c) => CountAsync(db, scope, year, to, c), ct);
+
+    private static async Task<ContactFigureCounts> CountAsync(Database db, ComplianceScope scope, int year, DateOnly to, CancellationToken ct)
     {
         var from = new DateOnly(year, 1, 1);
         var (lo, hi) = Ids.PairingsOfCounty(scope.CountyId);
         var (hlo, hhi) = scope.TownId is { } town ? Ids.HouseholdsOfTown(town) : Ids.HouseholdsOfCounty(scope.CountyId);
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(Sql, conn);
         cmd.Parameters.Add(new() { Value = lo });
         cmd.Parameters.Add(new() { Value = hi });

@@ -23,14 +23,17 @@ public sealed record Totals(
 /// The programme's totals for a county, a town (targets, jobs, placed people and projects in it) or an enterprise
 /// (what it leads, offers and pledges): one round trip of aggregate queries.
 /// </summary>
-public sealed class PartnershipTotals(Database database)
+/// <remarks>Reads through <see cref="ReplicaReads"/> (the read replica when it is in use; docs/operations.md, Read replica).</remarks>
+public sealed class PartnershipTotals(ReplicaReads reads)
 {
     /// <summary>Linkages that reach their targets: under way or done.</summary>
     private const string Reaching = "(4, 5)";
 
-    public async Task<Totals> ComputeAsync(TotalsScope scope, CancellationToken ct)
+    public Task<Totals> ComputeAsync(TotalsScope scope, CancellationToken ct) => reads.ReadAsync((db, c) => ComputeAsync(db, scope, c), ct);
+
+    private static async Task<Totals> ComputeAsync(Database db, TotalsScope scope, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         // $1 county, $2 town (or null), $3 enterprise (or null).
         const string linkageFilter =
             "l.county_id = $1 AND ($3::bigint IS NULL OR l.lead_enterprise_id = $3 OR EXISTS (SELECT 1 FROM linkage_participants p WHERE p.linkage_id = l.id AND p.enterprise_id = $3 AND p.state = 2)) " +

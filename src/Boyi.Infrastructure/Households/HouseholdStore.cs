@@ -32,8 +32,14 @@ public sealed record HouseholdQuery(
 public sealed record HouseholdProfileRow(long Id, long VillageId, string HeadName, int MemberCount, int AbleMembers,
     PovertyCause[] PovertyCauses, HouseholdClassification Classification, HouseholdStatus Status, long PerCapitaIncomeFen);
 
-public sealed class HouseholdStore(Database database, TimeProvider clock)
+/// <remarks>
+/// Lists, exports and profiles read through <see cref="ReplicaReads"/> (the read replica when it is in use); a single
+/// household, and everything a write reads, on the primary (docs/operations.md, Read replica).
+/// </remarks>
+public sealed class HouseholdStore(Database database, TimeProvider clock, ReplicaReads? replica = null)
 {
+    private readonly ReplicaReads _reads = replica ?? ReplicaReads.PrimaryOnly(database);
+
     public async Task<HouseholdRecord> GetAsync(long id, CancellationToken ct)
     {
         // On the data source, not an opened connection: with multiplexed reads the batch shares a connection.
@@ -67,9 +73,12 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         batch.BatchCommands.Add(new NpgsqlBatchCommand(MembersByHouseholdSql) { Parameters = { new NpgsqlParameter<long> { TypedValue = id } } });
     }
 
-    public async Task<(List<HouseholdRecord> Page, int Total)> ListAsync(HouseholdQuery q, long? after, int take, CancellationToken ct)
+    public Task<(List<HouseholdRecord> Page, int Total)> ListAsync(HouseholdQuery q, long? after, int take, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => ListAsync(db, q, after, take, c), ct);
+
+    private static async Task<(List<HouseholdRecord> Page, int Total)> ListAsync(Database db, HouseholdQuery q, long? after, int take, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         var (where, parameters) = Where(q);
         int total;
         await using (var count = new NpgsqlCommand($"SELECT count(*) FROM households h WHERE {where}", conn))
@@ -77,20 +86,27 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             total = (int)(long)(await count.ExecuteScalarAsync(ct))!;
         }
-        var page = await ReadPageAsync(conn, where, parameters, after, take, ct);
+        var page = await ReadPageAsync(conn, db.Protector, where, parameters, after, take, ct);
         return (page, total);
     }
 
-    /// <summary>Streams every matching household with members, in pages of <paramref name="batchSize"/>.</summary>
+    /// <summary>
+    /// Streams every matching household with members, in pages of <paramref name="batchSize"/>. Each page is routed on
+    /// its own (a replica failing in the middle of an export has the rest read from the primary, from the same key on).
+    /// </summary>
     public async IAsyncEnumerable<List<HouseholdRecord>> ExportAsync(HouseholdQuery q, int batchSize,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var (where, parameters) = Where(q);
         long? after = null;
         while (true)
         {
-            var page = await ReadPageAsync(conn, where, parameters, after, batchSize, ct);
+            var from = after;
+            var page = await _reads.ReadAsync(async (db, c) =>
+            {
+                await using var conn = await db.DataSource.OpenConnectionAsync(c);
+                return await ReadPageAsync(conn, db.Protector, where, parameters, from, batchSize, c);
+            }, ct);
             if (page.Count == 0)
                 yield break;
             yield return page;
@@ -100,7 +116,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
         }
     }
 
-    private async Task<List<HouseholdRecord>> ReadPageAsync(NpgsqlConnection conn, string where,
+    private static async Task<List<HouseholdRecord>> ReadPageAsync(NpgsqlConnection conn, PersonalDataProtector protector, string where,
         List<NpgsqlParameter> parameters, long? after, int take, CancellationToken ct)
     {
         var households = new List<HouseholdRow>(take);
@@ -112,7 +128,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             cmd.Parameters.AddWithValue(take);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                households.Add(HouseholdSql.ReadHousehold(r, database.Protector));
+                households.Add(HouseholdSql.ReadHousehold(r, protector));
         }
         if (households.Count == 0)
             return [];
@@ -124,7 +140,7 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var m = HouseholdSql.ReadMember(r, database.Protector);
+                var m = HouseholdSql.ReadMember(r, protector);
                 if (!members.TryGetValue(m.HouseholdId, out var list))
                     members[m.HouseholdId] = list = [];
                 list.Add(m);
@@ -296,9 +312,12 @@ public sealed class HouseholdStore(Database database, TimeProvider clock)
     internal static readonly string AbleToWorkSql =
         $"m.labour_capacity IN ({(int)LabourCapacity.Normal}, {(int)LabourCapacity.Skilled})";
 
-    public async Task<List<HouseholdProfileRow>> ListProfilesAsync(Area area, long? after, int take, CancellationToken ct)
+    public Task<List<HouseholdProfileRow>> ListProfilesAsync(Area area, long? after, int take, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => ListProfilesAsync(db, area, after, take, c), ct);
+
+    private static async Task<List<HouseholdProfileRow>> ListProfilesAsync(Database db, Area area, long? after, int take, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         var (from, to) = area.HouseholdIds;
         await using var cmd = new NpgsqlCommand(
             "SELECT h.id, h.village_id, h.head_name, h.member_count, " +

@@ -24,8 +24,14 @@ public sealed record PairingQuery(int CountyId, long? CadreId = null, long? Hous
 /// cadres, each in id order, so concurrent writers cannot deadlock and a cadre's quota check
 /// and increment happen under its row lock.
 /// </summary>
-public sealed class PairingStore(Database database, PolicyStore policies, TimeProvider clock)
+/// <remarks>
+/// Lists, coverage and the uncovered households read through <see cref="ReplicaReads"/> (the read replica when it is
+/// in use); a single pairing, and what the planner and the writes read, on the primary (docs/operations.md, Read replica).
+/// </remarks>
+public sealed class PairingStore(Database database, PolicyStore policies, TimeProvider clock, ReplicaReads? replica = null)
 {
+    private readonly ReplicaReads _reads = replica ?? ReplicaReads.PrimaryOnly(database);
+
     private const string PairingColumns =
         "id, county_id, cadre_id, household_id, contact_card_number, start_date, end_date, end_reason, proposal_id, create_time";
 
@@ -127,9 +133,12 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
-    public async Task<List<PairingRow>> ListAsync(PairingQuery q, long? after, int take, CancellationToken ct)
+    public Task<List<PairingRow>> ListAsync(PairingQuery q, long? after, int take, CancellationToken ct) =>
+        _reads.ReadAsync((source, c) => ListAsync(source, q, after, take, c), ct);
+
+    private static async Task<List<PairingRow>> ListAsync(Database source, PairingQuery q, long? after, int take, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
+        await using var db = source.CreateContext();
         var (from, to) = Ids.PairingsOfCounty(q.CountyId);
         var rows = db.Pairings.AsNoTracking().Where(p => p.Id >= from && p.Id < to);
         if (q.CadreId is { } cadre)
@@ -147,10 +156,17 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         return await rows.OrderBy(p => p.Id).Take(take).ToListAsync(ct);
     }
 
-    /// <summary>Coverage of an area and its breakdown (by town for a county, by village for a town).</summary>
-    public async Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageAsync(Area area, CancellationToken ct)
+    /// <summary>Coverage of an area and its breakdown (by town for a county, by village for a town), routed (GetCoverage).</summary>
+    public Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageAsync(Area area, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => CoverageAsync(db, area, c), ct);
+
+    /// <summary>The same on the primary, for a flow that writes what it read (a pairing proposal's figures before).</summary>
+    public Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageOnPrimaryAsync(Area area, CancellationToken ct) =>
+        CoverageAsync(database, area, ct);
+
+    private static async Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageAsync(Database db, Area area, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         string name;
         List<(long Id, string Name)> children;
         string groupBy;
@@ -195,9 +211,12 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         return (total, breakdown);
     }
 
-    public async Task<(List<UncoveredRow> Page, int Total)> ListUncoveredAsync(Area area, long? after, int take, CancellationToken ct)
+    public Task<(List<UncoveredRow> Page, int Total)> ListUncoveredAsync(Area area, long? after, int take, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => ListUncoveredAsync(db, area, after, take, c), ct);
+
+    private static async Task<(List<UncoveredRow> Page, int Total)> ListUncoveredAsync(Database db, Area area, long? after, int take, CancellationToken ct)
     {
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await db.DataSource.OpenConnectionAsync(ct);
         var (from, to) = area.HouseholdIds;
         var where = "id >= $1 AND id < $2 AND NOT is_paired AND " + NeedsPairingSql;
         NpgsqlParameter[] Params() => [new() { Value = from }, new() { Value = to }];

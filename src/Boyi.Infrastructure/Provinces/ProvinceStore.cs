@@ -27,8 +27,11 @@ public sealed record CoverageCount(long TownId, int CountedHouseholds, int Count
 /// triggers that keep them run in the transaction that changes a household, so the sum is exactly what
 /// <see cref="PairingStore.CoverageAsync"/> counts, and <see cref="RecountAsync"/> proves (and repairs) it.
 /// </summary>
-public sealed class ProvinceStore(Database database)
+/// <remarks>The roll-up reads through <see cref="ReplicaReads"/> (the read replica when it is in use; docs/operations.md, Read replica).</remarks>
+public sealed class ProvinceStore(Database database, ReplicaReads? replica = null)
 {
+    private readonly ReplicaReads _reads = replica ?? ReplicaReads.PrimaryOnly(database);
+
     public async Task<ProvinceRow> GetAsync(int id, CancellationToken ct)
     {
         await using var db = database.CreateContext();
@@ -54,10 +57,13 @@ public sealed class ProvinceStore(Database database)
     /// The province's counties, each with its coverage (from the counters) and its county-wide exit target of
     /// <paramref name="year"/> against the exits it confirmed in that year: one round trip of five small statements.
     /// </summary>
-    public async Task<ProvinceRollup> RollupAsync(int provinceId, int year, CancellationToken ct)
+    public Task<ProvinceRollup> RollupAsync(int provinceId, int year, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => RollupAsync(db, provinceId, year, c), ct);
+
+    private static async Task<ProvinceRollup> RollupAsync(Database db, int provinceId, int year, CancellationToken ct)
     {
         var (from, to) = Ids.CountiesOfProvince(provinceId);
-        await using var conn = await database.Reads.OpenConnectionAsync(ct);
+        await using var conn = await db.Reads.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn);
         NpgsqlBatchCommand Command(string sql)
         {

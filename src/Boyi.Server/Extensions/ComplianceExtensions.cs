@@ -16,7 +16,8 @@ public static class ComplianceExtensions
         services.AddSingleton<IHouseholdEventSource, Boyi.Infrastructure.Relapse.RelapseEventSource>();
         services.AddSingleton<HouseholdEventSources>();
         services.AddSingleton(sp => new ComplianceStore(sp.GetRequiredService<Boyi.Infrastructure.Data.Database>(),
-            sp.GetRequiredService<Boyi.Infrastructure.Duties.DutyPolicyStore>(), sp.GetRequiredService<HouseholdEventSources>())
+            sp.GetRequiredService<Boyi.Infrastructure.Duties.DutyPolicyStore>(), sp.GetRequiredService<HouseholdEventSources>(),
+            sp.GetRequiredService<Boyi.Infrastructure.Data.ReplicaReads>())
         {
             SplitReadPairings = configuration.GetValue("Boyi:Compliance:SplitReadPairings", 4_096),
         });

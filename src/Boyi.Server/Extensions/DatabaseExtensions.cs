@@ -60,6 +60,7 @@ public static class DatabaseExtensions
             builder.Services.AddKeyedSingleton(ReadsKey, (_, _) => Database.CreateDataSource(connectionString!, multiplexing: true));
         builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PersonalDataProtector>(),
             sp.GetKeyedService<NpgsqlDataSource>(ReadsKey)));
+        builder.Services.AddBoyiReplicaReads(builder.Configuration);
         builder.Services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
             ? new SchemaOwner(sp.GetRequiredService<NpgsqlDataSource>(), separate: false, sp.GetRequiredService<PersonalDataProtector>())
             : new SchemaOwner(Database.CreateDataSource(ownerConnectionString), separate: true, sp.GetRequiredService<PersonalDataProtector>()));
@@ -104,6 +105,37 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<HouseholdImporter>();
         builder.Services.AddHostedService<PreparedWriteRecovery>();
         return dataDir;
+    }
+
+    /// <summary>
+    /// ConnectionStrings:BoyiReplica, a hot standby of the primary, for the routed reads (docs/operations.md, Read
+    /// replica); without it every read goes to the primary as before.
+    /// </summary>
+    private static void AddBoyiReplicaReads(this IServiceCollection services, IConfiguration configuration)
+    {
+        var replica = configuration.GetConnectionString("BoyiReplica");
+        var defaults = new ReplicaOptions();
+        var options = new ReplicaOptions
+        {
+            MaxLag = TimeSpan.FromSeconds(configuration.GetValue("Boyi:Replica:MaxLagSeconds", defaults.MaxLag.TotalSeconds)),
+            ProbeInterval = TimeSpan.FromSeconds(configuration.GetValue("Boyi:Replica:ProbeIntervalSeconds", defaults.ProbeInterval.TotalSeconds)),
+        };
+        services.AddSingleton(sp => new ReplicaReads(sp.GetRequiredService<Database>(),
+            string.IsNullOrWhiteSpace(replica) ? null : new Database(ReplicaDataSource(replica), sp.GetRequiredService<PersonalDataProtector>()),
+            options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplicaReads>>()));
+        services.AddHostedService<ReplicaProbe>();
+    }
+
+    /// <summary>
+    /// A connect timeout of 3 s where the connection string keeps Npgsql's default (15 s): a replica that does not
+    /// answer should cost a call little before it is read from the primary instead.
+    /// </summary>
+    private static NpgsqlDataSource ReplicaDataSource(string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (csb.Timeout == new NpgsqlConnectionStringBuilder().Timeout)
+            csb.Timeout = 3;
+        return Database.CreateDataSource(csb.ConnectionString);
     }
 
     /// <summary>Whether the app role could rewrite the audit log; an unreachable database is not a reason not to start (health says it).</summary>

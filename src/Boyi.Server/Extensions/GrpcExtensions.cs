@@ -59,7 +59,9 @@ public static class GrpcExtensions
                 o.Services.Map("liveness", r => r.Name == "process");
             })
             .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy())
-            .AddCheck<DatabaseHealthCheck>("database");
+            .AddCheck<DatabaseHealthCheck>("database")
+            // Always healthy (the replica is optional): its state is in the report's details.
+            .AddCheck<ReplicaHealthCheck>("replica");
         return services;
     }
 

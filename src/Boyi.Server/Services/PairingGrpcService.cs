@@ -161,7 +161,7 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         var (cadres, households) = await store.LoadPlannerInputAsync(area.ToArea(), ct);
         var plan = PairingPlanner.Plan(cadres, households);
         plan.Validate(cadres, households);
-        var (before, _) = await store.CoverageAsync(area.ToArea(), ct);
+        var (before, _) = await store.CoverageOnPrimaryAsync(area.ToArea(), ct);
         logger.LogInformation("Planned {Scope}: {Covered} of {Uncovered} uncovered households coverable", area.Name, plan.MaxCoverable, plan.Unpaired);
 
         var villageOf = households.ToDictionary(h => h.HouseholdId, h => h.VillageId);

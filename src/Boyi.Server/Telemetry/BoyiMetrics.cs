@@ -20,7 +20,8 @@ public sealed class BoyiMetrics
 
     private readonly Counter<long> _importRows;
 
-    public BoyiMetrics(IMeterFactory meters, JobStorage jobs, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<BoyiMetrics> logger)
+    public BoyiMetrics(IMeterFactory meters, JobStorage jobs, NpgsqlDataSource dataSource, Boyi.Infrastructure.Data.ReplicaReads replica,
+        TimeProvider clock, ILogger<BoyiMetrics> logger)
     {
         var meter = meters.Create(MeterName);
         _importRows = meter.CreateCounter<long>("boyi.import.rows", "{row}",
@@ -41,6 +42,21 @@ public sealed class BoyiMetrics
             "Committed audit events not yet linked into the hash chain.");
         meter.CreateObservableGauge("boyi.audit.seal_lag", () => Measure(auditReading.Get()?.LagSeconds), "s",
             "Age of the oldest committed, unsealed audit event (0 when all are sealed). Sealing runs every few seconds.");
+
+        // The read replica (docs/operations.md, Read replica): these are the instance's own, so aggregate with sum.
+        if (!replica.Configured)
+            return;
+        meter.CreateObservableGauge("boyi.replica.lag", () => Measure(replica.State.LagSeconds), "s",
+            "The read replica's lag as last measured (absent while it does not answer).");
+        meter.CreateObservableGauge("boyi.replica.in_use", () => replica.State.InUse ? 1 : 0, "{replica}",
+            "1 while routed reads go to the replica, 0 while they go to the primary (down, or lag above the bound).");
+        meter.CreateObservableCounter("boyi.replica.reads", () => new[]
+            {
+                new Measurement<long>(replica.ReplicaReadCount, new KeyValuePair<string, object?>("target", "replica")),
+                new Measurement<long>(replica.PrimaryReadCount, new KeyValuePair<string, object?>("target", "primary")),
+            }, "{read}", "Routed reads, by where they were answered.");
+        meter.CreateObservableCounter("boyi.replica.fallbacks", () => replica.FallbackCount, "{read}",
+            "Routed reads the replica failed, answered again from the primary.");
     }
 
     /// <summary>An import committed: its households and members are in the database.</summary>
