@@ -9,6 +9,7 @@
 #   bench/run.sh commendations  a commendation round over 2,000 enterprises with a year of data ÷ one SQL query of the same metrics
 #   bench/run.sh exits          exit progress and the exit status and incidence of all 380 villages of the demo county ÷ count(*) of its members
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
+#   bench/run.sh replica        the primary's load under a read-heavy load (lists, coverage, exports) with ÷ without a read replica
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh seed           only seed the county and province databases (to do the slow part ahead, on a busy machine)
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -47,9 +48,13 @@ COUNTY=450923
 COUNTY_DB=boyi_county
 IMPORT_DB=boyi_import
 PROVINCE_DB=boyi_province
+REPLICA_PORT=${BOYI_BENCH_REPLICA_PORT:-55433}
+REPLICA_DATA=$BENCH_HOME/replica
+REPLICA_CS=""
 PGBIN=""
 SERVER_PID=""
 PG_STARTED=""
+REPLICA_STARTED=""
 
 # The same PostgreSQL settings for both sides of every ratio: what Boyi's own (durable) embedded cluster uses,
 # fsync and synchronous_commit on, everything else PostgreSQL 15's defaults.
@@ -151,6 +156,7 @@ ensure_province_db() {
 server_start() {
   local db=$1 logfile=$2
   (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
+      ${REPLICA_CS:+ConnectionStrings__BoyiReplica="$REPLICA_CS"} \
       Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT Boyi__Auth__KeyDirectory="$BENCH_HOME/keys" DOTNET_ENVIRONMENT=Production \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
       Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' DOTNET_PerfMapEnabled="${PERF:-0}" \
@@ -193,7 +199,7 @@ server_stop() {
   fi
 }
 
-cleanup() { server_stop; pg_stop; }
+cleanup() { server_stop; replica_stop; pg_stop; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -650,13 +656,120 @@ bench_hangfire() {
   } | tee "$OUT/hangfire.md"
 }
 
+# ------------------------------------------------------------------------------------------------ replica ---
+# A hot standby of the benchmark cluster (pg_basebackup -R, kept in $BENCH_HOME/replica), on $REPLICA_PORT.
+replica_start() {
+  if [ ! -f "$REPLICA_DATA/PG_VERSION" ]; then
+    log "making the read replica: pg_basebackup -R from the benchmark cluster into $REPLICA_DATA"
+    mkdir -p "$REPLICA_DATA"; chmod 700 "$REPLICA_DATA"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$REPLICA_DATA"
+    as_pg "$PGBIN/pg_basebackup" -D "$REPLICA_DATA" -R -X stream -c fast -h 127.0.0.1 -p "$PGPORT" -U boyi
+  fi
+  if ! as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" status >/dev/null 2>&1; then
+    as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -l "$REPLICA_DATA/postgres.log" -w -t 300 \
+      -o "-p $REPLICA_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGSOCK -c max_connections=200 -c shared_buffers=256MB -c max_prepared_transactions=64" start >/dev/null
+    REPLICA_STARTED=1
+  fi
+  log "read replica on 127.0.0.1:$REPLICA_PORT (hot standby of :$PGPORT)"
+}
+
+replica_stop() {
+  [ -n "$REPLICA_STARTED" ] && as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null 2>&1 || true
+  REPLICA_STARTED=""
+}
+
+# pg_cpu_ticks DATADIR: CPU ticks (user + system) of a cluster's postmaster, its live children (backends, WAL sender,
+# background workers) and the children it has reaped (a closed connection's backend).
+pg_cpu_ticks() {
+  local pm
+  pm=$(head -1 "$1/postmaster.pid")
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
+}
+
+# primary_counters: transactions, rows returned and rows fetched by the county database on the primary, so far.
+primary_counters() {
+  PSQL postgres -tAF' ' -c "SELECT xact_commit + xact_rollback, tup_returned, tup_fetched FROM pg_stat_database WHERE datname = '$COUNTY_DB'"
+}
+
+bench_replica() {
+  local dir=$OUT/replica
+  rm -rf "$dir"; mkdir -p "$dir"
+  ensure_county_db
+  replica_start
+  local hz households
+  hz=$(getconf CLK_TCK)
+  households=$(PSQL $COUNTY_DB -tAc "SELECT count(*) FROM households WHERE delete_time IS NULL")
+  printf 'round\tmode\tcalls\tfailed\tseconds\tcalls_per_s\tprimary_cpu_s\treplica_cpu_s\tprimary_xacts\tprimary_tup_returned\tprimary_tup_fetched\treplica_reads\tprimary_reads\tfallbacks\n' >"$dir/rounds.tsv"
+  local r mode cpu0 rcpu0 c0 c1 out metrics
+  for r in $(seq 1 "$ROUNDS"); do
+    for mode in without with; do
+      if [ "$mode" = with ]; then REPLICA_CS="Host=127.0.0.1;Port=$REPLICA_PORT;Username=boyi;Database=$COUNTY_DB"; else REPLICA_CS=""; fi
+      server_start $COUNTY_DB "$dir/server-$mode-$r.log"
+      # Warm-up (JIT, plans, caches on both clusters), then wait for the replica to be in use.
+      HARNESS replica-load --server "http://127.0.0.1:$GRPC_PORT" --concurrency "$CONCURRENCY" --seconds 3 >/dev/null
+      if [ "$mode" = with ]; then
+        for _ in $(seq 1 120); do curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | grep -q '^boyi_replica_in_use[^ ]* 1' && break; sleep 0.5; done
+      fi
+      sleep 1
+      cpu0=$(pg_cpu_ticks "$PGDATA"); rcpu0=$(pg_cpu_ticks "$REPLICA_DATA"); c0=$(primary_counters)
+      out=$(HARNESS replica-load --server "http://127.0.0.1:$GRPC_PORT" --concurrency "$CONCURRENCY" --seconds "$DURATION")
+      local cpu1 rcpu1
+      cpu1=$(pg_cpu_ticks "$PGDATA"); rcpu1=$(pg_cpu_ticks "$REPLICA_DATA")
+      sleep 1.5   # statistics reach pg_stat_database within a second of a transaction's end
+      c1=$(primary_counters)
+      metrics=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
+      server_stop
+      echo "$out" >>"$dir/load.log"
+      local calls failed secs rate
+      calls=$(sed -n 's/.*calls=\([0-9]*\).*/\1/p' <<<"$out"); failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$out")
+      secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$out"); rate=$(sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' <<<"$out")
+      read -r x0 tr0 tf0 <<<"$c0"; read -r x1 tr1 tf1 <<<"$c1"
+      local rr pr fb
+      rr=$(awk '/^boyi_replica_reads_total\{.*target="replica"/ { print $NF }' <<<"$metrics" | head -1)
+      pr=$(awk '/^boyi_replica_reads_total\{.*target="primary"/ { print $NF }' <<<"$metrics" | head -1)
+      fb=$(awk '/^boyi_replica_fallbacks_total/ { print $NF }' <<<"$metrics" | head -1)
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$mode" "$calls" "$failed" "$secs" "$rate" \
+        "$(calc "($cpu1 - $cpu0) / $hz" 2)" "$(calc "($rcpu1 - $rcpu0) / $hz" 2)" $((x1 - x0)) $((tr1 - tr0)) $((tf1 - tf0)) "${rr:-}" "${pr:-}" "${fb:-}" >>"$dir/rounds.tsv"
+      log "round $r/$ROUNDS $mode the replica: $rate calls/s, primary CPU $(calc "($cpu1 - $cpu0) / $hz" 2) s, $((x1 - x0)) transactions on the primary"
+    done
+  done
+  REPLICA_CS=""
+
+  # Per mode: medians of calls/s, of the primary's CPU seconds per 1,000 calls, and of its transactions and rows per 1,000 calls.
+  per_k() { awk -F'\t' -v m="$1" -v c="$2" 'NR > 1 && $2 == m && $3 > 0 { printf "%.4f\n", $c * 1000 / $3 }' "$dir/rounds.tsv" | median; }
+  col() { awk -F'\t' -v m="$1" -v c="$2" 'NR > 1 && $2 == m { print $c }' "$dir/rounds.tsv" | median; }
+  ratio() { calc "$(per_k with "$1") / $(per_k without "$1")" 2; }
+  {
+    echo "## Read replica — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- data: demo county $COUNTY ($households households) on the benchmark cluster, and its hot standby (pg_basebackup -R, same settings) on the same machine"
+    echo "- load: bench/Boyi.Bench replica-load, $CONCURRENCY concurrent callers for $DURATION s through the gRPC API, the routed RPCs in turn (ListHouseholds county page of 100 and a town's poor households, GetCoverage county and town, ListUncoveredHouseholds, ExportHouseholds of a village); $ROUNDS interleaved rounds (without, with), a fresh server each run after a 3 s warm-up"
+    echo "- primary's load: CPU seconds of the primary's postgres processes (/proc: postmaster, its children and reaped children) during the run, and pg_stat_database (transactions, rows returned and fetched) of the county database on the primary; per 1,000 calls answered"
+    echo
+    echo "| | without replica | with replica | with ÷ without |"
+    echo "| --- | ---: | ---: | ---: |"
+    echo "| calls/s (median) | $(col without 6) | $(col with 6) | $(calc "$(col with 6) / $(col without 6)" 2) |"
+    echo "| primary CPU s per 1,000 calls | $(per_k without 7) | $(per_k with 7) | $(ratio 7) |"
+    echo "| replica CPU s per 1,000 calls | — | $(per_k with 8) | |"
+    echo "| primary transactions per 1,000 calls | $(per_k without 9) | $(per_k with 9) | $(ratio 9) |"
+    echo "| primary rows returned per 1,000 calls | $(per_k without 10) | $(per_k with 10) | $(ratio 10) |"
+    echo "| primary rows fetched per 1,000 calls | $(per_k without 11) | $(per_k with 11) | $(ratio 11) |"
+    echo
+    echo "Routed reads in the runs with the replica (the server's boyi_replica_reads_total, warm-up included): replica $(awk -F'\t' 'NR > 1 && $2 == "with" { s += $12 } END { print s + 0 }' "$dir/rounds.tsv"), primary $(awk -F'\t' 'NR > 1 && $2 == "with" { s += $13 } END { print s + 0 }' "$dir/rounds.tsv"), fallbacks $(awk -F'\t' 'NR > 1 && $2 == "with" { s += $14 } END { print s + 0 }' "$dir/rounds.tsv"). Failed calls: $(awk -F'\t' 'NR > 1 { s += $4 } END { print s + 0 }' "$dir/rounds.tsv")."
+    echo
+    echo "Every run: bench/out/replica/rounds.tsv"
+  } | tee "$OUT/replica.md"
+}
+
 # ------------------------------------------------------------------------------------------------- main ---
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|all|seed) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|replica|all|seed) ;;
     clean)
       ensure_tools
+      as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null 2>&1 || true
       as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
       rm -rf "$BENCH_HOME"; log "removed $BENCH_HOME"; exit 0 ;;
     *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
@@ -676,6 +789,7 @@ main() {
     commendations) bench_commendations ;;
     exits) bench_exits ;;
     hangfire) bench_hangfire ;;
+    replica) bench_replica ;;
     seed) ensure_county_db; ensure_province_db ;;
     all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_exits; bench_hangfire ;;
   esac

@@ -37,6 +37,9 @@ public static class BenchApp
           exits --cs CS [--rounds 5] [--out FILE.json]
               Exit progress of the demo county's year and the exit status and incidence of all its villages (the demo's exits
               added once) ÷ SELECT count(*) of its household members; checks both answers against plain queries first.
+          replica-load --server URL [--county 450923] [--concurrency 16] [--seconds 10]
+              The read-replica benchmark's load: the routed RPCs (lists, coverage, uncovered, a village's export) in a
+              fixed mix for a fixed time; prints the calls answered (and failed) and calls/s.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
         """;
@@ -91,6 +94,10 @@ public static class BenchApp
             case "gethousehold-cpu":
                 await GetHouseholdCpuBench.RunAsync(options.Required("cs"), options.Required("keys"),
                     long.Parse(options.Required("household"), CultureInfo.InvariantCulture), options.Int("calls", 20_000), options.Int("rounds", 5), ct);
+                return 0;
+            case "replica-load":
+                await ReplicaBench.RunAsync(options.Required("server"), options.Int("county", 450923), options.Int("concurrency", 16),
+                    options.Int("seconds", 10), ct);
                 return 0;
             case "hangfire":
                 await HangfireBench.RunAsync(options.Required("cs"), options.Int("jobs", 2000), options.Int("rounds", 5),
