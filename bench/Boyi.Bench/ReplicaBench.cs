@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Boyi.Contracts.V1;
-using Grpc.Net.Client;
 
 namespace Boyi.Bench;
 
@@ -14,20 +13,7 @@ public static class ReplicaBench
 {
     public static async Task RunAsync(string server, int countyId, int concurrency, double seconds, CancellationToken ct)
     {
-        var token = Environment.GetEnvironmentVariable("BOYI_TOKEN");
-        using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = 64 * 1024 * 1024,
-            UnsafeUseInsecureChannelCallCredentials = true,
-            Credentials = string.IsNullOrEmpty(token)
-                ? Grpc.Core.ChannelCredentials.Insecure
-                : Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure,
-                    Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
-                    {
-                        metadata.Add("Authorization", $"Bearer {token}");
-                        return Task.CompletedTask;
-                    })),
-        });
+        using var channel = BenchChannel.Create(server, 64 * 1024 * 1024);
         var registry = new RegistryService.RegistryServiceClient(channel);
         var households = new HouseholdService.HouseholdServiceClient(channel);
         var pairing = new PairingService.PairingServiceClient(channel);
