@@ -155,7 +155,7 @@ public sealed class ReplicaTests(ReplicaFixture f) : IClassFixture<ReplicaFixtur
 
         // A pairing (a cadre, a household, the pairing), a contact record on it, and an import: each would fail on a hot
         // standby ("cannot execute … in a read-only transaction").
-        var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.SectionChief, town.Name);
+        var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.SectionChief, town.Name, town.Villages[0]);
         var household = await Api.CreateHouseholdAsync(s, town.Villages[0]);
         var pairing = (await s.Pairings.CreatePairingAsync(new CreatePairingRequest
         {
