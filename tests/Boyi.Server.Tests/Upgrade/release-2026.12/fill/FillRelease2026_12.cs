@@ -167,8 +167,8 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
     private async Task PeopleAsync(string town1, string town2)
     {
         _portal = await PortalClient.RegisterAsync(s);
-        _as["admin"] = await SignInAsync("fill-admin", new UserScope(Roles.CountyAdmin, 450923), "黄春梅", "Fill-Admin-2026");
-        _as["town1"] = await SignInAsync("fill-town1", new UserScope(Roles.TownOfficer, 450923, TownId: Ledger.Id(town1)), "覃志刚", "Fill-Town-2026");
+        _as["admin"] = await SignInAsync("fill-admin", new UserScope(Roles.CountyAdmin, 450923), "黄春梅", "Shengji-Pass-2026");
+        _as["town1"] = await SignInAsync("fill-town1", new UserScope(Roles.TownOfficer, 450923, TownId: Ledger.Id(town1)), "覃志刚", "Shengji-Pass-2026");
         foreach (var (key, town) in new[] { ("E1", town1), ("E2", town1), ("E3", town2) })
         {
             var (enterprise, user) = await Api.RegisterEnterpriseAsync(s, County, town, approve: true);
@@ -186,7 +186,7 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
         _household = (await Api.CreateHouseholdAsync(s, _village1)).Name;
         var start = Today.AddDays(-30);
         await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = _cadre, Household = _household, StartDate = Day(start) } });
-        _as["cadre"] = await SignInAsync("fill-cadre", new UserScope(Roles.Cadre, 450923, CadreId: Ledger.Id(_cadre)), "李干部", "Fill-Cadre-2026");
+        _as["cadre"] = await SignInAsync("fill-cadre", new UserScope(Roles.Cadre, 450923, CadreId: Ledger.Id(_cadre)), "李干部", "Shengji-Pass-2026");
     }
 
     private LinkageService.LinkageServiceClient Linkages(string who) => new(_as[who]);
@@ -206,7 +206,7 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
 
     /// <summary>
     /// Linkages of all three modes (one completed, one active with a household among its targets, one with an invited
-    /// partner that accepted, one rejected), projects with deliveries, and 2025's statements issued and one reissued.
+    /// partner that accepted, one rejected), projects with deliveries, and last year's statements issued and one reissued.
     /// </summary>
     private async Task LinkagesProjectsAndStatementsAsync(string town1, string town2)
     {
@@ -240,20 +240,25 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
         })).Linkage;
         await Linkages("client").RejectLinkageAsync(new RejectLinkageRequest { Name = refused.Name, Reason = "承诺资金不足" });
 
-        // Projects and their deliveries (in 2025, and in 2026 before the commendation cut-off).
-        var road = await ProjectAsync("E1", _linkageVillage, ProjectKind.VillageRoad, "屯级道路硬化", (2025, 3, 1, 400_000), (2025, 11, 20, 600_000), (2026, 4, 2, 3_000_000));
-        await ProjectAsync("E2", _village1, ProjectKind.Water, "人饮工程", (2025, 6, 1, 250_000), (2026, 6, 30, 2_000_000));
-        await ProjectAsync("E3", _linkageVillage, ProjectKind.VillageRoad, "文化室", (2026, 5, 1, 4_000_000));
+        // Projects and their deliveries (last year, and this year before the commendation round's cut-off, today).
+        var lastYear = Today.Year - 1;
+        var road = await ProjectAsync("E1", _linkageVillage, ProjectKind.VillageRoad, "屯级道路硬化",
+            (new DateOnly(lastYear, 3, 1), 400_000), (new DateOnly(lastYear, 11, 20), 600_000), (Today.AddDays(-60), 3_000_000));
+        await ProjectAsync("E2", _village1, ProjectKind.Water, "人饮工程", (new DateOnly(lastYear, 6, 1), 250_000), (Today.AddDays(-20), 2_000_000));
+        await ProjectAsync("E3", _linkageVillage, ProjectKind.VillageRoad, "文化室", (Today.AddDays(-5), 4_000_000));
 
-        // 2025's statements, then a delivery of 2025 recorded late and a reissue that supersedes E1's.
-        var issued = await new StatementService.StatementServiceClient(_as["admin"]).IssueStatementsAsync(new IssueStatementsRequest { Parent = County, Year = 2025 });
+        // Last year's statements, then a delivery of that year recorded late and a reissue that supersedes E1's.
+        var issued = await new StatementService.StatementServiceClient(_as["admin"]).IssueStatementsAsync(new IssueStatementsRequest { Parent = County, Year = lastYear });
         Assert.NotEmpty(issued.Statements);
-        await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest { Parent = road.Name, Delivery = new Delivery { Date = Day(2025, 12, 15), AmountFen = 77, Note = "补录" } });
-        var mine = (await new StatementService.StatementServiceClient(_as["E1"]).ListStatementsAsync(new ListStatementsRequest { Parent = County, Year = 2025 })).Statements.Single();
+        await Projects("E1").RecordDeliveryAsync(new RecordDeliveryRequest
+        {
+            Parent = road.Name, Delivery = new Delivery { Date = Day(lastYear, 12, 15), AmountFen = 77, Note = "补录" },
+        });
+        var mine = (await new StatementService.StatementServiceClient(_as["E1"]).ListStatementsAsync(new ListStatementsRequest { Parent = County, Year = lastYear })).Statements.Single();
         await new StatementService.StatementServiceClient(_as["admin"]).ReissueStatementAsync(new ReissueStatementRequest { Name = mine.Name, Reason = "补录 12 月交付" });
     }
 
-    private async Task<Project> ProjectAsync(string enterprise, string village, ProjectKind kind, string title, params (int Y, int M, int D, long Fen)[] deliveries)
+    private async Task<Project> ProjectAsync(string enterprise, string village, ProjectKind kind, string title, params (DateOnly Date, long Fen)[] deliveries)
     {
         var project = (await Projects(enterprise).CreateProjectAsync(new CreateProjectRequest
         {
@@ -262,7 +267,7 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
         foreach (var d in deliveries)
             await Projects(enterprise).RecordDeliveryAsync(new RecordDeliveryRequest
             {
-                Parent = project.Name, Delivery = new Delivery { Date = Day(d.Y, d.M, d.D), AmountFen = d.Fen, Note = "水泥" },
+                Parent = project.Name, Delivery = new Delivery { Date = Day(d.Date), AmountFen = d.Fen, Note = "水泥" },
             });
         return project;
     }
@@ -352,18 +357,19 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
     }
 
     /// <summary>
-    /// The year's commendation scheme saved twice, a round opened and computed (an operation), one enterprise excluded by
+    /// The year's commendation scheme saved twice, a round opened (cut-off today: the enterprises above are registered
+    /// by then) and computed (an operation), one enterprise excluded by
     /// a reviewing system, confirmed and published by an approving one: awards with their benefits.
     /// </summary>
     private async Task CommendationRoundAsync()
     {
         var admin = new CommendationService.CommendationServiceClient(s.Channel);
-        var schemeName = $"{County}/commendationSchemes/2026";
-        var scheme = (await admin.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = CommendationTests.Scheme(schemeName), Reason = "2026年度表彰方案" })).Scheme;
+        var schemeName = $"{County}/commendationSchemes/{Today.Year}";
+        var scheme = (await admin.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = CommendationTests.Scheme(schemeName), Reason = $"{Today.Year}年度表彰方案" })).Scheme;
         var second = CommendationTests.Scheme(schemeName);
         second.Etag = scheme.Etag;
         await admin.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = second, Reason = "核对后再存" });
-        var round = (await admin.OpenCommendationRoundAsync(new OpenCommendationRoundRequest { Scheme = schemeName, CutOff = Day(2026, 11, 30) })).Round;
+        var round = (await admin.OpenCommendationRoundAsync(new OpenCommendationRoundRequest { Scheme = schemeName, CutOff = Day(Today) })).Round;
         var op = await admin.ComputeCommendationRoundAsync(new ComputeCommendationRoundRequest { Name = round.Name, RequestId = Guid.NewGuid().ToString() });
         await DoneAsync(s.Channel, op);
         round = (await admin.GetCommendationRoundAsync(new GetCommendationRoundRequest { Name = round.Name })).Round;
@@ -394,9 +400,10 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
     /// <summary>The planner's proposal for a town's uncovered households, accepted.</summary>
     private async Task PairingProposalAsync(string town2)
     {
-        await Api.CreateCadreAsync(s, County, CadreRank.MiddleManager, town2);
+        var village = (await s.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = town2, PageSize = 1 })).Villages[0].Name;
+        await Api.CreateCadreAsync(s, County, CadreRank.MiddleManager, town2, village);
         for (var i = 0; i < 2; i++)
-            await Api.CreateHouseholdAsync(s, (await s.Registry.ListVillagesAsync(new ListVillagesRequest { Parent = town2, PageSize = 1 })).Villages[0].Name);
+            await Api.CreateHouseholdAsync(s, village);
         var proposal = (await s.Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = town2 })).Proposal;
         if (proposal.Pairings.Count > 0)
             await s.Pairings.AcceptPairingProposalAsync(new AcceptPairingProposalRequest { Name = proposal.Name });
