@@ -12,7 +12,7 @@
 # boyi/devpass), on which the release's test fixtures create (and drop) their own databases.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "${1:?usage: make-fixture.sh CHECKOUT (the release's checkout)}" && pwd)
+repo=$(cd "${1:?usage: make-fixture.sh CHECKOUT (a checkout of release 2026.12)}" && pwd)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-55442} PGUSER=${PGUSER:-boyi} PGPASSWORD=${PGPASSWORD:-devpass}
 fill="$repo/tests/Boyi.Server.Tests/FillRelease2026_12.cs"
 work=$(mktemp -d)

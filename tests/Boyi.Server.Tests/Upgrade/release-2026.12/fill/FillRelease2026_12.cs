@@ -58,7 +58,7 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
         await PeopleAsync(town1, town2);
         await LinkagesProjectsAndStatementsAsync(town1, town2);
         await ProblemsPlansCardsAndEventsAsync(town1, town2);
-        await RelapseAsync(town1);
+        await RelapseAsync();
         await CommendationRoundAsync();
         await PairingProposalAsync(town2);
         await PaymentBatchExportAsync();
@@ -328,7 +328,7 @@ public sealed class FillRelease2026_12(FillRelease2026_12Fixture s) : IClassFixt
     /// A lifted household flagged by a medical-insurance system's trigger, a measure taken by the town, the risk cleared
     /// by the county; the county's monitoring line of the year set; the daily income check run.
     /// </summary>
-    private async Task RelapseAsync(string town1)
+    private async Task RelapseAsync()
     {
         var input = Api.NewHousehold();
         input.PerCapitaIncomeFen = 1_200_000;
