@@ -31,7 +31,7 @@ cp "$here/fill/FillRelease2026_12.cs" "$fill"
 (cd "$repo" && dotnet build tests/Boyi.Server.Tests -c Release -nologo -clp:ErrorsOnly)
 BOYI_TEST_PG="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=postgres" \
 BOYI_FILL_OUTPUT="$work" BOYI_FILL_KEYS="$here/keys" \
-  dotnet test "$repo/tests/Boyi.Server.Tests" -c Release --no-build --filter "FullyQualifiedName~FillRelease2026_12" --logger "console;verbosity=normal"
+  dotnet test "$repo/tests/Boyi.Server.Tests" -c Release --no-build --filter "FullyQualifiedName~FillRelease2026_12"
 gzip -9n < "$work/boyi-data.sql" > "$here/boyi-data.sql.gz"
 ls -l "$here/boyi-data.sql.gz"
 
