@@ -186,36 +186,6 @@ public sealed class ProvinceTests(ServerFixture s) : IClassFixture<ServerFixture
             await new ProvinceService.ProvinceServiceClient(channel).RecountCoverageAsync(new RecountCoverageRequest { County = county.Name }));
     }
 
-    /// <summary>
-    /// <c>households</c> is partitioned by county (docs/province.md, "Partitions"): a county created through the API has
-    /// its own partition at once, its households (created one by one and imported) land there and nowhere else, a
-    /// county-scoped query reads that partition only, and the counters still equal the exact count.
-    /// </summary>
-    [Fact]
-    public async Task NewCounty_GetsItsOwnPartition_WhereItsHouseholdsLand()
-    {
-        var county = await NewCountyAsync(towns: 2);
-        var countyId = int.Parse(county.Name.Split('/')[1], CultureInfo.InvariantCulture);
-        var partition = $"households_{countyId}";
-        var (from, to) = Boyi.Domain.Registry.Ids.HouseholdsOfCounty(countyId);
-        Assert.Equal($"FOR VALUES FROM ('{from}') TO ('{to}')",
-            await Sql.ScalarAsync<string>(s, "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = $1 AND relispartition", partition));
-
-        var paired = await Api.CreateHouseholdAsync(s, county.Towns[0].Villages[0]);
-        await Api.CreateHouseholdAsync(s, county.Towns[0].Villages[1]);
-        await ImportAsync(county, county.Towns[1].Villages[0], 4);
-        var cadre = await Api.CreateCadreAsync(s, county.Name, CadreRank.DepartmentLevel, county.Towns[0].Name);
-        await s.Pairings.CreatePairingAsync(new CreatePairingRequest { Pairing = new Pairing { Cadre = cadre.Name, Household = paired.Name } });
-
-        Assert.Equal([$"{partition} 6"], await Sql.LinesAsync(s,
-            "SELECT tableoid::regclass || ' ' || count(*) FROM households WHERE county_id = $1 GROUP BY tableoid", countyId));
-        Assert.Equal(0L, await Sql.ScalarAsync<long>(s, "SELECT count(*) FROM households_default"));
-        var plan = string.Join('\n', await Sql.LinesAsync(s, $"EXPLAIN SELECT count(*) FROM households WHERE id >= {from} AND id < {to}"));
-        Assert.Contains(partition, plan);
-        Assert.DoesNotContain("households_default", plan);
-        await AssertCountersMatchAsync(county);
-    }
-
     private async Task AssertCountersMatchAsync(TestCounty county)
     {
         var recount = await Provinces.RecountCoverageAsync(new RecountCoverageRequest { County = county.Name });

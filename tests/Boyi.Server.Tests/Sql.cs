@@ -8,10 +8,6 @@ public static class Sql
     public static async Task ExecuteAsync(ServerFixture s, string sql, params object[] values) =>
         await CommandAsync(s, sql, values, cmd => cmd.ExecuteNonQueryAsync());
 
-    /// <summary>The first column of the first row.</summary>
-    public static async Task<T> ScalarAsync<T>(ServerFixture s, string sql, params object[] values) =>
-        (T)(await CommandAsync(s, sql, values, cmd => cmd.ExecuteScalarAsync()))!;
-
     /// <summary>The first column of every row, as text.</summary>
     public static async Task<List<string>> LinesAsync(ServerFixture s, string sql, params object[] values) =>
         await CommandAsync(s, sql, values, async cmd =>
