@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Boyi.Contracts.V1;
 using Boyi.Infrastructure.Identity;
@@ -205,7 +206,8 @@ public sealed class ProvinceTests(ServerFixture s) : IClassFixture<ServerFixture
     {
         var code = village.Split('/')[1];
         var rows = Enumerable.Range(1, count).Select(i =>
-            ImportExportTests.Row(i.ToString(System.Globalization.CultureInfo.InvariantCulture), code, "黄随机", "户主", Api.NewIdCardNumber(),
+            ImportExportTests.Row(i.ToString(CultureInfo.InvariantCulture), code, "黄随机", "户主", Api.NewIdCardNumber(),
+                causes: "因病", income: "2350.50", labour: "是", willing: "否",
                 status: i % 3 == 0 ? "已脱贫" : "", year: i % 3 == 0 ? "2021" : ""));
         var file = Encoding.UTF8.GetBytes(string.Join('\n', [ImportExportTests.Header, .. rows]) + "\n");
         using var call = s.Households.ImportHouseholds();
