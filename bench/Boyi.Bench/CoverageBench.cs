@@ -8,7 +8,6 @@ using Boyi.Infrastructure.Data;
 using Boyi.Infrastructure.PersonalData;
 using Boyi.Infrastructure.Pairing;
 using Boyi.Infrastructure.Provinces;
-using Grpc.Net.Client;
 using Npgsql;
 
 namespace Boyi.Bench;
@@ -140,21 +139,7 @@ internal static class CoverageBench
     {
         await using var dataSource = Database.CreateDataSource(NoTimeout(connectionString));
         var (counties, town, households) = await DescribeAsync(dataSource, countyId, ct);
-        // The token run.sh took for the benchmark client (BOYI_TOKEN), sent on every call.
-        var token = Environment.GetEnvironmentVariable("BOYI_TOKEN");
-        using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = 256 * 1024 * 1024,
-            UnsafeUseInsecureChannelCallCredentials = true,
-            Credentials = string.IsNullOrEmpty(token)
-                ? Grpc.Core.ChannelCredentials.Insecure
-                : Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure,
-                    Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
-                    {
-                        metadata.Add("Authorization", $"Bearer {token}");
-                        return Task.CompletedTask;
-                    })),
-        });
+        using var channel = BenchChannel.Create(server);
         var pairing = new PairingService.PairingServiceClient(channel);
         var provinceService = new ProvinceService.ProvinceServiceClient(channel);
         var provinceName = $"provinces/{Boyi.Domain.Registry.Ids.ProvinceOfCounty(countyId)}";
