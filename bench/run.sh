@@ -26,6 +26,7 @@
 #   PROVINCE=40       counties in the province database
 #   JOBS=2000         jobs per kind and round in the Hangfire benchmark
 #   BUILD=1           0: use the build already in the output folders (to rerun with another setting)
+#   WRITES=1          twoservers: 0 sends GetHousehold in place of the writes (a read-only load)
 #   PIN=0             twoservers: 1 pins the first server to CPU 0 and the second to CPU 1 (taskset)
 #   PERF=0            1: perf record the server during gethousehold's CPU-split run of GetHousehold
 #                     (bench/out/gethousehold/perf.data; the server gets DOTNET_PerfMapEnabled=1 for the symbols)
@@ -151,12 +152,13 @@ ensure_province_db() {
 }
 
 # server_start DB LOGFILE: a Release Boyi server on the given database, no demo seeding, timestamped one-line logs,
-# on GRPC_PORT and HTTP_PORT (a second one: with those set for the call), pinned to PIN_CPU's CPUs when set.
+# on GRPC_PORT and HTTP_PORT (a second one: with those set for the call), pinned to PIN_CPU's CPUs when set, migrating
+# the database unless MIGRATE=false.
 # It runs in its output folder, as a deployed server does: its content root is the current directory, and from
 # anywhere else it would not find its appsettings.json (whose log levels keep per-request logging off).
 server_start() {
   local db=$1 logfile=$2
-  (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
+  (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate="${MIGRATE:-true}" \
       Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT Boyi__Auth__KeyDirectory="$BENCH_HOME/keys" DOTNET_ENVIRONMENT=Production \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
       Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' DOTNET_PerfMapEnabled="${PERF:-0}" \
@@ -675,9 +677,9 @@ mixed_round() {
   local config=$1 round=$2; shift 2
   local out="$TS_DIR/run-$config-$round" window=$((DURATION - 2)) pid s0 s1 result
   HARNESS mixed --cs "$(cs $COUNTY_DB)" --servers "$(IFS=,; echo "$*")" --connections "$H2_CONNECTIONS" --streams "$CONCURRENCY" \
-    --seconds "$DURATION" >"$out.txt" 2>"$out.err" &
+    --seconds "$DURATION" --writes "$([ "${WRITES:-1}" = 0 ] && echo false || echo true)" >"$out.txt" 2>"$out.err" &
   pid=$!
-  until grep -q '^\[mixed\] timed' "$out.txt"; do
+  until grep -qs '^\[mixed\] timed' "$out.txt"; do
     kill -0 "$pid" 2>/dev/null || { cat "$out.txt" "$out.err" >&2; die "the mixed load stopped before its timed window"; }
     sleep 0.1
   done
@@ -694,12 +696,13 @@ bench_twoservers() {
   rm -rf "$TS_DIR"; mkdir -p "$TS_DIR"
   ensure_county_db
   local a="http://127.0.0.1:$GRPC_PORT" b="http://127.0.0.1:$GRPC_PORT_B"
-  # As a deployment behind a balancer: one issuer (the first server's address) and one key folder for both, the
-  # data-protection keys in the database; both run Hangfire workers (the default). The token the benchmark uses comes
+  # As docs/operations.md deploys several servers: one issuer (the first server's address) and one key folder (token
+  # and personal-data keys) for both, the data-protection keys in the database, the first migrating and started first;
+  # both run Hangfire workers (the default). The token the benchmark uses comes
   # from the second server's token endpoint and is sent to both.
   local issuer="http://127.0.0.1:$HTTP_PORT/"
   Boyi__Auth__Issuer=$issuer PIN_CPU=${PIN:+0} server_start $COUNTY_DB "$TS_DIR/server-a.log"
-  Boyi__Auth__Issuer=$issuer PIN_CPU=${PIN:+1} GRPC_PORT=$GRPC_PORT_B HTTP_PORT=$HTTP_PORT_B TOKEN_SCOPES=contacts.write \
+  Boyi__Auth__Issuer=$issuer PIN_CPU=${PIN:+1} MIGRATE=false GRPC_PORT=$GRPC_PORT_B HTTP_PORT=$HTTP_PORT_B TOKEN_SCOPES=contacts.write \
     server_start $COUNTY_DB "$TS_DIR/server-b.log"
   log "two servers on $COUNTY_DB (${PIN:+pinned to CPU 0 and 1, }both with Hangfire workers); warming up (JIT tiers, pools), one run each way"
   printf 'round\tconfig\trequests_per_s\trequests\terrors\tseconds\twrites\tserver_cores\tpostgres_cores\tclient_cores\tother_cores\n' >"$TS_DIR/rounds.tsv"
@@ -722,7 +725,7 @@ bench_twoservers() {
     echo "## Two servers ÷ one, mixed read/write load — $(date -u +%Y-%m-%d)"
     echo
     machine
-    echo "- demo county $COUNTY ($COUNTY_DB), $CONCURRENCY streams over $H2_CONNECTIONS HTTP/2 connections (Boyi.Bench mixed: 16 reads and 4 writes in every 20 requests), ${DURATION} s timed after a 3 s warm-up per run, $ROUNDS interleaved rounds (one, two, …) after a warm-up run of each; two servers: the connections alternately to each (client-side round robin)${PIN:+; servers pinned with taskset, the first to CPU 0, the second to CPU 1}"
+    echo "- demo county $COUNTY ($COUNTY_DB), $CONCURRENCY streams over $H2_CONNECTIONS HTTP/2 connections (Boyi.Bench mixed: $([ "${WRITES:-1}" = 0 ] && echo "reads only, GetHousehold in place of the writes: 15 GetHousehold, 4 ListHouseholds pages, 1 GetCoverage in every 20 requests" || echo "11 GetHousehold, 4 ListHouseholds pages, 1 GetCoverage, 1 CreateContactRecord, 1 UpdateHousehold, 1 EndPairing + CreatePairing in every 20 requests")), ${DURATION} s timed after a 3 s warm-up per run, $ROUNDS interleaved rounds (one, two, …) after a warm-up run of each; two servers: the connections alternately to each (client-side round robin)${PIN:+; servers pinned with taskset, the first to CPU 0, the second to CPU 1}"
     echo
     echo "| through | median requests/s | writes/s | errors | servers' cores | PostgreSQL cores | harness cores | other cores | server µs/req | PostgreSQL µs/req |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -33,18 +33,19 @@ internal static class MixedLoadBench
     private static readonly int Calls = System.Enum.GetValues<Call>().Length;
 
     public static async Task RunAsync(string connectionString, IReadOnlyList<string> servers, int connections, int streams,
-        int warmUpSeconds, int seconds, int countyId, CancellationToken ct)
+        int warmUpSeconds, int seconds, int countyId, bool writes, CancellationToken ct)
     {
         var data = await CountyData.LoadAsync(connectionString, countyId, streams, ct);
         var channels = Enumerable.Range(0, connections).Select(i => BenchChannel.Create(servers[i % servers.Count])).ToArray();
         try
         {
-            var states = Enumerable.Range(0, streams).Select(i => new StreamState(i, data, channels[i % connections])).ToArray();
+            var states = Enumerable.Range(0, streams).Select(i => new StreamState(i, data, channels[i % connections], writes)).ToArray();
             await RunForAsync(states, TimeSpan.FromSeconds(warmUpSeconds), ct);
             foreach (var s in states)
                 s.Reset();
             Console.WriteLine($"[mixed] timed window starts: {seconds} s, {streams} streams over {connections} connections to {string.Join(", ", servers)}");
             var elapsed = await RunForAsync(states, TimeSpan.FromSeconds(seconds), ct);
+            Console.Error.WriteLine($"[mixed] the last call ended {elapsed.TotalSeconds - seconds:F2} s after the window (not counted)");
 
             var ok = new long[Calls];
             var failed = new long[Calls];
@@ -60,7 +61,7 @@ internal static class MixedLoadBench
             var reads = ok[(int)Call.GetHousehold] + ok[(int)Call.ListHouseholds] + ok[(int)Call.GetCoverage];
             // result  requests/s  requests  errors  seconds  writes  then OK calls per kind
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"result\t{ok.Sum() / elapsed.TotalSeconds:F1}\t{ok.Sum()}\t{failed.Sum()}\t{elapsed.TotalSeconds:F2}\t{ok.Sum() - reads}\t{string.Join('\t', ok)}"));
+                $"result\t{ok.Sum() / (double)seconds:F1}\t{ok.Sum()}\t{failed.Sum()}\t{seconds}\t{ok.Sum() - reads}\t{string.Join('\t', ok)}"));
         }
         finally
         {
@@ -69,10 +70,16 @@ internal static class MixedLoadBench
         }
     }
 
-    /// <summary>Every stream calls one request after another until the time is up (finishing the one under way).</summary>
+    /// <summary>
+    /// Every stream calls one request after another until the time is up, finishing the one under way; only calls
+    /// answered within the time count (failures count whenever they come).
+    /// </summary>
     private static async Task<TimeSpan> RunForAsync(StreamState[] states, TimeSpan duration, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        foreach (var s in states)
+            s.Until = until;
         await Task.WhenAll(states.Select(s => Task.Run(async () =>
         {
             while (watch.Elapsed < duration && !ct.IsCancellationRequested)
@@ -82,7 +89,7 @@ internal static class MixedLoadBench
     }
 
     /// <summary>One stream: its place in the cycle, its own household and pairing, its page of a village's list.</summary>
-    private sealed class StreamState(int index, CountyData data, GrpcChannel channel)
+    private sealed class StreamState(int index, CountyData data, GrpcChannel channel, bool writes)
     {
         private readonly HouseholdService.HouseholdServiceClient _households = new(channel);
         private readonly PairingService.PairingServiceClient _pairings = new(channel);
@@ -98,6 +105,7 @@ internal static class MixedLoadBench
         public long[] Ok { get; private set; } = new long[Calls];
         public long[] Failed { get; private set; } = new long[Calls];
         public List<string> Errors { get; } = [];
+        public long Until { get; set; }
 
         public void Reset()
         {
@@ -110,6 +118,8 @@ internal static class MixedLoadBench
         {
             var step = Cycle[_step];
             _step = (_step + 1) % Cycle.Length;
+            if (!writes && step is Step.Contact or Step.Update or Step.Repair)
+                step = Step.Get;
             switch (step)
             {
                 case Step.Get:
@@ -174,7 +184,8 @@ internal static class MixedLoadBench
             try
             {
                 var response = await send();
-                Ok[(int)call]++;
+                if (Stopwatch.GetTimestamp() <= Until)
+                    Ok[(int)call]++;
                 return response;
             }
             catch (RpcException e)
