@@ -10,6 +10,7 @@
 #   bench/run.sh exits          exit progress and the exit status and incidence of all 380 villages of the demo county ÷ count(*) of its members
 #   bench/run.sh hangfire       Hangfire jobs/s: a job writing one notification ÷ an empty job, on Boyi's storage
 #   bench/run.sh replica        the primary's load under a read-heavy load (lists, coverage, exports) with ÷ without a read replica
+#   bench/run.sh twoservers     a mixed read/write load through two servers on one database ÷ through one (requests/s)
 #   bench/run.sh all            all of them, in that order
 #   bench/run.sh seed           only seed the county and province databases (to do the slow part ahead, on a busy machine)
 #   bench/run.sh clean          stop and delete the benchmark PostgreSQL cluster (the cached province with it)
@@ -26,6 +27,8 @@
 #   PROVINCE=40       counties in the province database
 #   JOBS=2000         jobs per kind and round in the Hangfire benchmark
 #   BUILD=1           0: use the build already in the output folders (to rerun with another setting)
+#   WRITES=1          twoservers: 0 sends GetHousehold in place of the writes (a read-only load)
+#   PIN=0             twoservers: 1 pins the first server to CPU 0 and the second to CPU 1 (taskset)
 #   PERF=0            1: perf record the server during gethousehold's CPU-split run of GetHousehold
 #                     (bench/out/gethousehold/perf.data; the server gets DOTNET_PerfMapEnabled=1 for the symbols)
 set -euo pipefail
@@ -38,6 +41,8 @@ PGSOCK=$BENCH_HOME/sock
 PGPORT=${BOYI_BENCH_PGPORT:-55432}
 GRPC_PORT=${BOYI_BENCH_GRPC_PORT:-55081}
 HTTP_PORT=${BOYI_BENCH_HTTP_PORT:-55080}
+GRPC_PORT_B=${BOYI_BENCH_GRPC_PORT_B:-55083}   # the second server of twoservers
+HTTP_PORT_B=${BOYI_BENCH_HTTP_PORT_B:-55082}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 CONCURRENCY=${CONCURRENCY:-16}
@@ -53,6 +58,7 @@ REPLICA_DATA=$BENCH_HOME/replica
 REPLICA_CS=""
 PGBIN=""
 SERVER_PID=""
+SERVER_PIDS=()
 PG_STARTED=""
 REPLICA_STARTED=""
 
@@ -150,19 +156,22 @@ ensure_province_db() {
   HARNESS seed --cs "$(cs $PROVINCE_DB)" --keys "$BENCH_HOME/keys" --province "$PROVINCE" | grep -Ev '^\[seed\] (\[|county [0-9]+: households)' | sed 's/^/  /' >&2
 }
 
-# server_start DB LOGFILE: a Release Boyi server on the given database, no demo seeding, timestamped one-line logs.
+# server_start DB LOGFILE: a Release Boyi server on the given database, no demo seeding, timestamped one-line logs,
+# on GRPC_PORT and HTTP_PORT (a second one: with those set for the call), pinned to PIN_CPU's CPUs when set, migrating
+# the database unless MIGRATE=false.
 # It runs in its output folder, as a deployed server does: its content root is the current directory, and from
 # anywhere else it would not find its appsettings.json (whose log levels keep per-request logging off).
 server_start() {
   local db=$1 logfile=$2
-  (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate=true \
+  (cd "$(dirname "$(SERVER_DLL)")" && exec env ConnectionStrings__Boyi="$(cs "$db")${SERVER_CS_EXTRA:+;$SERVER_CS_EXTRA}" Boyi__Demo=false Boyi__Migrate="${MIGRATE:-true}" \
       ${REPLICA_CS:+ConnectionStrings__BoyiReplica="$REPLICA_CS"} \
       Boyi__GrpcPort=$GRPC_PORT Boyi__HttpPort=$HTTP_PORT Boyi__Auth__KeyDirectory="$BENCH_HOME/keys" DOTNET_ENVIRONMENT=Production \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
       Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' DOTNET_PerfMapEnabled="${PERF:-0}" \
-      dotnet "$(basename "$(SERVER_DLL)")" --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics="${HOSTING_LOG:-Warning}" \
+      ${PIN_CPU:+taskset -c "$PIN_CPU"} dotnet "$(basename "$(SERVER_DLL)")" --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics="${HOSTING_LOG:-Warning}" \
       >"$logfile" 2>&1) &
   SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
   for _ in $(seq 1 240); do
     grep -q '^\[boyi\] gRPC' "$logfile" 2>/dev/null && { log "Boyi server (pid $SERVER_PID) on $db, gRPC http://127.0.0.1:$GRPC_PORT"; bench_token "$db"; return; }
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logfile" >&2; die "the server exited"; }
@@ -176,7 +185,7 @@ server_start() {
 # Authorization header of h2load and nghttp. Tokens last an hour, longer than any benchmark.
 bench_token() {
   local id="bench-$(date +%s%N)" creds secret
-  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data,province.read \
+  creds=$(CLI clients add "$id" --scopes registry.read,registry.write,households.read,households.write,cadres.read,cadres.write,pairing.read,pairing.write,personal_data,province.read${TOKEN_SCOPES:+,$TOKEN_SCOPES} \
           --name "benchmark" --connection "$(cs "$1")") || die "could not register the benchmark client: $creds"
   secret=$(sed -n 's/^client_secret: *//p' <<<"$creds")
   # A few tries: the previous server may still be letting go of the port, or this one not yet listening on it.
@@ -191,12 +200,14 @@ bench_token() {
   AUTH_HEADER="authorization: Bearer $BOYI_TOKEN"
 }
 
-server_stop() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
+server_stop() { # stops every server started
+  local pid
+  for pid in ${SERVER_PIDS[@]+"${SERVER_PIDS[@]}"}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  SERVER_PIDS=()
+  SERVER_PID=""
 }
 
 cleanup() { server_stop; replica_stop; pg_stop; }
@@ -414,26 +425,33 @@ cpu_snapshot() {
     awk '{ i = index($0, "("); j = index($0, ") "); comm = substr($0, i + 1, j - i - 1); split(substr($0, j + 2), a, " "); print $1, comm, a[12] + a[13], a[2] }'
 }
 
+# cpu_cores S0 S1 SECONDS SERVER_PIDS [CLIENT_PID]: the cores used between two cpu_snapshots SECONDS apart by the Boyi
+# servers (SERVER_PIDS, space-separated), our PostgreSQL (its postmaster and backends: other clusters on this machine
+# count as "other"), the load generator (h2load, pgbench, or CLIENT_PID and its children) and everything else:
+# "server postgres client other".
+cpu_cores() {
+  awk -v w="$3" -v hz="$(getconf CLK_TCK)" -v srv=" $4 " -v pm="$(head -1 "$PGDATA/postmaster.pid")" -v cl="${5:--}" '
+    NR == FNR { t0[$1] = $3; next }
+    { d = $3 - (($1 in t0) ? t0[$1] : 0)
+      if (index(srv, " " $1 " ")) g = "server"; else if ($1 == pm || $4 == pm) g = "pg"
+      else if ($2 ~ /^(h2load|pgbench)$/ || $1 == cl || $4 == cl) g = "client"; else g = "other"
+      c[g] += d / hz / w }
+    END { printf "%.4f %.4f %.4f %.4f\n", c["server"], c["pg"], c["client"], c["other"] }' <(echo "$1") <(echo "$2")
+}
+
 # cpu_split LABEL RUNNER ARGS…: runs the load in the background and measures, from 2 s in until 2 s before its end,
-# the cores used by the Boyi server (its pid), our PostgreSQL (its postmaster and backends: other clusters on this
-# machine count as "other") and the load generator.
+# the cores used by the Boyi server, our PostgreSQL and the load generator (cpu_cores).
 cpu_split() {
   local label=$1; shift
-  local window=$((DURATION - 4)) hz s0 s1 rate load_pid postmaster
-  hz=$(getconf CLK_TCK)
-  postmaster=$(head -1 "$PGDATA/postmaster.pid")
+  local window=$((DURATION - 4)) s0 s1 rate load_pid srv pg client other
   "$@" >"$GH_DIR/cpu-rate.txt" &
   load_pid=$!
   sleep 2; s0=$(cpu_snapshot); sleep "$window"; s1=$(cpu_snapshot)
   wait "$load_pid"
   rate=$(cat "$GH_DIR/cpu-rate.txt")
-  awk -v w="$window" -v hz="$hz" -v srv="$SERVER_PID" -v pm="$postmaster" -v rate="$rate" -v label="$label" '
-    NR == FNR { t0[$1] = $3; next }
-    { d = $3 - (($1 in t0) ? t0[$1] : 0)
-      if ($1 == srv) g = "server"; else if ($1 == pm || $4 == pm) g = "pg"; else if ($2 ~ /^(h2load|pgbench)$/) g = "client"; else g = "other"
-      c[g] += d / hz / w }
-    END { printf "%s\t%s\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.2f\n", label, rate, c["server"], c["pg"], c["client"],
-            c["server"] * 1e6 / rate, c["pg"] * 1e6 / rate, c["client"] * 1e6 / rate, c["other"] }' <(echo "$s0") <(echo "$s1") >>"$GH_DIR/cpu.tsv"
+  read -r srv pg client other <<<"$(cpu_cores "$s0" "$s1" "$window" "$SERVER_PID")"
+  awk -v rate="$rate" -v label="$label" -v s="$srv" -v p="$pg" -v c="$client" -v o="$other" \
+    'BEGIN { printf "%s\t%s\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.2f\n", label, rate, s, p, c, s * 1e6 / rate, p * 1e6 / rate, c * 1e6 / rate, o }' >>"$GH_DIR/cpu.tsv"
 }
 
 bench_gethousehold() {
@@ -761,6 +779,77 @@ bench_replica() {
     echo
     echo "Every run: bench/out/replica/rounds.tsv"
   } | tee "$OUT/replica.md"
+# -------------------------------------------------------------------------------------------- twoservers ---
+# mixed_round CONFIG ROUND SERVERS…: one timed run of the mixed load (Boyi.Bench mixed) through SERVERS (gRPC
+# addresses), with the cores each side used from 1 s into its timed window until 1 s before its end; one row of
+# rounds.tsv: round, config, requests/s, requests, errors, seconds, writes, servers', PostgreSQL's, the harness's
+# and other processes' cores.
+mixed_round() {
+  local config=$1 round=$2; shift 2
+  local out="$TS_DIR/run-$config-$round" window=$((DURATION - 2)) pid s0 s1 result
+  HARNESS mixed --cs "$(cs $COUNTY_DB)" --servers "$(IFS=,; echo "$*")" --connections "$H2_CONNECTIONS" --streams "$CONCURRENCY" \
+    --seconds "$DURATION" --writes "$([ "${WRITES:-1}" = 0 ] && echo false || echo true)" >"$out.txt" 2>"$out.err" &
+  pid=$!
+  until grep -qs '^\[mixed\] timed' "$out.txt"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$out.txt" "$out.err" >&2; die "the mixed load stopped before its timed window"; }
+    sleep 0.1
+  done
+  sleep 1; s0=$(cpu_snapshot); sleep "$window"; s1=$(cpu_snapshot)
+  wait "$pid" || { cat "$out.err" >&2; die "the mixed load failed"; }
+  result=$(awk -F'\t' '$1 == "result" { print $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' "$out.txt")
+  [ -n "$result" ] || die "no result from the mixed load (see $out.txt)"
+  printf '%s\t%s\t%s\t%s\n' "$round" "$config" "$result" "$(cpu_cores "$s0" "$s1" "$window" "${SERVER_PIDS[*]}" "$pid" | tr ' ' '\t')" >>"$TS_DIR/rounds.tsv"
+  log "round $round/$ROUNDS, $config: $(cut -f1 <<<"$result") requests/s, $(cut -f3 <<<"$result") errors"
+}
+
+bench_twoservers() {
+  TS_DIR=$OUT/twoservers
+  rm -rf "$TS_DIR"; mkdir -p "$TS_DIR"
+  ensure_county_db
+  local a="http://127.0.0.1:$GRPC_PORT" b="http://127.0.0.1:$GRPC_PORT_B"
+  # As docs/operations.md deploys several servers: one issuer (the first server's address) and one key folder (token
+  # and personal-data keys) for both, the data-protection keys in the database, the first migrating and started first;
+  # both run Hangfire workers (the default). The token the benchmark uses comes
+  # from the second server's token endpoint and is sent to both.
+  local issuer="http://127.0.0.1:$HTTP_PORT/"
+  Boyi__Auth__Issuer=$issuer PIN_CPU=${PIN:+0} server_start $COUNTY_DB "$TS_DIR/server-a.log"
+  Boyi__Auth__Issuer=$issuer PIN_CPU=${PIN:+1} MIGRATE=false GRPC_PORT=$GRPC_PORT_B HTTP_PORT=$HTTP_PORT_B TOKEN_SCOPES=contacts.write \
+    server_start $COUNTY_DB "$TS_DIR/server-b.log"
+  log "two servers on $COUNTY_DB (${PIN:+pinned to CPU 0 and 1, }both with Hangfire workers); warming up (JIT tiers, pools), one run each way"
+  printf 'round\tconfig\trequests_per_s\trequests\terrors\tseconds\twrites\tserver_cores\tpostgres_cores\tclient_cores\tother_cores\n' >"$TS_DIR/rounds.tsv"
+  mixed_round two 0 "$a" "$b"
+  mixed_round one 0 "$a"
+  local r
+  for r in $(seq 1 "$ROUNDS"); do
+    mixed_round one "$r" "$a"
+    mixed_round two "$r" "$a" "$b"
+  done
+  server_stop
+
+  # Medians of the timed rounds (round 0 is the warm-up).
+  col() { awk -F'\t' -v k="$1" -v c="$2" 'NR > 1 && $1 > 0 && $2 == k { print $c }' "$TS_DIR/rounds.tsv" | median; }
+  us() { awk -F'\t' -v k="$1" -v c="$2" 'NR > 1 && $1 > 0 && $2 == k { printf "%.1f\n", $c * 1e6 / $3 }' "$TS_DIR/rounds.tsv" | median | xargs printf '%.0f'; }
+  local one two errors
+  one=$(col one 3); two=$(col two 3)
+  errors=$(awk -F'\t' 'NR > 1 && $1 > 0 { e += $5 } END { print e + 0 }' "$TS_DIR/rounds.tsv")
+  {
+    echo "## Two servers ÷ one, mixed read/write load — $(date -u +%Y-%m-%d)"
+    echo
+    machine
+    echo "- demo county $COUNTY ($COUNTY_DB), $CONCURRENCY streams over $H2_CONNECTIONS HTTP/2 connections (Boyi.Bench mixed: $([ "${WRITES:-1}" = 0 ] && echo "reads only, GetHousehold in place of the writes: 15 GetHousehold, 4 ListHouseholds pages, 1 GetCoverage in every 20 requests" || echo "11 GetHousehold, 4 ListHouseholds pages, 1 GetCoverage, 1 CreateContactRecord, 1 UpdateHousehold, 1 EndPairing + CreatePairing in every 20 requests")), ${DURATION} s timed after a 3 s warm-up per run, $ROUNDS interleaved rounds (one, two, …) after a warm-up run of each; two servers: the connections alternately to each (client-side round robin)${PIN:+; servers pinned with taskset, the first to CPU 0, the second to CPU 1}"
+    echo
+    echo "| through | median requests/s | writes/s | errors | servers' cores | PostgreSQL cores | harness cores | other cores | server µs/req | PostgreSQL µs/req |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for k in one two; do
+      echo "| $k server$([ $k = two ] && echo s) | $(col $k 3 | xargs printf '%.0f') | $(awk -F'\t' -v k=$k 'NR > 1 && $1 > 0 && $2 == k { printf "%.1f\n", $7 / $6 }' "$TS_DIR/rounds.tsv" | median | xargs printf '%.0f') | $(awk -F'\t' -v k=$k 'NR > 1 && $1 > 0 && $2 == k { e += $5 } END { print e + 0 }' "$TS_DIR/rounds.tsv") | $(col $k 8 | xargs printf '%.2f') | $(col $k 9 | xargs printf '%.2f') | $(col $k 10 | xargs printf '%.2f') | $(col $k 11 | xargs printf '%.2f') | $(us $k 8) | $(us $k 9) |"
+    done
+    echo
+    echo "**Ratio two ÷ one: $(calc "$two / $one" 2)** (median of the per-round ratios $(awk -F'\t' 'NR > 1 && $1 > 0 { v[$1, $2] = $3; n[$1] = 1 } END { for (r in n) if (v[r, "one"] > 0) printf "%.3f\n", v[r, "two"] / v[r, "one"] }' "$TS_DIR/rounds.tsv" | median | xargs printf '%.2f'))."
+    [ "$errors" = 0 ] || echo "**Not valid: $errors calls failed** (bench/out/twoservers/run-*.err)."
+    echo
+    echo "Every run: see bench/out/twoservers/rounds.tsv"
+  } | tee "$OUT/twoservers.md"
+  [ "$errors" = 0 ] || die "$errors calls failed: the run is not valid"
 }
 
 # ------------------------------------------------------------------------------------------------- main ---
@@ -768,6 +857,7 @@ main() {
   local what=${1:-}
   case $what in
     import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|replica|all|seed) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|twoservers|all|seed) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null 2>&1 || true
@@ -791,8 +881,9 @@ main() {
     exits) bench_exits ;;
     hangfire) bench_hangfire ;;
     replica) bench_replica ;;
+    twoservers) bench_twoservers ;;
     seed) ensure_county_db; ensure_province_db ;;
-    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_exits; bench_hangfire ;;
+    all) bench_import; bench_gethousehold; bench_coverage; bench_subsidy; bench_compliance; bench_commendations; bench_exits; bench_hangfire; bench_replica; bench_twoservers ;;
   esac
   log "done in $(( $(ms_since "$started") / 1000 )) s; results in bench/out/"
 }

@@ -42,6 +42,10 @@ public static class BenchApp
               fixed mix for a fixed time; prints the calls answered (and failed) and calls/s.
           hangfire --cs CS [--jobs 2000] [--rounds 5] [--workers N]
               Hangfire throughput on Boyi's storage: a job writing one notification ÷ an empty job, in jobs/s.
+          mixed --cs CS --servers URL[,URL…] [--connections 4] [--streams 16] [--warm-up 3] [--seconds 10] [--county 450923] [--writes false]
+              A mixed read/write load (16 reads and 4 writes in 20 requests; --writes false: GetHousehold instead of the
+              writes) through the servers, the connections to them in turn; prints a marker when the timed window
+              starts, then requests/s, requests, errors, seconds, writes.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -102,6 +106,11 @@ public static class BenchApp
             case "hangfire":
                 await HangfireBench.RunAsync(options.Required("cs"), options.Int("jobs", 2000), options.Int("rounds", 5),
                     options.Get("workers") is null ? null : options.Int("workers", 0), ct);
+                return 0;
+            case "mixed":
+                await MixedLoadBench.RunAsync(options.Required("cs"), options.Required("servers").Split(','), options.Int("connections", 4),
+                    options.Int("streams", 16), options.Int("warm-up", 3), options.Int("seconds", 10), options.Int("county", 450923),
+                    options.Get("writes") != "false", ct);
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'\n\n{Help}");

@@ -5,7 +5,7 @@ namespace Boyi.Bench;
 /// <summary>A channel to the benchmark server that sends the token run.sh took for the benchmark client (BOYI_TOKEN) on every call.</summary>
 internal static class BenchChannel
 {
-    public static GrpcChannel Create(string server, int maxReceiveMessageSize)
+    public static GrpcChannel Create(string server, int maxReceiveMessageSize = 256 * 1024 * 1024)
     {
         var token = Environment.GetEnvironmentVariable("BOYI_TOKEN");
         return GrpcChannel.ForAddress(server, new GrpcChannelOptions

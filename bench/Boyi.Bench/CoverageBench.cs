@@ -139,7 +139,7 @@ internal static class CoverageBench
     {
         await using var dataSource = Database.CreateDataSource(NoTimeout(connectionString));
         var (counties, town, households) = await DescribeAsync(dataSource, countyId, ct);
-        using var channel = BenchChannel.Create(server, 256 * 1024 * 1024);
+        using var channel = BenchChannel.Create(server);
         var pairing = new PairingService.PairingServiceClient(channel);
         var provinceService = new ProvinceService.ProvinceServiceClient(channel);
         var provinceName = $"provinces/{Boyi.Domain.Registry.Ids.ProvinceOfCounty(countyId)}";
