@@ -46,7 +46,7 @@ internal static class CoverageBench
             await store.CoverageAsync(county with { TownId = town }, ct);
             await store.ListUncoveredAsync(county, null, 51, ct);
             await provinces.RollupAsync(province, year, ct);
-            var (c, h) = await store.LoadPlannerInputAsync(county, ct);
+            var (c, h, _) = await store.LoadPlannerInputAsync(county, ct);
             PairingPlanner.Plan(c, h);
         }
         for (var round = 0; round <= rounds; round++)
@@ -92,7 +92,7 @@ internal static class CoverageBench
                     foreach (var c in counties)
                     {
                         var sw = Stopwatch.StartNew();
-                        var (cadres, hh) = await store.LoadPlannerInputAsync(new Area(c), ct);
+                        var (cadres, hh, _) = await store.LoadPlannerInputAsync(new Area(c), ct);
                         load += sw.Elapsed;
                         sw.Restart();
                         coverable += PairingPlanner.Plan(cadres, hh).MaxCoverable;
@@ -125,7 +125,7 @@ internal static class CoverageBench
     private static async Task<PlannerResult> PlanAsync(PairingStore store, Area area, Results r, string name, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var (cadres, households) = await store.LoadPlannerInputAsync(area, ct);
+        var (cadres, households, _) = await store.LoadPlannerInputAsync(area, ct);
         var loaded = watch.Elapsed;
         var plan = PairingPlanner.Plan(cadres, households);
         var total = watch.Elapsed;

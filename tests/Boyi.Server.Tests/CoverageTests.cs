@@ -119,4 +119,47 @@ public sealed class CoverageTests(ServerFixture s) : IClassFixture<ServerFixture
         Assert.Equal(0L, await cmd.ExecuteScalarAsync());
         Assert.Equal(1, (await s.Cadres.GetCadreAsync(new GetCadreRequest { Name = cadre.Name })).Cadre.ActivePairings);
     }
+
+    [Fact]
+    public async Task Proposal_ReportsTheExactCoverage_AndARetryGetsTheSameProposal_StoredOnce()
+    {
+        var county = await NewCountyAsync();
+        var t1 = county.Towns[0];
+        var t2 = county.Towns[1];
+        var cadre = await Api.CreateCadreAsync(s, county.Name, CadreRank.DivisionLevel, t1.Name);
+        var paired = await Api.CreateHouseholdAsync(s, t1.Villages[0]);
+        await PairAsync(cadre, paired);
+        await Api.CreateHouseholdAsync(s, t1.Villages[1]);
+        await Api.CreateHouseholdAsync(s, t2.Villages[0]);
+        var lifted = await Api.CreateHouseholdAsync(s, t2.Villages[1]);
+        await s.Households.ChangeHouseholdStatusAsync(new ChangeHouseholdStatusRequest { Name = lifted.Name, Status = HouseholdStatus.Lifted, LiftedYear = 2022, Reason = "r" });
+
+        // coverage_before (from the counters) is what GetCoverage counts, for a county and for a town.
+        foreach (var scope in new[] { county.Name, t1.Name, t2.Name })
+        {
+            var exact = (await s.Pairings.GetCoverageAsync(new GetCoverageRequest { Scope = scope })).Coverage;
+            var proposal = (await s.Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = scope })).Proposal;
+            Assert.Equal(exact, proposal.CoverageBefore);
+            Assert.Equal(exact.Unpaired, proposal.UncoveredBefore);
+        }
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await s.Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = $"towns/{county.Name.Split('/')[1]}199" }));
+
+        var requestId = Guid.NewGuid().ToString();
+        var first = (await s.Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = county.Name, RequestId = requestId })).Proposal;
+        Assert.NotEmpty(first.Pairings);
+        await s.Pairings.AcceptPairingProposalAsync(new AcceptPairingProposalRequest { Name = first.Name });
+        // The retry answers the first response (state OPEN as created), read back from the stored proposal.
+        var retry = (await s.Pairings.CreatePairingProposalAsync(new CreatePairingProposalRequest { Scope = county.Name, RequestId = requestId })).Proposal;
+        Assert.Equal(first, retry);
+        Assert.Equal(PairingProposalState.Open, retry.State);
+
+        // The idempotency record keeps the proposal's name, not a second copy of its pairings.
+        await using var conn = new NpgsqlConnection(s.Database.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT response FROM idempotency_keys WHERE request_id = $1", conn);
+        cmd.Parameters.AddWithValue(Guid.Parse(requestId));
+        var kept = CreatePairingProposalResponse.Parser.ParseFrom((byte[])(await cmd.ExecuteScalarAsync())!);
+        Assert.Equal(new CreatePairingProposalResponse { Proposal = new PairingProposal { Name = first.Name } }, kept);
+    }
 }

@@ -14,10 +14,22 @@ namespace Boyi.Infrastructure.Idempotency;
 /// </summary>
 public sealed class IdempotentWriter(Database database)
 {
-    public async Task<TResponse> ExecuteAsync<TResponse>(
+    public Task<TResponse> ExecuteAsync<TResponse>(
         string caller, string method, string? requestId, byte[] requestBytes,
         Func<BoyiDbContext, CancellationToken, Task<TResponse>> work,
         Func<TResponse, byte[]> serialize, Func<byte[], TResponse> parse,
+        CancellationToken ct) =>
+        ExecuteAsync(caller, method, requestId, requestBytes, work, serialize, (bytes, _) => Task.FromResult(parse(bytes)), ct);
+
+    /// <summary>
+    /// As above, for a response stored by reference: <paramref name="serialize"/> keeps what a retry needs to find
+    /// the first response again (a big proposal's name, when the proposal itself is stored anyway), and
+    /// <paramref name="replay"/> reads it back.
+    /// </summary>
+    public async Task<TResponse> ExecuteAsync<TResponse>(
+        string caller, string method, string? requestId, byte[] requestBytes,
+        Func<BoyiDbContext, CancellationToken, Task<TResponse>> work,
+        Func<TResponse, byte[]> serialize, Func<byte[], CancellationToken, Task<TResponse>> replay,
         CancellationToken ct)
     {
         if (string.IsNullOrEmpty(requestId))
@@ -74,6 +86,8 @@ public sealed class IdempotentWriter(Database database)
         }
         if (reader.IsDBNull(2))
             throw new DomainException(ErrorKind.Aborted, "REQUEST_IN_FLIGHT", "The first request with this request_id did not finish; retry.");
-        return parse((byte[])reader[2]);
+        var stored = (byte[])reader[2];
+        await reader.DisposeAsync();
+        return await replay(stored, ct);
     }
 }

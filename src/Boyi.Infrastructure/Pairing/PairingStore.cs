@@ -12,6 +12,9 @@ namespace Boyi.Infrastructure.Pairing;
 
 public sealed record CoverageFigures(long Id, string DisplayName, int Households, int Paired);
 
+/// <summary>The planner's input for a county or a town, and that area's coverage when it was read.</summary>
+public sealed record PlannerInput(List<PlannerCadre> Cadres, List<PlannerHousehold> Households, CoverageFigures Coverage);
+
 public sealed record UncoveredRow(long HouseholdId, long VillageId, long TownId, string HeadName, int MemberCount);
 
 /// <param name="Households">Only pairings of households in this id range (a town officer's town).</param>
@@ -160,10 +163,6 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
     public Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageAsync(Area area, CancellationToken ct) =>
         _reads.ReadAsync((db, c) => CoverageAsync(db, area, c), ct);
 
-    /// <summary>The same on the primary, for a flow that writes what it read (a pairing proposal's figures before).</summary>
-    public Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageOnPrimaryAsync(Area area, CancellationToken ct) =>
-        CoverageAsync(database, area, ct);
-
     private static async Task<(CoverageFigures Total, List<CoverageFigures> Breakdown)> CoverageAsync(Database db, Area area, CancellationToken ct)
     {
         await using var conn = await db.DataSource.OpenConnectionAsync(ct);
@@ -240,40 +239,78 @@ public sealed class PairingStore(Database database, PolicyStore policies, TimePr
         return (page, total);
     }
 
-    /// <summary>What the planner needs: cadres with their remaining capacity, and the uncovered households in priority order.</summary>
-    public async Task<(List<PlannerCadre> Cadres, List<PlannerHousehold> Households)> LoadPlannerInputAsync(Area area, CancellationToken ct)
+    /// <summary>
+    /// What the planner needs: cadres with their remaining capacity, the uncovered households in priority order, and
+    /// the area's coverage as a proposal reports it. Two connections at once: the county's quotas and then its cadres
+    /// on one; the uncovered households and the coverage, in one round trip, on the other. The coverage comes from
+    /// <c>coverage_counters</c> (kept in every writing transaction, so equal to the exact count: docs/province.md), not
+    /// from a count of the area's households.
+    /// </summary>
+    public async Task<PlannerInput> LoadPlannerInputAsync(Area area, CancellationToken ct)
+    {
+        var cadres = LoadCadresAsync(area, ct);
+        var uncovered = LoadUncoveredAsync(area, ct);
+        await Task.WhenAll(cadres, uncovered);
+        var (households, coverage) = await uncovered;
+        return new PlannerInput(await cadres, households, coverage);
+    }
+
+    private async Task<List<PlannerCadre>> LoadCadresAsync(Area area, CancellationToken ct)
     {
         var policy = (await policies.GetAsync(area.CountyId, ct)).Policy;
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var cadres = new List<PlannerCadre>();
-        await using (var cmd = new NpgsqlCommand(
-            "SELECT id, rank, linked_town_id, linked_village_id, active_pairings FROM cadres WHERE id >= $1 AND id < $2 AND ($3 = 0 OR linked_town_id = $3) ORDER BY id", conn))
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id, rank, linked_town_id, linked_village_id, active_pairings FROM cadres WHERE id >= $1 AND id < $2 AND ($3 = 0 OR linked_town_id = $3) ORDER BY id", conn);
+        var (from, to) = Ids.CadresOfCounty(area.CountyId);
+        cmd.Parameters.AddWithValue(from);
+        cmd.Parameters.AddWithValue(to);
+        cmd.Parameters.AddWithValue(area.TownId ?? 0L);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
         {
-            var (from, to) = Ids.CadresOfCounty(area.CountyId);
-            cmd.Parameters.AddWithValue(from);
-            cmd.Parameters.AddWithValue(to);
-            cmd.Parameters.AddWithValue(area.TownId ?? 0L);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+            var rule = policy.For((CadreRank)r.GetInt32(1));
+            var remaining = Math.Max(0, rule.Households - r.GetInt32(4));
+            if (remaining > 0 && rule.Scope != PairingScope.None)
+                cadres.Add(new PlannerCadre(r.GetInt64(0), rule.Scope, r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3), remaining));
+        }
+        return cadres;
+    }
+
+    /// <summary>The area's uncovered households and its coverage total from the counters (a county or a town), in one round trip.</summary>
+    private async Task<(List<PlannerHousehold>, CoverageFigures)> LoadUncoveredAsync(Area area, CancellationToken ct)
+    {
+        if (area.VillageId is not null)
+            throw new ArgumentException("The planner plans a county or a town.", nameof(area));
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var (from, to) = area.HouseholdIds;
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
             {
-                var rule = policy.For((CadreRank)r.GetInt32(1));
-                var remaining = Math.Max(0, rule.Households - r.GetInt32(4));
-                if (remaining > 0 && rule.Scope != PairingScope.None)
-                    cadres.Add(new PlannerCadre(r.GetInt64(0), rule.Scope, r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3), remaining));
-            }
-        }
+                new($"SELECT id, town_id, village_id FROM households WHERE id >= $1 AND id < $2 AND NOT is_paired AND {NeedsPairingSql} ORDER BY id")
+                    { Parameters = { new() { Value = from }, new() { Value = to } } },
+                area.TownId is { } townId
+                    ? new("SELECT t.display_name, coalesce(sum(k.households), 0)::int, coalesce(sum(k.paired), 0)::int FROM towns t " +
+                          "LEFT JOIN coverage_counters k ON k.county_id = $1 AND k.town_id = t.id WHERE t.id = $2 GROUP BY t.id, t.display_name")
+                        { Parameters = { new() { Value = area.CountyId }, new() { Value = townId } } }
+                    : new("SELECT c.display_name, coalesce(sum(k.households), 0)::int, coalesce(sum(k.paired), 0)::int FROM counties c " +
+                          "LEFT JOIN coverage_counters k ON k.county_id = c.id WHERE c.id = $1 GROUP BY c.id, c.display_name")
+                        { Parameters = { new() { Value = area.CountyId } } },
+            },
+        };
+        await using var r = await batch.ExecuteReaderAsync(ct);
         var households = new List<PlannerHousehold>();
-        await using (var cmd = new NpgsqlCommand(
-            $"SELECT id, town_id, village_id FROM households WHERE id >= $1 AND id < $2 AND NOT is_paired AND {NeedsPairingSql} ORDER BY id", conn))
+        while (await r.ReadAsync(ct))
+            households.Add(new PlannerHousehold(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+        await r.NextResultAsync(ct);
+        if (!await r.ReadAsync(ct))
         {
-            var (from, to) = area.HouseholdIds;
-            cmd.Parameters.AddWithValue(from);
-            cmd.Parameters.AddWithValue(to);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-                households.Add(new PlannerHousehold(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+            throw area.TownId is { } town
+                ? DomainException.NotFound("town", $"towns/{town}")
+                : DomainException.NotFound("county", $"counties/{area.CountyId}");
         }
-        return (cadres, households);
+        return (households, new CoverageFigures(area.TownId ?? area.CountyId, r.GetString(0), r.GetInt32(1), r.GetInt32(2)));
     }
 
     public async Task<PairingProposalRow> SaveProposalAsync(BoyiDbContext db, int countyId, string scope,

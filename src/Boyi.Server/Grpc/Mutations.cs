@@ -16,9 +16,24 @@ namespace Boyi.Server.Grpc;
 /// </summary>
 public sealed class Mutations(IdempotentWriter writer, AuditLog audit)
 {
-    public async Task<TResponse> RunAsync<TRequest, TResponse>(
+    public Task<TResponse> RunAsync<TRequest, TResponse>(
         TRequest request, string requestId, ServerCallContext context,
         Func<BoyiDbContext, CancellationToken, Task<TResponse>> work)
+        where TRequest : IMessage
+        where TResponse : IMessage<TResponse>, new()
+    {
+        var parser = new MessageParser<TResponse>(() => new TResponse());
+        return RunAsync(request, requestId, context, work, response => response.ToByteArray(), (bytes, _) => Task.FromResult(parser.ParseFrom(bytes)));
+    }
+
+    /// <summary>
+    /// As above, with the response kept for retries by reference (<see cref="IdempotentWriter"/>): <paramref name="keep"/>
+    /// is what the idempotency record stores, <paramref name="replay"/> turns it back into the first response.
+    /// </summary>
+    public async Task<TResponse> RunAsync<TRequest, TResponse>(
+        TRequest request, string requestId, ServerCallContext context,
+        Func<BoyiDbContext, CancellationToken, Task<TResponse>> work,
+        Func<TResponse, byte[]> keep, Func<byte[], CancellationToken, Task<TResponse>> replay)
         where TRequest : IMessage
         where TResponse : IMessage<TResponse>, new()
     {
@@ -26,7 +41,6 @@ public sealed class Mutations(IdempotentWriter writer, AuditLog audit)
         var action = AuditLog.ActionOf(context.Method);
         var call = AuditCall.Of(http);
         var ran = false;
-        var parser = new MessageParser<TResponse>(() => new TResponse());
         var response = await writer.ExecuteAsync(
             Caller(context), context.Method, requestId, request.ToByteArray(),
             async (db, ct) =>
@@ -37,7 +51,7 @@ public sealed class Mutations(IdempotentWriter writer, AuditLog audit)
                     AuditLog.For(http, action, AuditObjects.Of(result, request), AuditOutcomes.Ok, requestId, call.Detail), ct);
                 return result;
             },
-            response => response.ToByteArray(), parser.ParseFrom, context.CancellationToken);
+            keep, replay, context.CancellationToken);
         if (!ran)
         {
             // A retry answered with the first response: the call is audited too, as a replay.

@@ -158,20 +158,28 @@ public sealed class PairingGrpcService(PairingStore store, PolicyStore policies,
         RequireArea(context, area);
         var ct = context.CancellationToken;
         // Plan outside the transaction: it only reads, and the stored plan is re-checked under lock on acceptance.
-        var (cadres, households) = await store.LoadPlannerInputAsync(area.ToArea(), ct);
+        var (cadres, households, before) = await store.LoadPlannerInputAsync(area.ToArea(), ct);
         var plan = PairingPlanner.Plan(cadres, households);
         plan.Validate(cadres, households);
-        var (before, _) = await store.CoverageOnPrimaryAsync(area.ToArea(), ct);
         logger.LogInformation("Planned {Scope}: {Covered} of {Uncovered} uncovered households coverable", area.Name, plan.MaxCoverable, plan.Unpaired);
 
         var villageOf = households.ToDictionary(h => h.HouseholdId, h => h.VillageId);
         var now = clock.GetUtcNow().UtcDateTime;
+        // The proposal is stored whole (pairing_proposals.payload); a retry with the same request_id reads it from there,
+        // so the idempotency record keeps only its name, not a second copy of its thousands of pairings.
         return await mutations.RunAsync(request, request.RequestId, context, async (db, token) =>
-        {
-            var row = await store.SaveProposalAsync(db, area.CountyId, area.Name,
-                id => BuildProposal(id, area, plan, villageOf, before, now).ToByteArray(), plan.Pairings, token);
-            return new CreatePairingProposalResponse { Proposal = PairingProposal.Parser.ParseFrom(row.Payload) };
-        });
+            {
+                PairingProposal? built = null;
+                await store.SaveProposalAsync(db, area.CountyId, area.Name,
+                    id => (built = BuildProposal(id, area, plan, villageOf, before, now)).ToByteArray(), plan.Pairings, token);
+                return new CreatePairingProposalResponse { Proposal = built };
+            },
+            response => new CreatePairingProposalResponse { Proposal = new PairingProposal { Name = response.Proposal.Name } }.ToByteArray(),
+            async (kept, token) =>
+            {
+                var id = ResourceNames.ParseProposal(CreatePairingProposalResponse.Parser.ParseFrom(kept).Proposal.Name, "name");
+                return new CreatePairingProposalResponse { Proposal = PairingProposal.Parser.ParseFrom((await store.GetProposalAsync(id, token)).Payload) };
+            });
     }
 
     public override async Task<GetPairingProposalResponse> GetPairingProposal(GetPairingProposalRequest request, ServerCallContext context)

@@ -129,7 +129,7 @@ internal static class SeedSql
     public static async Task<(PlannerResult Plan, int Unpaired)> PlanAsync(this Database database, int countyId, TimeProvider clock)
     {
         var store = new PairingStore(database, new PolicyStore(database, clock), clock);
-        var (cadres, households) = await store.LoadPlannerInputAsync(new Area(countyId), CancellationToken.None);
+        var (cadres, households, _) = await store.LoadPlannerInputAsync(new Area(countyId), CancellationToken.None);
         return (PairingPlanner.Plan(cadres, households), households.Count);
     }
 
