@@ -1,0 +1,182 @@
+using Boyi.Contracts.V1;
+using Boyi.Infrastructure.Compliance;
+using Boyi.Infrastructure.Enterprises;
+using Boyi.Infrastructure.Provinces;
+using Boyi.Server.Grpc;
+
+namespace Boyi.Server.Mapping;
+
+/// <summary>A province's roll-up as answered: a row per county, and the province's total as the sum of the rows.</summary>
+public static class ProvinceMapping
+{
+    public static RollupParts ToParts(IEnumerable<RollupPart> parts) => parts.Aggregate(RollupParts.None, (all, p) => all | p switch
+    {
+        RollupPart.Compliance => RollupParts.Compliance,
+        RollupPart.Loans => RollupParts.Loans,
+        RollupPart.Enterprises => RollupParts.Enterprises,
+        _ => RollupParts.None,
+    });
+
+    public static AreaRollup ToProto(this CountyRollup c) => new()
+    {
+        Area = ResourceNames.County(c.CountyId),
+        DisplayName = c.DisplayName,
+        Households = c.Households,
+        Paired = c.Paired,
+        Unpaired = c.Households - c.Paired,
+        TargetPeople = c.Exits.TargetPeople,
+        TargetHouseholds = c.Exits.TargetHouseholds,
+        TargetVillages = c.Exits.TargetVillages,
+        HasTarget = c.Exits.HasTarget,
+        ExitedPeople = c.Exits.People,
+        ExitedHouseholds = c.Exits.Households,
+        ExitedVillages = c.Exits.Villages,
+        Compliance = c.Compliance?.ToProto(),
+        Loans = c.Loans?.ToProto(),
+        Enterprises = c.Enterprises?.ToRollup(),
+    };
+
+    public static ContactFigures ToProto(this ContactFigureCounts c) => new()
+    {
+        HouseholdsVisited = c.HouseholdsVisited, HouseholdsPaired = c.HouseholdsPaired, ContactCardsIssued = c.ContactCardsIssued,
+        Pairings = c.Pairings, HelpPlansWritten = c.HelpPlansWritten, HelpPlanGaps = c.HelpPlanGaps,
+        HouseholdsNeedingHelp = c.HouseholdsNeedingHelp, ProblemsSolved = c.ProblemsSolved, ProblemsOpen = c.ProblemsOpen,
+    };
+
+    private static ComplianceRollup ToProto(this CountyCompliance c) => new()
+    {
+        YearFigures = c.Year.ToProto(),
+        CallsDone = c.Calls,
+        VisitsDone = c.Visits,
+        OtherMeetingsDone = c.OtherMeetings,
+        MonthlyContactsDue = c.MonthlyDue,
+        MonthlyContactsMet = c.MonthlyMet,
+        MonthlyContactsOverdue = c.MonthlyDue - c.MonthlyMet,
+        QuarterlyVisitsDue = c.QuarterlyDue,
+        QuarterlyVisitsMet = c.QuarterlyMet,
+        QuarterlyVisitsOverdue = c.QuarterlyDue - c.QuarterlyMet,
+    };
+
+    private static LoanRollup ToProto(this CountyLoans l) => new()
+    {
+        LoansActive = l.Active,
+        ActivePrincipalFen = l.ActiveFen,
+        LoansOverdue = l.Overdue,
+        OverduePrincipalFen = l.OverdueFen,
+        LoansDefaulted = l.Defaulted,
+        DefaultedPrincipalFen = l.DefaultedFen,
+        InterestSubsidyPaidFen = l.InterestPaidFen,
+        InterestSubsidyUnpaidFen = l.InterestUnpaidFen,
+        EmploymentSubsidyPaidFen = l.EmploymentPaidFen,
+        EmploymentSubsidyUnpaidFen = l.EmploymentUnpaidFen,
+    };
+
+    /// <summary>Linkages by mode and status as the API counts them (GetPartnershipTotals and the roll-up).</summary>
+    public static IEnumerable<LinkageTally> Tallies(IEnumerable<LinkageCount> counts) =>
+        counts.Select(l => new LinkageTally { Mode = (LinkageMode)(int)l.Mode, Status = (LinkageStatus)(int)l.Status, Count = l.Count });
+
+    private static EnterpriseRollup ToRollup(this Totals t)
+    {
+        var e = new EnterpriseRollup
+        {
+            EnterprisesApproved = t.EnterprisesApproved,
+            VillagesReached = t.VillagesReached,
+            HouseholdsReached = t.HouseholdsReached,
+            JobsOffered = t.JobsOffered,
+            JobsFilled = t.JobsFilled,
+            FundsPledgedFen = t.FundsPledgedFen,
+            FundsDeliveredFen = t.FundsDeliveredFen,
+        };
+        e.Linkages.AddRange(Tallies(t.Linkages));
+        return e;
+    }
+
+    /// <summary>The province's total: every county's row added (the parts present on the rows, on the total too).</summary>
+    public static AreaRollup Total(string area, string name, IReadOnlyList<AreaRollup> counties, RollupParts parts)
+    {
+        var total = new AreaRollup
+        {
+            Area = area, DisplayName = name, HasTarget = counties.Any(c => c.HasTarget),
+            Compliance = parts.HasFlag(RollupParts.Compliance) ? new ComplianceRollup { YearFigures = new ContactFigures() } : null,
+            Loans = parts.HasFlag(RollupParts.Loans) ? new LoanRollup() : null,
+            Enterprises = parts.HasFlag(RollupParts.Enterprises) ? new EnterpriseRollup() : null,
+        };
+        foreach (var c in counties)
+        {
+            total.Households += c.Households;
+            total.Paired += c.Paired;
+            total.Unpaired += c.Unpaired;
+            total.TargetPeople += c.TargetPeople;
+            total.TargetHouseholds += c.TargetHouseholds;
+            total.TargetVillages += c.TargetVillages;
+            total.ExitedPeople += c.ExitedPeople;
+            total.ExitedHouseholds += c.ExitedHouseholds;
+            total.ExitedVillages += c.ExitedVillages;
+            if (c.Compliance is { } cc)
+                AddTo(total.Compliance!, cc);
+            if (c.Loans is { } l)
+                AddTo(total.Loans!, l);
+            if (c.Enterprises is { } e)
+                AddTo(total.Enterprises!, e);
+        }
+        return total;
+    }
+
+    private static void AddTo(ComplianceRollup t, ComplianceRollup c)
+    {
+        var (ty, cy) = (t.YearFigures, c.YearFigures);
+        ty.HouseholdsVisited += cy.HouseholdsVisited;
+        ty.HouseholdsPaired += cy.HouseholdsPaired;
+        ty.ContactCardsIssued += cy.ContactCardsIssued;
+        ty.Pairings += cy.Pairings;
+        ty.HelpPlansWritten += cy.HelpPlansWritten;
+        ty.HelpPlanGaps += cy.HelpPlanGaps;
+        ty.HouseholdsNeedingHelp += cy.HouseholdsNeedingHelp;
+        ty.ProblemsSolved += cy.ProblemsSolved;
+        ty.ProblemsOpen += cy.ProblemsOpen;
+        t.CallsDone += c.CallsDone;
+        t.VisitsDone += c.VisitsDone;
+        t.OtherMeetingsDone += c.OtherMeetingsDone;
+        t.MonthlyContactsDue += c.MonthlyContactsDue;
+        t.MonthlyContactsMet += c.MonthlyContactsMet;
+        t.MonthlyContactsOverdue += c.MonthlyContactsOverdue;
+        t.QuarterlyVisitsDue += c.QuarterlyVisitsDue;
+        t.QuarterlyVisitsMet += c.QuarterlyVisitsMet;
+        t.QuarterlyVisitsOverdue += c.QuarterlyVisitsOverdue;
+    }
+
+    private static void AddTo(LoanRollup t, LoanRollup l)
+    {
+        t.LoansActive += l.LoansActive;
+        t.ActivePrincipalFen += l.ActivePrincipalFen;
+        t.LoansOverdue += l.LoansOverdue;
+        t.OverduePrincipalFen += l.OverduePrincipalFen;
+        t.LoansDefaulted += l.LoansDefaulted;
+        t.DefaultedPrincipalFen += l.DefaultedPrincipalFen;
+        t.InterestSubsidyPaidFen += l.InterestSubsidyPaidFen;
+        t.InterestSubsidyUnpaidFen += l.InterestSubsidyUnpaidFen;
+        t.EmploymentSubsidyPaidFen += l.EmploymentSubsidyPaidFen;
+        t.EmploymentSubsidyUnpaidFen += l.EmploymentSubsidyUnpaidFen;
+    }
+
+    private static void AddTo(EnterpriseRollup t, EnterpriseRollup e)
+    {
+        t.EnterprisesApproved += e.EnterprisesApproved;
+        t.VillagesReached += e.VillagesReached;
+        t.HouseholdsReached += e.HouseholdsReached;
+        t.JobsOffered += e.JobsOffered;
+        t.JobsFilled += e.JobsFilled;
+        t.FundsPledgedFen += e.FundsPledgedFen;
+        t.FundsDeliveredFen += e.FundsDeliveredFen;
+        foreach (var l in e.Linkages)
+        {
+            if (t.Linkages.FirstOrDefault(x => x.Mode == l.Mode && x.Status == l.Status) is { } same)
+                same.Count += l.Count;
+            else
+                t.Linkages.Add(l.Clone());
+        }
+        var sorted = t.Linkages.OrderBy(x => x.Mode).ThenBy(x => x.Status).ToList();
+        t.Linkages.Clear();
+        t.Linkages.AddRange(sorted);
+    }
+}
