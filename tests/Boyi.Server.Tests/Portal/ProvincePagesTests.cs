@@ -3,7 +3,7 @@ using Boyi.Contracts.V1;
 
 namespace Boyi.Server.Tests.Portal;
 
-/// <summary>The portal's county (450923, Guangxi) with a paired household, an unpaired one, and an enterprise with a job and a placement.</summary>
+/// <summary>The portal's county (450923, Guangxi) with a paired household, an unpaired one, and an enterprise with a job and a placement (of a third household).</summary>
 public sealed class ProvincePagesFixture : PortalFixture
 {
     protected override async Task SeedAsync()
@@ -48,7 +48,7 @@ public sealed class ProvincePagesTests(ProvincePagesFixture s) : IClassFixture<P
             Assert.Equal($"{N(area.Enterprises.JobsFilled)}/{N(area.Enterprises.JobsOffered)}", await Figure("jobs"));
         }
         var county = page.Locator($"#counties tr[data-area='{s.County.Name}']");
-        Assert.Equal(("2", "1", "1", "1"), ((await county.Locator("[data-figure='households']").InnerTextAsync()).Trim(),
+        Assert.Equal(("3", "1", "2", "1"), ((await county.Locator("[data-figure='households']").InnerTextAsync()).Trim(),
             (await county.Locator("[data-figure='paired']").InnerTextAsync()).Trim(), (await county.Locator("[data-figure='unpaired']").InnerTextAsync()).Trim(),
             (await county.Locator("[data-figure='enterprises']").InnerTextAsync()).Trim()));
         Assert.Equal(1, await page.Locator("#counties tfoot tr[data-area='provinces/450000']").CountAsync());
