@@ -3,6 +3,8 @@ using Boyi.Infrastructure.Compliance;
 using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Provinces;
 using Boyi.Server.Grpc;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Boyi.Server.Mapping;
 
@@ -103,71 +105,34 @@ public static class ProvinceMapping
         };
         foreach (var c in counties)
         {
-            total.Households += c.Households;
-            total.Paired += c.Paired;
-            total.Unpaired += c.Unpaired;
-            total.TargetPeople += c.TargetPeople;
-            total.TargetHouseholds += c.TargetHouseholds;
-            total.TargetVillages += c.TargetVillages;
-            total.ExitedPeople += c.ExitedPeople;
-            total.ExitedHouseholds += c.ExitedHouseholds;
-            total.ExitedVillages += c.ExitedVillages;
-            if (c.Compliance is { } cc)
-                AddTo(total.Compliance!, cc);
-            if (c.Loans is { } l)
-                AddTo(total.Loans!, l);
+            AddTo(total, c);
             if (c.Enterprises is { } e)
-                AddTo(total.Enterprises!, e);
+                AddLinkages(total.Enterprises!, e);
         }
         return total;
     }
 
-    private static void AddTo(ComplianceRollup t, ComplianceRollup c)
+    /// <summary>
+    /// Adds every count of <paramref name="part"/> to <paramref name="total"/>, the parts' messages included where the
+    /// total has them (strings, flags and lists are left alone): a figure added to the API is in the total at once.
+    /// </summary>
+    private static void AddTo(IMessage total, IMessage part)
     {
-        var (ty, cy) = (t.YearFigures, c.YearFigures);
-        ty.HouseholdsVisited += cy.HouseholdsVisited;
-        ty.HouseholdsPaired += cy.HouseholdsPaired;
-        ty.ContactCardsIssued += cy.ContactCardsIssued;
-        ty.Pairings += cy.Pairings;
-        ty.HelpPlansWritten += cy.HelpPlansWritten;
-        ty.HelpPlanGaps += cy.HelpPlanGaps;
-        ty.HouseholdsNeedingHelp += cy.HouseholdsNeedingHelp;
-        ty.ProblemsSolved += cy.ProblemsSolved;
-        ty.ProblemsOpen += cy.ProblemsOpen;
-        t.CallsDone += c.CallsDone;
-        t.VisitsDone += c.VisitsDone;
-        t.OtherMeetingsDone += c.OtherMeetingsDone;
-        t.MonthlyContactsDue += c.MonthlyContactsDue;
-        t.MonthlyContactsMet += c.MonthlyContactsMet;
-        t.MonthlyContactsOverdue += c.MonthlyContactsOverdue;
-        t.QuarterlyVisitsDue += c.QuarterlyVisitsDue;
-        t.QuarterlyVisitsMet += c.QuarterlyVisitsMet;
-        t.QuarterlyVisitsOverdue += c.QuarterlyVisitsOverdue;
+        foreach (var f in part.Descriptor.Fields.InFieldNumberOrder().Where(f => !f.IsRepeated))
+        {
+            var a = f.Accessor;
+            if (f.FieldType == FieldType.Int32)
+                a.SetValue(total, (int)a.GetValue(total) + (int)a.GetValue(part));
+            else if (f.FieldType == FieldType.Int64)
+                a.SetValue(total, (long)a.GetValue(total) + (long)a.GetValue(part));
+            else if (f.FieldType == FieldType.Message && a.GetValue(part) is IMessage p && a.GetValue(total) is IMessage t)
+                AddTo(t, p);
+        }
     }
 
-    private static void AddTo(LoanRollup t, LoanRollup l)
+    /// <summary>The linkage tallies of <paramref name="e"/> added to <paramref name="t"/>'s, by mode and status.</summary>
+    private static void AddLinkages(EnterpriseRollup t, EnterpriseRollup e)
     {
-        t.LoansActive += l.LoansActive;
-        t.ActivePrincipalFen += l.ActivePrincipalFen;
-        t.LoansOverdue += l.LoansOverdue;
-        t.OverduePrincipalFen += l.OverduePrincipalFen;
-        t.LoansDefaulted += l.LoansDefaulted;
-        t.DefaultedPrincipalFen += l.DefaultedPrincipalFen;
-        t.InterestSubsidyPaidFen += l.InterestSubsidyPaidFen;
-        t.InterestSubsidyUnpaidFen += l.InterestSubsidyUnpaidFen;
-        t.EmploymentSubsidyPaidFen += l.EmploymentSubsidyPaidFen;
-        t.EmploymentSubsidyUnpaidFen += l.EmploymentSubsidyUnpaidFen;
-    }
-
-    private static void AddTo(EnterpriseRollup t, EnterpriseRollup e)
-    {
-        t.EnterprisesApproved += e.EnterprisesApproved;
-        t.VillagesReached += e.VillagesReached;
-        t.HouseholdsReached += e.HouseholdsReached;
-        t.JobsOffered += e.JobsOffered;
-        t.JobsFilled += e.JobsFilled;
-        t.FundsPledgedFen += e.FundsPledgedFen;
-        t.FundsDeliveredFen += e.FundsDeliveredFen;
         foreach (var l in e.Linkages)
         {
             if (t.Linkages.FirstOrDefault(x => x.Mode == l.Mode && x.Status == l.Status) is { } same)
