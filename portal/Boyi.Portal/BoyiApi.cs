@@ -46,6 +46,7 @@ public sealed class BoyiApi(Uri address) : IDisposable
     public CommendationService.CommendationServiceClient Commendations => new(_channel);
     public RelapseService.RelapseServiceClient Relapse => new(_channel);
     public IndustryService.IndustryServiceClient Industry => new(_channel);
+    public ProvinceService.ProvinceServiceClient Provinces => new(_channel);
 
     /// <summary>Every town of <paramref name="county"/> (public registry data), all pages.</summary>
     public async Task<List<Town>> AllTownsAsync(string county, CallOptions o) =>

@@ -12,6 +12,7 @@ public static class Caller
     public const string TownOfficer = "town_officer";
     public const string EnterpriseUser = "enterprise_user";
     public const string Auditor = "auditor";
+    public const string ProvinceOfficer = "province_officer";
 
     /// <summary>`enterprises/{id}` for an enterprise user, else null.</summary>
     public static string? Enterprise(this ClaimsPrincipal user) =>
@@ -28,6 +29,11 @@ public static class Caller
     /// <summary>`cadres/{id}` for a cadre (the cadre record the account is tied to), else null.</summary>
     public static string? Cadre(this ClaimsPrincipal user) =>
         user.FindFirst("boyi_cadre")?.Value is { Length: > 0 } id && (user.IsInRole("cadre") || user.HasClaim("role", "cadre")) ? $"cadres/{id}" : null;
+
+    /// <summary>`provinces/{code}` for a province officer (province staff reach their province's roll-ups only), else null.</summary>
+    public static string? Province(this ClaimsPrincipal user) =>
+        user.FindFirst("boyi_province")?.Value is { Length: > 0 } code && (user.IsInRole(ProvinceOfficer) || user.HasClaim("role", ProvinceOfficer))
+            ? $"provinces/{code}" : null;
 
     public static bool IsCountyAdmin(this ClaimsPrincipal user) => user.IsInRole(CountyAdmin) || user.HasClaim("role", CountyAdmin);
     public static bool IsTownOfficer(this ClaimsPrincipal user) => user.IsInRole(TownOfficer) || user.HasClaim("role", TownOfficer);

@@ -1,5 +1,6 @@
 using Boyi.Contracts.V1;
 using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Boyi.Portal.Pages;
@@ -31,8 +32,11 @@ public sealed class IndexModel(BoyiApi api) : PageModel
     public int PendingEnterprises { get; private set; }
     public int ProposedLinkages { get; private set; }
 
-    public async Task OnGetAsync()
+    public async Task<IActionResult> OnGetAsync()
     {
+        // Province staff read their province's roll-up and nothing of any county's own.
+        if (User.Province() is not null)
+            return RedirectToPage("/Province/Index");
         PersonName = User.FindFirst("nickname")?.Value ?? User.Identity?.Name ?? "";
         Roles = User.FindAll("role").Select(c => Names.Role(c.Value)).ToList();
         var o = await api.AsAsync(HttpContext);
@@ -59,6 +63,7 @@ public sealed class IndexModel(BoyiApi api) : PageModel
             ProposedLinkages = (await BoyiApi.AllAsync<Linkage>(async token => (await api.Linkages.ListLinkagesAsync(
                 new ListLinkagesRequest { Parent = area, Filter = "status = PROPOSED", PageSize = 500, PageToken = token }, o)) is var r ? (r.Linkages, r.NextPageToken) : default)).Count;
         }
+        return Page();
     }
 
     /// <summary>A linkage target by name where it is a village; a household by its resource name.</summary>

@@ -85,7 +85,7 @@ public sealed class PartnershipTotals(ReplicaReads reads)
     /// the bounds, or more rows than anyone expects) makes them fail and take the totals away from everyone; a sum
     /// beyond what the field holds, which the bounds on each amount keep out of reach, is answered as its largest value.
     /// </summary>
-    private static T Saturated<T>(decimal sum) where T : struct, System.Numerics.INumber<T>, System.Numerics.IMinMaxValue<T> =>
+    internal static T Saturated<T>(decimal sum) where T : struct, System.Numerics.INumber<T>, System.Numerics.IMinMaxValue<T> =>
         T.CreateSaturating(sum);
 
     private static NpgsqlBatchCommand Command(string sql, TotalsScope scope) => new(sql)

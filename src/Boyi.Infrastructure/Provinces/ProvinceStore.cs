@@ -1,6 +1,7 @@
 using Boyi.Domain.Errors;
 using Boyi.Domain.Registry;
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.Enterprises;
 using Boyi.Infrastructure.Pairing;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -10,8 +11,9 @@ namespace Boyi.Infrastructure.Provinces;
 /// <summary>A year's exit target of a county (its county-wide one) and what the county confirmed in that year.</summary>
 public sealed record CountyExits(int TargetPeople, int TargetHouseholds, int TargetVillages, bool HasTarget, int People, int Households, int Villages);
 
-/// <summary>One county's row of a province's roll-up.</summary>
-public sealed record CountyRollup(int CountyId, string DisplayName, int Households, int Paired, CountyExits Exits);
+/// <summary>One county's row of a province's roll-up; the parts not asked are null.</summary>
+public sealed record CountyRollup(int CountyId, string DisplayName, int Households, int Paired, CountyExits Exits,
+    CountyCompliance? Compliance = null, CountyLoans? Loans = null, Totals? Enterprises = null);
 
 public sealed record ProvinceRollup(ProvinceRow Province, IReadOnlyList<CountyRollup> Counties);
 
@@ -58,10 +60,18 @@ public sealed class ProvinceStore(Database database, ReplicaReads? replica = nul
     /// <paramref name="year"/> against the exits it confirmed in that year: one round trip of five small statements.
     /// </summary>
     public Task<ProvinceRollup> RollupAsync(int provinceId, int year, CancellationToken ct) =>
-        _reads.ReadAsync((db, c) => RollupAsync(db, provinceId, year, c), ct);
+        RollupAsync(provinceId, RollupParts.None, new RollupPeriod(year, new DateOnly(year, 12, 31), default, default), ct);
 
-    private static async Task<ProvinceRollup> RollupAsync(Database db, int provinceId, int year, CancellationToken ct)
+    /// <summary>
+    /// The same with the <paramref name="parts"/> asked (<see cref="ProvinceFigures"/>), each a statement or a few
+    /// grouped by county over the province, in the same batch; routed to the read replica when one is in use.
+    /// </summary>
+    public Task<ProvinceRollup> RollupAsync(int provinceId, RollupParts parts, RollupPeriod period, CancellationToken ct) =>
+        _reads.ReadAsync((db, c) => RollupAsync(db, provinceId, parts, period, c), ct);
+
+    private static async Task<ProvinceRollup> RollupAsync(Database db, int provinceId, RollupParts parts, RollupPeriod period, CancellationToken ct)
     {
+        var year = period.Year;
         var (from, to) = Ids.CountiesOfProvince(provinceId);
         await using var conn = await db.Reads.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn);
@@ -85,6 +95,7 @@ public sealed class ProvinceStore(Database database, ReplicaReads? replica = nul
               WHERE county_id >= $2 AND county_id < $3 AND state = 3 AND county_confirm_date BETWEEN $4 AND $5
             ) e GROUP BY county_id
             """).Parameters.AddRange(new NpgsqlParameter[] { new() { Value = new DateOnly(year, 1, 1) }, new() { Value = new DateOnly(year, 12, 31) } });
+        ProvinceFigures.Add(batch, provinceId, parts, period);
 
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
@@ -106,13 +117,19 @@ public sealed class ProvinceStore(Database database, ReplicaReads? replica = nul
         var exits = new Dictionary<int, (int People, int Households, int Villages)>();
         while (await r.ReadAsync(ct))
             exits[r.GetInt32(0)] = (r.GetInt32(1), r.GetInt32(2), r.GetInt32(3));
+        if (parts != RollupParts.None)
+            await r.NextResultAsync(ct);
+        var (compliance, loans, enterprises) = await ProvinceFigures.ReadAsync(r, parts, coverage.ToDictionary(c => c.Key, c => c.Value.Households), ct);
 
         var rows = counties.Select(c =>
         {
             var (h, p) = coverage.GetValueOrDefault(c.Id);
             var hasTarget = targets.TryGetValue(c.Id, out var t);
             var e = exits.GetValueOrDefault(c.Id);
-            return new CountyRollup(c.Id, c.Name, h, p, new CountyExits(t.People, t.Households, t.Villages, hasTarget, e.People, e.Households, e.Villages));
+            return new CountyRollup(c.Id, c.Name, h, p, new CountyExits(t.People, t.Households, t.Villages, hasTarget, e.People, e.Households, e.Villages),
+                parts.HasFlag(RollupParts.Compliance) ? compliance.GetValueOrDefault(c.Id) ?? CountyCompliance.None : null,
+                parts.HasFlag(RollupParts.Loans) ? loans.GetValueOrDefault(c.Id) ?? CountyLoans.None : null,
+                parts.HasFlag(RollupParts.Enterprises) ? enterprises.GetValueOrDefault(c.Id) ?? new Totals(0, [], 0, 0, 0, 0, 0, 0) : null);
         }).ToList();
         return new ProvinceRollup(province, rows);
     }

@@ -162,12 +162,7 @@ public sealed class ComplianceGrpcService(HouseholdEventStore events, Compliance
         return new GetContactFiguresResponse
         {
             Scope = name, Year = year, AsOfDate = Wire.Date(today),
-            Figures = new ContactFigures
-            {
-                HouseholdsVisited = c.HouseholdsVisited, HouseholdsPaired = c.HouseholdsPaired, ContactCardsIssued = c.ContactCardsIssued,
-                Pairings = c.Pairings, HelpPlansWritten = c.HelpPlansWritten, HelpPlanGaps = c.HelpPlanGaps,
-                HouseholdsNeedingHelp = c.HouseholdsNeedingHelp, ProblemsSolved = c.ProblemsSolved, ProblemsOpen = c.ProblemsOpen,
-            },
+            Figures = c.ToProto(),
         };
     }
 

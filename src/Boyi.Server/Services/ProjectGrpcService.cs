@@ -102,7 +102,7 @@ public sealed class ProjectGrpcService(ProjectStore store, PartnershipTotals tot
             FundsPledgedFen = t.FundsPledgedFen,
             FundsDeliveredFen = t.FundsDeliveredFen,
         };
-        response.Linkages.AddRange(t.Linkages.Select(l => new LinkageTally { Mode = (LinkageMode)(int)l.Mode, Status = (LinkageStatus)(int)l.Status, Count = l.Count }));
+        response.Linkages.AddRange(ProvinceMapping.Tallies(t.Linkages));
         return response;
     }
 

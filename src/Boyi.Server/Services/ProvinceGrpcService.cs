@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Infrastructure.Provinces;
 using Boyi.Server.Auth;
 using Boyi.Server.Grpc;
+using Boyi.Server.Mapping;
 using Grpc.Core;
 
 namespace Boyi.Server.Services;
@@ -17,19 +18,27 @@ public sealed class ProvinceGrpcService(ProvinceStore store, Mutations mutations
     {
         var id = ResourceNames.ParseProvince(request.Name, "name");
         Reach.Require(context.Reach().ContainsProvince(id), "province", ResourceNames.Province(id));
-        var year = request.Year == 0 ? ChinaTime.Today(clock).Year : request.Year;
-        var rollup = await store.RollupAsync(id, year, context.CancellationToken);
+        var today = ChinaTime.Today(clock);
+        var year = request.Year == 0 ? today.Year : request.Year;
+        var parts = ProvinceMapping.ToParts(request.Parts);
+        // The duties counted are those of the last whole month and quarter; the year's figures run to today in this year.
+        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var quarter = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1).AddMonths(-3);
+        var period = new RollupPeriod(year, year == today.Year ? today : new DateOnly(year, 12, 31), month, quarter);
+        var rollup = await store.RollupAsync(id, parts, period, context.CancellationToken);
+        var counties = rollup.Counties.Select(c => c.ToProto()).ToList();
         var response = new GetProvinceRollupResponse
         {
             Year = year,
+            AsOfDate = Wire.Date(today),
             CountiesWithTarget = rollup.Counties.Count(c => c.Exits.HasTarget),
-            Total = new AreaRollup { Area = ResourceNames.Province(id), DisplayName = rollup.Province.DisplayName, HasTarget = rollup.Counties.Any(c => c.Exits.HasTarget) },
+            Total = ProvinceMapping.Total(ResourceNames.Province(id), rollup.Province.DisplayName, counties, parts),
+            Counties = { counties },
         };
-        foreach (var c in rollup.Counties)
+        if (parts.HasFlag(RollupParts.Compliance))
         {
-            var row = ToProto(ResourceNames.County(c.CountyId), c.DisplayName, c);
-            response.Counties.Add(row);
-            Add(response.Total, row);
+            response.DutyMonth = $"{month:yyyy-MM}";
+            response.DutyQuarter = $"{quarter.Year}-Q{(quarter.Month + 2) / 3}";
         }
         return response;
     }
@@ -51,34 +60,5 @@ public sealed class ProvinceGrpcService(ProvinceStore store, Mutations mutations
             }));
             return response;
         });
-    }
-
-    private static AreaRollup ToProto(string area, string name, CountyRollup c) => new()
-    {
-        Area = area,
-        DisplayName = name,
-        Households = c.Households,
-        Paired = c.Paired,
-        Unpaired = c.Households - c.Paired,
-        TargetPeople = c.Exits.TargetPeople,
-        TargetHouseholds = c.Exits.TargetHouseholds,
-        TargetVillages = c.Exits.TargetVillages,
-        HasTarget = c.Exits.HasTarget,
-        ExitedPeople = c.Exits.People,
-        ExitedHouseholds = c.Exits.Households,
-        ExitedVillages = c.Exits.Villages,
-    };
-
-    private static void Add(AreaRollup total, AreaRollup c)
-    {
-        total.Households += c.Households;
-        total.Paired += c.Paired;
-        total.Unpaired += c.Unpaired;
-        total.TargetPeople += c.TargetPeople;
-        total.TargetHouseholds += c.TargetHouseholds;
-        total.TargetVillages += c.TargetVillages;
-        total.ExitedPeople += c.ExitedPeople;
-        total.ExitedHouseholds += c.ExitedHouseholds;
-        total.ExitedVillages += c.ExitedVillages;
     }
 }

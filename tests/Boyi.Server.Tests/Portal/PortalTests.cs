@@ -77,8 +77,12 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
     /// <summary>A new auditor of the county signed in through the browser the first time (no second factor for auditors).</summary>
     public Task<IPage> SignInAsAuditorAsync() => SignInFirstTimeAsync(new UserScope(Boyi.Domain.Access.Roles.Auditor, CountyId));
 
+    /// <summary>A new province officer of <paramref name="province"/> signed in through the browser the first time: they land on the province's page.</summary>
+    public Task<IPage> SignInAsProvinceOfficerAsync(int province) =>
+        SignInFirstTimeAsync(new UserScope(Boyi.Domain.Access.Roles.ProvinceOfficer, 0, ProvinceId: province), landing: "/province");
+
     /// <summary>A new account of <paramref name="scope"/>: the one-time password, the forced change, and TOTP where the role needs it.</summary>
-    private async Task<IPage> SignInFirstTimeAsync(UserScope scope, string? fullName = null)
+    private async Task<IPage> SignInFirstTimeAsync(UserScope scope, string? fullName = null, string landing = "/")
     {
         var user = $"staff-{Guid.NewGuid():N}"[..16];
         var oneTime = await People.CreateAsync(this, user, scope, fullName);
@@ -97,7 +101,7 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
             await page.FillAsync("#code", People.Totp(key));
             await page.ClickAsync("button[type=submit]");
         }
-        await page.WaitForURLAsync($"{PortalAddress}/");
+        await page.WaitForURLAsync($"{PortalAddress}{landing}");
         return page;
     }
 
