@@ -178,6 +178,13 @@ internal static class CoverageBench
                     await provinceService.GetProvinceRollupAsync(new GetProvinceRollupRequest { Name = provinceName }, cancellationToken: ct));
                 if (round == 0)
                     Console.WriteLine($"[grpc:{label}] {provinceName}: {rollup.Total.Paired:N0}/{rollup.Total.Households:N0} paired over {rollup.Counties.Count} counties");
+                // With every part (compliance, loans and subsidies, enterprise totals): each a few statements grouped by county.
+                await r.TimeAsync("GetProvinceRollup (every part, one call)", async () =>
+                    await provinceService.GetProvinceRollupAsync(new GetProvinceRollupRequest
+                    {
+                        Name = provinceName,
+                        Parts = { RollupPart.Compliance, RollupPart.Loans, RollupPart.Enterprises },
+                    }, cancellationToken: ct));
                 await r.TimeAsync($"CreatePairingProposal, all {counties.Count} counties", async () =>
                 {
                     foreach (var c in counties)
