@@ -779,6 +779,8 @@ bench_replica() {
     echo
     echo "Every run: bench/out/replica/rounds.tsv"
   } | tee "$OUT/replica.md"
+}
+
 # -------------------------------------------------------------------------------------------- twoservers ---
 # mixed_round CONFIG ROUND SERVERS…: one timed run of the mixed load (Boyi.Bench mixed) through SERVERS (gRPC
 # addresses), with the cores each side used from 1 s into its timed window until 1 s before its end; one row of
@@ -856,8 +858,7 @@ bench_twoservers() {
 main() {
   local what=${1:-}
   case $what in
-    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|replica|all|seed) ;;
-    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|twoservers|all|seed) ;;
+    import|gethousehold|coverage|subsidy|compliance|commendations|exits|hangfire|replica|twoservers|all|seed) ;;
     clean)
       ensure_tools
       as_pg "$PGBIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null 2>&1 || true
