@@ -409,6 +409,7 @@ public sealed class LayoutTests(LayoutFixture s) : IClassFixture<LayoutFixture>
             ("town", () => s.SignInAsStaffAsync(s.TownId)),
             ("auditor", () => s.SignInAsAuditorAsync()),
             ("cadre", () => s.SignInAsCadreAsync(s.Cadre.Name)),
+            ("province", () => s.SignInAsProvinceOfficerAsync(Boyi.Domain.Registry.Ids.ProvinceOfCounty(s.CountyId))),
             ("anonymous", async () => await s.Browser.NewPageAsync()),
         };
         var shown = new Dictionary<string, List<string>>();   // route → who saw it as a page (200)
