@@ -107,7 +107,7 @@ public class PortalFixture : CountyFixture, IAsyncLifetime
 
     public const string StaffPassword = "Staff-Pass-2026";
 
-    protected int CountyId => int.Parse(County.Name["counties/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    public int CountyId => int.Parse(County.Name["counties/".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
     public new async Task DisposeAsync()
     {
