@@ -26,6 +26,7 @@ public static class PortalApp
             {
                 o.ModelMetadataDetailsProviders.Add(new EmptyTextStaysText());
                 o.Filters.Add<SessionRenewal>();
+                o.Filters.Add<ProvinceReach>();
             })
             .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
             .AddApplicationPart(typeof(PortalApp).Assembly);

@@ -21,7 +21,7 @@ public abstract class PortalPage : PageModel
     protected void Tell(string message) => TempData["Done"] = message;
 
     /// <summary>What someone gets on a page that is not for their role: 403 with a sentence saying whom it is for.</summary>
-    protected static Microsoft.AspNetCore.Mvc.ContentResult Forbidden(string zh, string en) => new()
+    protected internal static Microsoft.AspNetCore.Mvc.ContentResult Forbidden(string zh, string en) => new()
     {
         StatusCode = StatusCodes.Status403Forbidden,
         ContentType = "text/plain; charset=utf-8",
