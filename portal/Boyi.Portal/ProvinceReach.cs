@@ -4,12 +4,13 @@ namespace Boyi.Portal;
 
 /// <summary>
 /// Province staff read their province's roll-ups and nothing of a county's own (the server refuses them every county
-/// record): every page but the start page and the province's page answers them 403 with whom it is for, instead of
-/// running and failing on the server's refusal (a 404 that would say the record does not exist).
+/// record): every page but the start page, the province's page and the pages anyone may open (registration, errors)
+/// answers them 403 with whom it is for, instead of running and failing on the server's refusal (a 404 that would say
+/// the record does not exist).
 /// </summary>
 public sealed class ProvinceReach : IAsyncPageFilter
 {
-    private static readonly HashSet<string> Pages = new(StringComparer.OrdinalIgnoreCase) { "/Index", "/Province/Index", "/Error" };
+    private static readonly HashSet<string> Pages = new(StringComparer.OrdinalIgnoreCase) { "/Index", "/Province/Index", "/Error", "/Register/Index", "/Register/Done" };
 
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
