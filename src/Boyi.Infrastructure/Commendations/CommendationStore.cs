@@ -217,26 +217,31 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
                 participants.Add(new Participant(r.GetInt64(0), r.GetFieldValue<DateOnly>(1), values, r.GetBoolean(8)));
             }
         }
-        await ExecuteAsync(conn, "DELETE FROM commendation_standings WHERE round_id = $1", ct, roundId);
-        await using var writer = await conn.BeginBinaryImportAsync(
-            "COPY commendation_standings (round_id, category, position, enterprise_id, score, rank, because, metric) FROM STDIN (FORMAT BINARY)", ct);
-        var position = 0;
-        string? category = null;
-        foreach (var s in Ranking.Rank(scheme, participants))
+        var standings = Ranking.Rank(scheme, participants);
+        var categories = new string[standings.Count];
+        var positions = new int[standings.Count];
+        var enterprises = new long[standings.Count];
+        var scores = new long[standings.Count];
+        var ranks = new int?[standings.Count];
+        var because = new short[standings.Count];
+        var metrics = new short?[standings.Count];
+        for (var i = 0; i < standings.Count; i++)
         {
-            position = s.Category == category ? position + 1 : 1;
-            category = s.Category;
-            await writer.StartRowAsync(ct);
-            await writer.WriteAsync(roundId, NpgsqlDbType.Bigint, ct);
-            await writer.WriteAsync(s.Category, NpgsqlDbType.Varchar, ct);
-            await writer.WriteAsync(position, NpgsqlDbType.Integer, ct);
-            await writer.WriteAsync(s.EnterpriseId, NpgsqlDbType.Bigint, ct);
-            await writer.WriteAsync(s.Score, NpgsqlDbType.Bigint, ct);
-            if (s.Rank is { } rank) await writer.WriteAsync(rank, NpgsqlDbType.Integer, ct); else await writer.WriteNullAsync(ct);
-            await writer.WriteAsync((short)s.Because, NpgsqlDbType.Smallint, ct);
-            if (s.Metric is { } metric) await writer.WriteAsync((short)metric, NpgsqlDbType.Smallint, ct); else await writer.WriteNullAsync(ct);
+            var s = standings[i];
+            categories[i] = s.Category;
+            positions[i] = i > 0 && standings[i - 1].Category == s.Category ? positions[i - 1] + 1 : 1;
+            enterprises[i] = s.EnterpriseId;
+            scores[i] = s.Score;
+            ranks[i] = s.Rank;
+            because[i] = (short)s.Because;
+            metrics[i] = s.Metric is { } m ? (short)m : null;
         }
-        await writer.CompleteAsync(ct);
+        // One statement with the standings as arrays: cheaper than COPY's row-by-row stream for a few thousand rows.
+        await ExecuteAsync(conn, "DELETE FROM commendation_standings WHERE round_id = $1", ct, roundId);
+        await ExecuteAsync(conn,
+            "INSERT INTO commendation_standings (round_id, category, position, enterprise_id, score, rank, because, metric) " +
+            "SELECT $1, * FROM unnest($2::varchar[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::smallint[], $8::smallint[])",
+            ct, roundId, categories, positions, enterprises, scores, ranks, because, metrics);
     }
 
     /// <summary>Excludes a participant with the staff's reason and ranks the round again (only a computed round).</summary>
