@@ -1932,6 +1932,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
     public async Task AForeignObject_AnswersExactlyLikeAMissingOne()
     {
         var officer = s.Channels[Roles.TownOfficer];
+        var before = (await AuditRows.WhereAsync(s, "true")).Select(r => r.Id).DefaultIfEmpty().Max();
         var foreign = await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
             await Households(officer).GetHouseholdAsync(new GetHouseholdRequest { Name = s.P2.Household }));
         var missingId = $"households/{s.V1.Split('/')[1]}99999";
@@ -1939,6 +1940,15 @@ public sealed class AuthorisationMatrixTests(MatrixFixture s, ITestOutputHelper 
             await s.Households.GetHouseholdAsync(new GetHouseholdRequest { Name = missingId }));
         Assert.Equal(missing.Status.Detail.Replace(missingId, "X"), foreign.Status.Detail.Replace(s.P2.Household, "X"));
         Assert.Equal(missing.ErrorInfo().Metadata["resource"], foreign.ErrorInfo().Metadata["resource"]);
+
+        // Both are audited alike (a read refused by reach is a refusal; a miss cannot be told from it).
+        const string action = "action = 'boyi.v1.HouseholdService/GetHousehold' AND object = $1 AND id > $2";
+        var refused = Assert.Single(await AuditRows.WhereAsync(s, action, s.P2.Household, before));
+        var missed = Assert.Single(await AuditRows.WhereAsync(s, action, missingId, before));
+        Assert.Equal("NOT_FOUND:NOT_FOUND", refused.Outcome);
+        Assert.Equal(refused.Outcome, missed.Outcome);
+        Assert.Equal("user", refused.ActorKind);
+        Assert.NotEqual(refused.Actor, missed.Actor);
     }
 
     [Fact]

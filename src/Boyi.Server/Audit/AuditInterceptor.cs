@@ -10,7 +10,8 @@ namespace Boyi.Server.Audit;
 /// The outermost interceptor: it sees each call's final status, as the client does. It records, on its own
 /// connection (the call's transaction, if any, rolled back), every failed call of a mutating RPC (a rejected write:
 /// FAILED_PRECONDITION, ALREADY_EXISTS, INVALID_ARGUMENT, PERMISSION_DENIED, …) and every call refused for its token or rights
-/// (UNAUTHENTICATED, PERMISSION_DENIED) whatever the RPC; and a successful write that was not recorded in its own
+/// (UNAUTHENTICATED, PERMISSION_DENIED) or answered NOT_FOUND, whatever the RPC: an object outside the caller's reach
+/// answers exactly like a missing one (<see cref="Auth.Reach"/>), so both are recorded alike; and a successful write that was not recorded in its own
 /// transaction (a check-only import). Successful writes through <see cref="Grpc.Mutations"/> are recorded there, in
 /// the write's transaction. Successful reads are not audited (unmasking personal data is, by its code).
 /// </summary>
@@ -101,7 +102,10 @@ public sealed class AuditInterceptor(AuditLog log, ILogger<AuditInterceptor> log
         var call = AuditCall.Of(context);
         if (call.Recorded)
             return;
-        var refused = e is GrpcCore.RpcException { StatusCode: GrpcCore.StatusCode.Unauthenticated or GrpcCore.StatusCode.PermissionDenied };
+        var refused = e is GrpcCore.RpcException
+        {
+            StatusCode: GrpcCore.StatusCode.Unauthenticated or GrpcCore.StatusCode.PermissionDenied or GrpcCore.StatusCode.NotFound,
+        };
         if (!refused && !Grpc.MutatingRpcs.Contains(context.Method))
             return;
         var http = context.GetHttpContext();
