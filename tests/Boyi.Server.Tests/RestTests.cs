@@ -144,6 +144,20 @@ public sealed class RestTests(RestTests.Fixture f) : IClassFixture<RestTests.Fix
     }
 
     [Fact]
+    public async Task UnreadableJson_Is400_AndAuditedAsAMalformedMessage()
+    {
+        using var http = f.Http(f.Token);
+        const string where = "action = 'boyi.v1.HouseholdService/CreateHousehold' AND outcome = 'INVALID_ARGUMENT:MALFORMED_MESSAGE'";
+        Assert.Empty(await AuditRows.WhereAsync(f, where));
+        var response = await http.PostAsync($"/v1/{f.Village}/households", new StringContent("{\"displayName\": ", Encoding.UTF8, "application/json"));
+        var status = await JsonAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal((int)StatusCode.InvalidArgument, status.GetProperty("code").GetInt32());
+        var row = Assert.Single(await AuditRows.WhereAsync(f, where));
+        Assert.Equal("client", row.ActorKind);
+        Assert.NotEmpty(row.RequestId);
+    }
+
+    [Fact]
     public async Task WithoutAToken_Is401_AndWithoutTheScope_Is403_BothWithStatus()
     {
         using (var anonymous = f.Http(null))

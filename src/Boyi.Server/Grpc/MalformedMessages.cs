@@ -4,6 +4,7 @@ using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Audit;
 using Boyi.Server.Audit;
 using Google.Protobuf;
+using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
@@ -18,7 +19,8 @@ namespace Boyi.Server.Grpc;
 /// deserializer into UNKNOWN unless it is an <see cref="RpcException"/>, whose status and trailers it sends as they are.
 /// So every service is bound with request marshallers whose deserializer throws our status
 /// (<see cref="GuardedServiceMethodProvider{TService}"/>, in place of grpc-dotnet's own binder), and marks the HTTP
-/// request; <see cref="AuditAsync"/>, around the endpoints, records the refusal when no interceptor saw it. A malformed
+/// request; <see cref="AuditAsync"/>, around the endpoints, records the refusal when no interceptor saw it, and likewise
+/// a REST call whose JSON the transcoder could not read. A malformed
 /// message of a client stream is read inside the service, so the <see cref="AuditInterceptor"/> sees its status and
 /// audits it as it does any failed mutating call.
 /// </remarks>
@@ -56,7 +58,7 @@ public static class MalformedMessages
     public static async Task AuditAsync(HttpContext http, Func<Task> next)
     {
         await next();
-        if (!http.Items.ContainsKey(RefusedKey) || AuditCall.Of(http).Recorded)
+        if (!http.Items.ContainsKey(RefusedKey) && !UnreadJson(http) || AuditCall.Of(http).Recorded)
             return;
         if (http.User.Identity?.IsAuthenticated != true)
         {
@@ -67,7 +69,7 @@ public static class MalformedMessages
         var log = http.RequestServices.GetRequiredService<AuditLog>();
         try
         {
-            await log.RecordAsync(AuditLog.For(http, AuditLog.ActionOf(http.Request.Path.Value ?? ""), "",
+            await log.RecordAsync(AuditLog.For(http, AuditLog.ActionOf(MethodOf(http)), "",
                 AuditOutcomes.Failed(AuditCall.StatusName(StatusCode.InvalidArgument), Reason)), CancellationToken.None);
             AuditCall.Of(http).Recorded = true;
         }
@@ -77,6 +79,19 @@ public static class MalformedMessages
                 .LogError(e, "Could not record the audit event of a malformed message to {Path}", http.Request.Path.Value);
         }
     }
+
+    /// <summary>
+    /// A REST call (gRPC JSON transcoding) answered 400 before any interceptor saw its request: its JSON body or a
+    /// value of its path or query could not be read as the request message (the transcoder refuses it itself).
+    /// </summary>
+    /// <summary>The gRPC method of the call (a REST path names it only through its endpoint).</summary>
+    private static string MethodOf(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName ?? http.Request.Path.Value ?? "";
+
+    private static bool UnreadJson(HttpContext http) =>
+        http.Response.StatusCode == StatusCodes.Status400BadRequest
+        && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null
+        && AuditCall.Of(http).Request is null;
 
     /// <summary>
     /// Binds every gRPC service with <see cref="Guard{T}"/>ed request marshallers instead of grpc-dotnet's own binder
