@@ -40,6 +40,8 @@ public sealed class CommendationFixture : CountyFixture
     public GrpcChannel Checker { get; private set; } = null!;
     /// <summary>A user of enterprise B.</summary>
     public GrpcChannel UserOfB { get; private set; } = null!;
+    /// <summary>A county administrator who is a person (黄春梅): histories name her.</summary>
+    public GrpcChannel Person { get; private set; } = null!;
 
     protected override async Task SeedAsync()
     {
@@ -81,6 +83,10 @@ public sealed class CommendationFixture : CountyFixture
         var (tokens, _) = await People.FirstSignInAsync(this, portal, user,
             await People.CreateAsync(this, user, new UserScope(Roles.EnterpriseUser, 450923, EnterpriseId: Ledger.Id(B.Name))), "Biaozhang-Pass-2026");
         UserOfB = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
+        var admin = $"cm-a-{Guid.NewGuid():N}"[..14];
+        (tokens, _) = await People.FirstSignInAsync(this, portal, admin,
+            await People.CreateAsync(this, admin, new UserScope(Roles.CountyAdmin, 450923), "黄春梅"), "Biaozhang-Pass-2026");
+        Person = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
     }
 
     public static Google.Type.Date Date(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
@@ -274,7 +280,7 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
         Assert.Equal((CommendationRoundState.Published, 2), (round.State, published.AwardCount));
 
         // Awards with their benefits: the first two eligible; an enterprise lists its own only.
-        var awards = (await Admin.ListCommendationAwardsAsync(new ListCommendationAwardsRequest { Parent = s.County.Name })).Awards;
+        var awards = (await Admin.ListCommendationAwardsAsync(new ListCommendationAwardsRequest { Parent = s.County.Name })).Awards.Where(x => x.Round == round.Name).ToList();
         Assert.Equal([(s.C.Name, 2), (s.A.Name, 1)], awards.Select(x => (x.Name[..x.Name.IndexOf("/awards/", StringComparison.Ordinal)], x.Rank)));
         var benefit = Assert.Single(awards[0].Benefits);
         Assert.Equal("PROCUREMENT_PRIORITY", benefit.Kind);
@@ -286,8 +292,10 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
         await using (var conn = new NpgsqlConnection(s.Database.ConnectionString))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM notifications WHERE kind = 'COMMENDATION_ROUND_PUBLISHED' AND recipient_enterprise_id = ANY($1)", conn);
+            await using var cmd = new NpgsqlCommand(
+                "SELECT count(*) FROM notifications WHERE kind = 'COMMENDATION_ROUND_PUBLISHED' AND recipient_enterprise_id = ANY($1) AND link LIKE $2", conn);
             cmd.Parameters.AddWithValue(new[] { s.A, s.B, s.C, s.E, s.F }.Select(x => Ledger.Id(x.Name)).ToArray());
+            cmd.Parameters.AddWithValue($"/commendations/rounds/{round.Name[(round.Name.LastIndexOf('/') + 1)..]}/%");
             Assert.Equal(5L, (long)(await cmd.ExecuteScalarAsync())!);
         }
 
@@ -377,6 +385,100 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
         await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore));
         await RunAsync(lastValidDay.AddDays(-Background.BenefitLapseJob.DaysBefore + 1));
         Assert.Equal(new long[] { 1, 1, 0 }, await AllAsync());
+    }
+
+    /// <summary>
+    /// 2025 (cut-off 2025-12-31): only A delivered (5,000,000 fen), so with a minimum score of 1,000 only A is eligible;
+    /// the scheme carries no benefit, so this round's award changes nothing the other tests check.
+    /// </summary>
+    [Fact]
+    public async Task TheReviewView_GivesStaffEveryStandingsMetricsAndExclusions_AnEnterpriseOnlyItsOwn_AndNamesWhoActed()
+    {
+        var person = new CommendationService.CommendationServiceClient(s.Person);
+        var own = new CommendationService.CommendationServiceClient(s.UserOfB);
+        var schemeName = $"{s.County.Name}/commendationSchemes/2025";
+        var scheme = Scheme(schemeName);
+        scheme.Categories[0].MinimumScore = 1_000;
+        scheme.Categories[0].Benefits.Clear();
+        await person.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = scheme, Reason = "2025年度表彰方案" });
+        var round = (await person.OpenCommendationRoundAsync(new OpenCommendationRoundRequest
+        {
+            Scheme = schemeName, CutOff = CommendationFixture.Date(new DateOnly(2025, 12, 31)), RequestId = Guid.NewGuid().ToString(),
+        })).Round;
+        var huang = new ActorDisplay { DisplayName = "黄春梅", Role = ActorRole.CountyAdmin, Area = "博白县" };
+        Assert.Equal(huang, round.OpenedByDisplay);
+        round = await ComputeAsync(round);
+        round = (await person.ExcludeFromCommendationRoundAsync(new ExcludeFromCommendationRoundRequest
+        {
+            Round = round.Name, Enterprise = s.B.Name, Reason = "安置人员名单待核实", Etag = round.Etag,
+        })).Round;
+
+        // Staff are told who acted by name (a machine client by its registered name); the enterprise only the ids.
+        Assert.Equal((huang, ActorRole.Client), (round.OpenedByDisplay, round.ComputedByDisplay.Role));
+        Assert.Null(round.ConfirmedByDisplay);
+        Assert.NotEqual("", round.ComputedByDisplay.DisplayName);
+        var seenByB = (await own.GetCommendationRoundAsync(new GetCommendationRoundRequest { Name = round.Name })).Round;
+        Assert.Equal((round.OpenedBy, round.ComputedBy), (seenByB.OpenedBy, seenByB.ComputedBy));
+        Assert.Null(seenByB.OpenedByDisplay);
+        Assert.Null(seenByB.ComputedByDisplay);
+        Assert.All((await own.ListCommendationRoundsAsync(new ListCommendationRoundsRequest { Parent = s.County.Name })).Rounds, r => Assert.Null(r.OpenedByDisplay));
+        Assert.Equal(huang, (await Admin.ListCommendationSchemeRevisionsAsync(new ListCommendationSchemeRevisionsRequest { Parent = schemeName })).Revisions[0].ChangedByDisplay);
+        Assert.Null((await own.ListCommendationSchemeRevisionsAsync(new ListCommendationSchemeRevisionsRequest { Parent = schemeName })).Revisions[0].ChangedByDisplay);
+
+        // BASIC (the default) is today's answer: no metrics, no exclusions.
+        Assert.All(await StandingsAsync(round), x => Assert.Empty(x.Metrics));
+        Assert.All(await StandingsAsync(round), x => Assert.Empty(x.Exclusions));
+
+        // REVIEW, for staff: every standing's values (those of its explanation, without the rows) and exclusions, page by page.
+        var review = await ReviewAsync(Admin, round, 100);
+        Assert.Equal(round.ParticipantCount, review.Count);
+        Assert.Equal(review.Select(x => x.ToString()), (await ReviewAsync(Admin, round, 2)).Select(x => x.ToString()));
+        foreach (var e in new[] { s.A, s.B, s.C, s.E, s.F })
+        {
+            var standing = review.Single(x => x.Enterprise == e.Name);
+            var explained = await Admin.ExplainCommendationStandingAsync(new ExplainCommendationStandingRequest { Name = standing.Name });
+            Assert.Equal(explained.Metrics.Select(m => (m.Metric, m.Value)), standing.Metrics.Select(m => (m.Metric, m.Value)));
+            Assert.All(standing.Metrics, m => Assert.Empty(m.Sources));
+            Assert.Equal(explained.Exclusions, standing.Exclusions);
+        }
+        Assert.Equal([(s.A.Name, 1)], Ranked(review));
+        Assert.Equal(5_000_000L, review.Single(x => x.Enterprise == s.A.Name).Metrics.Single(m => m.Metric == CommendationMetric.FundsDelivered).Value);
+        var excluded = Assert.Single(review.Single(x => x.Enterprise == s.B.Name).Exclusions);
+        Assert.Equal((CommendationExclusion.ByReview, "安置人员名单待核实", huang), (excluded.Reason, excluded.Note, excluded.ExcludedByDisplay));
+        Assert.All(review.Where(x => x.Enterprise != s.B.Name), x => Assert.Empty(x.Exclusions));
+
+        // REVIEW, for an enterprise: its own standing's values and exclusions (it is told who excluded it), nobody else's.
+        var mine = Assert.Single(await ReviewAsync(own, round, 100));
+        Assert.Equal(review.Single(x => x.Enterprise == s.B.Name), mine);
+        Assert.Equal(huang, Assert.Single((await own.ExplainCommendationStandingAsync(new ExplainCommendationStandingRequest { Name = mine.Name })).Exclusions).ExcludedByDisplay);
+
+        // Published, the enterprise sees the ranked enterprises' rank and score in any view, never their metrics.
+        round = (await Approver.ConfirmCommendationRoundAsync(new ConfirmCommendationRoundRequest { Name = round.Name, Etag = round.Etag })).Round;
+        round = (await Approver.PublishCommendationRoundAsync(new PublishCommendationRoundRequest { Name = round.Name, Etag = round.Etag })).Round;
+        Assert.Equal((huang, ActorRole.Client, ActorRole.Client), (round.OpenedByDisplay, round.ConfirmedByDisplay.Role, round.PublishedByDisplay.Role));
+        var seen = await ReviewAsync(own, round, 100);
+        Assert.Equal([s.A.Name, s.B.Name], seen.Select(x => x.Enterprise));
+        Assert.Equal((1, 5_000L), (seen[0].Rank, seen[0].Score));
+        Assert.Empty(seen[0].Metrics);
+        Assert.Equal(mine.Metrics, seen[1].Metrics);
+    }
+
+    /// <summary>Every page of the category's standings in the REVIEW view.</summary>
+    private async Task<List<CommendationStanding>> ReviewAsync(CommendationService.CommendationServiceClient client, CommendationRound round, int pageSize)
+    {
+        var all = new List<CommendationStanding>();
+        var token = "";
+        do
+        {
+            var page = await client.ListCommendationStandingsAsync(new ListCommendationStandingsRequest
+            {
+                Parent = round.Name, Category = Model, PageSize = pageSize, PageToken = token, View = CommendationStandingView.Review,
+            });
+            all.AddRange(page.Standings);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        return all;
     }
 
     [Fact]

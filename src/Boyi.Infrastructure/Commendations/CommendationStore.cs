@@ -23,6 +23,9 @@ public sealed record SourceRecord(CommendationMetric Metric, CommendationSourceK
 /// <summary>An exclusion; <see cref="ParentId"/> is the enterprise or linkage a status change belongs to.</summary>
 public sealed record ExclusionRecord(ExclusionReason Reason, CommendationSourceKind Kind, long SourceId, long? ParentId, string? Note, string ExcludedBy, DateTime Time);
 
+/// <summary>A participant's metric values as of the cut-off and its exclusions, without the rows behind them.</summary>
+public sealed record ParticipantReview(IReadOnlyDictionary<CommendationMetric, long> Values, IReadOnlyList<ExclusionRecord> Exclusions);
+
 public sealed record Explanation(long EnterpriseId, DateOnly Registered, IReadOnlyDictionary<CommendationMetric, long> Values,
     IReadOnlyList<SourceRecord> Sources, IReadOnlyList<ExclusionRecord> Exclusions, IReadOnlyList<StandingRecord> Standings);
 
@@ -360,23 +363,64 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
         return list;
     }
 
+    /// <summary>
+    /// The metric values and exclusions of the round's participants among <paramref name="enterpriseIds"/> (a page of
+    /// standings): two queries whatever the page's size. One absent from the answer is no participant.
+    /// </summary>
+    public async Task<Dictionary<long, ParticipantReview>> ReviewAsync(long roundId, long[] enterpriseIds, CancellationToken ct)
+    {
+        var found = new Dictionary<long, ParticipantReview>();
+        if (enterpriseIds.Length == 0)
+            return found;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var participants = await ParticipantsAsync(conn, roundId, enterpriseIds, ct);
+        var exclusions = await ExclusionsAsync(conn, roundId, enterpriseIds, ct);
+        foreach (var (id, (_, values)) in participants)
+            found[id] = new ParticipantReview(values, exclusions.Where(x => x.Enterprise == id).Select(x => x.Exclusion).ToList());
+        return found;
+    }
+
+    private static async Task<Dictionary<long, (DateOnly Registered, Dictionary<CommendationMetric, long> Values)>> ParticipantsAsync(NpgsqlConnection conn,
+        long roundId, long[] enterpriseIds, CancellationToken ct)
+    {
+        var found = new Dictionary<long, (DateOnly, Dictionary<CommendationMetric, long>)>();
+        await using var cmd = Command(conn,
+            "SELECT enterprise_id, registered, funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, " +
+            "loans_without_default FROM commendation_participants WHERE round_id = $1 AND enterprise_id = ANY($2)", roundId, enterpriseIds);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var values = new Dictionary<CommendationMetric, long>();
+            for (var m = 1; m <= 6; m++)
+                values[(CommendationMetric)m] = r.GetInt64(1 + m);
+            found[r.GetInt64(0)] = (r.GetFieldValue<DateOnly>(1), values);
+        }
+        return found;
+    }
+
+    private static async Task<List<(long Enterprise, ExclusionRecord Exclusion)>> ExclusionsAsync(NpgsqlConnection conn, long roundId, long[] enterpriseIds,
+        CancellationToken ct)
+    {
+        var exclusions = new List<(long, ExclusionRecord)>();
+        await using var cmd = Command(conn,
+            "SELECT x.enterprise_id, x.reason, x.source_kind, x.source_id, CASE x.source_kind WHEN 7 THEN x.enterprise_id WHEN 8 THEN c.linkage_id END, " +
+            "x.note, x.excluded_by, x.exclude_time FROM commendation_exclusions x " +
+            "LEFT JOIN linkage_status_changes c ON x.source_kind = 8 AND c.id = x.source_id " +
+            "WHERE x.round_id = $1 AND x.enterprise_id = ANY($2) ORDER BY x.enterprise_id, x.reason, x.source_kind, x.source_id", roundId, enterpriseIds);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            exclusions.Add((r.GetInt64(0), new ExclusionRecord((ExclusionReason)r.GetInt16(1), (CommendationSourceKind)r.GetInt16(2), r.GetInt64(3),
+                r.IsDBNull(4) ? null : r.GetInt64(4), Str(r, 5), r.GetString(6), r.GetDateTime(7))));
+        return exclusions;
+    }
+
     /// <summary>A participant's metrics with the rows behind them, its exclusions and standings; null when it is no participant.</summary>
     public async Task<Explanation?> ExplainAsync(long roundId, long enterpriseId, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        DateOnly registered;
-        var values = new Dictionary<CommendationMetric, long>();
-        await using (var cmd = Command(conn,
-            "SELECT registered, funds_delivered_fen, people_kept_six_months, households_reached, villages_reached, linkages_completed, loans_without_default " +
-            "FROM commendation_participants WHERE round_id = $1 AND enterprise_id = $2", roundId, enterpriseId))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (!await r.ReadAsync(ct))
-                return null;
-            registered = r.GetFieldValue<DateOnly>(0);
-            for (var m = 1; m <= 6; m++)
-                values[(CommendationMetric)m] = r.GetInt64(m);
-        }
+        if (!(await ParticipantsAsync(conn, roundId, [enterpriseId], ct)).TryGetValue(enterpriseId, out var participant))
+            return null;
+        var (registered, values) = participant;
         var sources = new List<SourceRecord>();
         await using (var cmd = Command(conn, CommendationSnapshot.SourcesOf, roundId, enterpriseId))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -385,16 +429,7 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
                 var metric = (CommendationMetric)r.GetInt32(0);
                 sources.Add(new SourceRecord(metric, CommendationSnapshot.KindOf(metric), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
             }
-        var exclusions = new List<ExclusionRecord>();
-        await using (var cmd = Command(conn,
-            "SELECT x.reason, x.source_kind, x.source_id, CASE x.source_kind WHEN 7 THEN x.enterprise_id WHEN 8 THEN c.linkage_id END, " +
-            "x.note, x.excluded_by, x.exclude_time FROM commendation_exclusions x " +
-            "LEFT JOIN linkage_status_changes c ON x.source_kind = 8 AND c.id = x.source_id " +
-            "WHERE x.round_id = $1 AND x.enterprise_id = $2 ORDER BY x.reason, x.source_kind, x.source_id", roundId, enterpriseId))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                exclusions.Add(new ExclusionRecord((ExclusionReason)r.GetInt16(0), (CommendationSourceKind)r.GetInt16(1), r.GetInt64(2),
-                    r.IsDBNull(3) ? null : r.GetInt64(3), Str(r, 4), r.GetString(5), r.GetDateTime(6)));
+        var exclusions = (await ExclusionsAsync(conn, roundId, [enterpriseId], ct)).Select(x => x.Exclusion).ToList();
         await using var sc = Command(conn,
             "SELECT s.position, s.enterprise_id, e.display_name, s.category, s.score, s.rank, s.because, s.metric " +
             "FROM commendation_standings s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.round_id = $1 AND s.enterprise_id = $2 ORDER BY s.category",

@@ -82,6 +82,16 @@ public static class CommendationMapping
         _ => "",
     };
 
+    public static V1.CommendationRoundExclusion ToProto(this ExclusionRecord x) => new()
+    {
+        Reason = (V1.CommendationExclusion)x.Reason, Source = SourceName(x.Kind, x.SourceId, x.ParentId), Note = x.Note ?? "",
+        ExcludedBy = x.ExcludedBy, ExcludeTime = Wire.Time(x.Time),
+    };
+
+    /// <summary>A metric's value, by metric; the rows behind it are added by whoever reads them.</summary>
+    public static IEnumerable<V1.CommendationMetricValue> ToProto(this IReadOnlyDictionary<D.CommendationMetric, long> values) =>
+        values.OrderBy(kv => kv.Key).Select(kv => new V1.CommendationMetricValue { Metric = (V1.CommendationMetric)kv.Key, Value = kv.Value });
+
     public static V1.CommendationAward ToProto(this AwardRecord a)
     {
         var award = new V1.CommendationAward

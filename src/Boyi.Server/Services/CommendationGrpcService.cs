@@ -3,6 +3,7 @@ using Boyi.Domain;
 using Boyi.Domain.Commendations;
 using Boyi.Domain.Errors;
 using Boyi.Infrastructure.Commendations;
+using Boyi.Infrastructure.Identity;
 using Boyi.Server.Auth;
 using Boyi.Server.Background;
 using Boyi.Server.Grpc;
@@ -22,9 +23,12 @@ namespace Boyi.Server.Services;
 /// publishes); county staff and auditors read every round, standing and explanation of their county; an enterprise
 /// reads the rounds of its county, its own standing and explanation in any computed round and, once a round is
 /// published, the ranked enterprises' rank and score (never another's metrics or exclusions); machine clients with
-/// preferences.check only ask CheckPreference, which answers yes or no.
+/// preferences.check only ask CheckPreference, which answers yes or no. Who acted is named (<see cref="ActorDisplay"/>)
+/// to staff and auditors; an enterprise is told who excluded it (a decision about it, like its status changes), never
+/// who ran the county's rounds or changed its scheme.
 /// </summary>
-public sealed class CommendationGrpcService(CommendationStore store, LongRunningOperations operations, Mutations mutations, TimeProvider clock)
+public sealed class CommendationGrpcService(CommendationStore store, LongRunningOperations operations, Mutations mutations, ActorDirectory actors,
+    TimeProvider clock)
     : CommendationService.CommendationServiceBase
 {
     private const int MaxReasonLength = 500;
@@ -71,10 +75,12 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         var rows = await store.ListSchemeRevisionsAsync(county, year, (int?)before, size + 1, context.CancellationToken);
         (var items, response.NextPageToken) = Paging.Page(rows, size, query, r => r.Revision);
         response.Revisions.AddRange(items.Select(r => r.ToRevisionProto()));
+        if (IsStaff(context))
+            await actors.DescribeAsync(response.Revisions, context.CancellationToken, (r => r.ChangedBy, (r, a) => r.ChangedByDisplay = a));
         return response;
     }
 
-    public override Task<OpenCommendationRoundResponse> OpenCommendationRound(OpenCommendationRoundRequest request, ServerCallContext context)
+    public override async Task<OpenCommendationRoundResponse> OpenCommendationRound(OpenCommendationRoundRequest request, ServerCallContext context)
     {
         var v = new Violations();
         (int County, int Year) scheme = default;
@@ -88,10 +94,12 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         v.ThrowIfAny();
         Reach.Require(context.Reach().ContainsCounty(scheme.County), "county", ResourceNames.County(scheme.County));
         var by = context.Caller().Principal;
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new OpenCommendationRoundResponse
+        var response = await mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new OpenCommendationRoundResponse
         {
             Round = (await store.OpenRoundAsync(Connection(db), scheme.County, scheme.Year, cutOff!.Value, by, ct)).ToProto(),
         });
+        await DescribeAsync([response.Round], context);
+        return response;
     }
 
     public override async Task<Operation> ComputeCommendationRound(ComputeCommendationRoundRequest request, ServerCallContext context)
@@ -105,8 +113,12 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
             operations.StartAsync<CommendationRoundJob>(caller, CommendationRoundJob.OperationKind, op => j => j.RunAsync(op, id, caller, CancellationToken.None), ct));
     }
 
-    public override async Task<GetCommendationRoundResponse> GetCommendationRound(GetCommendationRoundRequest request, ServerCallContext context) =>
-        new() { Round = (await ReachableRoundAsync(request.Name, "name", context, admin: false)).ToProto() };
+    public override async Task<GetCommendationRoundResponse> GetCommendationRound(GetCommendationRoundRequest request, ServerCallContext context)
+    {
+        var response = new GetCommendationRoundResponse { Round = (await ReachableRoundAsync(request.Name, "name", context, admin: false)).ToProto() };
+        await DescribeAsync([response.Round], context);
+        return response;
+    }
 
     public override async Task<ListCommendationRoundsResponse> ListCommendationRounds(ListCommendationRoundsRequest request, ServerCallContext context)
     {
@@ -120,6 +132,7 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         var rows = await store.ListRoundsAsync(county, before, size + 1, context.CancellationToken);
         (var items, response.NextPageToken) = Paging.Page(rows, size, query, r => r.Id);
         response.Rounds.AddRange(items.Select(r => r.ToProto()));
+        await DescribeAsync(response.Rounds, context);
         return response;
     }
 
@@ -145,6 +158,19 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
             round.State == RoundState.Published, context.CancellationToken);
         (var items, response.NextPageToken) = Paging.Page(rows, size, query, r => r.Position);
         response.Standings.AddRange(items.Select(s => s.ToProto(round.CountyId, round.Id, category.Cap)));
+        if (request.View == CommendationStandingView.Review)
+        {
+            // Metrics and exclusions only where the caller may read them: every standing for staff, an enterprise's own.
+            var readable = items.Select(s => s.EnterpriseId).Where(e => own is null || e == own).ToArray();
+            var reviews = await store.ReviewAsync(round.Id, readable, context.CancellationToken);
+            foreach (var (standing, row) in response.Standings.Zip(items))
+                if (reviews.TryGetValue(row.EnterpriseId, out var review))
+                {
+                    standing.Metrics.AddRange(review.Values.ToProto());
+                    standing.Exclusions.AddRange(review.Exclusions.Select(x => x.ToProto()));
+                }
+            await DescribeAsync(response.Standings.SelectMany(s => s.Exclusions).ToList(), context.CancellationToken);
+        }
         return response;
     }
 
@@ -160,24 +186,20 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         Reach.Require(e is not null, "commendation standing", name);
         var scheme = await store.GetSchemeRevisionAsync(county, round!.Year, round.SchemeRevision, context.CancellationToken);
         var response = new ExplainCommendationStandingResponse { Enterprise = ResourceNames.Enterprise(enterprise), Registered = Wire.Date(e!.Registered) };
-        foreach (var (metric, value) in e.Values.OrderBy(kv => kv.Key))
+        foreach (var m in e.Values.ToProto())
         {
-            var m = new CommendationMetricValue { Metric = (Contracts.V1.CommendationMetric)metric, Value = value };
-            m.Sources.AddRange(e.Sources.Where(s => s.Metric == metric)
+            m.Sources.AddRange(e.Sources.Where(s => (Contracts.V1.CommendationMetric)s.Metric == m.Metric)
                 .Select(s => new CommendationSource { Source = CommendationMapping.SourceName(s.Kind, s.Id, s.ParentId), Value = s.Value }));
             response.Metrics.Add(m);
         }
-        response.Exclusions.AddRange(e.Exclusions.Select(x => new CommendationRoundExclusion
-        {
-            Reason = (CommendationExclusion)x.Reason, Source = CommendationMapping.SourceName(x.Kind, x.SourceId, x.ParentId), Note = x.Note ?? "",
-            ExcludedBy = x.ExcludedBy, ExcludeTime = Wire.Time(x.Time),
-        }));
+        response.Exclusions.AddRange(e.Exclusions.Select(x => x.ToProto()));
+        await DescribeAsync(response.Exclusions, context.CancellationToken);
         response.Standings.AddRange(e.Standings.Select(s =>
             s.ToProto(county, roundId, scheme.Categories.FirstOrDefault(c => c.Code == s.Category)?.Cap ?? 0)));
         return response;
     }
 
-    public override Task<ExcludeFromCommendationRoundResponse> ExcludeFromCommendationRound(ExcludeFromCommendationRoundRequest request, ServerCallContext context)
+    public override async Task<ExcludeFromCommendationRoundResponse> ExcludeFromCommendationRound(ExcludeFromCommendationRoundRequest request, ServerCallContext context)
     {
         var v = new Violations();
         (int County, long Round) round = default;
@@ -192,32 +214,38 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         v.ThrowIfAny();
         RequireAdminOf(context, round);
         var by = context.Caller().Principal;
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new ExcludeFromCommendationRoundResponse
+        var response = await mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new ExcludeFromCommendationRoundResponse
         {
             Round = (await store.ExcludeAsync(Connection(db), round.County, round.Round, version, enterprise, reason, by, ct)).ToProto(),
         });
+        await DescribeAsync([response.Round], context);
+        return response;
     }
 
-    public override Task<ConfirmCommendationRoundResponse> ConfirmCommendationRound(ConfirmCommendationRoundRequest request, ServerCallContext context)
+    public override async Task<ConfirmCommendationRoundResponse> ConfirmCommendationRound(ConfirmCommendationRoundRequest request, ServerCallContext context)
     {
         var (round, version) = ParseStep(request.Name, request.Etag, context);
         var by = context.Caller().Principal;
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new ConfirmCommendationRoundResponse
+        var response = await mutations.RunAsync(request, request.RequestId, context, async (db, ct) => new ConfirmCommendationRoundResponse
         {
             Round = (await store.ConfirmAsync(Connection(db), round.County, round.Round, version, by, ct)).ToProto(),
         });
+        await DescribeAsync([response.Round], context);
+        return response;
     }
 
-    public override Task<PublishCommendationRoundResponse> PublishCommendationRound(PublishCommendationRoundRequest request, ServerCallContext context)
+    public override async Task<PublishCommendationRoundResponse> PublishCommendationRound(PublishCommendationRoundRequest request, ServerCallContext context)
     {
         var (round, version) = ParseStep(request.Name, request.Etag, context);
         var by = context.Caller().Principal;
-        return mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
+        var response = await mutations.RunAsync(request, request.RequestId, context, async (db, ct) =>
         {
             var tx = (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
             var (published, awards) = await store.PublishAsync(Connection(db), tx, round.County, round.Round, version, by, ct);
             return new PublishCommendationRoundResponse { Round = published.ToProto(), AwardCount = awards };
         });
+        await DescribeAsync([response.Round], context);
+        return response;
     }
 
     public override async Task<ListCommendationAwardsResponse> ListCommendationAwards(ListCommendationAwardsRequest request, ServerCallContext context)
@@ -291,6 +319,22 @@ public sealed class CommendationGrpcService(CommendationStore store, LongRunning
         Reach.Require(round is not null && round.CountyId == county, "commendation round", CommendationNames.Round(county, id));
         return round!;
     }
+
+    /// <summary>
+    /// Names who opened, computed, confirmed and published the rounds, for staff and auditors only (on the way out: a
+    /// replayed answer is described again, a name is read, not recorded).
+    /// </summary>
+    private Task DescribeAsync(IReadOnlyCollection<Contracts.V1.CommendationRound> rounds, ServerCallContext context) =>
+        !IsStaff(context) ? Task.CompletedTask : actors.DescribeAsync(rounds, context.CancellationToken,
+            (r => r.OpenedBy, (r, a) => r.OpenedByDisplay = a), (r => r.ComputedBy, (r, a) => r.ComputedByDisplay = a),
+            (r => r.ConfirmedBy, (r, a) => r.ConfirmedByDisplay = a), (r => r.PublishedBy, (r, a) => r.PublishedByDisplay = a));
+
+    /// <summary>Names who excluded: whoever reads an exclusion (staff, or the enterprise excluded) is told.</summary>
+    private Task DescribeAsync(IReadOnlyCollection<CommendationRoundExclusion> exclusions, CancellationToken ct) =>
+        actors.DescribeAsync(exclusions, ct, (x => x.ExcludedBy, (x, a) => x.ExcludedByDisplay = a));
+
+    /// <summary>Staff and auditors (and machine clients): callers who are told which staff member did what.</summary>
+    private static bool IsStaff(ServerCallContext context) => context.Reach().EnterpriseId is null;
 
     private static bool InCounty(ServerCallContext context, int county) =>
         context.Reach() is var reach && (reach.Everything || reach.CountyId == county);

@@ -241,6 +241,10 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
 
         var page = await s.SignInAsStaffAsync();
         await page.GotoAsync($"{s.PortalAddress}/staff/commendations/rounds/{IdOf(round.Name)}");
+        // Who opened the round and who excluded A, in words (here the machine client's registered name), not their ids.
+        Assert.DoesNotContain("client:", await page.InnerTextAsync("#opened-by"));
+        Assert.DoesNotContain("client:", await page.InnerTextAsync($"#exclusions li[data-enterprise='{s.A.Name}'] .excluded-by"));
+        Assert.Contains("（", await page.InnerTextAsync("#opened-by"));
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
         Assert.EndsWith(".xlsx", download.SuggestedFilename);
         using var document = SpreadsheetDocument.Open(await download.PathAsync(), false);

@@ -13,9 +13,12 @@ public static class CommendationReads
         BoyiApi.AllAsync<CommendationRound>(async t => (await api.Commendations.ListCommendationRoundsAsync(
             new ListCommendationRoundsRequest { Parent = county, PageSize = 100, PageToken = t }, o)) is var r ? (r.Rounds, r.NextPageToken) : default);
 
-    public static Task<List<CommendationStanding>> StandingsAsync(BoyiApi api, string round, string category, CallOptions o) =>
+    /// <summary>A category's standings; the REVIEW view adds the metric values and exclusions the person may read.</summary>
+    public static Task<List<CommendationStanding>> StandingsAsync(BoyiApi api, string round, string category, CallOptions o,
+        CommendationStandingView view = CommendationStandingView.Basic) =>
         BoyiApi.AllAsync<CommendationStanding>(async t => (await api.Commendations.ListCommendationStandingsAsync(
-            new ListCommendationStandingsRequest { Parent = round, Category = category, PageSize = 500, PageToken = t }, o)) is var r ? (r.Standings, r.NextPageToken) : default);
+            new ListCommendationStandingsRequest { Parent = round, Category = category, PageSize = 500, PageToken = t, View = view }, o)) is var r
+            ? (r.Standings, r.NextPageToken) : default);
 
     public static Task<List<CommendationAward>> AwardsAsync(BoyiApi api, string parent, CallOptions o) =>
         BoyiApi.AllAsync<CommendationAward>(async t => (await api.Commendations.ListCommendationAwardsAsync(

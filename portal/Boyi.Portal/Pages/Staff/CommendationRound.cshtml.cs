@@ -78,16 +78,13 @@ public sealed class CommendationRoundModel(BoyiApi api) : CommendationPage(api)
 
     /// <summary>
     /// The round as Excel: a sheet per category (rank, enterprise, score, eligibility, within the cap, then every metric's
-    /// value from the snapshot) and a sheet of the exclusions with their reasons.
+    /// value from the snapshot) and a sheet of the exclusions with their reasons. What the page loads (the standings in
+    /// the REVIEW view: a paged list per category) is all it needs.
     /// </summary>
     public async Task<IActionResult> OnGetExportAsync()
     {
         if (!await LoadAsync())
             return NotFoundPage();
-        var o = await AsAsync();
-        var explained = new Dictionary<string, ExplainCommendationStandingResponse?>(StringComparer.Ordinal);
-        foreach (var e in Categories.SelectMany(c => c.Standings).Select(s => s.Enterprise).Distinct(StringComparer.Ordinal))
-            explained[e] = await CommendationReads.ExplainAsync(Api, Round!.Name, e, o);
         var sheets = new List<Excel.Sheet>();
         foreach (var (category, standings) in Categories)
         {
@@ -95,8 +92,7 @@ public sealed class CommendationRoundModel(BoyiApi api) : CommendationPage(api)
             [
                 s.Eligible ? s.Rank : null, s.EnterpriseDisplayName, s.Enterprise, s.Score / 1000m,
                 s.Eligible ? Lang.T("是", "Yes") : CommendationLabels.NotEligible(s), s.WithinCap ? Lang.T("是", "Yes") : "",
-                .. CommendationLabels.Metrics.Select(m => CommendationLabels.Cell(m,
-                    explained.GetValueOrDefault(s.Enterprise)?.Metrics.FirstOrDefault(v => v.Metric == m)?.Value ?? 0)),
+                .. CommendationLabels.Metrics.Select(m => CommendationLabels.Cell(m, s.Metrics.FirstOrDefault(v => v.Metric == m)?.Value ?? 0)),
             ]).ToList();
             sheets.Add(new Excel.Sheet(category.Code,
                 [Lang.T("名次", "Rank"), Lang.T("企业", "Enterprise"), Lang.T("编号", "Id"), Lang.T("得分", "Score"), Lang.T("入围", "Eligible"),
@@ -106,9 +102,9 @@ public sealed class CommendationRoundModel(BoyiApi api) : CommendationPage(api)
                     [Lang.T("数据截止", "Cut-off"), Lang.Date(Round.CutOff), Lang.T("状态", "State"), CommendationLabels.State(Round.State)]],
             });
         }
-        var exclusions = explained.Where(kv => kv.Value is not null).SelectMany(kv => kv.Value!.Exclusions.Select(x => (IReadOnlyList<object?>)
+        var exclusions = Excluded.SelectMany(e => e.Exclusions.Select(x => (IReadOnlyList<object?>)
         [
-            Categories.SelectMany(c => c.Standings).First(s => s.Enterprise == kv.Key).EnterpriseDisplayName, kv.Key,
+            e.Standing.EnterpriseDisplayName, e.Standing.Enterprise,
             CommendationLabels.Exclusion(x.Reason), x.Note, x.Source, x.ExcludedBy, Lang.Time(x.ExcludeTime),
         ])).ToList();
         sheets.Add(new Excel.Sheet(Lang.T("排除", "Exclusions"),
@@ -133,11 +129,13 @@ public sealed class CommendationRoundModel(BoyiApi api) : CommendationPage(api)
         Scheme = await CommendationReads.SchemeOfAsync(Api, Round, o);
         if (Round.State == CommendationRoundState.Open)
             return true;
+        // The REVIEW view carries each standing's metric values and exclusions: a paged list per category, however many
+        // enterprises took part (the workbook needs the values; the page, the exclusions).
         foreach (var c in Scheme?.Categories ?? [])
-            Categories.Add((c, await CommendationReads.StandingsAsync(Api, Round.Name, c.Code, o)));
+            Categories.Add((c, await CommendationReads.StandingsAsync(Api, Round.Name, c.Code, o, CommendationStandingView.Review)));
         // An excluded enterprise is ineligible in every category: the first category's list names them all.
         foreach (var s in Categories.FirstOrDefault().Standings?.Where(s => s.NotEligibleReason == "EXCLUDED") ?? [])
-            Excluded.Add((s, [.. (await CommendationReads.ExplainAsync(Api, Round.Name, s.Enterprise, o))?.Exclusions ?? []]));
+            Excluded.Add((s, [.. s.Exclusions]));
         return true;
     }
 
