@@ -75,6 +75,10 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
 
     private static string IdOf(string name) => name[(name.LastIndexOf('/') + 1)..];
 
+    /// <summary>A metric's weight as a scheme page shows it (the staff's page and the one the county reads).</summary>
+    private static Task<string> WeightAsync(IPage page, string metric, string what = "weight") =>
+        page.InnerTextAsync($"#weights-{Model} tr[data-metric={metric}] .{what}");
+
     [Fact]
     public async Task Staff_RunARoundToPublication_AndTheEnterpriseSeesItsRankAndWhy_AndPrintsItsCertificate()
     {
@@ -208,7 +212,7 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         await admin.ClickAsync("#save");
         await admin.WaitForURLAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
         // Shown in points (2,000 milli-points = 2 points) per unit, as everyone of the county reads it.
-        Assert.Equal("2.000 分／每到位 1 万元", await admin.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight"));
+        Assert.Equal("2.000 分／每到位 1 万元", await WeightAsync(admin, "FundsDelivered"));
         Assert.Contains("提高资金权重", await admin.TextContentAsync("#revisions li[data-revision='2']") ?? "");
         Assert.Equal(1, await admin.Locator("#revisions li[data-revision='1']").CountAsync());
         // The rest of the scheme is as it was.
@@ -217,7 +221,7 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         await admin.ClickAsync("#plain-scheme");
         await admin.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes/{year}");
         Assert.Contains("第 2 版", await admin.InnerTextAsync("#revision"));
-        Assert.Equal("2.000 分／每到位 1 万元", await admin.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight"));
+        Assert.Equal("2.000 分／每到位 1 万元", await WeightAsync(admin, "FundsDelivered"));
         Assert.Equal($"/staff/commendations?Year={year}", await admin.GetAttributeAsync("#back", "href"));
         await admin.Context.CloseAsync();
 
@@ -244,9 +248,9 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         var category = $"#scheme-{Model}";
         Assert.Contains("扶贫模范企业", await b.InnerTextAsync($"{category} h3"));
         Assert.Contains("最多表彰 2 家企业", await b.InnerTextAsync($"{category} .cap"));
-        Assert.Equal("1.000 分／每到位 1 万元", await b.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight"));
-        Assert.Equal("0.500 分／每稳定就业满六个月 1 人", await b.InnerTextAsync($"#weights-{Model} tr[data-metric=PeopleKeptSixMonths] .weight"));
-        Assert.Equal("无", await b.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .threshold"));
+        Assert.Equal("1.000 分／每到位 1 万元", await WeightAsync(b, "FundsDelivered"));
+        Assert.Equal("0.500 分／每稳定就业满六个月 1 人", await WeightAsync(b, "PeopleKeptSixMonths"));
+        Assert.Equal("无", await WeightAsync(b, "FundsDelivered", "threshold"));
         Assert.Contains("政府采购优先（自公布之日起 365 天内有效）", await b.InnerTextAsync($"{category} .benefits"));
         Assert.Contains("年内曾被暂停", await b.InnerTextAsync("#scheme-exclusions"));
         Assert.Contains("担保贷款违约", await b.InnerTextAsync("#scheme-exclusions"));
@@ -256,7 +260,7 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         await b.GotoAsync($"{s.PortalAddress}/lang?c=en&returnUrl={Uri.EscapeDataString($"/commendations/schemes/{s.Year}")}");
         await b.WaitForSelectorAsync("#lang-zh");
         Assert.Contains("Model enterprise", await b.InnerTextAsync($"{category} h3"));
-        Assert.Equal("1.000 points per 10,000 yuan delivered", await b.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight"));
+        Assert.Equal("1.000 points per 10,000 yuan delivered", await WeightAsync(b, "FundsDelivered"));
         Assert.Contains("Procurement priority (valid for 365 days from publication)", await b.InnerTextAsync($"{category} .benefits"));
         await b.Context.CloseAsync();
 
@@ -265,7 +269,7 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.OrdinaryStaff, town.Name, town.Villages[0]);
         var c = await s.SignInAsCadreAsync(cadre.Name);
         Assert.Equal(200, (await c.GotoAsync($"{s.PortalAddress}/commendations/schemes/{s.Year}"))!.Status);
-        Assert.Equal("1.000 分／每到位 1 万元", await c.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight"));
+        Assert.Equal("1.000 分／每到位 1 万元", await WeightAsync(c, "FundsDelivered"));
         Assert.Equal(0, await c.Locator("#back").CountAsync());
         Assert.Equal("/commendations/schemes", await c.GetAttributeAsync("#nav-commendation-scheme", "href"));
         Assert.Equal(403, (await c.GotoAsync($"{s.PortalAddress}/commendations"))!.Status);
