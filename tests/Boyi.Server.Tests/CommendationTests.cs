@@ -78,15 +78,17 @@ public sealed class CommendationFixture : CountyFixture
         Reviewer = await ClientAsync(Scopes.CommendationsRead, Scopes.CommendationsWrite, Scopes.CommendationsApprove);
         Approver = await ClientAsync(Scopes.CommendationsRead, Scopes.CommendationsApprove);
         Checker = await ClientAsync(Scopes.PreferencesCheck);
-        var portal = await PortalClient.RegisterAsync(this);
+        UserOfB = await PersonAsync(new UserScope(Roles.EnterpriseUser, 450923, EnterpriseId: Ledger.Id(B.Name)));
+        Person = await PersonAsync(new UserScope(Roles.CountyAdmin, 450923), "黄春梅");
+    }
+
+    /// <summary>A new person of <paramref name="scope"/>, signed in through the portal's client.</summary>
+    public async Task<GrpcChannel> PersonAsync(UserScope scope, string? fullName = null)
+    {
         var user = $"cm-{Guid.NewGuid():N}"[..14];
-        var (tokens, _) = await People.FirstSignInAsync(this, portal, user,
-            await People.CreateAsync(this, user, new UserScope(Roles.EnterpriseUser, 450923, EnterpriseId: Ledger.Id(B.Name))), "Biaozhang-Pass-2026");
-        UserOfB = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
-        var admin = $"cm-a-{Guid.NewGuid():N}"[..14];
-        (tokens, _) = await People.FirstSignInAsync(this, portal, admin,
-            await People.CreateAsync(this, admin, new UserScope(Roles.CountyAdmin, 450923), "黄春梅"), "Biaozhang-Pass-2026");
-        Person = TestAuth.Channel(GrpcAddress, tokens.AccessToken);
+        var (tokens, _) = await People.FirstSignInAsync(this, await PortalClient.RegisterAsync(this), user,
+            await People.CreateAsync(this, user, scope, fullName), "Biaozhang-Pass-2026");
+        return TestAuth.Channel(GrpcAddress, tokens.AccessToken);
     }
 
     public static Google.Type.Date Date(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
@@ -505,5 +507,45 @@ public sealed class CommendationTests(CommendationFixture s) : IClassFixture<Com
         // Another county's scheme is not found.
         await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
             await new CommendationService.CommendationServiceClient(s.UserOfB).GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = "counties/450924/commendationSchemes/2026" }));
+    }
+
+    [Fact]
+    public async Task ACadre_ReadsTheCountysScheme_AndItsRevisions_ButACadreOfAnotherCountyDoesNot()
+    {
+        // A year no other test writes; county B has a scheme of that year too, so B's cadre is refused by reach, not by absence.
+        const int year = 2030;
+        var schemeName = $"{s.County.Name}/commendationSchemes/{year}";
+        await Admin.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = Scheme(schemeName), Reason = "2030年度表彰方案" });
+        var countyB = await Api.CreateCountyAsync(s, 450924, towns: 1, villages: 1);
+        var schemeOfB = $"{countyB.Name}/commendationSchemes/{year}";
+        await Admin.UpdateCommendationSchemeAsync(new UpdateCommendationSchemeRequest { Scheme = Scheme(schemeOfB), Reason = "乙县方案" });
+        async Task<CommendationService.CommendationServiceClient> CadreOfAsync(TestCounty county, int countyId)
+        {
+            var cadre = await Api.CreateCadreAsync(s, county.Name, CadreRank.OrdinaryStaff, county.Towns[0].Name, county.Towns[0].Villages[0]);
+            return new(await s.PersonAsync(new UserScope(Roles.Cadre, countyId, CadreId: Ledger.Id(cadre.Name))));
+        }
+        var cadre = await CadreOfAsync(s.County, 450923);
+        var cadreOfB = await CadreOfAsync(countyB, 450924);
+
+        var read = (await cadre.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = schemeName })).Scheme;
+        Assert.Equal((schemeName, 1, "扶贫模范企业"), (read.Name, read.Revision, read.Categories[0].NameZh));
+        Assert.Equal(1_000, read.Categories[0].Metrics[0].MilliPointsPerUnit);
+        Assert.Equal([1], (await cadre.ListCommendationSchemeRevisionsAsync(new ListCommendationSchemeRevisionsRequest { Parent = schemeName }))
+            .Revisions.Select(r => r.Scheme.Revision));
+        // A year without a scheme is NOT_FOUND, to the cadre as to anyone.
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await cadre.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = $"{s.County.Name}/commendationSchemes/2031" }));
+
+        // The other county's cadre reads its own county's scheme, and county A's not at all: NOT_FOUND, its revisions empty.
+        Assert.Equal(schemeOfB, (await cadreOfB.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = schemeOfB })).Scheme.Name);
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await cadreOfB.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = schemeName }));
+        Assert.Empty((await cadreOfB.ListCommendationSchemeRevisionsAsync(new ListCommendationSchemeRevisionsRequest { Parent = schemeName })).Revisions);
+        await Api.FailsAsync(StatusCode.NotFound, "NOT_FOUND", async () =>
+            await cadre.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = schemeOfB }));
+
+        // Rounds stay staff's and enterprises': the cadre reads the scheme only.
+        await Api.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", async () =>
+            await cadre.ListCommendationRoundsAsync(new ListCommendationRoundsRequest { Parent = s.County.Name }));
     }
 }

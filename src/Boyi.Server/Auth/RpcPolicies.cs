@@ -245,13 +245,14 @@ public static class RpcPolicies
         ["/boyi.v1.StatementService/IssueStatements"] = new(Scopes.StatementsWrite, Admin),
         ["/boyi.v1.StatementService/ReissueStatement"] = new(Scopes.StatementsWrite, Admin),
         ["/boyi.v1.StatementService/VerifyStatement"] = new(Scopes.StatementsVerify, []),
-        // Commendations: the county's people read its scheme; county admins change it and run rounds, a second one confirms
-        // and publishes (never the one who computed or excluded: checked in the store); staff, auditors and the county's
-        // enterprises read rounds (an enterprise its own standing and explanation, and a published round's ranking);
-        // CheckPreference is for machine clients with preferences.check only (no person's role).
-        ["/boyi.v1.CommendationService/GetCommendationScheme"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        // Commendations: everyone of the county (cadres too: the scheme is public to the county, issue 13) reads its scheme
+        // and its revisions, province staff none (they read no county's records); county admins change it and run rounds,
+        // a second one confirms and publishes (never the one who computed or excluded: checked in the store); staff,
+        // auditors and the county's enterprises read rounds (an enterprise its own standing and explanation, and a
+        // published round's ranking); CheckPreference is for machine clients with preferences.check only (no person's role).
+        ["/boyi.v1.CommendationService/GetCommendationScheme"] = new(Scopes.CommendationsRead, Everyone),
         ["/boyi.v1.CommendationService/UpdateCommendationScheme"] = new(Scopes.CommendationsWrite, Admin),
-        ["/boyi.v1.CommendationService/ListCommendationSchemeRevisions"] = new(Scopes.CommendationsRead, EnterpriseReaders),
+        ["/boyi.v1.CommendationService/ListCommendationSchemeRevisions"] = new(Scopes.CommendationsRead, Everyone),
         ["/boyi.v1.CommendationService/OpenCommendationRound"] = new(Scopes.CommendationsWrite, Admin),
         ["/boyi.v1.CommendationService/ComputeCommendationRound"] = new(Scopes.CommendationsWrite, Admin),
         ["/boyi.v1.CommendationService/GetCommendationRound"] = new(Scopes.CommendationsRead, EnterpriseReaders),

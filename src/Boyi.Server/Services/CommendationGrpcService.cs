@@ -19,8 +19,8 @@ namespace Boyi.Server.Services;
 
 /// <summary>
 /// Commendation schemes, rounds and awards (commendations.proto, docs/commendations.md). Who reaches what: the
-/// county's people read its scheme; county administrators change it and run rounds (a second one confirms and
-/// publishes); county staff and auditors read every round, standing and explanation of their county; an enterprise
+/// county's people (every role of the county, cadres too) read its scheme and its revisions; county administrators
+/// change it and run rounds (a second one confirms and publishes); county staff and auditors read every round, standing and explanation of their county; an enterprise
 /// reads the rounds of its county, its own standing and explanation in any computed round and, once a round is
 /// published, the ranked enterprises' rank and score (never another's metrics or exclusions); machine clients with
 /// preferences.check only ask CheckPreference, which answers yes or no. Who acted is named (<see cref="ActorDisplay"/>)

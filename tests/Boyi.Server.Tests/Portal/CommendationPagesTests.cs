@@ -75,6 +75,10 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
 
     private static string IdOf(string name) => name[(name.LastIndexOf('/') + 1)..];
 
+    /// <summary>A metric's weight as a scheme page shows it (the staff's page and the one the county reads).</summary>
+    private static Task<string> WeightAsync(IPage page, string metric, string what = "weight") =>
+        page.InnerTextAsync($"#weights-{Model} tr[data-metric={metric}] .{what}");
+
     [Fact]
     public async Task Staff_RunARoundToPublication_AndTheEnterpriseSeesItsRankAndWhy_AndPrintsItsCertificate()
     {
@@ -207,11 +211,18 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         await admin.FillAsync("#c0-m0-weight", "2000");
         await admin.ClickAsync("#save");
         await admin.WaitForURLAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
-        Assert.Equal("2,000", (await admin.InnerTextAsync($"#weights-{Model} tr[data-metric=FundsDelivered] .weight")).Split(' ')[0]);
+        // Shown in points (2,000 milli-points = 2 points) per unit, as everyone of the county reads it.
+        Assert.Equal("2.000 分／每到位 1 万元", await WeightAsync(admin, "FundsDelivered"));
         Assert.Contains("提高资金权重", await admin.TextContentAsync("#revisions li[data-revision='2']") ?? "");
         Assert.Equal(1, await admin.Locator("#revisions li[data-revision='1']").CountAsync());
         // The rest of the scheme is as it was.
         Assert.Contains("政府采购优先", await admin.InnerTextAsync("#scheme"));
+        // The page the county reads, a click away, and back.
+        await admin.ClickAsync("#plain-scheme");
+        await admin.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes/{year}");
+        Assert.Contains("第 2 版", await admin.InnerTextAsync("#revision"));
+        Assert.Equal("2.000 分／每到位 1 万元", await WeightAsync(admin, "FundsDelivered"));
+        Assert.Equal($"/staff/commendations?Year={year}", await admin.GetAttributeAsync("#back", "href"));
         await admin.Context.CloseAsync();
 
         // Auditors read the scheme but do not change it.
@@ -220,6 +231,63 @@ public sealed class CommendationPagesTests(CommendationPagesFixture s) : IClassF
         await auditor.GotoAsync($"{s.PortalAddress}/staff/commendations?Year={year}");
         Assert.Equal(0, await auditor.Locator("#edit-scheme").CountAsync());
         await auditor.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnEnterpriseOpensTheScheme_FromItsCommendations_AndACadreAndATownOfficerReadItByAddressAndMenu()
+    {
+        // The enterprise's link opens this year's scheme: none yet, said in words (not an error page); last year's is a click away.
+        var b = await s.SignInAsync(s.UserOfB, Api.EnterprisePassword);
+        await b.GotoAsync($"{s.PortalAddress}/commendations");
+        await b.ClickAsync("#scheme-link");
+        var thisYear = Boyi.Domain.ChinaTime.Today(TimeProvider.System).Year;
+        await b.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes/{thisYear}");
+        Assert.Contains($"{thisYear} 年度", await b.InnerTextAsync("#no-scheme"));
+        await b.ClickAsync("#previous-year");
+        await b.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes/{s.Year}");
+        var category = $"#scheme-{Model}";
+        Assert.Contains("扶贫模范企业", await b.InnerTextAsync($"{category} h3"));
+        Assert.Contains("最多表彰 2 家企业", await b.InnerTextAsync($"{category} .cap"));
+        Assert.Equal("1.000 分／每到位 1 万元", await WeightAsync(b, "FundsDelivered"));
+        Assert.Equal("0.500 分／每稳定就业满六个月 1 人", await WeightAsync(b, "PeopleKeptSixMonths"));
+        Assert.Equal("无", await WeightAsync(b, "FundsDelivered", "threshold"));
+        Assert.Contains("政府采购优先（自公布之日起 365 天内有效）", await b.InnerTextAsync($"{category} .benefits"));
+        Assert.Contains("年内曾被暂停", await b.InnerTextAsync("#scheme-exclusions"));
+        Assert.Contains("担保贷款违约", await b.InnerTextAsync("#scheme-exclusions"));
+        Assert.Contains("最后修改于", await b.InnerTextAsync("#revision"));
+        Assert.Equal("/commendations", await b.GetAttributeAsync("#back", "href"));
+        // In English too.
+        await b.GotoAsync($"{s.PortalAddress}/lang?c=en&returnUrl={Uri.EscapeDataString($"/commendations/schemes/{s.Year}")}");
+        await b.WaitForSelectorAsync("#lang-zh");
+        Assert.Contains("Model enterprise", await b.InnerTextAsync($"{category} h3"));
+        Assert.Equal("1.000 points per 10,000 yuan delivered", await WeightAsync(b, "FundsDelivered"));
+        Assert.Contains("Procurement priority (valid for 365 days from publication)", await b.InnerTextAsync($"{category} .benefits"));
+        await b.Context.CloseAsync();
+
+        // A cadre opens it by its address (and finds it in the menu), but not the enterprise's commendations.
+        var town = s.County.Towns[0];
+        var cadre = await Api.CreateCadreAsync(s, s.County.Name, CadreRank.OrdinaryStaff, town.Name, town.Villages[0]);
+        var c = await s.SignInAsCadreAsync(cadre.Name);
+        Assert.Equal(200, (await c.GotoAsync($"{s.PortalAddress}/commendations/schemes/{s.Year}"))!.Status);
+        Assert.Equal("1.000 分／每到位 1 万元", await WeightAsync(c, "FundsDelivered"));
+        Assert.Equal(0, await c.Locator("#back").CountAsync());
+        Assert.Equal("/commendations/schemes", await c.GetAttributeAsync("#nav-commendation-scheme", "href"));
+        Assert.Equal(403, (await c.GotoAsync($"{s.PortalAddress}/commendations"))!.Status);
+        await c.Context.CloseAsync();
+
+        // A town officer: the menu's link keeps their menu on one line in English at the narrowest width that unfolds it.
+        var officer = await s.SignInAsStaffAsync(long.Parse(town.Name["towns/".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        await officer.SetViewportSizeAsync(992, 800);
+        await officer.GotoAsync($"{s.PortalAddress}/lang?c=en&returnUrl=%2Fcommendations%2Fschemes");
+        await officer.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes");
+        Assert.True(await officer.IsVisibleAsync("#nav-commendation-scheme"));
+        Assert.Contains($"{thisYear}", await officer.InnerTextAsync("#no-scheme"));
+        var boxes = await officer.Locator("nav .nav-link").EvaluateAllAsync<double[][]>("links => links.map(l => [l.getBoundingClientRect().top, l.getBoundingClientRect().bottom])");
+        Assert.True(boxes.Max(x => x[0]) < boxes.Min(x => x[1]), string.Join("; ", boxes.Select(x => $"{x[0]}–{x[1]}")));
+        await officer.ClickAsync("#previous-year");
+        await officer.WaitForURLAsync($"{s.PortalAddress}/commendations/schemes/{s.Year}");
+        Assert.Contains("Model enterprise", await officer.InnerTextAsync($"{category} h3"));
+        await officer.Context.CloseAsync();
     }
 
     [Fact]

@@ -207,7 +207,7 @@ public sealed class LayoutFixture : PortalFixture
         Ids["standings"] = IdOf(Lead.Name);
         Ids["enterprises"] = IdOf(Lead.Name);
         Ids["awards"] = IdOf(award.Name);
-        Ids["schemes"] = year.Year;   // the scheme form (frozen: the round is published)
+        Ids["schemes"] = year.Year;   // the scheme form (frozen: the round is published) and the scheme everyone of the county reads
 
         // A loan the lead guarantees, from a lender with a long name (the loan pages).
         var loans = new LoanService.LoanServiceClient(Channel);
@@ -280,7 +280,8 @@ public sealed class LayoutFixture : PortalFixture
     public string CadreHousehold { get; private set; } = "";
 
     /// <summary>The pages a cadre works in (the others are for enterprises and staff).</summary>
-    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "cadre/exit", "cadre/relapse", "contactRecords/{id:long}", "relapseWatches/{id:long}", "cards", "notifications"];
+    public static readonly string[] CadreRoutes = ["", "cadre", "cadre/record", "cadre/exit", "cadre/relapse", "contactRecords/{id:long}", "relapseWatches/{id:long}", "cards", "notifications",
+        "commendations/schemes/{year:int?}"];
 
     /// <summary>Deliveries are refused more than a day ahead: yesterday is always a valid one.</summary>
     private static Google.Type.Date Yesterday()

@@ -36,6 +36,22 @@ public static class CommendationLabels
     public static string Unit(CommendationMetric m) =>
         m == CommendationMetric.FundsDelivered ? Lang.T("每万元", "per 10,000 yuan") : Lang.T("每个", "each");
 
+    /// <summary>The same unit in plain words, naming what is counted (the scheme page read by everyone of the county).</summary>
+    public static string PlainUnit(CommendationMetric m) => m switch
+    {
+        CommendationMetric.FundsDelivered => Lang.T("每到位 1 万元", "per 10,000 yuan delivered"),
+        CommendationMetric.PeopleKeptSixMonths => Lang.T("每稳定就业满六个月 1 人", "per person kept in work six months"),
+        CommendationMetric.HouseholdsReached => Lang.T("每带动 1 户", "per household reached"),
+        CommendationMetric.VillagesReached => Lang.T("每帮扶 1 个村", "per village reached"),
+        CommendationMetric.LinkagesCompleted => Lang.T("每完成 1 项联村帮扶", "per linkage completed"),
+        CommendationMetric.LoansWithoutDefault => Lang.T("每笔无违约的担保贷款", "per guaranteed loan without default"),
+        _ => Unit(m),
+    };
+
+    /// <summary>A metric's weight as points for its unit, in plain words ("1.000 分 / 每到位 1 万元").</summary>
+    public static string Weight(CommendationMetricWeight w) =>
+        Lang.T($"{Score(w.MilliPointsPerUnit)} 分／{PlainUnit(w.Metric)}", $"{Score(w.MilliPointsPerUnit)} points {PlainUnit(w.Metric)}");
+
     /// <summary>A score in milli-points as points with three decimals (the server's integer, shown exactly).</summary>
     public static string Score(long milliPoints) => (milliPoints / 1000m).ToString("N3", CultureInfo.CurrentCulture);
 

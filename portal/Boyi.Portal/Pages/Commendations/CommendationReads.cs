@@ -66,14 +66,14 @@ public static class CommendationReads
         return null;
     }
 
-    /// <summary>The scheme of a county's year (its latest revision), or null when there is none yet.</summary>
+    /// <summary>The scheme of a county's year (its latest revision), or null when there is none yet (or the year is outside the server's range).</summary>
     public static async Task<CommendationScheme?> SchemeAsync(BoyiApi api, string name, CallOptions o)
     {
         try
         {
             return (await api.Commendations.GetCommendationSchemeAsync(new GetCommendationSchemeRequest { Name = name }, o)).Scheme;
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             return null;
         }
