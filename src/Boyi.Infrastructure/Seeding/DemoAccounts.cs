@@ -61,6 +61,18 @@ public static class DemoAccounts
     }
 
     /// <summary>
+    /// The principals (as the API records them) of the demo's two county administrators, <c>admin</c> who builds and
+    /// <c>reviewer</c> who approves; the seed's own names for those missing (accounts made before the demo).
+    /// </summary>
+    public static async Task<(string Administrator, string Reviewer)> AdministratorsAsync(BoyiDbContext db, int countyId, CancellationToken ct)
+    {
+        var ids = await db.Users.Where(u => u.CountyId == countyId && (u.UserName == "admin" || u.UserName == "reviewer"))
+            .ToDictionaryAsync(u => u.UserName!, u => u.Id, ct);
+        return (ids.TryGetValue("admin", out var a) ? $"user:{a}" : "client:demo-seed",
+            ids.TryGetValue("reviewer", out var r) ? $"user:{r}" : "client:demo-seed-reviewer");
+    }
+
+    /// <summary>
     /// The cadres given accounts, of <paramref name="paired"/> (the county's cadres paired now, by id): the first, whom
     /// <see cref="DemoContacts"/> makes diligent, and the first behind and the first who never visits after it (0 when
     /// there is none).
