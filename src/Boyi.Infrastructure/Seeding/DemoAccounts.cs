@@ -35,8 +35,8 @@ public static class DemoAccounts
             result.Add(new DemoAccount(userName, scope.Role, description, await accounts.CreateAsync(userName, fullName, scope, ct)));
 
         await AddAsync("admin", "县帮扶办管理员", new UserScope(Roles.CountyAdmin, countyId), "county administrator");
-        // A second county administrator: payment batches are approved by someone other than who built them.
-        await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches built by admin");
+        // A second county administrator: payment batches and commendation rounds are approved by someone other than who built them.
+        await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches and commendation rounds built by admin");
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
         foreach (var (userName, id, how) in new[] { ("cadre", diligentId, "diligent"), ("cadre-late", behindId, "behind with their visits"),
                      ("cadre-never", neverId, "never contacted their households") })
