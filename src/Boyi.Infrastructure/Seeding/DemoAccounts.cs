@@ -35,8 +35,8 @@ public static class DemoAccounts
             result.Add(new DemoAccount(userName, scope.Role, description, await accounts.CreateAsync(userName, fullName, scope, ct)));
 
         await AddAsync("admin", "县帮扶办管理员", new UserScope(Roles.CountyAdmin, countyId), "county administrator");
-        // A second county administrator: payment batches are approved by someone other than who built them.
-        await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches built by admin");
+        // A second county administrator: payment batches and commendation rounds are approved by someone other than who built them.
+        await AddAsync("reviewer", "县帮扶办复核员", new UserScope(Roles.CountyAdmin, countyId), "county administrator, approves payment batches and commendation rounds built by admin");
         await AddAsync("town", $"{town.DisplayName}干部", new UserScope(Roles.TownOfficer, countyId, TownId: town.Id), $"officer of {town.DisplayName} (towns/{town.Id})");
         foreach (var (userName, id, how) in new[] { ("cadre", diligentId, "diligent"), ("cadre-late", behindId, "behind with their visits"),
                      ("cadre-never", neverId, "never contacted their households") })
@@ -58,6 +58,18 @@ public static class DemoAccounts
         await AddAsync("enterprise", enterprise.ContactName, new UserScope(Roles.EnterpriseUser, countyId, EnterpriseId: enterprise.Id),
             $"user of {enterprise.DisplayName} (enterprises/{enterprise.Id}), guarantor of the demo's dairy loans");
         return result;
+    }
+
+    /// <summary>
+    /// The principals (as the API records them) of the demo's two county administrators, <c>admin</c> who builds and
+    /// <c>reviewer</c> who approves; the seed's own names for those missing (accounts made before the demo).
+    /// </summary>
+    public static async Task<(string Administrator, string Reviewer)> AdministratorsAsync(BoyiDbContext db, int countyId, CancellationToken ct)
+    {
+        var ids = await db.Users.Where(u => u.CountyId == countyId && (u.UserName == "admin" || u.UserName == "reviewer"))
+            .ToDictionaryAsync(u => u.UserName!, u => u.Id, ct);
+        return (ids.TryGetValue("admin", out var a) ? $"user:{a}" : "client:demo-seed",
+            ids.TryGetValue("reviewer", out var r) ? $"user:{r}" : "client:demo-seed-reviewer");
     }
 
     /// <summary>

@@ -45,9 +45,11 @@ internal sealed class DemoLoans
         var rng = DemoRandom.For(seed, countyId, "loans");
         var guarantor = new EnterpriseRow
         {
-            Id = countyId * 1_000_000L + 1, CountyId = countyId, CreditCode = CreditCodeOf(countyId), DisplayName = "博白县富康水牛奶业有限公司",
+            Id = countyId * 1_000_000L + 1, CountyId = countyId, CreditCode = CreditCodeOf(countyId, 1), DisplayName = "博白县富康水牛奶业有限公司",
             LegalRepresentative = "梁国富", ContactName = "梁秀英", ContactPhone = "13977501234", TownId = county.Towns[0].Id,
-            Industry = Industry.Agriculture, ChamberMember = true, Status = EnterpriseStatus.Approved, Version = 2, CreateTime = now, UpdateTime = now,
+            Industry = Industry.Agriculture, ChamberMember = true, Status = EnterpriseStatus.Approved, Version = 2,
+            // Registered before the oldest loans it guarantees (four years back), so it takes part in last year's commendations too.
+            CreateTime = TimeOf(today.AddYears(-5)), UpdateTime = TimeOf(today.AddYears(-5)),
         };
         var micro = new LoanSchemeRow
         {
@@ -403,10 +405,10 @@ internal sealed class DemoLoans
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
-    /// <summary>A valid unified social credit code (GB 32100) for the county's demo guarantor.</summary>
-    private static string CreditCodeOf(int countyId)
+    /// <summary>A valid unified social credit code (GB 32100) for the county's demo enterprise number <paramref name="n"/> (1: the guarantor).</summary>
+    internal static string CreditCodeOf(int countyId, int n)
     {
-        var body = $"91{countyId}MA5BN0001";
+        var body = $"91{countyId}MA5BN{n:D4}";
         return body + CreditCode.CheckCharacter(body);
     }
 }

@@ -28,8 +28,11 @@ public sealed record StatementCheck(long TotalFen, bool Superseded);
 /// </summary>
 public sealed class StatementStore(Database database, NotificationWriter notifications, TimeProvider clock)
 {
+    /// <summary>The yearly job's id (RecurringJobs), which claims <c>{year}/{county}</c> in <c>job_runs</c>.</summary>
+    public const string JobId = "yearly-statements";
+
     /// <summary>Who issued the statements of the yearly job (the recurring job's id).</summary>
-    public const string JobActor = "job:yearly-statements";
+    public const string JobActor = $"job:{JobId}";
 
     // Notification kinds (docs/commendations.md, "Statements"), not error reasons.
     public static readonly string IssuedKind = "STATEMENT_ISSUED";

@@ -34,7 +34,7 @@ public static class RecurringJobs
     /// Each enterprise's delivery statement of the year just ended, for every county, at 02:00 China time on 1 January
     /// (after midnight's last deliveries of the old year; the loan watch of 00:30 and the accrual of 01:00 run before it).
     /// </summary>
-    public const string YearlyStatements = "yearly-statements";
+    public const string YearlyStatements = Boyi.Infrastructure.Statements.StatementStore.JobId;
 
     /// <summary>Notices to enterprises of commendation benefits lapsing within 30 days, daily at 08:00 China time (each benefit once).</summary>
     public const string BenefitLapseNotices = "commendation-benefit-lapse-notices";

@@ -195,6 +195,17 @@ public static class DatabaseExtensions
             await using var scope = app.Services.CreateAsyncScope();
             var accounts = await DemoAccounts.CreateAsync(scope.ServiceProvider.GetRequiredService<UserAdministration>(),
                 scope.ServiceProvider.GetRequiredService<BoyiDbContext>(), new DemoCountyOptions().CountyId, new DemoCountyOptions().Seed, ct);
+            // Commendations and statements (docs/commendations.md): partners' deliveries, last year's round published by the
+            // two administrators just made, this year's computed, last year's statements.
+            if (seeded)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var (administrator, reviewer) = await DemoAccounts.AdministratorsAsync(scope.ServiceProvider.GetRequiredService<BoyiDbContext>(),
+                    new DemoCountyOptions().CountyId, ct);
+                if (await DemoCommendations.AddAsync(owner.Database, new DemoCountyOptions().CountyId, app.Services.GetRequiredService<TimeProvider>(),
+                        administrator, reviewer, ct))
+                    Console.WriteLine($"[boyi] Added partners' projects and deliveries, last year's published commendation round, this year's computed one and last year's delivery statements to the demo county in {watch.Elapsed.TotalSeconds:F2} s.");
+            }
             if (accounts.Count > 0)
             {
                 Console.WriteLine("[boyi] Demo accounts (one-time passwords, shown only now; change them at first sign-in at /account/login):");
