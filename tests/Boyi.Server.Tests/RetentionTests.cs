@@ -73,6 +73,12 @@ public sealed class RetentionTests(RetentionFixture s) : IClassFixture<Retention
             // A period a job does not recognise is kept.
             (RecurringJobs.RentDues, "not-a-period", true),
         };
+        // Compliance alert keys: a run looks back 92 days, and at must-visits from the year before, so 92 + 732 days before
+        // the job's next run (today's or tomorrow's 07:00) go; one sent 400 days ago stays.
+        var today = ChinaTime.Today(s.Clock);
+        await Sql.ExecuteAsync(s, "INSERT INTO compliance_alerts (kind, subject, key, county_id, as_of, send_time) VALUES " +
+            "(1, 1, $1, 1, $2, now()), (1, 2, $1, 1, $3, now()), (1, 3, $1, 1, $4, now())",
+            marker, today.AddDays(-92 - 732 - 3), today.AddDays(-92 - 732 + 3), oldest.AddDays(-1));
         foreach (var c in claims)
             await Sql.ExecuteAsync(s, "INSERT INTO job_runs (job, period, finish_time) VALUES ($1, $2, $3)", c.Job, c.Period, Ago(800, TimeSpan.Zero));
 
@@ -82,6 +88,8 @@ public sealed class RetentionTests(RetentionFixture s) : IClassFixture<Retention
         Assert.Equal(1, first["notifications.unread"]);
         Assert.Equal(1, first["idempotency_keys"]);
         Assert.Equal(claims.Count(c => !c.Kept), first["job_runs"]);
+        Assert.Equal(1, first["compliance_alerts"]);
+        Assert.Equal(["2", "3"], await Sql.LinesAsync(s, "SELECT subject FROM compliance_alerts WHERE key = $1 ORDER BY subject", marker));
 
         Assert.Equal([opIn, running], await Sql.LinesAsync(s, "SELECT id FROM operations WHERE kind = $1 ORDER BY id", marker));
         Assert.DoesNotContain(opsOut[0], await Sql.LinesAsync(s, "SELECT id FROM operations"));

@@ -61,13 +61,13 @@ public sealed record RetentionResult(IReadOnlyDictionary<string, long> Removed);
 /// <summary>
 /// Removes, daily (<see cref="RecurringJobs.Retention"/>), what is older than <see cref="RetentionOptions"/>: finished
 /// operations, read and unread notifications (never one still waiting for the webhook), idempotency records, and the
-/// recurring jobs' claims whose period no run can reach again. Each statement deletes at most
+/// recurring jobs' claims (and the compliance alerts' keys) whose period no run can reach again. Each statement deletes at most
 /// <see cref="RetentionOptions.BatchSize"/> rows in its own short transaction, skipping rows another instance's run has
 /// locked, so two instances share the work and a rerun finds nothing more. Hangfire expires its own succeeded and deleted
 /// jobs (docs/operations.md, Retention).
 /// </summary>
-public sealed class RetentionJob(NpgsqlDataSource dataSource, JobStorage jobs, RetentionOptions options, TimeProvider clock,
-    Telemetry.BoyiMetrics metrics, ILogger<RetentionJob> log)
+public sealed class RetentionJob(NpgsqlDataSource dataSource, JobStorage jobs, RetentionOptions options,
+    Infrastructure.Compliance.ComplianceAlertOptions alerts, TimeProvider clock, Telemetry.BoyiMetrics metrics, ILogger<RetentionJob> log)
 {
     /// <summary>
     /// The claims a job may lose, each with the first China day on which no occurrence can reach its period any more
@@ -94,9 +94,9 @@ public sealed class RetentionJob(NpgsqlDataSource dataSource, JobStorage jobs, R
         var result = await RemoveAsync(ct);
         foreach (var (kind, count) in result.Removed)
             metrics.RetentionRemoved(kind, count);
-        log.LogInformation("Retention removed {Operations} operations, {Read} read and {Unread} unread notifications, {Keys} idempotency records, {Claims} job claims",
+        log.LogInformation("Retention removed {Operations} operations, {Read} read and {Unread} unread notifications, {Keys} idempotency records, {Claims} job claims, {Alerts} compliance alert keys",
             result.Removed["operations"], result.Removed["notifications.read"], result.Removed["notifications.unread"],
-            result.Removed["idempotency_keys"], result.Removed["job_runs"]);
+            result.Removed["idempotency_keys"], result.Removed["job_runs"], result.Removed["compliance_alerts"]);
     }
 
     public async Task<RetentionResult> RemoveAsync(CancellationToken ct)
@@ -126,7 +126,22 @@ public sealed class RetentionJob(NpgsqlDataSource dataSource, JobStorage jobs, R
             claims += await DeleteAsync("job_runs", condition, bound, ct);
         }
         removed["job_runs"] = claims;
+        removed["compliance_alerts"] = await ComplianceAlertKeysAsync(oldest, ct);
         return new RetentionResult(removed);
+    }
+
+    /// <summary>
+    /// The compliance alerts' own keys (<c>compliance_alerts</c>: a duty of a pairing, a town's ISO week, a cadre's month),
+    /// kept like claims. A run on day D evaluates duties from the quarter of D − LookbackDays and must-visits from the year
+    /// before it, so no duty whose deadline is more than LookbackDays + two years before D is looked at again; a key sent
+    /// on <c>as_of</c> is of a duty overdue by then. Keys sent that long before the job's first reachable day go.
+    /// </summary>
+    private async Task<long> ComplianceAlertKeysAsync(DateOnly oldest, CancellationToken ct)
+    {
+        if (await HorizonAsync(RecurringJobs.ComplianceAlerts, ct) is not { } horizon)
+            return 0;
+        var reachable = horizon.AddDays(-alerts.LookbackDays - 2 * 366);
+        return await DeleteAsync("compliance_alerts", "as_of < $1", reachable < oldest ? reachable : oldest, ct);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class BoyiMetrics
         _importRows = meter.CreateCounter<long>("boyi.import.rows", "{row}",
             "Rows of imported files: households and members written when the import commits, rows of files refused.");
         _retentionRemoved = meter.CreateCounter<long>("boyi.retention.removed", "{row}",
-            "Rows the daily retention job removed, by kind (operations, notifications.read, notifications.unread, idempotency_keys, job_runs).");
+            "Rows the daily retention job removed, by kind (operations, notifications.read, notifications.unread, idempotency_keys, job_runs, compliance_alerts).");
 
         var jobReading = new CachedReading<JobFigures>(() => JobFigures.Read(jobs), clock, logger, "job queue figures");
         meter.CreateObservableGauge("boyi.jobs.enqueued", () => jobReading.Get()?.Queues ?? [], "{job}",
