@@ -150,6 +150,13 @@ public sealed class RetentionTests(RetentionFixture s) : IClassFixture<Retention
     }
 
     [Fact]
+    public async Task TheJob_LogsWhatItRemovedOfEachKind()
+    {
+        await Retention().RunAsync(CancellationToken.None);
+        Assert.Contains(s.LogLines, l => l.Contains("Retention removed 0 operations, 0 read and 0 unread notifications, 0 idempotency records, 0 job claims, 0 compliance alert keys", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheJob_IsDeclaredDailyAt0330ChinaTime()
     {
         using var connection = s.Services.GetRequiredService<JobStorage>().GetConnection();
