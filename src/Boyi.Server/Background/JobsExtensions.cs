@@ -25,6 +25,7 @@ public static class JobsExtensions
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(webhook);
+        services.AddSingleton(RetentionOptions.From(builder.Configuration));
         services.AddSingleton(sp => CreateStorage(sp.GetRequiredService<NpgsqlDataSource>(), options));
         services.AddSingleton<OperationFailureFilter>();
         services.AddSingleton<IJobFilterProvider>(sp =>

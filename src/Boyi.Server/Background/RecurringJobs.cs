@@ -55,6 +55,12 @@ public static class RecurringJobs
     /// <summary>The coverage counters folded into one row per town (docs/province.md), hourly; not bound to the calendar.</summary>
     public const string CoverageCompaction = "coverage-counters-compaction";
 
+    /// <summary>
+    /// Old operations, notifications, idempotency records and job claims removed (<see cref="RetentionJob"/>), daily at
+    /// 03:30 China time, when nothing else runs; a day missed is one run, not one per day (it is not bound to a period).
+    /// </summary>
+    public const string Retention = "data-retention";
+
     /// <summary>The jobs bound to China's calendar (the business's schedules), beside the minute-by-minute dispatcher.</summary>
     public static IReadOnlyList<string> Calendar { get; } = [InterestSettlement, EmploymentAccrual, LoanOverdueWatch, ComplianceAlerts, YearlyStatements, BenefitLapseNotices, RelapseIncomeWatch, RentDues];
 
@@ -65,7 +71,7 @@ public static class RecurringJobs
     /// </summary>
     public static RecurringJobOptions Options { get; } = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Strict };
 
-    /// <summary>The dispatcher: minutes missed while down are one run, not one per minute.</summary>
+    /// <summary>The dispatcher, the compaction and the retention: occurrences missed while down are one run, not one each.</summary>
     private static readonly RecurringJobOptions Frequent = new() { TimeZone = Boyi.Domain.ChinaTime.Zone, MisfireHandling = MisfireHandlingMode.Relaxed };
 
     public static void Declare(IRecurringJobManager jobs)
@@ -80,5 +86,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<RelapseIncomeJob>(RelapseIncomeWatch, j => j.RunAsync(CancellationToken.None), "0 6 * * *", Options);
         jobs.AddOrUpdate<RentDueJob>(RentDues, j => j.RunAsync(CancellationToken.None), "30 1 * * *", Options);
         jobs.AddOrUpdate<CoverageCompactionJob>(CoverageCompaction, j => j.RunAsync(CancellationToken.None), "17 * * * *", Frequent);
+        jobs.AddOrUpdate<RetentionJob>(Retention, j => j.RunAsync(CancellationToken.None), "30 3 * * *", Frequent);
     }
 }

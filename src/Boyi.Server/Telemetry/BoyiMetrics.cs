@@ -19,6 +19,7 @@ public sealed class BoyiMetrics
     public static readonly TimeSpan ReadingMaxAge = TimeSpan.FromSeconds(10);
 
     private readonly Counter<long> _importRows;
+    private readonly Counter<long> _retentionRemoved;
 
     public BoyiMetrics(IMeterFactory meters, JobStorage jobs, NpgsqlDataSource dataSource, Boyi.Infrastructure.Data.ReplicaReads replica,
         TimeProvider clock, ILogger<BoyiMetrics> logger)
@@ -26,6 +27,8 @@ public sealed class BoyiMetrics
         var meter = meters.Create(MeterName);
         _importRows = meter.CreateCounter<long>("boyi.import.rows", "{row}",
             "Rows of imported files: households and members written when the import commits, rows of files refused.");
+        _retentionRemoved = meter.CreateCounter<long>("boyi.retention.removed", "{row}",
+            "Rows the daily retention job removed, by kind (operations, notifications.read, notifications.unread, idempotency_keys, job_runs, compliance_alerts).");
 
         var jobReading = new CachedReading<JobFigures>(() => JobFigures.Read(jobs), clock, logger, "job queue figures");
         meter.CreateObservableGauge("boyi.jobs.enqueued", () => jobReading.Get()?.Queues ?? [], "{job}",
@@ -65,6 +68,9 @@ public sealed class BoyiMetrics
         _importRows.Add(households, new("kind", "household"), new("outcome", "written"));
         _importRows.Add(members, new("kind", "member"), new("outcome", "written"));
     }
+
+    /// <summary>The retention job removed <paramref name="count"/> rows of <paramref name="kind"/>.</summary>
+    public void RetentionRemoved(string kind, long count) => _retentionRemoved.Add(count, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>A file was refused for problems in its rows: none of it was written.</summary>
     public void ImportRejected(int rowsRead) => _importRows.Add(rowsRead, new("kind", "row"), new("outcome", "rejected"));
