@@ -65,6 +65,12 @@ public static class UsersCommand
         {
             return await CliApp.ReportAsync(e, stderr);
         }
+        catch (BackupException e)
+        {
+            // The key folder is needed to read the DataProtection keys (reset tokens) and was not found.
+            await stderr.WriteLineAsync($"boyi: users {action} failed: {e.Message}");
+            return CliApp.Rejected;
+        }
     }
 
     private static string UserName(Arguments args, string action) =>
