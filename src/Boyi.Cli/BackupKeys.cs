@@ -81,6 +81,24 @@ public sealed class BackupKeys
         return found;
     }
 
+    /// <summary>
+    /// The personal-data keys as the server loads them, for the DataProtection keys in the database, which are
+    /// encrypted with them (`boyi users reset-password` makes a reset token). Never created here: keys the server does
+    /// not have would only make keys it cannot read.
+    /// </summary>
+    public PersonalDataKeys LoadPersonalDataKeys()
+    {
+        if (Folder is null)
+            return PersonalDataKeys.FromFiles(EncryptionKeyFile!, HashKeyFile!);
+        if (!File.Exists(Path.Combine(Folder, PersonalDataKeys.HashKeyFileName)))
+        {
+            throw new BackupException(
+                $"No personal-data keys at {Folder}: the sign-in keys in the database are encrypted with them. Give " +
+                "--key-directory DIR where the server keeps them.");
+        }
+        return PersonalDataKeys.LoadOrCreate(Folder);
+    }
+
     /// <summary>Where a backed-up key file goes on this machine.</summary>
     public string Destination(string name) => name switch
     {

@@ -37,9 +37,10 @@ public static class CliApp
           boyi users add <user-name> --role province_officer --province 450000 [--name "黄强"]
           boyi users list
           boyi users unlock <user-name>
-          boyi users reset-password <user-name>
+          boyi users reset-password <user-name> [--key-directory DIR]
               People's accounts, on the database like `clients`. New and reset accounts get a one-time password,
-              shown once, to be changed at the next sign-in; county admins and town officers also set up TOTP.
+              shown once, to be changed at the next sign-in; county admins and town officers also set up TOTP. A
+              reset reads the sign-in keys, which are encrypted with the server's key folder: found as for `backup`.
           boyi audit verify
               Checks the audit log's hash chain on the database (like `clients`): prints OK with the number of
               events, or the first broken link (event id, expected and found) and exits with 1.

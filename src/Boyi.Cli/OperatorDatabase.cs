@@ -49,7 +49,7 @@ public sealed class OperatorDatabase : IAsyncDisposable
             .AddSingleton(Database.CreateDataSource(connectionString))
             .AddSingleton(TimeProvider.System)
             .AddLogging()
-            .AddBoyiIdentityStores()
+            .AddBoyiIdentityStores(_ => BackupKeys.Locate(args, dataDir).LoadPersonalDataKeys())
             .BuildServiceProvider();
         return new OperatorDatabase(services, startedHere, connectionString, dataDir);
     }

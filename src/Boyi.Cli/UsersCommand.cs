@@ -65,6 +65,23 @@ public static class UsersCommand
         {
             return await CliApp.ReportAsync(e, stderr);
         }
+        catch (Exception e) when (MissingKeys(e) is { } missing)
+        {
+            // A reset token needs the DataProtection keys, which are encrypted with the server's key folder.
+            await stderr.WriteLineAsync($"boyi: users {action} failed: {missing.Message}");
+            return CliApp.Rejected;
+        }
+    }
+
+    /// <summary>The key folder that was not found, in <paramref name="e"/>'s chain (DataProtection wraps it), if any.</summary>
+    private static BackupException? MissingKeys(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BackupException missing)
+                return missing;
+        }
+        return null;
     }
 
     private static string UserName(Arguments args, string action) =>

@@ -14,13 +14,17 @@ public sealed class OperatedServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private OperatedServer(WebApplication app, GrpcChannel channel)
+    private OperatedServer(WebApplication app, GrpcChannel channel, string httpAddress)
     {
         _app = app;
         Channel = channel;
+        HttpAddress = httpAddress;
     }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The sign-in pages and the token endpoint.</summary>
+    public string HttpAddress { get; }
     public IServiceProvider Services => _app.Services;
     public HouseholdService.HouseholdServiceClient Households => new(Channel);
 
@@ -42,7 +46,7 @@ public sealed class OperatedServer : IAsyncDisposable
         ]);
         await app.StartAsync();
         var channel = await TestAuth.AdminChannelAsync(app.Services, $"http://127.0.0.1:{httpPort}", $"http://127.0.0.1:{grpcPort}");
-        return new OperatedServer(app, channel);
+        return new OperatedServer(app, channel, $"http://127.0.0.1:{httpPort}");
     }
 
     /// <summary>The household with its ID-card numbers and phone in full (a stated reason; the client holds the personal_data scope).</summary>

@@ -96,12 +96,14 @@ public sealed class PortalClient
     public string ClientId { get; }
     public string Secret { get; }
 
-    public static async Task<PortalClient> RegisterAsync(ServerFixture s)
+    public static Task<PortalClient> RegisterAsync(ServerFixture s) => RegisterAsync(s.Services, s.HttpAddress);
+
+    public static async Task<PortalClient> RegisterAsync(IServiceProvider services, string httpAddress)
     {
-        await using var scope = s.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var (id, secret) = await scope.ServiceProvider.GetRequiredService<ClientRegistry>()
             .AddInteractiveAsync($"portal-{Guid.NewGuid():N}", "Partner portal (test)", [new Uri(RedirectUri)], [], CancellationToken.None);
-        return new PortalClient(s.HttpAddress, id, secret);
+        return new PortalClient(httpAddress, id, secret);
     }
 
     /// <summary>A fresh PKCE pair: the verifier the portal keeps, the challenge it sends.</summary>
@@ -171,9 +173,12 @@ public sealed class PortalClient
 public static class People
 {
     /// <summary>A new account with a one-time password (returned); its full name is the user name unless given.</summary>
-    public static async Task<string> CreateAsync(ServerFixture s, string userName, UserScope scope, string? fullName = null)
+    public static Task<string> CreateAsync(ServerFixture s, string userName, UserScope scope, string? fullName = null) =>
+        CreateAsync(s.Services, userName, scope, fullName);
+
+    public static async Task<string> CreateAsync(IServiceProvider services, string userName, UserScope scope, string? fullName = null)
     {
-        await using var sp = s.Services.CreateAsyncScope();
+        await using var sp = services.CreateAsyncScope();
         return await sp.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, fullName ?? userName, scope, CancellationToken.None);
     }
 

@@ -225,7 +225,11 @@ public sealed class SignInTests(CountyFixture s) : IClassFixture<CountyFixture>
             page = await browser.SubmitAsync(page, new Dictionary<string, string> { ["userName"] = user, ["password"] = $"Wrong-{i}-pass" });
         Assert.EndsWith("locked", (await RunAsync("users", "list")).Out.Split('\n').Single(l => l.StartsWith(user + "\t", StringComparison.Ordinal)).TrimEnd());
         Assert.Equal(Cli.CliApp.Ok, (await RunAsync("users", "unlock", user)).Rc);
-        var reset = await RunAsync("users", "reset-password", user);
+        // A reset token needs the DataProtection keys, sealed with the server's key folder: without it, a clear refusal.
+        var withoutKeys = await RunAsync("users", "reset-password", user);
+        Assert.Equal(Cli.CliApp.Rejected, withoutKeys.Rc);
+        Assert.Contains("--key-directory", withoutKeys.Err);
+        var reset = await RunAsync("users", "reset-password", user, "--key-directory", TestAuth.KeyDirectory);
         var second = PasswordIn(reset.Out);
         Assert.NotEqual(first, second);
         var withOld = await browser.SubmitAsync(page, new Dictionary<string, string> { ["userName"] = user, ["password"] = first });

@@ -1,4 +1,5 @@
 using Boyi.Infrastructure.Data;
+using Boyi.Infrastructure.PersonalData;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,11 @@ public static class IdentityStores
     /// The database side of identity: the EF context, and OpenIddict's stores for clients and tokens. The server adds
     /// the authority on top; the command line uses this alone to register clients.
     /// </summary>
-    public static IServiceCollection AddBoyiIdentityStores(this IServiceCollection services)
+    /// <param name="personalDataKeys">
+    /// The personal-data keys (called once, on first use): the DataProtection keys are stored encrypted with them
+    /// (<see cref="DataProtectionKeyEncryption"/>).
+    /// </param>
+    public static IServiceCollection AddBoyiIdentityStores(this IServiceCollection services, Func<IServiceProvider, PersonalDataKeys> personalDataKeys)
     {
         services.AddDbContext<BoyiDbContext>((sp, o) =>
             Database.Configure((DbContextOptionsBuilder<BoyiDbContext>)o, sp.GetRequiredService<NpgsqlDataSource>()));
@@ -22,10 +27,11 @@ public static class IdentityStores
         services.AddScoped<UserAdministration>();
         services.AddBoyiIdentity();
         // Identity's tokens (password reset, sign-in cookies) are protected with keys kept in PostgreSQL, so every
-        // server and the operators' command line share them.
-        services.AddDataProtection()
+        // server and the operators' command line share them; encrypted there with a key from the key folder, so a
+        // copy of the database cannot forge them.
+        DataProtectionKeyEncryption.Protect(services.AddDataProtection()
             .SetApplicationName("Boyi")
-            .PersistKeysToDbContext<BoyiDbContext>();
+            .PersistKeysToDbContext<BoyiDbContext>(), personalDataKeys);
         return services;
     }
 

@@ -20,7 +20,9 @@ namespace Boyi.Infrastructure.PersonalData;
 /// new key while keeping the old one current (pin it with <c>currentKeyId</c>), then make the new one current
 /// everywhere; otherwise a server that has not got the key yet cannot read what another wrote. Values written under
 /// old keys are re-encrypted with <see cref="PersonalDataProtector.Reencrypt"/> (see
-/// <see cref="PersonalDataProtector.IsCurrentKey"/>); an old key can be removed only after that.</para>
+/// <see cref="PersonalDataProtector.IsCurrentKey"/>); an old key can be removed only after that, and no sooner than 90
+/// days after the rotation: the DataProtection keys in the database are sealed with the current key too
+/// (<see cref="Identity.DataProtectionKeyEncryption"/>) and live that long.</para>
 /// <para><b>The hash key cannot simply be rotated</b>: a hash is only useful if the same value always gives the same
 /// hash, so a new hash key means re-hashing every stored value (decrypt, then hash with the new key) in one
 /// migration, with lookups switched over at the same moment. Losing it is as bad as losing the encryption keys:

@@ -64,7 +64,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
             ? new SchemaOwner(sp.GetRequiredService<NpgsqlDataSource>(), separate: false, sp.GetRequiredService<PersonalDataProtector>())
             : new SchemaOwner(Database.CreateDataSource(ownerConnectionString), separate: true, sp.GetRequiredService<PersonalDataProtector>()));
-        builder.Services.AddBoyiIdentityStores();
+        builder.Services.AddBoyiIdentityStores(sp => sp.GetRequiredService<PersonalDataProtector>().Keys);
         builder.Services.AddSingleton<IdempotentWriter>();
         builder.Services.AddSingleton<Mutations>();
         builder.Services.AddSingleton<RegistryStore>();
