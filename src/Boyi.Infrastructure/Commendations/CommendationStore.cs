@@ -374,9 +374,9 @@ public sealed class CommendationStore(NpgsqlDataSource dataSource, NotificationW
             return found;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var participants = await ParticipantsAsync(conn, roundId, enterpriseIds, ct);
-        var exclusions = await ExclusionsAsync(conn, roundId, enterpriseIds, ct);
+        var exclusions = (await ExclusionsAsync(conn, roundId, enterpriseIds, ct)).ToLookup(x => x.Enterprise, x => x.Exclusion);
         foreach (var (id, (_, values)) in participants)
-            found[id] = new ParticipantReview(values, exclusions.Where(x => x.Enterprise == id).Select(x => x.Exclusion).ToList());
+            found[id] = new ParticipantReview(values, [.. exclusions[id]]);
         return found;
     }
 
